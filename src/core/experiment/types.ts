@@ -1,0 +1,78 @@
+/**
+ * The resolved experiment: an experiment file after validation, with every default filled in and
+ * every path made absolute. This is what the trainer, the worker and the panel consume; it is also
+ * the `config.json` snapshot written with each run.
+ */
+import type {
+  AugmentSpec,
+  BaseSpec,
+  DataSource,
+  HeadSpec,
+  ImagePreprocess,
+  LayerGroupSpec,
+  LayerSelector,
+  OptimizerSpec,
+  ScheduleSpec,
+  WarmupSpec,
+} from './schema.js';
+
+export type Strategy = 'scratch' | 'featureExtraction' | 'fineTune';
+export type Monitor = 'valLoss' | 'valAccuracy';
+
+/** One resolved training stage. `freeze` selects base layers frozen during the stage. */
+export interface ResolvedStage {
+  name: string;
+  epochs: number;
+  freeze: LayerSelector;
+  /** Head rate for this stage (the schedule's peak/initial rate). */
+  learningRate: number;
+}
+
+export interface ResolvedData {
+  train: DataSource;
+  validation?: DataSource;
+  test?: DataSource;
+  /** Fractions of each class of `train` held out (used when `validation` / `test` sources are absent). */
+  split: { validation: number; test: number; trainPerClass?: number };
+  image: Required<Pick<ImagePreprocess, 'resize' | 'scale'>> & Pick<ImagePreprocess, 'size' | 'channels'>;
+  /** Undefined when no augmentation is on (then frozen-prefix outputs may be cached). */
+  augment?: Required<AugmentSpec>;
+}
+
+export interface ResolvedExperiment {
+  /** Experiment name (file name without `.transfer.json` unless `name` is set). */
+  name: string;
+  /** Absolute path of the experiment file. */
+  file: string;
+  /** Absolute folder of the experiment file (relative paths resolve against it). */
+  dir: string;
+  description?: string;
+  /** Paths inside are absolute. */
+  base: BaseSpec;
+  data: ResolvedData;
+  transfer: {
+    strategy: Strategy;
+    cutLayer?: string;
+    head: Required<HeadSpec>;
+    /** Always at least one stage; without `transfer.stages` a single stage of `training.epochs`. */
+    stages: ResolvedStage[];
+  };
+  optimizer: Required<Omit<OptimizerSpec, 'type'>> & { type: OptimizerSpec['type'] };
+  learningRate: {
+    base: number;
+    schedule: Required<ScheduleSpec>;
+    warmup: Required<WarmupSpec>;
+    baseMultiplier: number;
+    layerGroups: LayerGroupSpec[];
+  };
+  training: {
+    /** Total epochs over all stages. */
+    epochs: number;
+    batchSize: number;
+    seed: number;
+    monitor: Monitor;
+    earlyStopping?: { patience: number; minDelta: number };
+    checkpoints: 'best' | 'last' | 'both';
+    classWeights?: 'balanced' | number[];
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Events a run emits. The worker sends them to its parent over IPC and the run store appends each to
+ * `metrics.jsonl` (one JSON object a line), so live views and history replay read the same records.
+ */
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'diverged' | 'interrupted';
+
+/** Which TensorFlow.js backend ran, and why it was chosen. */
+export interface BackendInfo {
+  /** tfjs backend name: `tensorflow` (tfjs-node), `wasm`, or `cpu`. */
+  name: string;
+  /** Human-readable reason, e.g. "@tensorflow/tfjs-node not installed: fell back to wasm". */
+  reason: string;
+  /** wasm threads in use (1 in Node unless forced). */
+  threads?: number;
+}
+
+/** Emitted once per optimizer step. */
+export interface StepEvent {
+  kind: 'step';
+  /** Global step index, 0-based, over the whole run. */
+  step: number;
+  epoch: number;
+  stage: number;
+  /** Mean training loss of the batch. */
+  loss: number;
+  /** Learning rate applied at this step, per layer group name (`head` always present). */
+  lr: Record<string, number>;
+}
+
+/** Emitted after each epoch's validation. Times in seconds. */
+export interface EpochEvent {
+  kind: 'epoch';
+  /** 0-based epoch over the whole run. */
+  epoch: number;
+  stage: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Wall time of the epoch, seconds. */
+  seconds: number;
+  /** Training examples processed per second in this epoch. */
+  samplesPerSecond: number;
+  /** Live tfjs tensors after the epoch (should stay flat). */
+  numTensors: number;
+}
+
+/** Emitted when a stage begins. */
+export interface StageEvent {
+  kind: 'stage';
+  stage: number;
+  name: string;
+  epochs: number;
+  /** Names of base layers frozen in this stage. */
+  frozen: string[];
+  /** Names of base layers trained in this stage. */
+  trainable: string[];
+}
+
+export interface LogEvent {
+  kind: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** Final evaluation on the test split. */
+export interface TestEvent {
+  kind: 'test';
+  loss: number;
+  accuracy: number;
+  /** Which checkpoint was evaluated. */
+  checkpoint: 'best' | 'last';
+  examples: number;
+}
+
+export type RunEvent = StepEvent | EpochEvent | StageEvent | LogEvent | TestEvent;
+
+/** `summary.json`: written atomically at start, after each epoch and at the end. */
+export interface RunSummary {
+  runId: string;
+  experiment: string;
+  experimentFile: string;
+  status: RunStatus;
+  /** Process id of the worker while running. */
+  pid?: number;
+  startedAt: string;
+  endedAt?: string;
+  /** Wall time so far / in total, seconds. */
+  seconds: number;
+  backend?: BackendInfo;
+  strategy: string;
+  epochsPlanned: number;
+  epochsDone: number;
+  bestEpoch?: number;
+  best?: { valLoss?: number; valAccuracy?: number };
+  final?: { trainLoss: number; trainAccuracy: number; valLoss?: number; valAccuracy?: number };
+  test?: { loss: number; accuracy: number; checkpoint: 'best' | 'last'; examples: number };
+  /** Counts of training/validation/test examples. */
+  examples?: { train: number; validation: number; test: number };
+  /** Present when status is failed or diverged. */
+  error?: string;
+}

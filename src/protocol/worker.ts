@@ -1,0 +1,39 @@
+/**
+ * The host↔worker contract: every message the extension host or the CLI sends to the training child
+ * process, and every message the child sends back. Both sides import only this module, so the
+ * contract is readable in one place. Large results (checkpoints, embeddings) go to files in the run
+ * folder, never over IPC.
+ */
+import type { BackendInfo, RunEvent, RunSummary } from '../core/runs/events.js';
+
+/** Which tfjs backend the worker should use. `auto`: tfjs-node when it loads, else wasm. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm';
+
+/** Parent → worker. */
+export type HostToWorker =
+  | {
+      type: 'start';
+      /** Absolute path of the `*.transfer.json` file. */
+      experimentFile: string;
+      /** Absolute runs root (default `<workspace>/.transfer-lab/runs`). */
+      runsDir: string;
+      backend: BackendPreference;
+    }
+  /** Finish the current step, write a checkpoint and a summary with status `stopped`, exit. */
+  | { type: 'stop' };
+
+/** Worker → parent. */
+export type WorkerToHost =
+  | { type: 'ready'; pid: number }
+  | { type: 'backend'; backend: BackendInfo }
+  | { type: 'runStarted'; runId: string; runDir: string; experiment: string }
+  | { type: 'event'; runId: string; event: RunEvent }
+  | { type: 'summary'; runId: string; summary: RunSummary }
+  /** The run ended (any status); the worker exits after sending it. */
+  | { type: 'done'; runId: string; summary: RunSummary }
+  /** A failure before a run folder exists (bad experiment file, backend failure). `exitCode` 2 = bad input. */
+  | { type: 'fatal'; message: string; exitCode: 1 | 2 };
+
+export function isWorkerToHost(m: unknown): m is WorkerToHost {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+}
