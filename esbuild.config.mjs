@@ -10,8 +10,9 @@ import { existsSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Packages resolved at run time from node_modules: native code, wasm files, optional deps. */
-const nodeExternals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'sharp'];
+/** Resolved at run time from node_modules: native code (sharp), wasm files and the optional tfjs-node.
+ *  All of @tensorflow/* stays external so that the backends register on one tfjs-core engine. */
+const nodeExternals = ['vscode', '@tensorflow/*', 'sharp'];
 
 const common = {
   bundle: true,
