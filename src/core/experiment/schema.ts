@@ -14,7 +14,7 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 /** A string enum with one description per value (VS Code shows them in completion). */
 function StringEnum<const T extends string>(
   values: Record<T, string>,
-  opts: { description: string; default?: T; examples?: T[] },
+  opts: { description: string; default?: NoInfer<T>; examples?: NoInfer<T>[] },
 ): TUnsafe<T> {
   const keys = Object.keys(values) as T[];
   return Type.Unsafe<T>({
