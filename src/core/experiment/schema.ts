@@ -49,13 +49,13 @@ export const InputShapeSchema = Type.Tuple(
 export const BuiltinBaseSchema = Type.Object(
   {
     kind: Type.Literal('builtin', { description: 'A built-in architecture, trained from scratch (it has no pretrained weights).' }),
-    architecture: StringEnum(
+    architecture: Type.Optional(StringEnum(
       {
         smallCnn: 'Small CNN for 28×28×1 images: conv32-pool-conv64-pool-dense128 (layers conv1, pool1, conv2, pool2, flatten, fc1, then the head).',
         mobileNetLike: 'Small MobileNet-style net: a stem conv and depthwise-separable blocks with BatchNorm and ReLU6, then global average pooling.',
       },
       { description: 'Which built-in architecture to build.', default: 'smallCnn' },
-    ),
+    )),
     inputShape: Type.Optional(InputShapeSchema),
   },
   { additionalProperties: false, description: 'A built-in architecture.' },
@@ -95,10 +95,10 @@ export const RunBaseSchema = Type.Object(
       description: 'Path of the source experiment file, relative to this experiment file.',
       examples: ['digits-source.transfer.json'],
     }),
-    checkpoint: StringEnum(
+    checkpoint: Type.Optional(StringEnum(
       { best: 'The checkpoint with the best monitored validation metric.', last: 'The checkpoint written after the last epoch.' },
       { description: 'Which checkpoint of that run to load.', default: 'best' },
-    ),
+    )),
     inputShape: Type.Optional(InputShapeSchema),
   },
   { additionalProperties: false, description: 'A checkpoint of another experiment’s run.' },
@@ -177,7 +177,7 @@ export const CsvSourceSchema = Type.Object(
   {
     kind: Type.Literal('csv', { description: 'A CSV file of numeric features and a label column.' }),
     path: Type.String({ minLength: 1, description: 'CSV file with a header row, relative to the experiment file.', examples: ['data/iris.csv'] }),
-    labelColumn: Type.String({ minLength: 1, description: 'Header of the label column (integer labels or class names).', default: 'label', examples: ['label', 'species'] }),
+    labelColumn: Type.Optional(Type.String({ minLength: 1, description: 'Header of the label column (integer labels or class names).', default: 'label', examples: ['label', 'species'] })),
     featureColumns: Type.Optional(
       Type.Array(Type.String(), { minItems: 1, description: 'Headers of the feature columns (default: every other column).' }),
     ),
@@ -201,32 +201,32 @@ export const ImagePreprocessSchema = Type.Object(
     channels: Type.Optional(
       Type.Integer({ enum: [1, 3], description: 'Channels the model expects: grayscale, RGBA and 16-bit images are converted. Default: the model input channels.' }),
     ),
-    resize: StringEnum(
+    resize: Type.Optional(StringEnum(
       {
         cover: 'Scale to cover the target size, then centre-crop (keeps aspect ratio).',
         contain: 'Scale to fit inside the target size, then pad with black (keeps aspect ratio).',
         stretch: 'Stretch to the target size (changes aspect ratio).',
       },
       { description: 'How an image of another size or aspect ratio becomes the target size.', default: 'cover' },
-    ),
-    scale: StringEnum(
+    )),
+    scale: Type.Optional(StringEnum(
       {
         unit: 'Pixels scaled to [0, 1].',
         symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine).',
         imagenet: 'ImageNet mean/std normalisation per channel (ResNet family).',
       },
       { description: 'Pixel scaling the model expects.', default: 'unit' },
-    ),
+    )),
   },
   { additionalProperties: false, description: 'How images are decoded and scaled for the model.' },
 );
 
 export const AugmentSchema = Type.Object(
   {
-    flipHorizontal: Type.Boolean({ default: false, description: 'Randomly mirror images left–right (off for digits: a mirrored 2 is not a 2).' }),
-    shift: Type.Integer({ minimum: 0, default: 0, description: 'Random translation by up to this many pixels in each direction (pad and crop).', examples: [2] }),
-    noise: Type.Number({ minimum: 0, default: 0, description: 'Standard deviation of Gaussian noise added to each pixel (in the scaled pixel range).', examples: [0.05] }),
-    colorJitter: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Random brightness/contrast change of up to this fraction (photos).', examples: [0.1] }),
+    flipHorizontal: Type.Optional(Type.Boolean({ default: false, description: 'Randomly mirror images left–right (off for digits: a mirrored 2 is not a 2).' })),
+    shift: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Random translation by up to this many pixels in each direction (pad and crop).', examples: [2] })),
+    noise: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Standard deviation of Gaussian noise added to each pixel (in the scaled pixel range).', examples: [0.05] })),
+    colorJitter: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Random brightness/contrast change of up to this fraction (photos).', examples: [0.1] })),
   },
   {
     additionalProperties: false,
@@ -236,8 +236,8 @@ export const AugmentSchema = Type.Object(
 
 export const SplitSchema = Type.Object(
   {
-    validation: Fraction('Fraction of each class of `train` held out for validation, when `data.validation` is not given.', { default: 0.1 }),
-    test: Fraction('Fraction of each class of `train` held out for the final test, when `data.test` is not given.', { default: 0 }),
+    validation: Type.Optional(Fraction('Fraction of each class of `train` held out for validation, when `data.validation` is not given.', { default: 0.1 })),
+    test: Type.Optional(Fraction('Fraction of each class of `train` held out for the final test, when `data.test` is not given.', { default: 0 })),
     trainPerClass: Type.Optional(
       PositiveInt('Keep only this many labelled training examples per class, taken after the split (few-label experiments). Validation and test splits do not change.', {
         examples: [10, 50],
@@ -286,16 +286,16 @@ export const LayerSelectorSchema = Type.Object(
 
 export const HeadSchema = Type.Object(
   {
-    units: Type.Array(Type.Integer({ minimum: 1 }), {
+    units: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), {
       default: [],
       description: 'Hidden dense layer sizes before the classifier; [] is a linear (softmax) head.',
       examples: [[], [128]],
-    }),
-    dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0, description: 'Dropout rate before each dense layer of the head.' }),
-    activation: StringEnum({ relu: 'Rectified linear unit.', gelu: 'Gaussian error linear unit.', tanh: 'Hyperbolic tangent.' }, {
+    })),
+    dropout: Type.Optional(Type.Number({ minimum: 0, maximum: 0.95, default: 0, description: 'Dropout rate before each dense layer of the head.' })),
+    activation: Type.Optional(StringEnum({ relu: 'Rectified linear unit.', gelu: 'Gaussian error linear unit.', tanh: 'Hyperbolic tangent.' }, {
       description: 'Activation of the hidden dense layers.',
       default: 'relu',
-    }),
+    })),
   },
   { additionalProperties: false, description: 'The new head trained on the base’s features: flatten, optional hidden dense layers, softmax classifier.' },
 );
@@ -312,14 +312,14 @@ export const StageSchema = Type.Object(
 
 export const TransferSchema = Type.Object(
   {
-    strategy: StringEnum(
+    strategy: Type.Optional(StringEnum(
       {
         scratch: 'Same architecture, random weights, everything trains: the baseline transfer must beat.',
         featureExtraction: 'The pretrained base is frozen; only the new head trains.',
         fineTune: 'Pretrained layers train too (except those in `freeze`), with a smaller rate than the head.',
       },
       { description: 'How the base is reused.', default: 'fineTune' },
-    ),
+    )),
     cutLayer: Type.Optional(
       Type.String({
         minLength: 1,
@@ -346,7 +346,7 @@ export const TransferSchema = Type.Object(
 
 export const OptimizerSchema = Type.Object(
   {
-    type: StringEnum(
+    type: Type.Optional(StringEnum(
       {
         sgd: 'Plain stochastic gradient descent.',
         momentum: 'SGD with (optionally Nesterov) momentum.',
@@ -354,7 +354,7 @@ export const OptimizerSchema = Type.Object(
         rmsprop: 'RMSprop (Tieleman & Hinton 2012).',
       },
       { description: 'Optimizer.', default: 'adam' },
-    ),
+    )),
     momentum: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.9, description: 'Momentum (momentum, rmsprop).' })),
     nesterov: Type.Optional(Type.Boolean({ default: false, description: 'Nesterov momentum (momentum).' })),
     beta1: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Adam β1.' })),
@@ -367,7 +367,7 @@ export const OptimizerSchema = Type.Object(
 
 export const ScheduleSchema = Type.Object(
   {
-    type: StringEnum(
+    type: Type.Optional(StringEnum(
       {
         constant: 'The base rate throughout.',
         step: 'Multiply by `gamma` every `stepEpochs` epochs (PyTorch StepLR).',
@@ -376,7 +376,7 @@ export const ScheduleSchema = Type.Object(
         oneCycle: 'Warm up to the base rate, then anneal (Smith 2018; fastai `fit_one_cycle`).',
       },
       { description: 'Shape of the rate over training.', default: 'constant' },
-    ),
+    )),
     stepEpochs: Type.Optional(PositiveInt('Epochs between decays (step).', { default: 7 })),
     gamma: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.1, description: 'Decay factor (step, exponential).' })),
     minRate: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Final rate (cosine).' })),
@@ -389,8 +389,8 @@ export const ScheduleSchema = Type.Object(
 
 export const WarmupSchema = Type.Object(
   {
-    steps: Type.Integer({ minimum: 0, default: 0, description: 'Linear warmup length in steps (from `startFactor`×rate to the rate).' }),
-    startFactor: Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Fraction of the scheduled rate at step 0.' }),
+    steps: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Linear warmup length in steps (from `startFactor`×rate to the rate).' })),
+    startFactor: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Fraction of the scheduled rate at step 0.' })),
   },
   { additionalProperties: false, description: 'Linear warmup applied on top of the schedule.' },
 );
@@ -406,14 +406,14 @@ export const LayerGroupSchema = Type.Object(
 
 export const LearningRateSchema = Type.Object(
   {
-    base: Type.Number({ exclusiveMinimum: 0, default: 0.001, description: 'Rate of the head (peak rate for oneCycle).', examples: [0.001, 0.01] }),
+    base: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.001, description: 'Rate of the head (peak rate for oneCycle).', examples: [0.001, 0.01] })),
     schedule: Type.Optional(ScheduleSchema),
     warmup: Type.Optional(WarmupSchema),
-    baseMultiplier: Type.Number({
+    baseMultiplier: Type.Optional(Type.Number({
       minimum: 0,
       default: 0.1,
       description: 'Rate multiplier of base layers not in any `layerGroups` entry (a pretrained layer learns slower than the new head).',
-    }),
+    })),
     layerGroups: Type.Optional(Type.Array(LayerGroupSchema, { description: 'Named groups of base layers with their own multipliers; first match wins.' })),
   },
   { additionalProperties: false, description: 'Learning rate: base value, schedule, warmup and per-layer-group multipliers.' },
@@ -430,23 +430,23 @@ const Monitor = StringEnum(
 
 export const TrainingSchema = Type.Object(
   {
-    epochs: PositiveInt('Training epochs (ignored when `transfer.stages` is given).', { default: 5 }),
-    batchSize: PositiveInt('Examples per step.', { default: 32, examples: [16, 32, 64] }),
-    seed: Type.Integer({ default: 42, description: 'Seed of splits, shuffling, augmentation and weight initialisation.' }),
-    monitor: Monitor,
+    epochs: Type.Optional(PositiveInt('Training epochs (ignored when `transfer.stages` is given).', { default: 5 })),
+    batchSize: Type.Optional(PositiveInt('Examples per step.', { default: 32, examples: [16, 32, 64] })),
+    seed: Type.Optional(Type.Integer({ default: 42, description: 'Seed of splits, shuffling, augmentation and weight initialisation.' })),
+    monitor: Type.Optional(Monitor),
     earlyStopping: Type.Optional(
       Type.Object(
         {
-          patience: PositiveInt('Stop after this many epochs without improvement of `monitor`.', { default: 3 }),
-          minDelta: Type.Number({ minimum: 0, default: 0, description: 'Smallest change that counts as an improvement.' }),
+          patience: Type.Optional(PositiveInt('Stop after this many epochs without improvement of `monitor`.', { default: 3 })),
+          minDelta: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Smallest change that counts as an improvement.' })),
         },
         { additionalProperties: false, description: 'Stop when the monitored metric stops improving.' },
       ),
     ),
-    checkpoints: StringEnum(
+    checkpoints: Type.Optional(StringEnum(
       { best: 'Keep the best checkpoint only.', last: 'Keep the last checkpoint only.', both: 'Keep best and last.' },
       { description: 'Which checkpoints to write under the run folder.', default: 'both' },
-    ),
+    )),
     classWeights: Type.Optional(
       Type.Union([Type.Literal('balanced'), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1 })], {
         description: "Loss weight per class: 'balanced' (inverse class frequency) or one number per class.",
@@ -483,6 +483,9 @@ export const ExperimentSchema = Type.Object(
 export type InputShape = Static<typeof InputShapeSchema>;
 export type BaseSpec = Static<typeof BaseSchema>;
 export type BuiltinBase = Static<typeof BuiltinBaseSchema>;
+export type ModelFileBase = Static<typeof ModelFileBaseSchema>;
+export type UrlBase = Static<typeof UrlBaseSchema>;
+export type RunBase = Static<typeof RunBaseSchema>;
 export type DataSource = Static<typeof DataSourceSchema>;
 export type MnistSource = Static<typeof MnistSourceSchema>;
 export type IdxSource = Static<typeof IdxSourceSchema>;

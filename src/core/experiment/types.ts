@@ -5,16 +5,30 @@
  */
 import type {
   AugmentSpec,
-  BaseSpec,
+  BuiltinBase,
+  CsvSource,
   DataSource,
   HeadSpec,
   ImagePreprocess,
   LayerGroupSpec,
   LayerSelector,
+  ModelFileBase,
   OptimizerSpec,
+  RunBase,
   ScheduleSpec,
+  UrlBase,
   WarmupSpec,
 } from './schema.js';
+
+/** The base with its defaults filled in (`architecture`, `checkpoint`) and paths absolute. */
+export type ResolvedBase =
+  | (BuiltinBase & { architecture: NonNullable<BuiltinBase['architecture']> })
+  | ModelFileBase
+  | UrlBase
+  | (RunBase & { checkpoint: NonNullable<RunBase['checkpoint']> });
+
+/** A data source with its defaults filled in (`labelColumn` of csv) and paths absolute. */
+export type ResolvedDataSource = Exclude<DataSource, CsvSource> | (CsvSource & { labelColumn: string });
 
 export type Strategy = 'scratch' | 'featureExtraction' | 'fineTune';
 export type Monitor = 'valLoss' | 'valAccuracy';
@@ -29,10 +43,10 @@ export interface ResolvedStage {
 }
 
 export interface ResolvedData {
-  train: DataSource;
-  validation?: DataSource;
-  test?: DataSource;
-  /** Fractions of each class of `train` held out (used when `validation` / `test` sources are absent). */
+  train: ResolvedDataSource;
+  validation?: ResolvedDataSource;
+  test?: ResolvedDataSource;
+  /** Fractions of each class of `train` held out; 0 when the matching `validation` / `test` source is given. */
   split: { validation: number; test: number; trainPerClass?: number };
   image: Required<Pick<ImagePreprocess, 'resize' | 'scale'>> & Pick<ImagePreprocess, 'size' | 'channels'>;
   /** Undefined when no augmentation is on (then frozen-prefix outputs may be cached). */
@@ -48,7 +62,7 @@ export interface ResolvedExperiment {
   dir: string;
   description?: string;
   /** Paths inside are absolute. */
-  base: BaseSpec;
+  base: ResolvedBase;
   data: ResolvedData;
   transfer: {
     strategy: Strategy;
@@ -57,7 +71,7 @@ export interface ResolvedExperiment {
     /** Always at least one stage; without `transfer.stages` a single stage of `training.epochs`. */
     stages: ResolvedStage[];
   };
-  optimizer: Required<Omit<OptimizerSpec, 'type'>> & { type: OptimizerSpec['type'] };
+  optimizer: Required<OptimizerSpec>;
   learningRate: {
     base: number;
     schedule: Required<ScheduleSpec>;
