@@ -1,0 +1,149 @@
+/**
+ * Builds the network an experiment trains: the base (built-in, loaded from disk or URL, or another
+ * run's checkpoint), cut at the cut layer, optionally run at a new input size, with a new head.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { ResolvedExperiment } from '../experiment/types.js';
+import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';
+import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
+import { loadModelFile, loadModelUrl, ModelError } from './io.js';
+
+/** The network to train: one flat functional model, its op graph, and where the base ends. */
+export interface Network {
+  /** Flat model [batch, h, w, c] → logits [batch, numClasses]; shares weights with `graph`. */
+  model: tf.LayersModel;
+  graph: OpGraph;
+  /** Ops `0..baseOps-1` are the base (up to the cut layer); the rest are the new head. */
+  baseOps: number;
+  /** Names of the base layers in op order. */
+  baseLayers: string[];
+  /** Input shape [h, w, c] of one example. */
+  inputShape: [number, number, number];
+  /** Shape of the cut layer's output for one example. */
+  featureShape: number[];
+  /** Where the base came from (for logs and the run record). */
+  baseSource: string;
+}
+
+/** Context needed to resolve a `run` base: the runs root of the workspace. */
+export interface NetworkContext {
+  runsDir: string;
+}
+
+/** Path of `checkpoints/<which>/model.json` of the newest completed run of experiment `name`. */
+export function latestCheckpoint(runsDir: string, name: string, which: 'best' | 'last'): string | undefined {
+  const dir = path.join(runsDir, name);
+  if (!fs.existsSync(dir)) return undefined;
+  const runs = fs.readdirSync(dir).sort().reverse();
+  for (const id of runs) {
+    try {
+      const summary = JSON.parse(fs.readFileSync(path.join(dir, id, 'summary.json'), 'utf8')) as { status?: string };
+      const file = path.join(dir, id, 'checkpoints', which, 'model.json');
+      if (summary.status === 'completed' && fs.existsSync(file)) return file;
+    } catch {
+      // unreadable or partial run record: skip it
+    }
+  }
+  return undefined;
+}
+
+async function loadBaseModel(exp: ResolvedExperiment, numClasses: number, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string }> {
+  const b = exp.base;
+  switch (b.kind) {
+    case 'builtin':
+      return { model: buildBuiltin(b.architecture, numClasses, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
+    case 'model':
+      return { model: await loadModelFile(b.path), source: b.path };
+    case 'url':
+      return { model: await loadModelUrl(b.url), source: b.url };
+    case 'run': {
+      const name = path.basename(b.experiment).replace(/\.transfer\.json$/, '');
+      const file = latestCheckpoint(ctx.runsDir, name, b.checkpoint);
+      if (!file) {
+        throw new ModelError(
+          `no completed run of "${name}" with a "${b.checkpoint}" checkpoint under ${path.join(ctx.runsDir, name)}; run that experiment first`,
+          b.experiment,
+        );
+      }
+      return { model: await loadModelFile(file), source: file };
+    }
+  }
+}
+
+/**
+ * Re-initialises every weight of `layer` with its own initialisers (kernel, bias, depthwise,
+ * gamma/beta, moving statistics), seeded: the `scratch` strategy keeps the architecture and
+ * throws the pretrained weights away.
+ */
+function reinitialise(layer: tf.layers.Layer, seed: number): void {
+  const cfg = layer as unknown as Record<string, { apply(shape: number[], dtype?: tf.DataType): tf.Tensor } | undefined>;
+  layer.weights.forEach((w, i) => {
+    const short = w.originalName.split('/').pop() ?? '';
+    const init =
+      (short === 'kernel' && cfg.kernelInitializer) ||
+      (short === 'depthwise_kernel' && cfg.depthwiseInitializer) ||
+      (short === 'pointwise_kernel' && cfg.pointwiseInitializer) ||
+      (short === 'bias' && cfg.biasInitializer) ||
+      (short === 'gamma' && cfg.gammaInitializer) ||
+      (short === 'beta' && cfg.betaInitializer) ||
+      (short === 'moving_mean' && cfg.movingMeanInitializer) ||
+      (short === 'moving_variance' && cfg.movingVarianceInitializer) ||
+      (w.shape.length >= 2 ? tf.initializers.glorotUniform({ seed: seed + i }) : tf.initializers.zeros());
+    const value = tf.tidy(() => init.apply(w.shape as number[], 'float32'));
+    w.write(value);
+  });
+}
+
+/**
+ * Builds the network of `exp` for `numClasses` classes.
+ * @throws ModelError when the base cannot be loaded, the cut layer is unknown, or the base cannot
+ *   run at the requested input size (the message names the layer).
+ */
+export async function buildNetwork(exp: ResolvedExperiment, numClasses: number, ctx: NetworkContext): Promise<Network> {
+  const { model: source, source: baseSource } = await loadBaseModel(exp, numClasses, ctx);
+  const graph = flattenModel(source);
+  if (graph.ops.length < 2) throw new ModelError('the base needs at least two layers (its last layer is replaced by the head)', baseSource);
+  const names = graph.ops.map((o) => o.layer.name);
+  let cut = graph.ops.length - 2;
+  if (exp.transfer.cutLayer) {
+    cut = names.indexOf(exp.transfer.cutLayer);
+    if (cut < 0) throw new ModelError(`transfer.cutLayer: layer "${exp.transfer.cutLayer}" is not in the base (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, baseSource);
+  }
+  const sourceShape = source.inputs[0]!.shape.slice(1) as number[];
+  const inputShape = (exp.base.inputShape ?? sourceShape) as [number, number, number];
+  if (inputShape.some((d) => d == null)) throw new ModelError('the base has no fixed input size; set base.inputShape', baseSource);
+  if (exp.transfer.strategy === 'scratch') for (let i = 0; i <= cut; i++) reinitialise(graph.ops[i]!.layer, exp.training.seed + i);
+
+  const base = buildFlatModel(graph, cut + 1, graph.ops[cut]!.outputs[0]!, inputShape, 'base');
+  const featureShape = base.outputs[0]!.shape.slice(1) as number[];
+  const head = exp.transfer.head;
+  const seed = exp.training.seed;
+  const headLayers = new Set<tf.layers.Layer>();
+  const add = (layer: tf.layers.Layer, input: tf.SymbolicTensor) => {
+    headLayers.add(layer);
+    return layer.apply(input) as tf.SymbolicTensor;
+  };
+  let x = base.outputs[0]!;
+  if (x.shape.length > 2) x = add(tf.layers.flatten({ name: 'head_flatten' }), x);
+  head.units.forEach((units, i) => {
+    if (head.dropout > 0) x = add(tf.layers.dropout({ name: `head_dropout${i + 1}`, rate: head.dropout, seed: seed + 17 + i }), x);
+    x = add(tf.layers.dense({ name: `head_dense${i + 1}`, units, activation: head.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 + i }) }), x);
+  });
+  if (head.dropout > 0) x = add(tf.layers.dropout({ name: 'head_dropout', rate: head.dropout, seed: seed + 31 }), x);
+  const logits = add(tf.layers.dense({ name: 'head_logits', units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 211 }) }), x);
+  const model = tf.model({ inputs: base.inputs, outputs: logits, name: exp.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
+  const full = flattenModel(model);
+  const baseOps = full.ops.findIndex((o) => headLayers.has(o.layer));
+  if (baseOps < 0 || full.ops.slice(baseOps).some((o) => !headLayers.has(o.layer))) throw new Error('internal: head layers are not last in the flattened graph');
+  return {
+    model,
+    graph: full,
+    baseOps,
+    baseLayers: full.ops.slice(0, baseOps).map((o) => o.layer.name),
+    inputShape,
+    featureShape,
+    baseSource,
+  };
+}
