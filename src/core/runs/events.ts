@@ -91,6 +91,8 @@ export interface RunSummary {
   backend?: BackendInfo;
   strategy: string;
   epochsPlanned: number;
+  /** Optimizer steps per epoch (ceil(train examples / batch size)). */
+  stepsPerEpoch?: number;
   epochsDone: number;
   bestEpoch?: number;
   best?: { valLoss?: number; valAccuracy?: number };

@@ -59,10 +59,12 @@ export function scheduledRate(step: number, s: StageScheduleInput): number {
     case 'oneCycle': {
       const initial = s.peak / schedule.divFactor;
       const final = initial / schedule.finalDivFactor;
-      const up = Math.max(1, Math.round(schedule.pctStart * total) - 1);
-      if (step <= up) return cosineAnneal(initial, s.peak, step / up);
-      const down = Math.max(1, total - 1 - up);
-      return cosineAnneal(s.peak, final, Math.min(1, (step - up) / down));
+      // Phase ends as in PyTorch OneCycleLR (three_phase=False): rise ends at pctStart·total − 1.
+      const up = schedule.pctStart * total - 1;
+      if (step <= up && up > 0) return cosineAnneal(initial, s.peak, step / up);
+      const start = Math.max(0, up);
+      const down = total - 1 - start;
+      return down <= 0 ? final : cosineAnneal(s.peak, final, Math.min(1, (step - start) / down));
     }
   }
 }

@@ -1,0 +1,116 @@
+/**
+ * `transfer-lab run <file>`: validates the experiment, runs it in a forked worker with a progress
+ * bar on stderr, prints a final table (or the summary as JSON with --json).
+ */
+import * as path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import type { RunSummary } from '../../core/runs/events.js';
+import { startWorker } from '../../worker/client.js';
+import type { BackendPreference } from '../../protocol/worker.js';
+import { formatTable, pct, secs } from '../table.js';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../../worker/exit-codes.js';
+
+export interface RunCommandOptions {
+  runsDir: string;
+  backend: BackendPreference;
+  json?: boolean;
+  /** Suppress the progress bar and per-epoch lines (used by `demo`). */
+  quiet?: boolean;
+}
+
+/** Result of one run through the worker. */
+export interface RunOutcome {
+  exitCode: number;
+  summary?: RunSummary;
+  error?: string;
+}
+
+/** Runs one experiment file through the worker; resolves when the worker exits. */
+export async function runThroughWorker(file: string, o: RunCommandOptions): Promise<RunOutcome> {
+  const experimentFile = path.resolve(file);
+  const tty = process.stderr.isTTY && !o.quiet && !o.json;
+  let bar: SingleBar | undefined;
+  let totalSteps = 0;
+  let summary: RunSummary | undefined;
+  let fatal: string | undefined;
+  let output = '';
+  const worker = startWorker({
+    experimentFile,
+    runsDir: o.runsDir,
+    backend: o.backend,
+    onOutput: (t) => (output += t),
+    onMessage: (m) => {
+      switch (m.type) {
+        case 'backend':
+          if (!o.quiet && !o.json) process.stderr.write(`backend: ${m.backend.name} (${m.backend.reason})\n`);
+          break;
+        case 'runStarted':
+          if (!o.quiet && !o.json) process.stderr.write(`run ${m.runId} → ${m.runDir}\n`);
+          break;
+        case 'summary':
+          summary = m.summary;
+          break;
+        case 'event': {
+          const e = m.event;
+          if (e.kind === 'step' && tty) {
+            if (!bar && summary?.stepsPerEpoch) {
+              totalSteps = summary.stepsPerEpoch;
+              bar = new SingleBar({ format: ' {bar} {percentage}% | epoch {epoch} step {value}/{total} | loss {loss} | eta {eta}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+              bar.start(totalSteps, 0, { epoch: 1, loss: '–' });
+            }
+            bar?.update(Math.min(totalSteps, (e.step % totalSteps) + 1), { epoch: e.epoch + 1, loss: e.loss.toFixed(4) });
+          } else if (e.kind === 'epoch' && !o.quiet && !o.json) {
+            const line = `epoch ${e.epoch + 1}: loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)} | val loss ${e.valLoss?.toFixed(4) ?? '–'} acc ${pct(e.valAccuracy)} | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSecond)} samples/s`;
+            if (bar) bar.stop(), (bar = undefined), (totalSteps = 0);
+            process.stderr.write(line + '\n');
+          } else if (e.kind === 'log' && e.level !== 'info' && !o.json) {
+            process.stderr.write(`${e.level}: ${e.message}\n`);
+          }
+          break;
+        }
+        case 'done':
+          summary = m.summary;
+          break;
+        case 'fatal':
+          fatal = m.message;
+          break;
+      }
+    },
+  });
+  const onSigint = () => void worker.stop();
+  process.once('SIGINT', onSigint);
+  const code = await worker.exited;
+  process.off('SIGINT', onSigint);
+  bar?.stop();
+  if (fatal) return { exitCode: typeof code === 'number' && code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: fatal };
+  if (!summary) return { exitCode: EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
+  if (summary.status === 'running') summary.status = 'failed';
+  const ok = summary.status === 'completed' || summary.status === 'stopped';
+  return { exitCode: ok ? EXIT_OK : EXIT_RUN_FAILED, summary, ...(summary.error ? { error: summary.error } : {}) };
+}
+
+/** Prints one run's result table. */
+export function printRunTable(s: RunSummary): void {
+  const rows = [
+    ['experiment', s.experiment],
+    ['run', s.runId],
+    ['status', s.status],
+    ['strategy', s.strategy],
+    ['backend', s.backend ? `${s.backend.name}` : '–'],
+    ['epochs', `${s.epochsDone}/${s.epochsPlanned}`],
+    ['best val accuracy', `${pct(s.best?.valAccuracy)}${s.bestEpoch !== undefined ? ` (epoch ${s.bestEpoch + 1})` : ''}`],
+    ['test accuracy', s.test ? `${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint} checkpoint)` : '–'],
+    ['seconds', secs(s.seconds)],
+  ];
+  process.stdout.write(formatTable(['', ''], rows).split('\n').slice(2).join('\n') + '\n');
+  if (s.error) process.stdout.write(`error: ${s.error}\n`);
+}
+
+/** The `run` command. @returns the process exit code. */
+export async function runCommand(file: string, o: RunCommandOptions): Promise<number> {
+  const r = await runThroughWorker(file, o);
+  if (o.json) process.stdout.write(JSON.stringify(r.summary ?? { error: r.error }, null, 2) + '\n');
+  else if (r.summary) printRunTable(r.summary);
+  else process.stderr.write(`error: ${r.error}\n`);
+  return r.exitCode;
+}

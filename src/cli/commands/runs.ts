@@ -1,0 +1,31 @@
+/** `transfer-lab runs [file]`: the run store as a table. */
+import * as path from 'node:path';
+import { listRuns } from '../../core/runs/store.js';
+import { formatTable, pct, secs } from '../table.js';
+
+/** Lists runs (of one experiment when `file` is given), newest first. @returns 0. */
+export function runsCommand(file: string | undefined, o: { runsDir: string; json?: boolean }): number {
+  const name = file ? path.basename(file).replace(/\.transfer\.json$/, '') : undefined;
+  const runs = listRuns(o.runsDir, name);
+  if (o.json) {
+    process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+    return 0;
+  }
+  if (runs.length === 0) {
+    process.stdout.write(`no runs under ${o.runsDir}${name ? ` for ${name}` : ''}\n`);
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    r.summary.experiment,
+    r.summary.runId,
+    r.summary.status,
+    r.summary.strategy,
+    `${r.summary.epochsDone}/${r.summary.epochsPlanned}`,
+    pct(r.summary.best?.valAccuracy),
+    pct(r.summary.test?.accuracy),
+    secs(r.summary.seconds),
+    r.summary.backend?.name ?? '–',
+  ]);
+  process.stdout.write(formatTable(['experiment', 'run', 'status', 'strategy', 'epochs', 'best val', 'test', 'seconds', 'backend'], rows) + '\n');
+  return 0;
+}

@@ -1,0 +1,24 @@
+/** `transfer-lab validate <file>`: schema and semantic checks, one line per problem. */
+import * as path from 'node:path';
+import { loadExperiment } from '../../core/experiment/load.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
+
+/** Prints `file:line:col severity path: message` per problem. @returns 0 when no errors, else 2. */
+export async function validateCommand(file: string, o: { json?: boolean }): Promise<number> {
+  const abs = path.resolve(file);
+  try {
+    const { problems } = await loadExperiment(abs);
+    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems }, null, 2) + '\n');
+    else {
+      for (const p of problems) process.stdout.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);
+      process.stdout.write(`${file}: valid${problems.length ? ` (${problems.length} warning${problems.length > 1 ? 's' : ''})` : ''}\n`);
+    }
+    return EXIT_OK;
+  } catch (e) {
+    const err = e as Error & { problems?: { line: number; column: number; severity: string; path: string; message: string }[] };
+    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: false, problems: err.problems ?? [{ message: err.message }] }, null, 2) + '\n');
+    else if (err.problems) for (const p of err.problems) process.stderr.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);
+    else process.stderr.write(`${file}: ${err.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `transfer-lab`: the headless front. Every command that trains forks the same worker the VS Code
+ * extension uses and writes the same run store. Exit codes: 0 ok, 1 run failed or diverged, 2 bad input.
+ */
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { runsCommand } from './commands/runs.js';
+import { demoCommand } from './commands/demo.js';
+import type { BackendPreference } from '../protocol/worker.js';
+
+const program = new Command();
+const backendOption = () =>
+  new Option('--backend <name>', 'tfjs backend: auto (tfjs-node when installed, else wasm), tensorflow, wasm').choices(['auto', 'tensorflow', 'wasm']).default('auto');
+const runsDirOption = () => new Option('--runs-dir <dir>', 'run store root').default(path.join(process.cwd(), '.transfer-lab', 'runs'), './.transfer-lab/runs');
+
+program
+  .name('transfer-lab')
+  .description('Run transfer-learning experiments (*.transfer.json) headless.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('train an experiment in a worker process and print its result')
+  .argument('<file>', 'experiment file (*.transfer.json)')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .option('--json', 'print the run summary as JSON')
+  .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean }) => {
+    process.exitCode = await runCommand(file, o);
+  });
+
+program
+  .command('validate')
+  .description('check an experiment file against the schema and the semantic rules')
+  .argument('<file>', 'experiment file (*.transfer.json)')
+  .option('--json', 'print problems as JSON')
+  .action(async (file: string, o: { json?: boolean }) => {
+    process.exitCode = await validateCommand(file, o);
+  });
+
+program
+  .command('runs')
+  .description('list runs, of one experiment or all')
+  .argument('[file]', 'experiment file')
+  .addOption(runsDirOption())
+  .option('--json', 'print as JSON')
+  .action((file: string | undefined, o: { runsDir: string; json?: boolean }) => {
+    process.exitCode = runsCommand(file, o);
+  });
+
+program
+  .command('demo')
+  .description('MNIST digits 0–4 → 5–9 with 10 and 50 labels per class: scratch vs feature extraction vs fine-tuning')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .option('--json', 'print the table as JSON')
+  .action(async (o: { runsDir: string; backend: BackendPreference; json?: boolean }) => {
+    process.exitCode = await demoCommand({
+      examplesDir: path.join(__dirname, '..', 'examples'),
+      runsDir: o.runsDir,
+      outDir: path.join(path.dirname(o.runsDir), 'demo'),
+      backend: o.backend,
+      json: o.json,
+    });
+  });
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,145 @@
+/**
+ * One run of an experiment, end to end: backend, experiment file, data, network, run record,
+ * training, test evaluation on the saved checkpoint, summary. The worker process calls this; so do
+ * tests that need a run without a child process.
+ */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend/index.js';
+import { loadData } from '../data/index.js';
+import { augmentBatch } from '../data/augment.js';
+import { deriveSeed, Rng } from '../data/rng.js';
+import type { ExampleSet } from '../data/example-set.js';
+import { loadExperiment } from '../experiment/load.js';
+import type { ResolvedExperiment } from '../experiment/types.js';
+import { buildNetwork, loadBase } from '../models/network.js';
+import { loadModelFile, saveModel } from '../models/io.js';
+import { createRun, type RunHandle } from '../runs/store.js';
+import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
+import type { BackendPreference } from '../../protocol/worker.js';
+import { crossEntropy, Trainer, type Evaluation } from './trainer.js';
+
+/** Callbacks of a run (the worker forwards them over IPC). */
+export interface RunCallbacks {
+  backend?(info: BackendInfo): void;
+  started?(runId: string, runDir: string, experiment: ResolvedExperiment): void;
+  event?(runId: string, e: RunEvent): void;
+  summary?(runId: string, s: RunSummary): void;
+  /** Polled between steps. */
+  shouldStop?(): boolean;
+}
+
+export interface RunOptions {
+  experimentFile: string;
+  runsDir: string;
+  backend: BackendPreference;
+}
+
+/** Evaluates a saved (or any) model on a set: logits → loss and accuracy. Batches of 128. */
+export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize = 128): Evaluation {
+  let loss = 0;
+  let hits = 0;
+  for (let start = 0; start < set.count; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+    const labels = Int32Array.from(idx, (j) => set.labels[j]!);
+    const logits = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape])) as tf.Tensor2D);
+    const l = crossEntropy(logits, labels);
+    loss += l.dataSync()[0]! * idx.length;
+    const pred = tf.tidy(() => tf.argMax(logits, 1)).dataSync();
+    pred.forEach((p, i) => (hits += p === labels[i] ? 1 : 0));
+    tf.dispose([logits, l]);
+  }
+  return { loss: loss / Math.max(1, set.count), accuracy: hits / Math.max(1, set.count) };
+}
+
+/**
+ * Runs an experiment file to the end and returns its summary.
+ * @throws ExperimentError (bad file: exit code 2), DataError / ModelError (bad data or model: 2),
+ *   before a run folder exists. Errors after that are recorded as a `failed` run and returned.
+ */
+export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
+  const backend = await initBackend(opts.backend);
+  cb.backend?.(backend);
+  const { experiment: exp } = await loadExperiment(opts.experimentFile);
+  const base = await loadBase(exp, { runsDir: opts.runsDir });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+  const numClasses = data.classNames.length;
+  const net = buildNetwork(exp, base, numClasses);
+
+  const run: RunHandle = createRun(opts.runsDir, exp);
+  const t0 = performance.now();
+  const summary: RunSummary = {
+    runId: run.id,
+    experiment: exp.name,
+    experimentFile: exp.file,
+    status: 'running',
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    seconds: 0,
+    backend,
+    strategy: exp.transfer.strategy,
+    epochsPlanned: exp.training.epochs,
+    stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
+    epochsDone: 0,
+    examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
+  };
+  const writeSummary = () => {
+    summary.seconds = (performance.now() - t0) / 1000;
+    run.writeSummary(summary);
+    cb.summary?.(run.id, summary);
+  };
+  const emit = (e: RunEvent) => {
+    run.append(e);
+    if (e.kind === 'log') run.log(`[${e.level}] ${e.message}`);
+    cb.event?.(run.id, e);
+    if (e.kind === 'epoch') {
+      summary.epochsDone = e.epoch + 1;
+      summary.final = { trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
+      writeSummary();
+    }
+  };
+  run.writeLabels(data.classNames);
+  writeSummary();
+  cb.started?.(run.id, run.dir, exp);
+  emit({ kind: 'log', level: 'info', message: `backend ${backend.name}: ${backend.reason}` });
+  emit({ kind: 'log', level: 'info', message: `base ${base.source}; ${net.baseLayers.length} base layers, cut at "${net.baseLayers[net.baseLayers.length - 1]}" (features ${net.featureShape.join('×')}); ${numClasses} classes` });
+  for (const s of data.skipped) emit({ kind: 'log', level: 'warn', message: `skipped ${s.file}: ${s.reason}` });
+
+  const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
+  const augment = exp.data.augment;
+  const trainer = new Trainer(exp, net, numClasses);
+  const metadata = { labels: data.classNames, experiment: exp.name, runId: run.id, inputShape: net.inputShape };
+  try {
+    const result = await trainer.train(data.train, data.validation, {
+      emit,
+      shouldStop: () => cb.shouldStop?.() ?? false,
+      saveCheckpoint: (which) => saveModel(net.model, run.checkpointDir(which), metadata),
+      ...(augment ? { augment: (x: Float32Array) => augmentBatch(x, data.train.shape, augment, augmentRng, data.train.range) } : {}),
+    });
+    summary.status = result.status;
+    summary.epochsDone = result.epochsDone;
+    if (result.bestEpoch !== undefined) summary.bestEpoch = result.bestEpoch;
+    if (result.best) summary.best = result.best;
+    if (result.final) summary.final = result.final;
+    if (result.error) summary.error = result.error;
+    const which = result.checkpoints.best ? 'best' : result.checkpoints.last ? 'last' : undefined;
+    if (data.test && data.test.count > 0 && which && result.status !== 'diverged') {
+      const saved = await loadModelFile(path.join(run.checkpointDir(which), 'model.json'));
+      const ev = evaluateModel(saved, data.test);
+      saved.dispose();
+      summary.test = { loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count };
+      emit({ kind: 'test', loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count });
+    }
+  } catch (e) {
+    summary.status = 'failed';
+    summary.error = (e as Error).message;
+    emit({ kind: 'log', level: 'error', message: (e as Error).stack ?? String(e) });
+  } finally {
+    trainer.dispose();
+  }
+  summary.endedAt = new Date().toISOString();
+  delete summary.pid;
+  writeSummary();
+  net.model.dispose();
+  return summary;
+}

@@ -1,0 +1,382 @@
+/**
+ * The training loop. It splits the network at the freeze boundary:
+ *
+ * - the **frozen prefix** (the longest run of leading ops that are frozen or have no weights and
+ *   end in a single tensor) runs in inference mode outside the gradient tape — frozen BatchNorm keeps
+ *   its moving statistics, the tape holds none of its activations, and when the data is not augmented
+ *   its outputs are computed once per stage and cached;
+ * - only the **trainable suffix** and the head are differentiated; a frozen layer inside the suffix
+ *   is not updated and runs in inference mode.
+ *
+ * Rates come from `schedules.ts` per step and per layer group and are applied by
+ * `PerVariableOptimizer`, so the rate logged for a step is the rate applied at that step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExampleSet } from '../data/example-set.js';
+import type { ResolvedExperiment } from '../experiment/types.js';
+import { selectLayers } from '../experiment/layer-selector.js';
+import type { Network } from '../models/network.js';
+import { crossingKeys, runOps } from '../models/graph.js';
+import type { EpochEvent, RunEvent, RunStatus } from '../runs/events.js';
+import { groupMultipliers, rateAt, stageScheduleInput } from './schedules.js';
+import { PerVariableOptimizer } from './optimizers.js';
+import { deriveSeed, Rng, shuffle } from '../data/rng.js';
+
+/** What the trainer needs from its host (the worker, or a test). */
+export interface TrainerHooks {
+  emit(event: RunEvent): void;
+  /** Polled between steps; true ends training after the current step with status `stopped`. */
+  shouldStop(): boolean;
+  /** Writes the current weights as checkpoint `which`. */
+  saveCheckpoint(which: 'best' | 'last'): Promise<void>;
+  /** In-place augmentation of a gathered batch [n, ...shape], or undefined when off. */
+  augment?: (x: Float32Array, n: number) => void;
+}
+
+export interface TrainResult {
+  status: Extract<RunStatus, 'completed' | 'stopped' | 'diverged'>;
+  epochsDone: number;
+  bestEpoch?: number;
+  best?: { valLoss?: number; valAccuracy?: number };
+  final?: { trainLoss: number; trainAccuracy: number; valLoss?: number; valAccuracy?: number };
+  /** Which checkpoints were written. */
+  checkpoints: { best: boolean; last: boolean };
+  error?: string;
+}
+
+/** Loss and accuracy of a set. */
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * Loss weight of each class. 'balanced': n / (K · n_c) (scikit-learn's `compute_class_weight`).
+ * @throws Error when an explicit list's length differs from the number of classes.
+ */
+export function classWeights(spec: 'balanced' | number[] | undefined, labels: Int32Array, numClasses: number): Float32Array | undefined {
+  if (spec === undefined) return undefined;
+  if (Array.isArray(spec)) {
+    if (spec.length !== numClasses) throw new Error(`training.classWeights has ${spec.length} entries but the data has ${numClasses} classes`);
+    return Float32Array.from(spec);
+  }
+  const counts = new Float64Array(numClasses);
+  for (const y of labels) counts[y]! += 1;
+  return Float32Array.from(counts, (c) => (c > 0 ? labels.length / (numClasses * c) : 0));
+}
+
+/**
+ * Softmax cross-entropy of `logits` [B, K] against integer `labels` [B]; with `weights` (one per
+ * class) the weighted mean Σ w_y·ce / Σ w_y (PyTorch `CrossEntropyLoss(weight=…)`), else the mean.
+ * One-hot targets are built on the host (the wasm `OneHot` kernel ignores its dtype).
+ * @returns scalar loss tensor.
+ */
+export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, weights?: Float32Array): tf.Scalar {
+  const [b, k] = logits.shape;
+  const onehot = new Float32Array(b * k);
+  const w = new Float32Array(b);
+  for (let i = 0; i < b; i++) {
+    onehot[i * k + labels[i]!] = 1;
+    w[i] = weights ? weights[labels[i]!]! : 1;
+  }
+  return tf.tidy(() => {
+    const ce = tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [b, k]), tf.logSoftmax(logits)), 1));
+    const wt = tf.tensor1d(w);
+    return tf.div(tf.sum(tf.mul(ce, wt)), tf.sum(wt)) as tf.Scalar;
+  });
+}
+
+/** Count of correct argmax predictions. */
+function correct(logits: tf.Tensor2D, labels: Int32Array): number {
+  const pred = tf.tidy(() => tf.argMax(logits, 1)).dataSync();
+  let c = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) c++;
+  return c;
+}
+
+/** Features at the split point, for every example of a set: computed once per stage when cacheable. */
+interface FeatureCache {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** The trainer for one network and one experiment. */
+export class Trainer {
+  private readonly inputKey: number;
+  private readonly outputKey: number;
+  /** Index of the last op of the frozen prefix (−1: none). */
+  private boundary = -1;
+  private boundaryKey: number;
+  private frozen = new Set<string>();
+  private readonly optimizer: PerVariableOptimizer;
+  private readonly numClasses: number;
+
+  constructor(
+    readonly exp: ResolvedExperiment,
+    readonly net: Network,
+    numClasses: number,
+  ) {
+    this.inputKey = net.graph.inputs[0]!;
+    this.outputKey = net.graph.outputs[0]!;
+    this.boundaryKey = this.inputKey;
+    this.optimizer = new PerVariableOptimizer(exp.optimizer);
+    this.numClasses = numClasses;
+  }
+
+  /** Names of the base layers frozen in the current stage. */
+  get frozenLayers(): ReadonlySet<string> {
+    return this.frozen;
+  }
+
+  /** Index of the last op run outside the tape in the current stage (−1 when none). */
+  get prefixEnd(): number {
+    return this.boundary;
+  }
+
+  /**
+   * Freezes the layers `stage` selects (all layers for none when the strategy is `scratch`), sets
+   * `layer.trainable`, and finds the frozen prefix.
+   * @throws Error naming the field when a selector names a layer that is not in the base.
+   */
+  setStage(stageIndex: number): void {
+    const stage = this.exp.transfer.stages[stageIndex]!;
+    const names = this.net.baseLayers;
+    this.frozen = this.exp.transfer.strategy === 'scratch' ? new Set() : selectLayers(stage.freeze, names);
+    const ops = this.net.graph.ops;
+    ops.forEach((op, i) => {
+      op.layer.trainable = i >= this.net.baseOps || !this.frozen.has(op.layer.name);
+    });
+    let boundary = -1;
+    for (let i = 0; i < this.net.baseOps; i++) {
+      const op = ops[i]!;
+      const fixed = this.frozen.has(op.layer.name) || op.layer.weights.length === 0;
+      if (!fixed) break;
+      if (crossingKeys(this.net.graph, i).size === 1) boundary = i;
+    }
+    this.boundary = boundary;
+    this.boundaryKey = boundary < 0 ? this.inputKey : [...crossingKeys(this.net.graph, boundary)][0]!;
+  }
+
+  /** Runs the frozen prefix on input batch `x` [n, h, w, c] in inference mode. Not taped. */
+  private prefix(x: tf.Tensor): tf.Tensor {
+    if (this.boundary < 0) return x;
+    return tf.tidy(() => {
+      const env = new Map<number, tf.Tensor>([[this.inputKey, x]]);
+      runOps(this.net.graph, env, 0, this.boundary + 1, () => false);
+      return env.get(this.boundaryKey)!;
+    });
+  }
+
+  /** Runs the suffix (trainable part and head) from split-point features to logits [n, K]. */
+  private suffix(features: tf.Tensor, training: boolean): tf.Tensor2D {
+    const env = new Map<number, tf.Tensor>([[this.boundaryKey, features]]);
+    // A frozen layer (BatchNorm above all) runs in inference mode even inside the trainable suffix.
+    runOps(this.net.graph, env, this.boundary + 1, this.net.graph.ops.length, (op) => training && !this.frozen.has(op.layer.name));
+    return env.get(this.outputKey) as tf.Tensor2D;
+  }
+
+  /**
+   * Split-point features of every example of `set`, computed in batches in inference mode.
+   * Memory: count × prod(feature shape) × 4 bytes.
+   */
+  cacheFeatures(set: ExampleSet, batchSize = 128): FeatureCache {
+    const n = set.count;
+    let data: Float32Array | undefined;
+    let shape: number[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+      const f = tf.tidy(() => this.prefix(tf.tensor(set.gather(idx), [idx.length, ...set.shape])));
+      if (!data) {
+        shape = f.shape.slice(1);
+        data = new Float32Array(n * shape.reduce((a, b) => a * b, 1));
+      }
+      data.set(f.dataSync(), start * (data.length / n));
+      f.dispose();
+    }
+    return { data: data ?? new Float32Array(0), shape };
+  }
+
+  /** Split-point features of examples `idx` of `set` (from the cache when given). */
+  private features(set: ExampleSet, idx: number[], cache: FeatureCache | undefined, augment?: (x: Float32Array, n: number) => void): tf.Tensor {
+    if (cache) {
+      const size = cache.shape.reduce((a, b) => a * b, 1);
+      const out = new Float32Array(idx.length * size);
+      idx.forEach((j, i) => out.set(cache.data.subarray(j * size, (j + 1) * size), i * size));
+      return tf.tensor(out, [idx.length, ...cache.shape]);
+    }
+    const x = set.gather(idx);
+    augment?.(x, idx.length);
+    return tf.tidy(() => this.prefix(tf.tensor(x, [idx.length, ...set.shape])));
+  }
+
+  /**
+   * Loss and accuracy of the current weights on `set`, in inference mode.
+   * @param cache split-point features of `set` for the current stage, when available.
+   */
+  evaluate(set: ExampleSet, batchSize: number, cache?: FeatureCache): Evaluation {
+    let loss = 0;
+    let hits = 0;
+    for (let start = 0; start < set.count; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+      const labels = Int32Array.from(idx, (j) => set.labels[j]!);
+      const f = this.features(set, idx, cache);
+      const logits = tf.tidy(() => this.suffix(f, false));
+      const l = crossEntropy(logits, labels);
+      loss += l.dataSync()[0]! * idx.length;
+      hits += correct(logits, labels);
+      tf.dispose([f, logits, l]);
+    }
+    return { loss: loss / Math.max(1, set.count), accuracy: hits / Math.max(1, set.count) };
+  }
+
+  /**
+   * Trains all stages. Events go to `hooks.emit`; checkpoints through `hooks.saveCheckpoint`.
+   * A non-finite loss ends the run as `diverged` without overwriting the last good checkpoint.
+   */
+  async train(train: ExampleSet, validation: ExampleSet | undefined, hooks: TrainerHooks): Promise<TrainResult> {
+    const exp = this.exp;
+    const batchSize = exp.training.batchSize;
+    const stepsPerEpoch = Math.max(1, Math.ceil(train.count / batchSize));
+    const mult = groupMultipliers(exp.learningRate);
+    const weights = classWeights(exp.training.classWeights, train.labels, this.numClasses);
+    const rng = new Rng(deriveSeed(exp.training.seed, 'shuffle'));
+    const monitorAcc = exp.training.monitor === 'valAccuracy';
+    const hasVal = !!validation && validation.count > 0;
+    const keep = exp.training.checkpoints;
+    const result: TrainResult = { status: 'completed', epochsDone: 0, checkpoints: { best: false, last: false } };
+    let bestScore = -Infinity;
+    let sinceBest = 0;
+    let step = 0;
+    let epoch = 0;
+
+    stages: for (let si = 0; si < exp.transfer.stages.length; si++) {
+      const stage = exp.transfer.stages[si]!;
+      this.setStage(si);
+      const baseLayers = this.net.baseLayers;
+      hooks.emit({
+        kind: 'stage',
+        stage: si,
+        name: stage.name,
+        epochs: stage.epochs,
+        frozen: baseLayers.filter((n) => this.frozen.has(n)),
+        trainable: baseLayers.filter((n) => !this.frozen.has(n)),
+      });
+      // Group of each trainable variable, and the variables themselves.
+      const groupOfLayer = new Map<string, string>();
+      for (const g of exp.learningRate.layerGroups) for (const n of selectLayers(g.layers, baseLayers)) if (!groupOfLayer.has(n)) groupOfLayer.set(n, g.name);
+      const variables = new Map<string, tf.Variable>();
+      const groupOfVar = new Map<string, string>();
+      this.net.graph.ops.forEach((op, i) => {
+        if (i <= this.boundary || !op.layer.trainable) return;
+        const group = i >= this.net.baseOps ? 'head' : (groupOfLayer.get(op.layer.name) ?? 'base');
+        for (const w of op.layer.trainableWeights) {
+          const v = (w as unknown as { read(): tf.Variable }).read();
+          variables.set(v.name, v);
+          groupOfVar.set(v.name, group);
+        }
+      });
+      const varList = [...variables.values()];
+      const cacheable = !hooks.augment && this.boundary >= 0;
+      const trainCache = cacheable ? this.cacheFeatures(train) : undefined;
+      const valCache = cacheable && hasVal ? this.cacheFeatures(validation!) : undefined;
+      if (cacheable) {
+        hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: ${this.boundary + 1} frozen leading layers run once; cached features ${trainCache!.shape.join('×')} per example` });
+      }
+      const schedule = stageScheduleInput(exp, si, stepsPerEpoch);
+
+      for (let e = 0; e < stage.epochs; e++, epoch++) {
+        const t0 = performance.now();
+        const order = shuffle(Array.from({ length: train.count }, (_, i) => i), rng);
+        let lossSum = 0;
+        let hits = 0;
+        let seen = 0;
+        for (let k = 0; k < stepsPerEpoch; k++) {
+          const idx = order.slice(k * batchSize, (k + 1) * batchSize);
+          if (idx.length === 0) break;
+          const labels = Int32Array.from(idx, (j) => train.labels[j]!);
+          const r = rateAt(e * stepsPerEpoch + k, schedule);
+          const lr: Record<string, number> = {};
+          for (const [g, m] of Object.entries(mult)) lr[g] = r * m;
+          const feats = this.features(train, idx, trainCache, hooks.augment);
+          let pred: tf.Tensor | undefined;
+          const lossValue = tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => {
+              const logits = this.suffix(feats, true);
+              pred = tf.keep(tf.argMax(logits, 1));
+              return crossEntropy(logits, labels, weights);
+            }, varList);
+            const v = value.dataSync()[0]!;
+            if (Number.isFinite(v)) this.optimizer.apply(grads, variables, (name) => lr[groupOfVar.get(name)!]!);
+            return v;
+          });
+          feats.dispose();
+          const p = pred!.dataSync();
+          pred!.dispose();
+          for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) hits++;
+          hooks.emit({ kind: 'step', step, epoch, stage: si, loss: lossValue, lr });
+          step++;
+          if (!Number.isFinite(lossValue)) {
+            result.status = 'diverged';
+            result.error = `loss became ${lossValue} at step ${step - 1} (epoch ${epoch}); the last good checkpoint is kept`;
+            break stages;
+          }
+          lossSum += lossValue * idx.length;
+          seen += idx.length;
+          if (hooks.shouldStop()) {
+            result.status = 'stopped';
+            break;
+          }
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        const trainLoss = lossSum / Math.max(1, seen);
+        const trainAccuracy = hits / Math.max(1, seen);
+        const val = hasVal ? this.evaluate(validation!, Math.max(batchSize, 128), valCache) : undefined;
+        const seconds = (performance.now() - t0) / 1000;
+        const ev: EpochEvent = {
+          kind: 'epoch',
+          epoch,
+          stage: si,
+          trainLoss,
+          trainAccuracy,
+          ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
+          seconds,
+          samplesPerSecond: seen / seconds,
+          numTensors: tf.memory().numTensors,
+        };
+        result.epochsDone = epoch + 1;
+        result.final = { trainLoss, trainAccuracy, ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}) };
+        const score = val ? (monitorAcc ? val.accuracy : -val.loss) : -trainLoss;
+        const minDelta = exp.training.earlyStopping?.minDelta ?? 0;
+        if (score > bestScore + minDelta || result.bestEpoch === undefined) {
+          bestScore = Math.max(score, bestScore);
+          result.bestEpoch = epoch;
+          result.best = val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {};
+          sinceBest = 0;
+          if (keep !== 'last') {
+            await hooks.saveCheckpoint('best');
+            result.checkpoints.best = true;
+          }
+        } else {
+          sinceBest++;
+        }
+        if (keep !== 'best' || result.status === 'stopped') {
+          await hooks.saveCheckpoint('last');
+          result.checkpoints.last = true;
+        }
+        hooks.emit(ev);
+        if (result.status === 'stopped') break stages;
+        const patience = exp.training.earlyStopping?.patience;
+        if (patience !== undefined && sinceBest >= patience) {
+          hooks.emit({ kind: 'log', level: 'info', message: `early stopping after epoch ${epoch}: no improvement for ${patience} epochs` });
+          break stages;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Frees optimizer state (the network's weights belong to the caller). */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
