@@ -17,7 +17,7 @@ import { loadModelFile, saveModel } from '../models/io.js';
 import { createRun, type RunHandle } from '../runs/store.js';
 import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
 import type { BackendPreference } from '../../protocol/worker.js';
-import { crossEntropy, Trainer, type Evaluation } from './trainer.js';
+import { correct, crossEntropy, Trainer, type Evaluation } from './trainer.js';
 
 /** Callbacks of a run (the worker forwards them over IPC). */
 export interface RunCallbacks {
@@ -45,8 +45,7 @@ export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize 
     const logits = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape])) as tf.Tensor2D);
     const l = crossEntropy(logits, labels);
     loss += l.dataSync()[0]! * idx.length;
-    const pred = tf.tidy(() => tf.argMax(logits, 1)).dataSync();
-    pred.forEach((p, i) => (hits += p === labels[i] ? 1 : 0));
+    hits += correct(logits, labels);
     tf.dispose([logits, l]);
   }
   return { loss: loss / Math.max(1, set.count), accuracy: hits / Math.max(1, set.count) };

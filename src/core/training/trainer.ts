@@ -86,9 +86,11 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, weights?: 
   });
 }
 
-/** Count of correct argmax predictions. */
-function correct(logits: tf.Tensor2D, labels: Int32Array): number {
-  const pred = tf.tidy(() => tf.argMax(logits, 1)).dataSync();
+/** Count of correct argmax predictions of `logits` [B, K] against `labels` [B]. */
+export function correct(logits: tf.Tensor2D, labels: Int32Array): number {
+  const t = tf.argMax(logits, 1);
+  const pred = t.dataSync();
+  t.dispose();
   let c = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) c++;
   return c;

@@ -1,0 +1,234 @@
+// The trainer on the real wasm backend and real MNIST digits: frozen weights and BatchNorm statistics
+// stay bitwise unchanged, the logged rate is the applied rate (checked against an analytic float64
+// gradient), tensors stay flat across epochs, checkpoints reload with identical predictions,
+// divergence and stop end the run with the right status.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../src/core/backend/index.js';
+import { resolveExperiment } from '../../../src/core/experiment/resolve.js';
+import type { ExperimentFile } from '../../../src/core/experiment/schema.js';
+import type { ResolvedExperiment } from '../../../src/core/experiment/types.js';
+import { loadData, type LoadedData } from '../../../src/core/data/index.js';
+import { buildNetwork, loadBase, type Network } from '../../../src/core/models/network.js';
+import { loadModelFile, saveModel } from '../../../src/core/models/io.js';
+import { Trainer, type TrainerHooks } from '../../../src/core/training/trainer.js';
+import type { RunEvent, StepEvent } from '../../../src/core/runs/events.js';
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+async function setup(file: ExperimentFile): Promise<{ exp: ResolvedExperiment; data: LoadedData; net: Network }> {
+  const exp = resolveExperiment(file, path.join(os.tmpdir(), 'test.transfer.json'));
+  const base = await loadBase(exp, { runsDir: os.tmpdir() });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+  return { exp, data, net: buildNetwork(exp, base, data.classNames.length) };
+}
+
+function hooks(events: RunEvent[], extra: Partial<TrainerHooks> = {}): TrainerHooks {
+  return { emit: (e) => events.push(e), shouldStop: () => false, saveCheckpoint: async () => {}, ...extra };
+}
+
+const snapshot = (net: Network) =>
+  new Map(net.model.weights.map((w) => [w.originalName + '#' + w.id, Float32Array.from(w.read().dataSync() as Float32Array)]));
+
+test('frozen layers and frozen BatchNorm statistics are bitwise unchanged; trainable ones change', async () => {
+  const { exp, data, net } = await setup({
+    base: { kind: 'builtin', architecture: 'mobileNetLike', inputShape: [28, 28, 1] },
+    data: { train: { kind: 'mnist', classes: [0, 1, 2], perClass: 40 }, split: { validation: 0.25, test: 0 } },
+    // Frozen: the stem and block 1 (a prefix) and one BatchNorm deep inside the trainable part.
+    transfer: { strategy: 'fineTune', freeze: { upTo: 'block1_pw_relu', names: ['block4_dw_bn'] } },
+    training: { epochs: 1, batchSize: 16 },
+  });
+  const trainer = new Trainer(exp, net, data.classNames.length);
+  const before = snapshot(net);
+  const events: RunEvent[] = [];
+  const result = await trainer.train(data.train, data.validation, hooks(events));
+  assert.equal(result.status, 'completed');
+  assert.ok(trainer.prefixEnd >= 0, 'a frozen prefix was split off');
+  const after = snapshot(net);
+  const frozen = trainer.frozenLayers;
+  let changedTrainable = 0;
+  let checkedFrozen = 0;
+  for (const w of net.model.weights) {
+    const key = w.originalName + '#' + w.id;
+    const layer = w.originalName.split('/')[0]!;
+    const same = Buffer.compare(Buffer.from(before.get(key)!.buffer), Buffer.from(after.get(key)!.buffer)) === 0;
+    if (frozen.has(layer)) {
+      assert.ok(same, `frozen weight ${w.originalName} changed`);
+      checkedFrozen++;
+    } else if (w.trainable || /moving_(mean|variance)/.test(w.originalName)) {
+      if (!same) changedTrainable++;
+    }
+  }
+  assert.ok(frozen.has('block4_dw_bn') && frozen.has('stem_bn'));
+  assert.ok(checkedFrozen >= 4 + 4 + 2, `checked ${checkedFrozen} frozen weights`);
+  assert.ok(changedTrainable > 10, `only ${changedTrainable} trainable weights changed`);
+  // the moving statistics of a trainable BatchNorm do move
+  const bn = net.model.getLayer('block5_dw_bn');
+  const mv = bn.weights.find((w) => w.originalName.endsWith('moving_mean'))!;
+  assert.notDeepEqual(Array.from(before.get(mv.originalName + '#' + mv.id)!), Array.from(after.get(mv.originalName + '#' + mv.id)!));
+  trainer.dispose();
+  net.model.dispose();
+});
+
+/** Float64 softmax-cross-entropy gradient of a linear head over the whole set: dW [F, K], db [K]. */
+function headGradient(F: Float64Array, nFeat: number, Y: Int32Array, K: number, W: Float32Array, b: Float32Array) {
+  const n = Y.length;
+  const dW = new Float64Array(nFeat * K);
+  const db = new Float64Array(K);
+  const z = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = b[k]!;
+      for (let f = 0; f < nFeat; f++) s += F[i * nFeat + f]! * W[f * K + k]!;
+      z[k] = s;
+      max = Math.max(max, s);
+    }
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += (z[k] = Math.exp(z[k]! - max));
+    for (let k = 0; k < K; k++) {
+      const d = (z[k]! / sum - (Y[i] === k ? 1 : 0)) / n;
+      db[k]! += d;
+      for (let f = 0; f < nFeat; f++) dW[f * K + k]! += F[i * nFeat + f]! * d;
+    }
+  }
+  return { dW, db };
+}
+
+for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+  for (const schedule of ['step', 'oneCycle'] as const) {
+    test(`logged rate = applied rate: ${optimizer} under ${schedule}`, async () => {
+      const { exp, data, net } = await setup({
+        base: { kind: 'builtin', architecture: 'smallCnn' },
+        data: { train: { kind: 'mnist', classes: [5, 6, 7], perClass: 20 }, split: { validation: 0, test: 0 } },
+        transfer: { strategy: 'featureExtraction' },
+        optimizer: { type: optimizer },
+        learningRate: { base: 0.05, schedule: { type: schedule, stepEpochs: 2, gamma: 0.5 } },
+        // one full-batch step per epoch: the gradient is the analytic full-set gradient
+        training: { epochs: 6, batchSize: 1000, checkpoints: 'last' },
+      });
+      const K = data.classNames.length;
+      const trainer = new Trainer(exp, net, K);
+      const head = net.model.getLayer('head_logits');
+      const read = () => head.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      const weightsAt: Float32Array[][] = [read()];
+      const events: RunEvent[] = [];
+      await trainer.train(data.train, data.validation, hooks(events, { emit: (e) => (events.push(e), e.kind === 'step' && weightsAt.push(read())) }));
+      // features of every training example, in set order, from the (frozen) base
+      const baseModel = tf.model({ inputs: net.model.inputs, outputs: net.model.getLayer('head_logits').input as tf.SymbolicTensor });
+      const all = Array.from({ length: data.train.count }, (_, i) => i);
+      const feats = tf.tidy(() => baseModel.predict(tf.tensor(data.train.gather(all), [all.length, ...data.train.shape])) as tf.Tensor);
+      const F = Float64Array.from(feats.dataSync());
+      const nFeat = feats.shape[1]!;
+      feats.dispose();
+      const steps = events.filter((e): e is StepEvent => e.kind === 'step');
+      assert.equal(steps.length, 6);
+      // replay the optimizer in float64 with the *logged* rates and the analytic gradients
+      const c = exp.optimizer;
+      let [W, b] = [Float64Array.from(weightsAt[0]![0]!), Float64Array.from(weightsAt[0]![1]!)];
+      const slots = [W, b].map((w) => ({ a: new Float64Array(w.length), v: new Float64Array(w.length) }));
+      steps.forEach((s, t) => {
+        const lr = s.lr.head!;
+        const { dW, db } = headGradient(F, nFeat, data.train.labels, K, Float32Array.from(W), Float32Array.from(b));
+        [W, b] = [W, b].map((w, j) => {
+          const g = j === 0 ? dW : db;
+          const st = slots[j]!;
+          return Float64Array.from(w, (x, i) => {
+            if (optimizer === 'sgd') return x - lr * g[i]!;
+            if (optimizer === 'momentum') return x - lr * (st.a[i] = 0.9 * st.a[i]! + g[i]!);
+            st.a[i] = 0.9 * st.a[i]! + 0.1 * g[i]!;
+            st.v[i] = 0.999 * st.v[i]! + 0.001 * g[i]! * g[i]!;
+            return x - (lr * (st.a[i]! / (1 - 0.9 ** (t + 1)))) / (Math.sqrt(st.v[i]! / (1 - 0.999 ** (t + 1))) + 1e-7);
+          });
+        }) as [Float64Array, Float64Array];
+        const got = weightsAt[t + 1]!;
+        const err = Math.max(...W.map((x, i) => Math.abs(x - got[0]![i]!)), ...b.map((x, i) => Math.abs(x - got[1]![i]!)));
+        assert.ok(err < 2e-4, `step ${t}: weights differ from the float64 replay with the logged rate ${lr} by ${err}`);
+        // reset to the trainer's weights so float32 rounding doesn't accumulate
+        W = Float64Array.from(got[0]!);
+        b = Float64Array.from(got[1]!);
+      });
+      // and the logged rates follow the schedule (they are not all equal)
+      assert.ok(new Set(steps.map((s) => s.lr.head)).size > 2);
+      trainer.dispose();
+      net.model.dispose();
+    });
+  }
+}
+
+test('tensor count stays flat across epochs and stages; checkpoint reload predicts identically', async () => {
+  const { exp, data, net } = await setup({
+    base: { kind: 'builtin', architecture: 'smallCnn' },
+    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 60 }, split: { validation: 0.2, test: 0 } },
+    transfer: {
+      strategy: 'fineTune',
+      stages: [
+        { epochs: 2, freeze: { all: true } },
+        { epochs: 2, freeze: { upTo: 'pool1' } },
+      ],
+    },
+    training: { batchSize: 32 },
+  });
+  const trainer = new Trainer(exp, net, 2);
+  const events: RunEvent[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ckpt-'));
+  await trainer.train(data.train, data.validation, hooks(events, { saveCheckpoint: (which) => saveModel(net.model, path.join(dir, which)) }));
+  const counts = events.filter((e) => e.kind === 'epoch').map((e) => (e as { numTensors: number }).numTensors);
+  assert.equal(counts.length, 4);
+  assert.equal(counts[3], counts[2], `tensors grew within a stage: ${counts}`);
+  assert.ok(counts[2]! - counts[1]! <= 16, `stage change leaked: ${counts}`);
+  const reloaded = await loadModelFile(path.join(dir, 'last', 'model.json'));
+  const idx = Array.from({ length: 20 }, (_, i) => i);
+  const x = tf.tensor(data.validation.gather(idx), [20, 28, 28, 1]);
+  const a = (net.model.predict(x) as tf.Tensor).dataSync();
+  const b = (reloaded.predict(x) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(b), Array.from(a));
+  fs.rmSync(dir, { recursive: true, force: true });
+  trainer.dispose();
+  net.model.dispose();
+  reloaded.dispose();
+});
+
+test('a non-finite loss ends the run as diverged; stop ends it as stopped with a checkpoint', async () => {
+  const diverge = await setup({
+    base: { kind: 'builtin', architecture: 'smallCnn' },
+    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 40 }, split: { validation: 0.2, test: 0 } },
+    transfer: { strategy: 'scratch' },
+    optimizer: { type: 'sgd' },
+    learningRate: { base: 1e9 },
+    training: { epochs: 3, batchSize: 16 },
+  });
+  const saved: string[] = [];
+  const t1 = new Trainer(diverge.exp, diverge.net, 2);
+  const r1 = await t1.train(diverge.data.train, diverge.data.validation, hooks([], { saveCheckpoint: async (w) => void saved.push(w) }));
+  assert.equal(r1.status, 'diverged');
+  assert.match(r1.error!, /loss became/);
+  t1.dispose();
+  diverge.net.model.dispose();
+
+  const stop = await setup({
+    base: { kind: 'builtin', architecture: 'smallCnn' },
+    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 40 }, split: { validation: 0.2, test: 0 } },
+    transfer: { strategy: 'scratch' },
+    training: { epochs: 5, batchSize: 8 },
+  });
+  let steps = 0;
+  const kinds: string[] = [];
+  const t2 = new Trainer(stop.exp, stop.net, 2);
+  const r2 = await t2.train(stop.data.train, stop.data.validation, {
+    emit: (e) => (kinds.push(e.kind), e.kind === 'step' && steps++),
+    shouldStop: () => steps >= 3,
+    saveCheckpoint: async (w) => void kinds.push(`save:${w}`),
+  });
+  assert.equal(r2.status, 'stopped');
+  assert.equal(steps, 3);
+  assert.ok(kinds.includes('save:last'), 'a stopped run writes its last checkpoint');
+  t2.dispose();
+  stop.net.model.dispose();
+});
