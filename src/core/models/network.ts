@@ -49,11 +49,35 @@ export function latestCheckpoint(runsDir: string, name: string, which: 'best' | 
   return undefined;
 }
 
-async function loadBaseModel(exp: ResolvedExperiment, numClasses: number, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string }> {
+/** A loaded (or built) base before its head is attached. */
+export interface LoadedBase {
+  model: tf.LayersModel;
+  /** Where it came from: `builtin:<arch>`, a file path or a URL. */
+  source: string;
+  /** Input shape [h, w, c] the network will run at (`base.inputShape`, else the model's own). */
+  inputShape: [number, number, number];
+}
+
+/**
+ * Loads the base of `exp`. A built-in architecture is built with a throwaway 10-way classifier
+ * (the last layer is replaced by the head).
+ * @throws ModelError naming the file or URL when it cannot be loaded.
+ */
+export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Promise<LoadedBase> {
+  const { model, source } = await loadBaseModel(exp, ctx);
+  const sourceShape = model.inputs[0]!.shape.slice(1);
+  const inputShape = (exp.base.inputShape ?? sourceShape) as [number, number, number];
+  if (inputShape.length !== 3 || inputShape.some((d) => d == null)) {
+    throw new ModelError(`the base's input is [${sourceShape.join(', ')}]; an image base with a fixed size is needed (set base.inputShape)`, source);
+  }
+  return { model, source, inputShape };
+}
+
+async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string }> {
   const b = exp.base;
   switch (b.kind) {
     case 'builtin':
-      return { model: buildBuiltin(b.architecture, numClasses, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
+      return { model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
     case 'model':
       return { model: await loadModelFile(b.path), source: b.path };
     case 'url':
@@ -97,12 +121,12 @@ function reinitialise(layer: tf.layers.Layer, seed: number): void {
 }
 
 /**
- * Builds the network of `exp` for `numClasses` classes.
+ * Builds the network of `exp` for `numClasses` classes on a loaded base: cut, new input size, new head.
  * @throws ModelError when the base cannot be loaded, the cut layer is unknown, or the base cannot
  *   run at the requested input size (the message names the layer).
  */
-export async function buildNetwork(exp: ResolvedExperiment, numClasses: number, ctx: NetworkContext): Promise<Network> {
-  const { model: source, source: baseSource } = await loadBaseModel(exp, numClasses, ctx);
+export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numClasses: number): Network {
+  const { model: source, source: baseSource, inputShape } = loaded;
   const graph = flattenModel(source);
   if (graph.ops.length < 2) throw new ModelError('the base needs at least two layers (its last layer is replaced by the head)', baseSource);
   const names = graph.ops.map((o) => o.layer.name);
@@ -111,9 +135,6 @@ export async function buildNetwork(exp: ResolvedExperiment, numClasses: number, 
     cut = names.indexOf(exp.transfer.cutLayer);
     if (cut < 0) throw new ModelError(`transfer.cutLayer: layer "${exp.transfer.cutLayer}" is not in the base (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, baseSource);
   }
-  const sourceShape = source.inputs[0]!.shape.slice(1) as number[];
-  const inputShape = (exp.base.inputShape ?? sourceShape) as [number, number, number];
-  if (inputShape.some((d) => d == null)) throw new ModelError('the base has no fixed input size; set base.inputShape', baseSource);
   if (exp.transfer.strategy === 'scratch') for (let i = 0; i <= cut; i++) reinitialise(graph.ops[i]!.layer, exp.training.seed + i);
 
   const base = buildFlatModel(graph, cut + 1, graph.ops[cut]!.outputs[0]!, inputShape, 'base');
