@@ -1,0 +1,53 @@
+/** Registers every `transferLab.*` command with its handler. */
+import * as vscode from 'vscode';
+import { Commands } from '../constants.js';
+import { openExperimentPanel } from '../panel/index.js';
+import { compareRuns } from './compareRuns.js';
+import type { CommandContext } from './context.js';
+import { deleteRun } from './deleteRun.js';
+import { exportModel, type ExportOptions } from './exportModel.js';
+import { newExperiment, type NewExperimentOptions } from './newExperiment.js';
+import { runExperiment, stopRun } from './runCommands.js';
+import { openRunFolder, openRunSummary } from './runFolderCommands.js';
+import { experimentTarget, isTreeNode, runFromArg } from './targets.js';
+import { validateExperiment } from './validateExperiment.js';
+
+/** Wraps a handler so an unexpected error is logged and shown instead of vanishing. */
+function guarded<A extends unknown[], R>(ctx: CommandContext, id: string, fn: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R | undefined> => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      ctx.log.error(`${id} failed: ${(e as Error).stack ?? e}`);
+      void vscode.window.showErrorMessage(`Transfer Lab: ${(e as Error).message}`, 'Show Log').then((p) => p && ctx.log.show(true));
+      return undefined;
+    }
+  };
+}
+
+/** Registers the commands; the returned disposables unregister them. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: never[]) => Promise<unknown>> = {
+    [Commands.newExperiment]: (folder?: unknown, opts?: NewExperimentOptions) => newExperiment(folder, opts),
+    [Commands.runExperiment]: (arg?: unknown) => runExperiment(ctx, arg),
+    [Commands.stopRun]: (arg?: unknown) => stopRun(ctx, arg),
+    [Commands.openPanel]: async (arg?: unknown) => {
+      const run = isTreeNode(arg) && arg.kind === 'run' ? await runFromArg(arg) : undefined;
+      const experiment = run ? (isTreeNode(arg) && arg.kind === 'run' ? arg.experiment.uri : undefined) : await experimentTarget(arg, 'Pick an experiment');
+      if (experiment || run) await openExperimentPanel(ctx.extensionUri, { experiment, runDir: run?.runDir });
+    },
+    [Commands.validateExperiment]: (arg?: unknown) => validateExperiment(ctx, arg),
+    [Commands.openRunFolder]: (arg?: unknown) => openRunFolder(arg),
+    [Commands.openRunSummary]: (arg?: unknown) => openRunSummary(arg),
+    [Commands.compareRuns]: (arg?: unknown, selection?: unknown) => compareRuns(arg, selection),
+    [Commands.exportModel]: (arg?: unknown, opts?: ExportOptions) => exportModel(ctx, arg, opts),
+    [Commands.deleteRun]: (arg?: unknown, selectionOrOpts?: unknown) => deleteRun(ctx, arg, selectionOrOpts),
+    [Commands.showLog]: async () => ctx.log.show(true),
+    [Commands.refresh]: () => ctx.tree.refresh(),
+    [Commands.openExperiment]: async (arg?: unknown) => {
+      const uri = await experimentTarget(arg);
+      if (uri) await vscode.window.showTextDocument(uri);
+    },
+  };
+  return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(ctx, id, fn as (...a: unknown[]) => Promise<unknown>)));
+}

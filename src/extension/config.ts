@@ -1,0 +1,35 @@
+/** Typed access to the `transferLab.*` settings. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendPreference } from '../protocol/worker.js';
+
+/** The extension's settings, read fresh on each use (changes apply to the next run). */
+export interface TransferLabSettings {
+  /** Node.js executable for the worker; empty = VS Code's runtime. */
+  nodePath: string;
+  /** Runs root, possibly relative to the workspace folder. */
+  runsDirectory: string;
+  maxConcurrentRuns: number;
+  backend: BackendPreference;
+}
+
+/** Reads the settings for a resource (folder-scoped settings such as `runsDirectory` may differ per folder). */
+export function readSettings(scope?: vscode.Uri): TransferLabSettings {
+  const c = vscode.workspace.getConfiguration('transferLab', scope);
+  const backend = c.get<string>('backend', 'auto');
+  return {
+    nodePath: c.get<string>('nodePath', '').trim(),
+    runsDirectory: c.get<string>('runsDirectory', '.transfer-lab/runs').trim() || '.transfer-lab/runs',
+    maxConcurrentRuns: Math.max(1, Math.floor(c.get<number>('maxConcurrentRuns', 2))),
+    backend: backend === 'tensorflow' || backend === 'wasm' ? backend : 'auto',
+  };
+}
+
+/**
+ * Absolute runs root for a workspace folder (`transferLab.runsDirectory` resolved against it).
+ * Without a folder, relative settings resolve against the experiment file's folder.
+ */
+export function runsRootFor(folder: vscode.WorkspaceFolder | undefined, fallbackDir: string): string {
+  const dir = readSettings(folder?.uri).runsDirectory;
+  return path.resolve(folder ? folder.uri.fsPath : fallbackDir, dir);
+}

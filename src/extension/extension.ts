@@ -1,0 +1,58 @@
+/**
+ * Transfer Lab's VS Code entry point: builds the services (log, run manager, tree, diagnostics,
+ * watchers, progress) and registers the commands. VS Code glue only: training happens in the worker
+ * process, and nothing here loads tfjs.
+ */
+import * as vscode from 'vscode';
+import type { TransferLabApi } from './api.js';
+import { registerCommands } from './commands/register.js';
+import { EXPERIMENTS_VIEW } from './constants.js';
+import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
+import { createLog } from './log.js';
+import { RunManager } from './runs/runManager.js';
+import { RunProgress } from './runs/runProgress.js';
+import { ExperimentsTree } from './tree/experimentsTree.js';
+import { WorkspaceWatchers } from './workspace/watchers.js';
+
+/** Grace period on deactivate (window close/reload) before workers are killed. */
+const DEACTIVATE_GRACE_MS = 2_000;
+
+let runManager: RunManager | undefined;
+
+/** Called by VS Code on the first activation event. */
+export function activate(context: vscode.ExtensionContext): TransferLabApi {
+  const t0 = performance.now();
+  const log = createLog();
+  const runs = new RunManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log);
+  runManager = runs;
+  const tree = new ExperimentsTree(runs);
+  const view = vscode.window.createTreeView(EXPERIMENTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const diagnostics = new ExperimentDiagnostics(log);
+  const watchers = new WorkspaceWatchers();
+  const progress = new RunProgress(runs);
+  context.subscriptions.push(
+    log,
+    runs,
+    tree,
+    view,
+    diagnostics,
+    watchers,
+    progress,
+    watchers.onDidChange(() => void tree.refresh()),
+    runs.onDidChange(() => void tree.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
+    ...registerCommands({ extensionUri: context.extensionUri, log, runs, tree, diagnostics }),
+  );
+  const activationMs = performance.now() - t0;
+  log.info(`Transfer Lab activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${process.release.name} ${process.version})`);
+  return { runs, tree, diagnostics, activationMs };
+}
+
+/** Called on window close/reload and on uninstall: stops every worker (graceful, then forced). */
+export async function deactivate(): Promise<void> {
+  const runs = runManager;
+  runManager = undefined;
+  if (!runs) return;
+  await runs.stopAll(DEACTIVATE_GRACE_MS);
+  runs.dispose();
+}

@@ -1,0 +1,67 @@
+/** How a run looks in the tree and in messages: status icon, best metric, tooltip. Pure formatting. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunStatus, RunSummary } from '../../core/runs/events.js';
+
+const ICONS: Record<RunStatus, [string, string | undefined]> = {
+  running: ['sync~spin', 'charts.blue'],
+  completed: ['pass-filled', 'testing.iconPassed'],
+  stopped: ['debug-stop', 'charts.yellow'],
+  failed: ['error', 'testing.iconFailed'],
+  diverged: ['warning', 'list.warningForeground'],
+  interrupted: ['debug-disconnect', 'disabledForeground'],
+};
+
+/** Theme icon of a run status (codicon + theme colour). */
+export function statusIcon(status: RunStatus): vscode.ThemeIcon {
+  const [id, color] = ICONS[status] ?? ['circle-outline', undefined];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** Best validation metric, e.g. `val acc 97.3%`; falls back to final train accuracy; undefined when none yet. */
+export function formatBestMetric(s: RunSummary): string | undefined {
+  if (s.best?.valAccuracy !== undefined) return `val acc ${pct(s.best.valAccuracy)}`;
+  if (s.best?.valLoss !== undefined) return `val loss ${s.best.valLoss.toFixed(4)}`;
+  if (s.final) return `train acc ${pct(s.final.trainAccuracy)}`;
+  return undefined;
+}
+
+/** Short run label: start time `YYYY-MM-DD HH:MM` when known, else the run id. */
+export function runLabel(runId: string, s: RunSummary | undefined): string {
+  const t = s?.startedAt ? new Date(s.startedAt) : undefined;
+  if (!t || Number.isNaN(t.getTime())) return runId;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+}
+
+/** Tree description: progress while running, else the best metric (and the status when it is not `completed`). */
+export function runDescription(status: RunStatus, s: RunSummary | undefined): string {
+  if (!s) return status;
+  const epochs = `epoch ${s.epochsDone}/${s.epochsPlanned}`;
+  if (status === 'running') return epochs;
+  const best = formatBestMetric(s);
+  if (status === 'completed') return best ?? epochs;
+  return [status, best].filter(Boolean).join(' · ');
+}
+
+/** Markdown tooltip summarising config, backend, data and result. */
+export function runTooltip(runId: string, runDir: string, status: RunStatus, s: RunSummary | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${s?.experiment ?? path.basename(path.dirname(runDir))}** · run \`${runId}\`\n\n`);
+  md.appendMarkdown(`$(${ICONS[status]?.[0].replace('~spin', '') ?? 'circle-outline'}) ${status}`);
+  if (!s) return md;
+  md.appendMarkdown(` · ${s.epochsDone}/${s.epochsPlanned} epochs · ${s.seconds.toFixed(1)} s\n\n`);
+  const rows: [string, string | undefined][] = [
+    ['Strategy', s.strategy],
+    ['Backend', s.backend ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} threads)` : ''} — ${s.backend.reason}` : undefined],
+    ['Examples', s.examples ? `${s.examples.train} train / ${s.examples.validation} val / ${s.examples.test} test` : undefined],
+    ['Best', s.best ? [s.best.valAccuracy !== undefined ? `val acc ${pct(s.best.valAccuracy)}` : '', s.best.valLoss !== undefined ? `val loss ${s.best.valLoss.toFixed(4)}` : '', s.bestEpoch !== undefined ? `(epoch ${s.bestEpoch + 1})` : ''].filter(Boolean).join(' ') : undefined],
+    ['Test', s.test ? `acc ${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint})` : undefined],
+    ['Started', s.startedAt],
+    ['Error', s.error],
+  ];
+  for (const [k, v] of rows) if (v) md.appendMarkdown(`- **${k}:** ${v.replace(/[\\`*_[\]]/g, '\\$&')}\n`);
+  return md;
+}
