@@ -1,0 +1,106 @@
+/**
+ * Conv2DBackpropFilter (missing on wasm) and Conv2DBackpropInput (overridden on wasm) against the
+ * tfjs cpu backend, on seeded random shapes: strides 1 and 2, same and valid padding, batch 1 and
+ * 3, non-square inputs, 1×1 to 5×5 filters, plus NCHW and explicit padding.
+ */
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { ErrorLog, expectSameOnBothBackends, random, randomInt, runKernel, setUpBackends } from './helpers.js';
+
+type Pad = 'same' | 'valid' | tf.Conv2DBackpropFilterAttrs['pad'];
+interface Case {
+  label: string;
+  xShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+}
+
+function randomCases(): Case[] {
+  const cases: Case[] = [];
+  let seed = 1;
+  for (const strides of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      for (const batch of [1, 3]) {
+        for (const k of [1, 3, 5]) {
+          const h = randomInt(Math.max(k, 4), 11, seed++);
+          let w = randomInt(Math.max(k, 4), 11, seed++);
+          if (w === h) w = h === 11 ? 10 : h + 1;
+          const c = randomInt(1, 5, seed++);
+          const o = randomInt(1, 7, seed++);
+          cases.push({
+            label: `s${strides} ${pad} x[${batch},${h},${w},${c}] f[${k},${k},${c},${o}]`,
+            xShape: [batch, h, w, c],
+            filterShape: [k, k, c, o],
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+          });
+        }
+      }
+    }
+  }
+  cases.push(
+    { label: 'non-square filter 2×3, strides [2,1]', xShape: [2, 9, 7, 3], filterShape: [2, 3, 3, 4], strides: [2, 1], pad: 'same', dataFormat: 'NHWC' },
+    { label: 'explicit padding', xShape: [2, 7, 8, 2], filterShape: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC' },
+    { label: 'NCHW s2 same', xShape: [2, 3, 8, 7], filterShape: [3, 3, 3, 4], strides: 2, pad: 'same', dataFormat: 'NCHW' },
+  );
+  return cases;
+}
+
+function outShape(c: Case): [number, number, number, number] {
+  const info = tf.backend_util.computeConv2DInfo(
+    c.xShape,
+    c.filterShape,
+    c.strides,
+    1,
+    c.pad,
+    undefined,
+    false,
+    c.dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+  );
+  const [b, oh, ow, o] = info.outShape;
+  return c.dataFormat === 'NHWC' ? [b, oh, ow, o] : [b, o, oh, ow];
+}
+
+const log = new ErrorLog();
+before(setUpBackends);
+
+test('Conv2DBackpropFilter on wasm matches cpu', async (t) => {
+  for (const [i, c] of randomCases().entries()) {
+    const dyShape = outShape(c);
+    const x = random(c.xShape, 100 + i);
+    const dy = random(dyShape, 200 + i);
+    const e = await expectSameOnBothBackends(
+      () =>
+        runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: tf.tensor4d(x, c.xShape), dy: tf.tensor4d(dy, dyShape) },
+          { filterShape: c.filterShape, strides: c.strides, pad: c.pad, dataFormat: c.dataFormat },
+        ),
+      `Conv2DBackpropFilter ${c.label}`,
+    );
+    log.add('Conv2DBackpropFilter', c.label, e);
+  }
+  for (const line of log.lines()) t.diagnostic(line);
+});
+
+test('Conv2DBackpropInput on wasm matches cpu', async (t) => {
+  for (const [i, c] of randomCases().entries()) {
+    const dyShape = outShape(c);
+    const filter = random(c.filterShape, 300 + i);
+    const dy = random(dyShape, 400 + i);
+    const e = await expectSameOnBothBackends(
+      () =>
+        runKernel(
+          tf.Conv2DBackpropInput,
+          { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) },
+          { inputShape: c.xShape, strides: c.strides, pad: c.pad, dataFormat: c.dataFormat },
+        ),
+      `Conv2DBackpropInput ${c.label}`,
+    );
+    log.add('Conv2DBackpropInput', c.label, e);
+  }
+  for (const line of log.lines().filter((l) => l.startsWith('Conv2DBackpropInput'))) t.diagnostic(line);
+});
