@@ -9,6 +9,7 @@ import type { ResolvedExperiment } from '../experiment/types.js';
 import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, loadModelUrl, ModelError } from './io.js';
+import { listRuns } from '../runs/store.js';
 
 /** The network to train: one flat functional model, its op graph, and where the base ends. */
 export interface Network {
@@ -32,19 +33,14 @@ export interface NetworkContext {
   runsDir: string;
 }
 
-/** Path of `checkpoints/<which>/model.json` of the newest completed run of experiment `name`. */
+/**
+ * Path of `checkpoints/<which>/model.json` of the newest completed run of experiment `name` that has
+ * that checkpoint, or undefined.
+ */
 export function latestCheckpoint(runsDir: string, name: string, which: 'best' | 'last'): string | undefined {
-  const dir = path.join(runsDir, name);
-  if (!fs.existsSync(dir)) return undefined;
-  const runs = fs.readdirSync(dir).sort().reverse();
-  for (const id of runs) {
-    try {
-      const summary = JSON.parse(fs.readFileSync(path.join(dir, id, 'summary.json'), 'utf8')) as { status?: string };
-      const file = path.join(dir, id, 'checkpoints', which, 'model.json');
-      if (summary.status === 'completed' && fs.existsSync(file)) return file;
-    } catch {
-      // unreadable or partial run record: skip it
-    }
+  for (const run of listRuns(runsDir, name)) {
+    const file = path.join(run.dir, 'checkpoints', which, 'model.json');
+    if (run.summary.status === 'completed' && fs.existsSync(file)) return file;
   }
   return undefined;
 }
