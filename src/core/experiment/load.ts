@@ -1,0 +1,136 @@
+/**
+ * Loads an experiment file: JSON syntax and schema (validate.ts), defaults and paths (resolve.ts),
+ * the base's layer list (models/topology.ts, read as JSON without tfjs) and the semantic checks
+ * (semantic.ts). The worker, the CLI and the extension's diagnostics all go through here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'jsonc-parser';
+import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
+import { latestRun } from '../runs/store.js';
+import { JSONC_OPTIONS, JsonLocator } from './locate.js';
+import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
+import { experimentNameFromFile, resolveExperiment } from './resolve.js';
+import { checkSemantics } from './semantic.js';
+import type { ResolvedExperiment } from './types.js';
+import { validateExperimentText } from './validate.js';
+
+/** An experiment file with errors. `message` has one `file:line:col path: message` line per problem. */
+export class ExperimentError extends Error {
+  override name = 'ExperimentError';
+  constructor(
+    /** Absolute path of the experiment file. */
+    readonly file: string,
+    /** Every problem found (errors and warnings), in text order. */
+    readonly problems: Problem[],
+  ) {
+    super(problems.map((p) => formatProblem(file, p)).join('\n') || `${file}: invalid experiment`);
+  }
+}
+
+/** Options of {@link loadExperiment} and {@link checkExperimentText}. */
+export interface LoadOptions {
+  /** Runs root (`<workspace>/.transfer-lab/runs`): lets a `run` base's layers be read from its checkpoint. */
+  runsDir?: string;
+  /** Check that data and model files exist (default true). */
+  checkFiles?: boolean;
+}
+
+/** Everything known about an experiment text after all checks. */
+export interface CheckedExperiment {
+  /** Present when the file passed the schema (it may still have semantic errors). */
+  experiment?: ResolvedExperiment;
+  /** The base's layers (whole model, old classifier included) when they could be read. */
+  layers?: LayerInfo[];
+  /** Syntax, schema and semantic problems in text order. */
+  problems: Problem[];
+}
+
+/**
+ * Runs every check on an experiment file's text (an editor buffer may differ from the disk).
+ * Semantic checks run only when the schema check passes. Never throws.
+ * @param filePath where the file lives (relative paths in it resolve against its folder).
+ */
+export async function checkExperimentText(text: string, filePath: string, options: LoadOptions = {}): Promise<CheckedExperiment> {
+  const file = path.resolve(filePath);
+  const validated = validateExperimentText(text, file);
+  if (!validated.experiment) return { problems: validated.problems };
+  const experiment = resolveExperiment(validated.experiment, file);
+  const locator = new JsonLocator(text);
+  const extra: Problem[] = [];
+  const layers = await baseLayers(experiment, options, (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity)));
+  const semantic = checkSemantics(experiment, layers, { text, ...(options.checkFiles !== undefined ? { checkFiles: options.checkFiles } : {}) });
+  return { experiment, ...(layers ? { layers } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]) };
+}
+
+/**
+ * Reads, checks and resolves an experiment file.
+ * @returns the resolved experiment and its warnings.
+ * @throws ExperimentError (carrying the file and every problem) when the file cannot be read or
+ *   has any error.
+ */
+export async function loadExperiment(filePath: string, options: LoadOptions = {}): Promise<{ experiment: ResolvedExperiment; problems: Problem[] }> {
+  const file = path.resolve(filePath);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'experiment file not found' : `cannot read the experiment file: ${(e as Error).message}`;
+    throw new ExperimentError(file, [{ path: '', message: why, line: 1, column: 1, offset: 0, length: 0, severity: 'error' }]);
+  }
+  const checked = await checkExperimentText(text, file, options);
+  if (!checked.experiment || hasErrors(checked.problems)) throw new ExperimentError(file, checked.problems);
+  return { experiment: checked.experiment, problems: checked.problems };
+}
+
+type Report = (pointer: string, message: string, severity: 'error' | 'warning') => void;
+
+/**
+ * The layers of an experiment's base, read without tfjs: a built-in architecture's committed list,
+ * a `model` base's model.json, a `run` base's newest completed checkpoint (when `runsDir` is given).
+ * Undefined for a URL base or when the layers cannot be read (a missing file is reported by the
+ * semantic checks; an unreadable model is reported through `report`).
+ */
+export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, report: Report = () => {}): Promise<LayerInfo[] | undefined> {
+  const b = exp.base;
+  switch (b.kind) {
+    case 'builtin':
+      return builtinTopology(b.architecture);
+    case 'url':
+      return undefined;
+    case 'model':
+      return readLayers(b.path, '/base/path', report);
+    case 'run': {
+      if (!options.runsDir || !fs.existsSync(b.experiment)) return undefined;
+      const name = sourceExperimentName(b.experiment);
+      const run = latestRun(options.runsDir, name, { status: 'completed' });
+      const model = run && path.join(run.dir, 'checkpoints', b.checkpoint, 'model.json');
+      if (!model || !fs.existsSync(model)) {
+        report('/base/experiment', `no completed run of "${name}" with a "${b.checkpoint}" checkpoint yet: run that experiment first`, 'warning');
+        return undefined;
+      }
+      return readLayers(model, '/base/experiment', report);
+    }
+  }
+}
+
+async function readLayers(file: string, pointer: string, report: Report): Promise<LayerInfo[] | undefined> {
+  try {
+    return (await readModelTopology(file)).layers;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR') report(pointer, `cannot read the model's layers from ${file}: ${(e as Error).message}`, 'error');
+    return undefined;
+  }
+}
+
+/** The name of the experiment in `file` (its `name`, else its file name), without full validation. */
+function sourceExperimentName(file: string): string {
+  try {
+    const v = parse(fs.readFileSync(file, 'utf8'), [], JSONC_OPTIONS) as { name?: unknown } | undefined;
+    if (typeof v?.name === 'string' && v.name !== '') return v.name;
+  } catch {
+    // fall back to the file name
+  }
+  return experimentNameFromFile(file);
+}

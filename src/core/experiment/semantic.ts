@@ -1,0 +1,426 @@
+/**
+ * Checks a schema cannot express: layer names against the base's layers (with the closest name
+ * suggested), selectors, class filters, split fractions, schedule and optimizer settings that
+ * contradict each other or are ignored, strategy/stage combinations, and files and folders that
+ * must exist. Every problem carries the JSON pointer of the offending value in the experiment file
+ * and, given the file's text, its line:column.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, type ParseError } from 'jsonc-parser';
+import type { LayerInfo } from '../models/topology.js';
+import { isEmptySelector, selectLayers, selectorIssues } from './layer-selector.js';
+import { JSONC_OPTIONS, JsonLocator, parsePointer } from './locate.js';
+import { sortProblems, type Problem, type Severity } from './problem.js';
+import type { LayerSelector } from './schema.js';
+import { didYouMean } from './suggest.js';
+import type { ResolvedDataSource, ResolvedExperiment } from './types.js';
+
+/** Options of {@link checkSemantics}. */
+export interface SemanticOptions {
+  /**
+   * The experiment file's text. Locates problems (line:column) and tells which properties were
+   * written (needed for "ignored setting" warnings). Without it problems sit at 1:1 and stages
+   * count as written when there are several or one not named after the strategy.
+   */
+  text?: string;
+  /** Checks file and folder existence (default true). */
+  checkFiles?: boolean;
+}
+
+/** Digits of MNIST. */
+const MNIST_CLASSES = 10;
+
+/** Schedule parameters each schedule type uses. */
+const SCHEDULE_PARAMS: Record<string, string[]> = {
+  constant: [],
+  step: ['stepEpochs', 'gamma'],
+  exponential: ['gamma'],
+  cosine: ['minRate'],
+  oneCycle: ['pctStart', 'divFactor', 'finalDivFactor'],
+};
+
+/** Optimizer parameters each optimizer type uses. */
+const OPTIMIZER_PARAMS: Record<string, string[]> = {
+  sgd: [],
+  momentum: ['momentum', 'nesterov'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  rmsprop: ['rho', 'momentum', 'epsilon'],
+};
+
+/**
+ * Semantic checks of a resolved experiment. Never throws.
+ * @param exp the resolved experiment (paths absolute).
+ * @param layers the base's layers in order (the whole model, old classifier included), or undefined
+ *   when they cannot be read (a URL base, an unreadable file): layer names are then not checked.
+ * @returns problems in text order; errors mean the run would fail or do something else than written.
+ */
+export function checkSemantics(exp: ResolvedExperiment, layers: LayerInfo[] | undefined, options: SemanticOptions = {}): Problem[] {
+  return new Checker(exp, layers, options).run();
+}
+
+class Checker {
+  private readonly out: Problem[] = [];
+  private readonly locator: JsonLocator;
+  private readonly raw: unknown;
+  /** Base layers up to and including the cut, or undefined when unknown. */
+  private readonly baseLayers: string[] | undefined;
+
+  constructor(
+    private readonly exp: ResolvedExperiment,
+    private readonly layers: LayerInfo[] | undefined,
+    private readonly options: SemanticOptions,
+  ) {
+    const text = options.text ?? '';
+    this.locator = new JsonLocator(text);
+    const errors: ParseError[] = [];
+    const raw = options.text !== undefined ? (parse(text, errors, JSONC_OPTIONS) as unknown) : undefined;
+    this.raw = errors.length === 0 ? raw : undefined;
+    this.baseLayers = this.computeBaseLayers();
+  }
+
+  run(): Problem[] {
+    this.cutLayer();
+    this.strategyAndStages();
+    this.layerGroups();
+    this.data();
+    this.schedule();
+    this.optimizer();
+    this.training();
+    if (this.options.checkFiles !== false) this.files();
+    return sortProblems(this.out);
+  }
+
+  // -- helpers ---------------------------------------------------------------------------------
+
+  private add(pointer: string, message: string, severity: Severity = 'error'): void {
+    this.out.push(this.locator.problem(pointer, message, severity));
+  }
+
+  /** The raw (unresolved) value at a pointer, when the text was given. */
+  private written(pointer: string): unknown {
+    let v = this.raw;
+    for (const s of parsePointer(pointer)) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[s];
+    }
+    return v;
+  }
+
+  private has(pointer: string): boolean {
+    return this.written(pointer) !== undefined;
+  }
+
+  /** True when `transfer.stages` is in the file (see {@link SemanticOptions.text} for the guess without text). */
+  private stagesWritten(): boolean {
+    if (this.raw !== undefined) return this.has('/transfer/stages');
+    const s = this.exp.transfer.stages;
+    return s.length > 1 || s[0]?.name !== this.exp.transfer.strategy;
+  }
+
+  private computeBaseLayers(): string[] | undefined {
+    if (!this.layers) return undefined;
+    const names = this.layers.map((l) => l.name);
+    const cut = this.exp.transfer.cutLayer;
+    const end = cut !== undefined && names.includes(cut) ? names.indexOf(cut) : names.length - 2;
+    return names.slice(0, Math.max(0, end + 1));
+  }
+
+  /** Checks a selector at `pointer` against the base layers. */
+  private selector(sel: LayerSelector, pointer: string): void {
+    const names = this.baseLayers;
+    const all = this.layers?.map((l) => l.name);
+    for (const issue of selectorIssues(sel, names)) {
+      const where = issue.index !== undefined ? `${pointer}/${issue.field}/${issue.index}` : `${pointer}/${issue.field}`;
+      const value = issue.field === 'upTo' ? sel.upTo : issue.field === 'names' || issue.field === 'allBut' ? sel[issue.field]?.[issue.index ?? 0] : undefined;
+      if (value !== undefined && all?.includes(value)) {
+        this.add(where, `layer "${value}" is after the cut layer "${names?.[names.length - 1] ?? '?'}", so it is not part of the base (${this.cutHint()})`);
+      } else {
+        this.add(where, issue.message);
+      }
+    }
+    if (names && sel.regex !== undefined && selectorIssues({ regex: sel.regex }, names).length === 0) {
+      const re = new RegExp(sel.regex);
+      if (!names.some((n) => re.test(n))) this.add(`${pointer}/regex`, `/${sel.regex}/ matches no layer of the base`, 'warning');
+    }
+  }
+
+  private cutHint(): string {
+    return this.exp.transfer.cutLayer !== undefined ? 'transfer.cutLayer' : "the base's last layer is replaced by the head";
+  }
+
+  /** Layers a selector picks, or undefined when unknown or invalid. */
+  private picked(sel: LayerSelector): Set<string> | undefined {
+    if (!this.baseLayers) return undefined;
+    try {
+      return selectLayers(sel, this.baseLayers);
+    } catch {
+      return undefined;
+    }
+  }
+
+  // -- checks ----------------------------------------------------------------------------------
+
+  private cutLayer(): void {
+    const cut = this.exp.transfer.cutLayer;
+    if (cut === undefined || !this.layers) return;
+    const names = this.layers.map((l) => l.name);
+    if (!names.includes(cut)) {
+      this.add('/transfer/cutLayer', `no layer "${cut}" in the base${didYouMean(cut, names)}`);
+    } else if (names.indexOf(cut) === names.length - 1) {
+      this.add('/transfer/cutLayer', `"${cut}" is the base's last layer (its old classifier); cut at an earlier layer`, 'warning');
+    }
+  }
+
+  private strategyAndStages(): void {
+    const { strategy, stages } = this.exp.transfer;
+    const stagesWritten = this.stagesWritten();
+    const freezeWritten = this.written('/transfer/freeze') as LayerSelector | undefined;
+
+    if (this.exp.base.kind === 'builtin' && strategy !== 'scratch') {
+      this.add(
+        this.has('/transfer/strategy') ? '/transfer/strategy' : '/base/kind',
+        strategy === 'featureExtraction'
+          ? 'a builtin base has random weights: feature extraction trains a head on random features (use strategy "scratch", or base kind "run" to reuse a trained source)'
+          : 'a builtin base has random weights: fineTune trains its layers at baseMultiplier × the head rate (use strategy "scratch" to train everything at the full rate)',
+        'warning',
+      );
+    }
+
+    if (freezeWritten !== undefined) {
+      this.selector(freezeWritten, '/transfer/freeze');
+      const why =
+        strategy === 'featureExtraction'
+          ? 'featureExtraction freezes the whole base'
+          : strategy === 'scratch'
+            ? 'scratch trains every layer'
+            : stagesWritten
+              ? 'each stage has its own freeze'
+              : undefined;
+      if (why) this.add('/transfer/freeze', `transfer.freeze is ignored: ${why}`, 'warning');
+    } else if (!stagesWritten && strategy === 'fineTune' && this.raw === undefined) {
+      this.selector(stages[0].freeze, '/transfer/freeze');
+    }
+
+    if (!stagesWritten) return;
+    stages.forEach((stage, i) => {
+      const p = `/transfer/stages/${i}/freeze`;
+      this.selector(stage.freeze, p);
+      if (strategy === 'featureExtraction') {
+        const picked = this.picked(stage.freeze);
+        const partial = picked ? picked.size < (this.baseLayers?.length ?? 0) : stage.freeze.all !== true;
+        if (partial) {
+          this.add(p, 'featureExtraction keeps the whole base frozen, but this stage freezes only part of it; use strategy "fineTune" to train base layers', 'warning');
+        }
+      } else if (strategy === 'scratch' && !isEmptySelector(stage.freeze)) {
+        this.add(p, 'scratch trains every layer: this freeze is ignored', 'warning');
+      }
+    });
+  }
+
+  private layerGroups(): void {
+    const lr = this.exp.learningRate;
+    lr.layerGroups.forEach((g, i) => this.selector(g.layers, `/learningRate/layerGroups/${i}/layers`));
+    const seen = new Map<string, number>();
+    lr.layerGroups.forEach((g, i) => {
+      if (seen.has(g.name) || g.name === 'head') {
+        this.add(`/learningRate/layerGroups/${i}/name`, g.name === 'head' ? '"head" is the new head\'s group name; choose another' : `duplicate group name "${g.name}"`);
+      }
+      seen.set(g.name, i);
+    });
+    const { strategy } = this.exp.transfer;
+    if (lr.layerGroups.length > 0 && strategy === 'featureExtraction') {
+      this.add('/learningRate/layerGroups', 'featureExtraction trains no base layer: layer groups have no effect', 'warning');
+    }
+    if (strategy === 'fineTune' && lr.baseMultiplier === 0 && lr.layerGroups.every((g) => g.multiplier === 0)) {
+      this.add(this.has('/learningRate/baseMultiplier') ? '/learningRate/baseMultiplier' : '/learningRate', 'with a base rate multiplier of 0 no base layer learns: this is featureExtraction', 'warning');
+    }
+  }
+
+  /** Number of classes of a source when it is known without reading the data. */
+  private classCount(src: ResolvedDataSource): number | undefined {
+    switch (src.kind) {
+      case 'mnist':
+        return src.classes?.length ?? MNIST_CLASSES;
+      case 'idx':
+        return src.classes?.length ?? src.classNames?.length;
+      case 'imageFolder':
+        if (src.classes) return src.classes.length;
+        try {
+          return fs.readdirSync(src.path, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).length;
+        } catch {
+          return undefined;
+        }
+      case 'csv':
+        return undefined;
+    }
+  }
+
+  private data(): void {
+    const d = this.exp.data;
+    const sources: [string, ResolvedDataSource | undefined][] = [
+      ['/data/train', d.train],
+      ['/data/validation', d.validation],
+      ['/data/test', d.test],
+    ];
+    for (const [p, src] of sources) {
+      if (!src) continue;
+      if (src.kind === 'mnist') {
+        src.classes?.forEach((c, i) => {
+          if (c >= MNIST_CLASSES) this.add(`${p}/classes/${i}`, `MNIST has digits 0–9; there is no class ${c}`);
+        });
+      } else if (src.kind === 'idx' && src.classNames) {
+        const n = src.classNames.length;
+        src.classes?.forEach((c, i) => {
+          if (c >= n) this.add(`${p}/classes/${i}`, `class ${c} is past the ${n} classNames (0–${n - 1})`);
+        });
+      }
+    }
+    const trainClasses = this.classCount(d.train);
+    for (const [p, src] of sources.slice(1)) {
+      const n = src ? this.classCount(src) : undefined;
+      if (n !== undefined && trainClasses !== undefined && n !== trainClasses) {
+        this.add(p, `has ${n} classes but data.train has ${trainClasses}`, 'warning');
+      }
+    }
+
+    // split
+    const split = this.exp.data.split;
+    if (d.validation && this.has('/data/split/validation')) {
+      this.add('/data/split/validation', 'ignored: data.validation is given', 'warning');
+    }
+    if (d.test && this.has('/data/split/test')) this.add('/data/split/test', 'ignored: data.test is given', 'warning');
+    if (split.validation + split.test >= 1) {
+      this.add(this.has('/data/split/test') ? '/data/split/test' : '/data/split', `validation (${split.validation}) + test (${split.test}) must leave training examples: their sum must be below 1`);
+    }
+    if (!d.validation && split.validation === 0) {
+      const es = this.exp.training.earlyStopping ? ', early stopping' : '';
+      this.add(this.has('/data/split/validation') ? '/data/split/validation' : '/data', `no validation data (split.validation is 0 and data.validation is absent): the best checkpoint${es} and "${this.exp.training.monitor}" have nothing to watch`, 'warning');
+    }
+
+    // class weights
+    const cw = this.exp.training.classWeights;
+    if (Array.isArray(cw) && trainClasses !== undefined && cw.length !== trainClasses) {
+      this.add('/training/classWeights', `has ${cw.length} weights but data.train has ${trainClasses} classes`);
+    }
+  }
+
+  private schedule(): void {
+    const lr = this.exp.learningRate;
+    const s = lr.schedule;
+    const stages = this.exp.transfer.stages;
+    if (s.type === 'oneCycle' && lr.warmup.steps > 0) {
+      this.add('/learningRate/warmup/steps', 'oneCycle already warms up (its first pctStart of steps); a separate warmup is redundant', 'warning');
+    }
+    if (s.type === 'cosine') {
+      const peak = Math.min(...stages.map((st) => st.learningRate));
+      if (s.minRate >= peak) {
+        this.add('/learningRate/schedule/minRate', `minRate (${s.minRate}) must be below the rate it anneals from (${peak})`);
+      }
+    }
+    if (s.type === 'step') {
+      const longest = Math.max(...stages.map((st) => st.epochs));
+      if (s.stepEpochs >= longest) {
+        const p = this.has('/learningRate/schedule/stepEpochs') ? '/learningRate/schedule/stepEpochs' : '/learningRate/schedule/type';
+        this.add(p, `stepEpochs (${s.stepEpochs}) is not below the epochs of any stage (at most ${longest}): the rate never decays`, 'warning');
+      }
+    }
+    if (s.type === 'step' || s.type === 'exponential') {
+      if (s.gamma === 1) this.add('/learningRate/schedule/gamma', 'gamma 1 never changes the rate', 'warning');
+    }
+    const used = SCHEDULE_PARAMS[s.type] ?? [];
+    for (const key of Object.keys(SCHEDULE_PARAMS).flatMap((k) => SCHEDULE_PARAMS[k]).filter((k, i, a) => a.indexOf(k) === i)) {
+      if (!used.includes(key) && this.has(`/learningRate/schedule/${key}`)) {
+        this.add(`/learningRate/schedule/${key}`, `ignored by the "${s.type}" schedule`, 'warning');
+      }
+    }
+  }
+
+  private optimizer(): void {
+    const type = this.exp.optimizer.type;
+    const used = OPTIMIZER_PARAMS[type] ?? [];
+    for (const key of ['momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'rho']) {
+      if (!used.includes(key) && this.has(`/optimizer/${key}`)) this.add(`/optimizer/${key}`, `ignored by the "${type}" optimizer`, 'warning');
+    }
+  }
+
+  private training(): void {
+    const t = this.exp.training;
+    if (t.earlyStopping && t.earlyStopping.patience >= t.epochs) {
+      this.add('/training/earlyStopping/patience', `patience (${t.earlyStopping.patience}) is not below the total epochs (${t.epochs}): early stopping can never trigger`, 'warning');
+    }
+    if (this.has('/training/epochs') && this.stagesWritten()) {
+      this.add('/training/epochs', 'ignored: transfer.stages sets the epochs', 'warning');
+    }
+  }
+
+  private files(): void {
+    const b = this.exp.base;
+    if (b.kind === 'model') {
+      this.mustExist('/base/path', b.path, 'file', 'model.json');
+    } else if (b.kind === 'run') {
+      if (path.resolve(b.experiment) === path.resolve(this.exp.file)) {
+        this.add('/base/experiment', 'an experiment cannot use its own runs as its base');
+      } else {
+        this.mustExist('/base/experiment', b.experiment, 'file', 'experiment file');
+      }
+    }
+    const d = this.exp.data;
+    const sources: [string, ResolvedDataSource | undefined][] = [
+      ['/data/train', d.train],
+      ['/data/validation', d.validation],
+      ['/data/test', d.test],
+    ];
+    for (const [p, src] of sources) {
+      if (!src) continue;
+      switch (src.kind) {
+        case 'idx':
+          this.mustExist(`${p}/images`, src.images, 'file', 'images file');
+          this.mustExist(`${p}/labels`, src.labels, 'file', 'labels file');
+          break;
+        case 'csv':
+          this.mustExist(`${p}/path`, src.path, 'file', 'CSV file');
+          break;
+        case 'imageFolder':
+          if (this.mustExist(`${p}/path`, src.path, 'folder', 'image folder') && src.classes) {
+            let folders: string[] = [];
+            try {
+              folders = fs.readdirSync(src.path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+            } catch {
+              // unreadable: reported when the data is loaded
+            }
+            src.classes.forEach((c, i) => {
+              if (!folders.includes(c)) this.add(`${p}/classes/${i}`, `no class folder "${c}" in ${src.path}${didYouMean(c, folders)}`);
+            });
+          }
+          break;
+        case 'mnist':
+          break;
+      }
+    }
+  }
+
+  /** Adds an error unless `file` exists as the given kind; true when it does. */
+  private mustExist(pointer: string, file: string, kind: 'file' | 'folder', what: string): boolean {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat) {
+      this.add(pointer, `${what} not found: ${file}`);
+      return false;
+    }
+    if (kind === 'file' && stat.isDirectory()) {
+      const hint = what === 'model.json' && fs.existsSync(path.join(file, 'model.json')) ? ` (did you mean ${path.join(file, 'model.json')}?)` : '';
+      this.add(pointer, `${file} is a folder, not a ${what}${hint}`);
+      return false;
+    }
+    if (kind === 'folder' && !stat.isDirectory()) {
+      this.add(pointer, `${file} is a file, not a folder`);
+      return false;
+    }
+    return true;
+  }
+}
