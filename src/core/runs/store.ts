@@ -1,0 +1,406 @@
+/**
+ * The run store: one folder per run, `<runsDir>/<experiment>/<run-id>/`, holding
+ * - `config.json`    the resolved experiment the run used (written once, at creation),
+ * - `metrics.jsonl`  every run event, one JSON object a line, append-only (never rewritten),
+ * - `summary.json`   the latest `RunSummary`, replaced atomically (temp file + rename),
+ * - `labels.json`    `{ "classNames": [...] }`, the label of each output index,
+ * - `checkpoints/best/`, `checkpoints/last/`  saved models,
+ * - `worker.log`     free-text log of the worker.
+ * Run ids sort by start time: `YYYYMMDD-HHMMSS-xxxx` (UTC, then 4 random hex digits).
+ * Pure Node fs (no tfjs, no vscode): the worker writes, the extension host and the CLI read.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedExperiment } from '../experiment/types.js';
+import type { RunEvent, RunStatus, RunSummary } from './events.js';
+
+export const CONFIG_FILE = 'config.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+export const LABELS_FILE = 'labels.json';
+export const LOG_FILE = 'worker.log';
+export const CHECKPOINTS_DIR = 'checkpoints';
+
+/** Matches a run id: `YYYYMMDD-HHMMSS-xxxx`. */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** Which checkpoint. */
+export type CheckpointKind = 'best' | 'last';
+
+/** A new run's folder, open for writing. Not safe to share between processes. */
+export interface RunHandle {
+  /** The run id (`YYYYMMDD-HHMMSS-xxxx`). */
+  readonly id: string;
+  /** Absolute run folder. */
+  readonly dir: string;
+  /** Experiment name (the run folder's parent is its file-system-safe form). */
+  readonly experiment: string;
+  readonly configPath: string;
+  readonly metricsPath: string;
+  readonly summaryPath: string;
+  readonly labelsPath: string;
+  /** `worker.log` of the run. */
+  readonly logPath: string;
+  /**
+   * Appends one event to `metrics.jsonl` as one line, written straight to the file (no buffering in
+   * this process, so a killed worker loses nothing written); epoch, stage and test events are also
+   * fsync'ed. Non-finite numbers (a diverged loss) are written as `null`, as JSON has no NaN.
+   */
+  append(event: RunEvent): void;
+  /** Replaces `summary.json` atomically (readers see the old or the new file, never a mix). */
+  writeSummary(summary: RunSummary): void;
+  /** Writes `labels.json`: `{ "classNames": [...] }` in output-index order. */
+  writeLabels(classNames: readonly string[]): void;
+  /** `checkpoints/<which>/` of the run, created if missing. */
+  checkpointDir(which: CheckpointKind): string;
+  /** Appends a line to `worker.log`, prefixed with an ISO timestamp. */
+  log(line: string): void;
+  /** Closes the metrics file (further appends reopen it). */
+  close(): void;
+}
+
+/** A run as listed by {@link listRuns}. */
+export interface RunInfo {
+  /** Experiment folder name under the runs root. */
+  experiment: string;
+  runId: string;
+  /** Absolute run folder. */
+  dir: string;
+  /**
+   * The summary as {@link readSummary} returns it; for a run that died before writing one, a
+   * summary made from `config.json` with status `interrupted`.
+   */
+  summary: RunSummary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// names
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A new run id for `date`: `YYYYMMDD-HHMMSS-xxxx` in UTC plus 4 random hex digits, so ids sort by
+ * start time (to the second) and two runs started in the same second still differ.
+ */
+export function newRunId(date: Date = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const day = `${p(date.getUTCFullYear(), 4)}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}`;
+  const time = `${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}`;
+  return `${day}-${time}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Start time encoded in a run id (UTC, to the second), or undefined when it is not a run id. */
+export function runIdDate(runId: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(runId);
+  if (!m) return undefined;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+}
+
+/**
+ * Folder name of an experiment's runs: the name with characters that are not allowed in file names
+ * (`/ \ : * ? " < > |`, control characters) replaced by `_`, and no leading dot.
+ */
+export function experimentDirName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = name.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_');
+  return safe === '' ? '_' : safe;
+}
+
+/** `<runsDir>/<experiment folder>`. */
+export function experimentRunsDir(runsDir: string, experimentName: string): string {
+  return path.join(runsDir, experimentDirName(experimentName));
+}
+
+// ---------------------------------------------------------------------------------------------
+// writing
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Creates a run folder for `experiment` under `runsDir` (created as needed) and writes its
+ * `config.json` (the resolved experiment).
+ * @throws Node fs errors (EACCES, ENOSPC…) when the folder or file cannot be written.
+ */
+export function createRun(runsDir: string, experiment: ResolvedExperiment): RunHandle {
+  const parent = experimentRunsDir(path.resolve(runsDir), experiment.name);
+  fs.mkdirSync(parent, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const id = newRunId();
+    const dir = path.join(parent, id);
+    try {
+      fs.mkdirSync(dir); // not recursive: fails with EEXIST on a clash
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 20) continue;
+      throw e;
+    }
+    const handle = new RunWriter(id, dir, experiment.name);
+    writeJsonAtomic(handle.configPath, experiment);
+    return handle;
+  }
+}
+
+class RunWriter implements RunHandle {
+  readonly configPath: string;
+  readonly metricsPath: string;
+  readonly summaryPath: string;
+  readonly labelsPath: string;
+  readonly logPath: string;
+  private fd: number | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+    readonly experiment: string,
+  ) {
+    this.configPath = path.join(dir, CONFIG_FILE);
+    this.metricsPath = path.join(dir, METRICS_FILE);
+    this.summaryPath = path.join(dir, SUMMARY_FILE);
+    this.labelsPath = path.join(dir, LABELS_FILE);
+    this.logPath = path.join(dir, LOG_FILE);
+  }
+
+  append(event: RunEvent): void {
+    this.fd ??= fs.openSync(this.metricsPath, 'a');
+    writeAll(this.fd, Buffer.from(JSON.stringify(event) + '\n', 'utf8'));
+    if (event.kind === 'epoch' || event.kind === 'stage' || event.kind === 'test') fs.fsyncSync(this.fd);
+  }
+
+  writeSummary(summary: RunSummary): void {
+    writeJsonAtomic(this.summaryPath, summary);
+  }
+
+  writeLabels(classNames: readonly string[]): void {
+    writeJsonAtomic(this.labelsPath, { classNames });
+  }
+
+  checkpointDir(which: CheckpointKind): string {
+    const dir = path.join(this.dir, CHECKPOINTS_DIR, which);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  log(line: string): void {
+    fs.appendFileSync(this.logPath, `${new Date().toISOString()} ${line}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+let tmpCounter = 0;
+
+/**
+ * Writes `value` as pretty JSON to `file` atomically: a temp file in the same folder is written,
+ * fsync'ed and renamed over `file`. Retries the rename briefly on Windows sharing errors.
+ * @throws Node fs errors when the file cannot be written.
+ */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.${tmpCounter++}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeAll(fd, Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8'));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(tmp, file);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'EPERM' || code === 'EBUSY' || code === 'EACCES') && attempt < 10) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+}
+
+/** Replaces `summary.json` of a run folder atomically (for a parent finishing a run whose worker died). */
+export function writeSummaryFile(runDir: string, summary: RunSummary): void {
+  writeJsonAtomic(path.join(runDir, SUMMARY_FILE), summary);
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading
+// ---------------------------------------------------------------------------------------------
+
+/** True when a process with this pid exists (EPERM: it exists but belongs to another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `summary.json` of a run folder; undefined when missing or unreadable. A `running` summary whose
+ * worker process is gone (`process.kill(pid, 0)` fails with ESRCH) is returned as `interrupted`
+ * (the file is not changed).
+ */
+export function readSummary(runDir: string): RunSummary | undefined {
+  const s = readJson(path.join(runDir, SUMMARY_FILE)) as RunSummary | undefined;
+  if (!s || typeof s !== 'object' || typeof s.status !== 'string') return undefined;
+  if (s.status === 'running' && typeof s.pid === 'number' && !isProcessAlive(s.pid)) return { ...s, status: 'interrupted' };
+  return s;
+}
+
+/** `config.json` of a run folder (the resolved experiment), or undefined. */
+export function readConfig(runDir: string): ResolvedExperiment | undefined {
+  return readJson(path.join(runDir, CONFIG_FILE)) as ResolvedExperiment | undefined;
+}
+
+/** Class names of `labels.json` of a run folder, or undefined. */
+export function readLabels(runDir: string): string[] | undefined {
+  const v = readJson(path.join(runDir, LABELS_FILE)) as { classNames?: unknown } | undefined;
+  return Array.isArray(v?.classNames) ? v.classNames.map(String) : undefined;
+}
+
+/** Events read by {@link readMetricsFrom}, and where to continue. */
+export interface MetricsChunk {
+  events: RunEvent[];
+  /** Byte offset just after the last complete line read; pass it to the next call. */
+  nextOffset: number;
+}
+
+/**
+ * Reads the complete lines of `metrics.jsonl` from byte `offset` (for tailing a live run). A last
+ * line without its newline (being written) is left for the next call; a line that is not JSON is
+ * skipped. A missing file reads as no events.
+ */
+export function readMetricsFrom(runDir: string, offset = 0): MetricsChunk {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path.join(runDir, METRICS_FILE));
+  } catch {
+    return { events: [], nextOffset: offset };
+  }
+  const end = buf.lastIndexOf(0x0a);
+  if (end < offset) return { events: [], nextOffset: offset };
+  return { events: parseLines(buf.subarray(offset, end + 1).toString('utf8')), nextOffset: end + 1 };
+}
+
+/**
+ * Every event of a run's `metrics.jsonl`, in order. Tolerant: a truncated last line (a killed
+ * writer) and lines that are not JSON are skipped. A missing file reads as no events.
+ */
+export function readMetrics(runDir: string): RunEvent[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(runDir, METRICS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  return parseLines(text);
+}
+
+function parseLines(text: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const e = JSON.parse(line) as RunEvent;
+      if (e && typeof e === 'object' && typeof e.kind === 'string') events.push(e);
+    } catch {
+      // truncated or corrupt line: skip
+    }
+  }
+  return events;
+}
+
+/** A summary for a run folder without `summary.json` (the worker died first), from its config. */
+function summaryFromConfig(dir: string, runId: string): RunSummary | undefined {
+  const config = readConfig(dir);
+  if (!config || typeof config !== 'object') return undefined;
+  const started = runIdDate(runId);
+  return {
+    runId,
+    experiment: config.name,
+    experimentFile: config.file,
+    status: 'interrupted',
+    startedAt: (started ?? fs.statSync(dir).mtime).toISOString(),
+    seconds: 0,
+    strategy: config.transfer?.strategy ?? 'unknown',
+    epochsPlanned: config.training?.epochs ?? 0,
+    epochsDone: 0,
+    error: 'the run ended before writing a summary',
+  };
+}
+
+function subdirs(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Runs under `runsDir`, newest first (by run id; then by experiment name), of one experiment when
+ * `experimentName` is given. Folders that hold neither `summary.json` nor `config.json` are skipped.
+ * A missing `runsDir` lists nothing.
+ */
+export function listRuns(runsDir: string, experimentName?: string): RunInfo[] {
+  const root = path.resolve(runsDir);
+  const experiments = experimentName !== undefined ? [experimentDirName(experimentName)] : subdirs(root);
+  const runs: RunInfo[] = [];
+  for (const experiment of experiments) {
+    const expDir = path.join(root, experiment);
+    for (const runId of subdirs(expDir)) {
+      const dir = path.join(expDir, runId);
+      const summary = readSummary(dir) ?? summaryFromConfig(dir, runId);
+      if (summary) runs.push({ experiment, runId, dir, summary });
+    }
+  }
+  return runs.sort((a, b) => (a.runId === b.runId ? a.experiment.localeCompare(b.experiment) : a.runId < b.runId ? 1 : -1));
+}
+
+/** Filter of {@link latestRun}. */
+export interface RunFilter {
+  status?: RunStatus;
+}
+
+/** The newest run of an experiment (with the given status, if any), or undefined. */
+export function latestRun(runsDir: string, experimentName: string, filter: RunFilter = {}): RunInfo | undefined {
+  return listRuns(runsDir, experimentName).find((r) => filter.status === undefined || r.summary.status === filter.status);
+}
+
+/**
+ * Deletes a run folder and everything in it.
+ * @throws Error when `runDir` is not a run folder (its name is not a run id, or it has no
+ *   config.json / summary.json / metrics.jsonl) or when its worker is still running.
+ */
+export function deleteRun(runDir: string): void {
+  const dir = path.resolve(runDir);
+  const id = path.basename(dir);
+  if (!RUN_ID_PATTERN.test(id) || ![CONFIG_FILE, SUMMARY_FILE, METRICS_FILE].some((f) => fs.existsSync(path.join(dir, f)))) {
+    throw new Error(`not a run folder: ${dir}`);
+  }
+  const s = readSummary(dir);
+  if (s?.status === 'running') throw new Error(`run ${id} is still running (pid ${s.pid ?? '?'}); stop it first`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
