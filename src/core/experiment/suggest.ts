@@ -18,22 +18,24 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name` (case-insensitive edit distance), or undefined when none is close:
- * at most a third of the longer name's length (and at least 2) edits away.
+ * at most a third of the longer name's length (and at least 2) edits away, or one name a prefix of
+ * the other (at least 3 characters, e.g. `valAcc` → `valAccuracy`).
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
+    const lc = c.toLowerCase();
+    const d = editDistance(lower, lc);
+    const limit = Math.max(2, Math.floor(Math.max(name.length, c.length) / 3));
+    const prefix = Math.min(lower.length, lc.length) >= 3 && (lc.startsWith(lower) || lower.startsWith(lc));
+    if ((d <= limit || prefix) && d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }
 
 /** `; did you mean "x"?` when a close candidate exists, else `''`. */

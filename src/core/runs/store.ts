@@ -6,7 +6,7 @@
  * - `labels.json`    `{ "classNames": [...] }`, the label of each output index,
  * - `checkpoints/best/`, `checkpoints/last/`  saved models,
  * - `worker.log`     free-text log of the worker.
- * Run ids sort by start time: `YYYYMMDD-HHMMSS-xxxx` (UTC, then 4 random hex digits).
+ * Run ids sort by start time: `YYYYMMDD-HHMMSS-xxxx` (UTC; `xxxx` encodes the milliseconds).
  * Pure Node fs (no tfjs, no vscode): the worker writes, the extension host and the CLI read.
  */
 import { randomBytes } from 'node:crypto';
@@ -79,21 +79,37 @@ export interface RunInfo {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A new run id for `date`: `YYYYMMDD-HHMMSS-xxxx` in UTC plus 4 random hex digits, so ids sort by
- * start time (to the second) and two runs started in the same second still differ.
+ * A new run id for `date`: `YYYYMMDD-HHMMSS-xxxx` in UTC, where `xxxx` is 4 hex digits of
+ * milliseconds × 16 + a random nibble. Ids sort by start time to the millisecond; two runs started
+ * in the same millisecond differ by the random nibble (createRun retries on a clash).
  */
 export function newRunId(date: Date = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const day = `${p(date.getUTCFullYear(), 4)}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}`;
   const time = `${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}`;
-  return `${day}-${time}-${randomBytes(2).toString('hex')}`;
+  const tail = (date.getUTCMilliseconds() * 16 + (randomBytes(1)[0] & 15)).toString(16).padStart(4, '0');
+  return `${day}-${time}-${tail}`;
 }
 
-/** Start time encoded in a run id (UTC, to the second), or undefined when it is not a run id. */
+let lastRunId = '';
+
+/** {@link newRunId}, but always after the previous id of this process (runs created in one millisecond keep their order). */
+function nextRunId(): string {
+  let id = newRunId();
+  if (id <= lastRunId) {
+    const tail = parseInt(lastRunId.slice(-4), 16) + 1;
+    id = tail <= 0xffff ? `${lastRunId.slice(0, -4)}${tail.toString(16).padStart(4, '0')}` : id;
+  }
+  lastRunId = id;
+  return id;
+}
+
+/** Start time encoded in a run id (UTC, to the millisecond), or undefined when it is not a run id. */
 export function runIdDate(runId: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(runId);
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([0-9a-f]{4})$/.exec(runId);
   if (!m) return undefined;
-  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  const ms = Math.min(999, Math.floor(parseInt(m[7], 16) / 16));
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms));
 }
 
 /**
@@ -124,12 +140,12 @@ export function createRun(runsDir: string, experiment: ResolvedExperiment): RunH
   const parent = experimentRunsDir(path.resolve(runsDir), experiment.name);
   fs.mkdirSync(parent, { recursive: true });
   for (let attempt = 0; ; attempt++) {
-    const id = newRunId();
+    const id = nextRunId();
     const dir = path.join(parent, id);
     try {
       fs.mkdirSync(dir); // not recursive: fails with EEXIST on a clash
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 20) continue;
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 64) continue;
       throw e;
     }
     const handle = new RunWriter(id, dir, experiment.name);
