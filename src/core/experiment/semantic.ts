@@ -349,8 +349,9 @@ class Checker {
     if (t.earlyStopping && t.earlyStopping.patience >= t.epochs) {
       this.add('/training/earlyStopping/patience', `patience (${t.earlyStopping.patience}) is not below the total epochs (${t.epochs}): early stopping can never trigger`, 'warning');
     }
-    if (this.has('/training/epochs') && this.stagesWritten()) {
-      this.add('/training/epochs', 'ignored: transfer.stages sets the epochs', 'warning');
+    const written = this.written('/training/epochs');
+    if (written !== undefined && written !== t.epochs && this.stagesWritten()) {
+      this.add('/training/epochs', `ignored: transfer.stages sets the epochs (${t.epochs} in all)`, 'warning');
     }
   }
 

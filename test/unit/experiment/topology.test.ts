@@ -166,3 +166,11 @@ test('builtinTopology reads a {arch: LayerInfo[] | {layers}} table, undefined wh
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const COMMITTED = path.join(__dirname, '../../../src/core/models/builtin-topologies.json');
+test('builtinTopology finds the committed table from the source tree', { skip: !fs.existsSync(COMMITTED) && 'table not generated yet' }, () => {
+  const layers = builtinTopology('smallCnn');
+  assert.ok(layers && layers.length > 0);
+  assert.equal(layers[0].name, 'conv1');
+  assert.deepEqual(layers.map((l) => l.index), layers.map((_, i) => i));
+});
