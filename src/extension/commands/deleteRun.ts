@@ -1,5 +1,6 @@
 /** Transfer Lab: Delete Run — removes run folders after a modal confirmation; never a run in progress. */
 import * as vscode from 'vscode';
+import { deleteRun as deleteRunFolder } from '../../core/runs/store.js';
 import type { CommandContext } from './context.js';
 import { pickRuns, runsFromArgs } from './targets.js';
 
@@ -33,7 +34,7 @@ export async function deleteRun(ctx: CommandContext, arg?: unknown, selectionOrO
   }
   const deleted: string[] = [];
   for (const r of picked) {
-    await vscode.workspace.fs.delete(vscode.Uri.file(r.runDir), { recursive: true, useTrash: false });
+    deleteRunFolder(r.runDir); // the store refuses folders that are not runs, and running runs
     ctx.log.info(`Deleted run ${r.runDir}`);
     deleted.push(r.runDir);
   }

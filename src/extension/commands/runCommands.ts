@@ -21,11 +21,12 @@ export interface StartedRun {
  */
 export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise<StartedRun | undefined> {
   if (!vscode.workspace.isTrusted) {
-    const pick = await vscode.window.showWarningMessage(
-      'Running experiments is disabled in Restricted Mode: a run executes a training process that reads models and data from disk. Trust this workspace to run it.',
-      'Manage Workspace Trust',
-    );
-    if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+    void vscode.window
+      .showWarningMessage(
+        'Running experiments is disabled in Restricted Mode: a run executes a training process that reads models and data from disk. Trust this workspace to run it.',
+        'Manage Workspace Trust',
+      )
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
   const uri = await experimentTarget(arg, 'Pick an experiment to run');
@@ -37,11 +38,9 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise
   const errors = result ? allProblems(result).filter((p) => p.severity === 'error') : [];
   if (errors.length) {
     ctx.log.warn(`Not running ${uri.fsPath}: ${errors.length} problem(s): ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
-    const pick = await vscode.window.showErrorMessage(
-      `${path.basename(uri.fsPath)} has ${errors.length} problem(s): ${errors[0].message}`,
-      'Show Problems',
-    );
-    if (pick) await vscode.commands.executeCommand('workbench.actions.view.problems');
+    void vscode.window
+      .showErrorMessage(`${path.basename(uri.fsPath)} has ${errors.length} problem(s): ${errors[0].message}`, 'Show Problems')
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
     return undefined;
   }
 

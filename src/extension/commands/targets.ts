@@ -45,7 +45,7 @@ export async function experimentTarget(arg: unknown, placeHolder = 'Pick an expe
 export async function allRuns(): Promise<RunTarget[]> {
   const out: RunTarget[] = [];
   for (const e of await findExperiments()) {
-    for (const r of await listExperimentRuns(e.runsRoot, e.name)) out.push({ ...r, experimentEntry: e });
+    for (const r of listExperimentRuns(e.runsRoot, e.name)) out.push({ ...r, experimentEntry: e });
   }
   return out;
 }
@@ -60,7 +60,7 @@ export async function runFromArg(arg: unknown): Promise<RunTarget | undefined> {
   if (isTreeNode(arg) && arg.kind === 'run') return { ...arg.record, experimentEntry: arg.experiment };
   const dir = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' && path.isAbsolute(arg) ? arg : undefined;
   if (dir) {
-    const record = await readRunRecord(path.basename(dir) === 'summary.json' ? path.dirname(dir) : dir);
+    const record = readRunRecord(path.basename(dir) === 'summary.json' ? path.dirname(dir) : dir);
     return record;
   }
   if (typeof arg === 'string') return (await allRuns()).find((r) => r.runId === arg);

@@ -3,6 +3,7 @@
  * then, when those pass, the semantic checks the schema can't express (core semantic checks). All
  * without tfjs.
  */
+import { checkExperimentText as checkAll } from '../../core/experiment/load.js';
 import type { Problem } from '../../core/experiment/problem.js';
 import { validateExperimentText } from '../../core/experiment/validate.js';
 
@@ -19,9 +20,15 @@ export function allProblems(r: CheckResult): Problem[] {
   return [...r.schema, ...r.semantic].sort((a, b) => a.offset - b.offset);
 }
 
-/** Checks the text of the experiment file at `file` (relative paths resolve against its folder). */
-export async function checkExperimentText(file: string, text: string): Promise<CheckResult> {
-  const validation = validateExperimentText(text, file);
-  const semantic: Problem[] = [];
-  return { schema: validation.problems, semantic };
+const key = (p: Problem) => `${p.offset}\u0000${p.path}\u0000${p.message}`;
+
+/**
+ * Checks the text of the experiment file at `file` (relative paths resolve against its folder;
+ * `runsDir` lets a `run` base's layers be read from its checkpoint).
+ */
+export async function checkExperimentText(file: string, text: string, runsDir?: string): Promise<CheckResult> {
+  const schema = validateExperimentText(text, file).problems;
+  const seen = new Set(schema.map(key));
+  const all = await checkAll(text, file, runsDir ? { runsDir } : {});
+  return { schema, semantic: all.problems.filter((p) => !seen.has(key(p))) };
 }

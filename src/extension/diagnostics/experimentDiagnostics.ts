@@ -4,7 +4,9 @@
  * tfjs. Other JSON files get nothing. Problems the JSON language service already reports from
  * `jsonValidation` (same schema) are not repeated, so each schema error shows once.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runsRootFor } from '../config.js';
 import type { Problem } from '../../core/experiment/problem.js';
 import { checkExperimentText, type CheckResult } from './checkExperiment.js';
 import { isExperimentPath } from '../workspace/experimentFiles.js';
@@ -44,7 +46,8 @@ export class ExperimentDiagnostics implements vscode.Disposable {
   async check(doc: vscode.TextDocument): Promise<CheckResult | undefined> {
     if (doc.uri.scheme !== 'file' || !isExperimentPath(doc.uri.fsPath)) return undefined;
     try {
-      const result = await checkExperimentText(doc.uri.fsPath, doc.getText());
+      const runsDir = runsRootFor(vscode.workspace.getWorkspaceFolder(doc.uri), path.dirname(doc.uri.fsPath));
+      const result = await checkExperimentText(doc.uri.fsPath, doc.getText(), runsDir);
       // The JSON language service shows syntax and schema problems itself (jsonValidation, same
       // schema); we add the semantic ones.
       this.collection.set(doc.uri, result.semantic.map((p) => toDiagnostic(doc, p)));

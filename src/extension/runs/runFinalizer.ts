@@ -1,17 +1,15 @@
 /**
  * Records the end of a run whose worker could not: a crash, or a forced stop. Rewrites the run's
- * `summary.json` atomically (temp file, then rename) with the final status, end time and reason.
- * Transitional until `src/core/runs/store.ts` lands with its own summary writer.
+ * `summary.json` (atomically, through the run store) with the final status, end time and reason.
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import type { RunStatus, RunSummary } from '../../core/runs/events.js';
-import { readRunSummary } from './runRecords.js';
+import { readSummary, writeSummaryFile } from '../../core/runs/store.js';
 
-/** Marks the run `status` with `error`; returns the new summary, or undefined when there was none to update. */
-export async function finishInterruptedRun(runDir: string, status: RunStatus, error: string): Promise<RunSummary | undefined> {
-  const old = await readRunSummary(runDir);
-  if (!old || old.status !== 'running') return old;
+/** Marks the run `status` with `error`; returns the new summary, or the old one when the run had already ended. */
+export function finishInterruptedRun(runDir: string, status: RunStatus, error: string): RunSummary | undefined {
+  const old = readSummary(runDir);
+  // readSummary reports a `running` summary of a dead worker as `interrupted`.
+  if (!old || (old.status !== 'running' && old.status !== 'interrupted')) return old;
   const endedAt = new Date();
   const summary: RunSummary = {
     ...old,
@@ -21,9 +19,6 @@ export async function finishInterruptedRun(runDir: string, status: RunStatus, er
     endedAt: endedAt.toISOString(),
     seconds: Math.max(old.seconds, (endedAt.getTime() - Date.parse(old.startedAt)) / 1000 || 0),
   };
-  const file = path.join(runDir, 'summary.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(summary, null, 2) + '\n');
-  await fs.rename(tmp, file);
+  writeSummaryFile(runDir, summary);
   return summary;
 }

@@ -244,7 +244,12 @@ export class RunManager implements vscode.Disposable {
       const message = run.state === 'stopping'
         ? `Stopped by force (${signal ?? `exit ${exitCode}`}) after the grace period.`
         : `The training process exited unexpectedly (${signal ?? `exit code ${exitCode}`}).`;
-      const summary = run.runDir ? await finishInterruptedRun(run.runDir, status, message).catch(() => undefined) : undefined;
+      let summary: RunSummary | undefined;
+      try {
+        summary = run.runDir ? finishInterruptedRun(run.runDir, status, message) : undefined;
+      } catch (e) {
+        this.log.error(`[${run.pid}] could not record the end of ${run.runDir}: ${(e as Error).message}`);
+      }
       outcome = { ...base, status, summary, message };
       (status === 'failed' ? this.log.error : this.log.warn).call(this.log, `[${run.pid}] ${message}`);
     }

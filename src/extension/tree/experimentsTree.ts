@@ -56,7 +56,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       return nodes;
     }
     if (node.kind === 'run') return [];
-    const records = await listExperimentRuns(node.entry.runsRoot, node.entry.name);
+    const records = listExperimentRuns(node.entry.runsRoot, node.entry.name);
     for (const r of records) {
       const active = r.runId ? this.runs.find(r.runId) : undefined;
       if (active) r.status = 'running';

@@ -1,6 +1,7 @@
 /** Finds `*.transfer.json` files in the workspace and reads the little the tree needs from each. */
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
+import { experimentNameFromFile } from '../../core/experiment/resolve.js';
 import * as vscode from 'vscode';
 import { EXPERIMENT_GLOB, EXPERIMENT_SUFFIX } from '../constants.js';
 import { runsRootFor } from '../config.js';
@@ -22,17 +23,11 @@ export function isExperimentPath(p: string): boolean {
   return p.endsWith(EXPERIMENT_SUFFIX);
 }
 
-/** The default experiment name of a file: its base name without `.transfer.json`. */
-export function nameFromFile(file: string): string {
-  const base = path.basename(file);
-  return isExperimentPath(base) ? base.slice(0, -EXPERIMENT_SUFFIX.length) : base;
-}
-
 /** Reads `name` and `description` from the text of an experiment file (tolerates broken JSON). */
 export function experimentNameFromText(file: string, text: string): { name: string; description?: string } {
   const value: unknown = parse(text, [], { allowTrailingComma: true });
   const obj = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const name = typeof obj.name === 'string' && obj.name.trim() ? obj.name.trim() : nameFromFile(file);
+  const name = typeof obj.name === 'string' && obj.name.trim() ? obj.name.trim() : experimentNameFromFile(file);
   return { name, description: typeof obj.description === 'string' ? obj.description : undefined };
 }
 

@@ -1,0 +1,192 @@
+/**
+ * Real runs in the real worker (300 MNIST digits, one short epoch), the tree after them, every run
+ * command, stop, a crashed worker, the concurrency cap and a bad runtime setting — and after each,
+ * no worker process left behind.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunSummary } from '../../src/core/runs/events.js';
+import type { StartedRun } from '../../src/extension/commands/runCommands.js';
+import type { RunOutcome } from '../../src/extension/runs/runManager.js';
+import type { RunNode } from '../../src/extension/tree/experimentsTree.js';
+import { alive, api, runNodes, setSetting, waitFor, workerChildren, wsUri } from './helpers.js';
+
+const run = (file: string) => vscode.commands.executeCommand<StartedRun | undefined>('transferLab.runExperiment', wsUri(file));
+const summaryOf = (runDir: string) => JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+
+async function itemOf(node: RunNode): Promise<vscode.TreeItem> {
+  return (await api()).tree.getTreeItem(node);
+}
+
+async function runNode(experiment: string, runId: string): Promise<RunNode> {
+  return waitFor(async () => (await runNodes(experiment)).find((n) => n.record.runId === runId), 20_000, `run ${runId} in the tree`);
+}
+
+async function assertNoWorkers(pid?: number): Promise<void> {
+  if (pid !== undefined) await waitFor(() => !alive(pid), 10_000, `worker ${pid} to be gone`);
+  assert.deepStrictEqual(workerChildren(), [], 'worker processes left under the extension host');
+}
+
+suite('runs (real worker, real MNIST digits)', () => {
+  let completed: StartedRun;
+  let stopped: StartedRun;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-export-'));
+
+  suiteTeardown(async () => {
+    await setSetting('maxConcurrentRuns', undefined);
+    await setSetting('nodePath', undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Run Experiment trains tiny-digits to completion in the worker', async () => {
+    const a = await api();
+    const t0 = Date.now();
+    const started = await run('tiny-digits.transfer.json');
+    assert.ok(started?.runId, 'no run started');
+    completed = started;
+    assert.ok(alive(started.pid), 'worker not running after start');
+    const active = a.runs.find(started.runId);
+    assert.ok(active, 'run not tracked');
+    const outcome = await active.done;
+    console.log(`    tiny-digits: ${outcome.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s, best val acc ${outcome.summary?.best?.valAccuracy}`);
+    assert.strictEqual(outcome.status, 'completed', outcome.message);
+    assert.strictEqual(outcome.exitCode, 0);
+    const s = summaryOf(started.runDir);
+    assert.strictEqual(s.status, 'completed');
+    assert.strictEqual(s.epochsDone, 1);
+    assert.strictEqual(s.examples?.train, 240);
+    await assertNoWorkers(started.pid);
+  });
+
+  test('the tree shows the completed run with its status icon, best metric and tooltip', async () => {
+    const node = await runNode('tiny-digits', completed.runId);
+    const item = await itemOf(node);
+    assert.strictEqual(item.contextValue, 'run.completed');
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+    assert.match(String(item.description), /^val acc \d+\.\d%$/);
+    const tip = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /tiny-digits/);
+    assert.match(tip, /Strategy:\*\* scratch/);
+    assert.match(tip, /Backend:\*\* (wasm|tensorflow)/);
+    assert.match(tip, /240 train \/ 60 val/);
+    assert.strictEqual(item.command?.command, 'transferLab.openPanel');
+  });
+
+  test('Open Run Summary, Open Run Folder and Open Experiment Panel act on the run', async () => {
+    const node = await runNode('tiny-digits', completed.runId);
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('transferLab.openRunSummary', node);
+    assert.strictEqual(editor?.document.uri.fsPath, path.join(completed.runDir, 'summary.json'));
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('transferLab.openRunFolder', completed.runDir);
+    assert.strictEqual(folder?.fsPath, completed.runDir);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('transferLab.openPanel', node);
+    assert.ok(vscode.window.activeTextEditor, 'Open Experiment Panel showed nothing');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('transferLab.openPanel', wsUri('tiny-digits.transfer.json'));
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, wsUri('tiny-digits.transfer.json').fsPath);
+  });
+
+  test('Export Model copies the best checkpoint (model.json + weights)', async () => {
+    const node = await runNode('tiny-digits', completed.runId);
+    const dest = await vscode.commands.executeCommand<vscode.Uri>('transferLab.exportModel', node, { checkpoint: 'best', target: vscode.Uri.file(tmp) });
+    assert.ok(dest, 'nothing exported');
+    const files = fs.readdirSync(dest.fsPath).sort();
+    assert.ok(files.includes('model.json'), `exported ${files}`);
+    assert.ok(files.some((f) => f.endsWith('.bin')), `no weights in ${files}`);
+    const model = JSON.parse(fs.readFileSync(path.join(dest.fsPath, 'model.json'), 'utf8')) as { modelTopology?: unknown };
+    assert.ok(model.modelTopology, 'model.json has no topology');
+  });
+
+  test('Stop Run stops a long run gracefully: status stopped, checkpoint kept, worker gone', async () => {
+    const a = await api();
+    const started = await run('slow-digits.transfer.json');
+    assert.ok(started?.runId);
+    stopped = started;
+    const active = a.runs.find(started.runId)!;
+    await waitFor(() => active.epochsDone >= 1, 120_000, 'the first epoch of slow-digits');
+    const node = await runNode('slow-digits', started.runId);
+    assert.strictEqual((await itemOf(node)).contextValue, 'run.running');
+    assert.strictEqual(((await itemOf(node)).iconPath as vscode.ThemeIcon).id, 'sync~spin');
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('transferLab.stopRun', node);
+    assert.strictEqual(outcome?.status, 'stopped', outcome?.message);
+    assert.strictEqual(summaryOf(started.runDir).status, 'stopped');
+    assert.ok(fs.existsSync(path.join(started.runDir, 'checkpoints', 'last', 'model.json')), 'no last checkpoint after stop');
+    await assertNoWorkers(started.pid);
+    const item = await itemOf(await runNode('slow-digits', started.runId));
+    assert.strictEqual(item.contextValue, 'run.stopped');
+    assert.match(String(item.description), /^stopped/);
+  });
+
+  test('a crashed worker marks its run failed and the tree shows it', async () => {
+    const a = await api();
+    const started = await run('slow-digits.transfer.json');
+    assert.ok(started?.runId);
+    const active = a.runs.find(started.runId)!;
+    process.kill(started.pid, 'SIGKILL');
+    const outcome = await active.done;
+    assert.strictEqual(outcome.status, 'failed');
+    assert.match(outcome.message ?? '', /exited unexpectedly/);
+    assert.strictEqual(summaryOf(started.runDir).status, 'failed');
+    await assertNoWorkers(started.pid);
+    const item = await itemOf(await runNode('slow-digits', started.runId));
+    assert.strictEqual(item.contextValue, 'run.failed');
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'error');
+  });
+
+  test('the concurrency cap refuses a run beyond transferLab.maxConcurrentRuns', async () => {
+    const a = await api();
+    await setSetting('maxConcurrentRuns', 1);
+    const first = await run('slow-digits.transfer.json');
+    assert.ok(first?.runId);
+    try {
+      const second = await run('tiny-digits.transfer.json');
+      assert.strictEqual(second, undefined, 'a second run started over the cap');
+      assert.strictEqual(a.runs.active().length, 1);
+    } finally {
+      await vscode.commands.executeCommand('transferLab.stopRun', first.runId);
+      await setSetting('maxConcurrentRuns', undefined);
+    }
+    await assertNoWorkers(first.pid);
+  });
+
+  test('a bad transferLab.nodePath is checked before use and starts nothing', async () => {
+    const a = await api();
+    await setSetting('nodePath', '/no/such/node');
+    try {
+      assert.strictEqual(await run('tiny-digits.transfer.json'), undefined);
+      assert.strictEqual(a.runs.active().length, 0);
+    } finally {
+      await setSetting('nodePath', undefined);
+    }
+  });
+
+  test('Compare Runs opens a Markdown table of the runs and the settings that differ', async () => {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('transferLab.compareRuns', [completed.runDir, stopped.runDir]);
+    assert.ok(doc);
+    const text = doc.getText();
+    assert.strictEqual(doc.languageId, 'markdown');
+    assert.match(text, /\| tiny-digits \| .* \| completed \|/);
+    assert.match(text, /\| slow-digits \| .* \| stopped \|/);
+    assert.match(text, /Settings that differ/);
+    assert.match(text, /training\.epochs/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('Delete Run removes the run folder and the tree forgets it; a running run is refused', async () => {
+    const node = await runNode('slow-digits', stopped.runId);
+    const deleted = await vscode.commands.executeCommand<string[]>('transferLab.deleteRun', node, { confirmed: true });
+    assert.deepStrictEqual(deleted, [stopped.runDir]);
+    assert.ok(!fs.existsSync(stopped.runDir));
+    await waitFor(async () => !(await runNodes('slow-digits')).some((n) => n.record.runId === stopped.runId), 10_000, 'the deleted run to leave the tree');
+  });
+
+  test('Show Log and Refresh run without error', async () => {
+    await vscode.commands.executeCommand('transferLab.showLog');
+    await vscode.commands.executeCommand('transferLab.refresh');
+    assert.deepStrictEqual(workerChildren(), []);
+  });
+});
