@@ -36,6 +36,8 @@ const builds = [
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // Prefer ES module builds: jsonc-parser's UMD main has dynamic requires esbuild cannot follow.
+    mainFields: ['module', 'main'],
     external: nodeExternals,
   },
 ];

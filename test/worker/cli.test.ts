@@ -1,0 +1,138 @@
+// The CLI and the worker as real child processes on real digits: a run's record, exit codes for bad
+// input, stop, a worker killed mid-run, and a worker whose parent dies.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startWorker } from '../../src/worker/client.js';
+import { readMetrics, readSummary } from '../../src/core/runs/store.js';
+import type { WorkerToHost } from '../../src/protocol/worker.js';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const WORKER = path.join(ROOT, 'dist', 'worker.js');
+
+function workspace(experiments: Record<string, unknown>): { dir: string; runs: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-worker-'));
+  for (const [name, body] of Object.entries(experiments)) fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  return { dir, runs: path.join(dir, '.transfer-lab', 'runs') };
+}
+
+const tiny = (epochs = 1, perClass = 40) => ({
+  base: { kind: 'builtin', architecture: 'smallCnn' },
+  data: { train: { kind: 'mnist', classes: [3, 8], perClass }, split: { validation: 0.2, test: 0.2 } },
+  transfer: { strategy: 'scratch' },
+  learningRate: { base: 0.003 },
+  training: { epochs, batchSize: 8 },
+});
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+}
+
+test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
+  const ws = workspace({ 'tiny.transfer.json': tiny(2, 60) });
+  const r = cli(['run', 'tiny.transfer.json', '--json'], ws.dir);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.status, 'completed');
+  assert.equal(s.backend.name, 'wasm');
+  assert.match(s.backend.reason, /tfjs-node/);
+  assert.ok(s.test.accuracy > 0.5, `test accuracy ${s.test.accuracy}`);
+  const runDir = path.join(ws.runs, 'tiny', s.runId);
+  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'labels.json', 'worker.log', 'checkpoints/best/model.json', 'checkpoints/last/weights.bin']) {
+    assert.ok(fs.existsSync(path.join(runDir, f)), `${f} missing`);
+  }
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'labels.json'), 'utf8')).classNames, ['3', '8']);
+  const events = readMetrics(runDir);
+  assert.ok(events.some((e) => e.kind === 'step') && events.some((e) => e.kind === 'epoch') && events.some((e) => e.kind === 'test'));
+  const list = cli(['runs', '--json'], ws.dir);
+  assert.equal(JSON.parse(list.stdout)[0].summary.runId, s.runId);
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
+test('bad input exits 2 and names the file, the JSON path and line:column', () => {
+  const bad = '{\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n  "data": { "train": { "kind": "mnist" } },\n  "training": { "epochs": "three" }\n}\n';
+  const ws = workspace({ 'bad.transfer.json': bad, 'nodata.transfer.json': { ...tiny(), data: { train: { kind: 'imageFolder', path: 'photos' } } } });
+  const v = cli(['validate', 'bad.transfer.json'], ws.dir);
+  assert.equal(v.status, 2);
+  assert.match(v.stderr, /bad\.transfer\.json:4:\d+ .*\/training\/epochs/);
+  const r = cli(['run', 'bad.transfer.json'], ws.dir);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /\/training\/epochs/);
+  const d = cli(['run', 'nodata.transfer.json'], ws.dir);
+  assert.equal(d.status, 2, d.stderr);
+  assert.match(d.stderr, /photos/);
+  assert.ok(!fs.existsSync(ws.runs) || fs.readdirSync(ws.runs).length === 0, 'no run folder for bad input');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
+function steps(messages: WorkerToHost[]): number {
+  return messages.filter((m) => m.type === 'event' && m.event.kind === 'step').length;
+}
+
+async function until(cond: () => boolean, ms = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('stop: the worker ends the step, checkpoints, and records status stopped', async () => {
+  const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
+  const messages: WorkerToHost[] = [];
+  const w = startWorker({ workerPath: WORKER, experimentFile: path.join(ws.dir, 'long.transfer.json'), runsDir: ws.runs, backend: 'auto', onMessage: (m) => messages.push(m) });
+  await until(() => steps(messages) >= 3);
+  const code = await w.stop();
+  assert.equal(code, 0);
+  const started = messages.find((m) => m.type === 'runStarted') as Extract<WorkerToHost, { type: 'runStarted' }>;
+  const s = readSummary(started.runDir)!;
+  assert.equal(s.status, 'stopped');
+  assert.ok(fs.existsSync(path.join(started.runDir, 'checkpoints', 'last', 'model.json')));
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
+test('a worker killed mid-run leaves a readable record that reads as interrupted', async () => {
+  const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
+  const messages: WorkerToHost[] = [];
+  const w = startWorker({ workerPath: WORKER, experimentFile: path.join(ws.dir, 'long.transfer.json'), runsDir: ws.runs, backend: 'auto', onMessage: (m) => messages.push(m) });
+  await until(() => steps(messages) >= 5);
+  w.kill();
+  assert.equal(await w.exited, 'SIGKILL');
+  const started = messages.find((m) => m.type === 'runStarted') as Extract<WorkerToHost, { type: 'runStarted' }>;
+  const s = readSummary(started.runDir)!;
+  assert.equal(s.status, 'interrupted');
+  assert.ok(readMetrics(started.runDir).filter((e) => e.kind === 'step').length >= 5);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(started.runDir, 'config.json'), 'utf8')).name, 'long');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
+test('the worker exits when its parent dies', async () => {
+  const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
+  // A parent that forks the worker, prints its pid once training runs, then waits forever.
+  const parentSrc = `
+    const { fork } = require('child_process');
+    const c = fork(${JSON.stringify(WORKER)}, [], { stdio: 'ignore', serialization: 'advanced' } );
+    c.on('message', (m) => {
+      if (m.type === 'ready') c.send({ type: 'start', experimentFile: ${JSON.stringify(path.join(ws.dir, 'long.transfer.json'))}, runsDir: ${JSON.stringify(ws.runs)}, backend: 'auto' });
+      if (m.type === 'event' && m.event.kind === 'step' && !globalThis.said) { globalThis.said = 1; console.log(c.pid); }
+    });
+    setInterval(() => {}, 1000);`;
+  const parent = spawn(process.execPath, ['-e', parentSrc], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  assert.ok(pid > 0);
+  parent.kill('SIGKILL');
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await until(() => !alive(), 15_000);
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
