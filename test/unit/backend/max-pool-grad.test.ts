@@ -74,6 +74,20 @@ test('MaxPoolGrad on wasm matches cpu (negative values, ties, overlapping window
   for (const line of log.lines()) t.diagnostic(line);
 });
 
+test('a window of -Infinity only gets no gradient (as on cpu); its neighbours are unaffected', async () => {
+  const x = [-Infinity, -Infinity, -5, -7, -Infinity, -Infinity, -6, -5];
+  const e = await expectSameOnBothBackends(
+    () => maxPoolGradOf(tf.tensor4d(x, [1, 2, 4, 1]), tf.tensor4d([10, 20], [1, 1, 2, 1]), 2, 2, 'valid'),
+    '-Infinity window',
+    0,
+  );
+  assert.equal(e.err, 0);
+  const dx = await runOn('wasm', () =>
+    maxPoolGradOf(tf.tensor4d(x, [1, 2, 4, 1]), tf.tensor4d([10, 20], [1, 1, 2, 1]), 2, 2, 'valid'),
+  );
+  assert.deepEqual(Array.from(dx.values), [0, 0, 20, 0, 0, 0, 0, 0]);
+});
+
 test('MaxPoolGrad rejects a dy of the wrong shape', async () => {
   await tf.setBackend('wasm');
   assert.throws(

@@ -1,7 +1,7 @@
 /**
  * Spatial re-arrangements of NHWC tensors shared by the gradient compositions: pad-or-crop,
  * zero-upsampling (the adjoint of a strided read) and the split/merge of stride phases. Built only
- * from kernels the wasm backend runs fast (rank-4 Pad/Slice, Reshape, Transpose, Stack).
+ * from kernels the wasm backend runs fast (rank-4 Pad/Slice, Reshape, rank ≤ 4 Transpose).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -69,38 +69,41 @@ export function zeroUpsample(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4
 }
 
 /**
- * Splits `x` [B, Hq*sh, Wq*sw, C] into its sh*sw stride phases: phase `rh*sw + rw` is
- * x[:, rh::sh, rw::sw, :] with shape [B, Hq, Wq, C]. Inverse of {@link mergePhases}.
+ * Rearranges `x` [B, Hq*sh, Wq*sw, C] so that its sh·sw stride phases are consecutive blocks of the
+ * batch axis: block `rh*sw + rw` (rows rh·B … rh·B + B - 1 after multiplying out) holds
+ * x[:, rh::sh, rw::sw, :]. Result shape [sh*sw*B, Hq, Wq, C]. Inverse of {@link fromPhaseMajor}.
  *
+ * Two rank-3/rank-4 transposes (the wasm backend's rank-5+ transposes and strided slices are an
+ * order of magnitude slower).
  * @throws Error if H or W is not a multiple of the stride.
  */
-export function splitPhases(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D[] {
+export function toPhaseMajor(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   if (h % sh !== 0 || w % sw !== 0) {
-    throw new Error(`splitPhases: [${h}, ${w}] is not a multiple of the stride [${sh}, ${sw}]`);
+    throw new Error(`toPhaseMajor: [${h}, ${w}] is not a multiple of the stride [${sh}, ${sw}]`);
   }
-  if (sh === 1 && sw === 1) return [x];
   const hq = h / sh;
   const wq = w / sw;
-  const phaseMajor = tf
-    .transpose(x.reshape([b, hq, sh, wq, sw, c]), [2, 4, 0, 1, 3, 5])
-    .reshape([sh * sw, b, hq, wq, c]);
-  return tf.unstack(phaseMajor, 0) as tf.Tensor4D[];
+  let rows: tf.Tensor = x.reshape([b * hq, sh, wq * sw * c]);
+  if (sh > 1) rows = tf.transpose(rows, [1, 0, 2]); // [sh, B·Hq, Wq·sw·C]
+  let cols: tf.Tensor = rows.reshape([sh, b * hq * wq, sw, c]);
+  if (sw > 1) cols = tf.transpose(cols, [0, 2, 1, 3]); // [sh, sw, B·Hq·Wq, C]
+  return cols.reshape([sh * sw * b, hq, wq, c]);
 }
 
 /**
- * Interleaves sh*sw phase tensors, each [B, Hq, Wq, C], into one [B, Hq*sh, Wq*sw, C] tensor:
- * out[:, i*sh + rh, j*sw + rw, :] = phases[rh*sw + rw][:, i, j, :]. Inverse of {@link splitPhases}.
+ * Inverse of {@link toPhaseMajor}: interleaves the sh·sw phase blocks of `p` [sh*sw*B, Hq, Wq, C]
+ * into one [B, Hq*sh, Wq*sw, C] tensor: out[:, i*sh + rh, j*sw + rw, :] = block (rh*sw + rw)[:, i, j, :].
  *
- * @throws Error if the number of phases is not sh*sw.
+ * @throws Error if the batch axis is not a multiple of sh·sw.
  */
-export function mergePhases(phases: tf.Tensor4D[], sh: number, sw: number): tf.Tensor4D {
-  if (phases.length !== sh * sw) {
-    throw new Error(`mergePhases: expected ${sh * sw} phases, got ${phases.length}`);
-  }
-  if (phases.length === 1) return phases[0];
-  const [b, hq, wq, c] = phases[0].shape;
-  return tf
-    .transpose(tf.stack(phases, 0).reshape([sh, sw, b, hq, wq, c]), [2, 3, 0, 4, 1, 5])
-    .reshape([b, hq * sh, wq * sw, c]) as tf.Tensor4D;
+export function fromPhaseMajor(p: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  const [n, hq, wq, c] = p.shape;
+  if (n % (sh * sw) !== 0) throw new Error(`fromPhaseMajor: batch ${n} is not a multiple of ${sh * sw} phases`);
+  const b = n / (sh * sw);
+  let cols: tf.Tensor = p.reshape([sh, sw, b * hq * wq, c]);
+  if (sw > 1) cols = tf.transpose(cols, [0, 2, 1, 3]); // [sh, B·Hq·Wq, sw, C]
+  let rows: tf.Tensor = cols.reshape([sh, b * hq, wq * sw * c]);
+  if (sh > 1) rows = tf.transpose(rows, [1, 0, 2]); // [B·Hq, sh, Wq·sw·C]
+  return rows.reshape([b, hq * sh, wq * sw, c]);
 }
