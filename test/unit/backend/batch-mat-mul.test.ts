@@ -11,10 +11,13 @@ before(setUpBackends);
 
 test('BatchMatMul on wasm matches cpu for all transpose flags', async (t) => {
   const log = new ErrorLog();
-  // [batch of a, batch of b, m, k, n]
+  // [batch of a, batch of b, m, k, n]; the override takes the swapped identity (op(B)ᵀ·op(A)ᵀ)ᵀ for
+  // the wide right-hand operand of [4, 200, 300], the direct one for the others.
   const shapes: Array<[number[], number[], number, number, number]> = [
     [[], [], 5, 7, 3],
     [[], [], 64, 300, 32],
+    [[], [], 4, 200, 300],
+    [[1], [], 4, 6, 5],
     [[3], [3], 4, 6, 5],
     [[2, 3], [1, 3], 4, 6, 5],
     [[3], [], 9, 8, 2],

@@ -1,59 +1,64 @@
 /**
  * BatchMatMul speed override for the wasm backend: tfjs-backend-wasm 4.22 sends transposed operands
- * to a scalar loop, while non-transposed float32 operands take XNNPACK's fast path. Every gradient
- * of a dense layer or matmul uses a transposed operand.
+ * to a scalar loop, while non-transposed float32 operands without a batch take XNNPACK's fast path.
+ * Every gradient of a dense layer or matmul uses a transposed operand.
  * Reference: https://www.tensorflow.org/api_docs/python/tf/linalg/matmul
  */
 import * as tf from '@tensorflow/tfjs';
 import { requireOriginal } from './kernel-install.js';
 
-/** Permutation swapping the last two axes of a rank-`rank` tensor. */
-function swapLastTwo(rank: number): number[] {
-  const perm = Array.from({ length: rank }, (_, i) => i);
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
-  return perm;
-}
-
 /**
- * Wraps the original BatchMatMul kernel. When `transposeA` or `transposeB` is set and both
- * operands are float32 Tensors, the transposed operand is materialised (a copy) and the original
- * kernel runs with both flags off: matmul(a, b, tA, tB) = matmul(tA ? aᵀ : a, tB ? bᵀ : b).
- * Everything else goes to the original unchanged.
+ * Wraps the original BatchMatMul kernel. When `transposeA` or `transposeB` is set, both operands
+ * are float32 Tensors and there is no batch (every batch dimension is 1), the product is formed
+ * from non-transposed operands, using whichever of these identities copies less:
+ *   op(A)·op(B) = A'·B'              (A', B' = op(A), op(B) materialised)
+ *   op(A)·op(B) = (op(B)ᵀ · op(A)ᵀ)ᵀ  (op(X)ᵀ is X itself when X was to be transposed)
+ * XNNPACK re-packs the right-hand operand on every call, so the cost model counts its size twice
+ * next to the elements transposed. Everything else (no transpose flag, batched products, other
+ * dtypes) goes to the original kernel unchanged.
  *
  * Kernel inputs: a [..., M, K] (or [..., K, M] if transposeA), b [..., K, N] (or [..., N, K] if
- * transposeB), batch dims broadcast; output [..., M, N].
+ * transposeB); output [..., M, N].
  *
  * @param original the backend's BatchMatMul kernel.
  * @returns the overriding kernel function.
  * @throws Error (at install time) if there is no original kernel; at run time, whatever the
- *   original throws (e.g. non-float32 operands, mismatched inner dimensions).
+ *   original throws (e.g. mismatched inner dimensions).
  */
 export function batchMatMulOverride(original: tf.KernelFunc | undefined): tf.KernelFunc {
   const fallback = requireOriginal(tf.BatchMatMul, original);
   return (args) => {
     const { a, b } = args.inputs;
-    const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
+    const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
     if (
-      (!attrs.transposeA && !attrs.transposeB) ||
+      (!transposeA && !transposeB) ||
       !(a instanceof tf.Tensor) ||
       !(b instanceof tf.Tensor) ||
       a.dtype !== 'float32' ||
-      b.dtype !== 'float32'
+      b.dtype !== 'float32' ||
+      (a.shape as number[]).slice(0, -2).some((d) => d !== 1) ||
+      (b.shape as number[]).slice(0, -2).some((d) => d !== 1)
     ) {
       return fallback(args);
     }
-    const a2 = attrs.transposeA ? tf.transpose(a, swapLastTwo(a.rank)) : a;
-    const b2 = attrs.transposeB ? tf.transpose(b, swapLastTwo(b.rank)) : b;
-    try {
-      return fallback({
-        ...args,
-        inputs: { a: a2, b: b2 },
-        attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      });
-    } finally {
-      if (a2 !== a) a2.dispose();
-      if (b2 !== b) b2.dispose();
+    const a2 = a.reshape<tf.Tensor2D>(a.shape.slice(-2));
+    const b2 = b.reshape<tf.Tensor2D>(b.shape.slice(-2));
+    const [m, k] = transposeA ? [a2.shape[1], a2.shape[0]] : a2.shape;
+    const n = transposeB ? b2.shape[0] : b2.shape[1];
+    if (b2.shape[transposeB ? 1 : 0] !== k) {
+      tf.dispose([a2, b2]);
+      return fallback(args); // let the original report the shape error
     }
+    const outShape = [...(a.rank > b.rank ? a.shape : b.shape).slice(0, -2), m, n];
+    // Elements copied: transposes, plus the packed right-hand operand (weighted ×2).
+    const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + 2 * k * n;
+    const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + 2 * m * k + m * n;
+    return tf.tidy(() => {
+      const product =
+        direct <= swapped
+          ? tf.matMul(transposeA ? tf.transpose(a2) : a2, transposeB ? tf.transpose(b2) : b2)
+          : tf.transpose(tf.matMul(transposeB ? b2 : tf.transpose(b2), transposeA ? a2 : tf.transpose(a2)));
+      return product.reshape(outShape);
+    });
   };
 }

@@ -33,7 +33,7 @@ function assertShape(what: string, actual: readonly number[], expected: readonly
  * Composition: the sum over (b, i, j) is itself a convolution. With x padded/cropped to the rows
  * the windows read and transposed to [C, H', W', B], and dy transposed to [oh, ow, B, O] as the
  * filter, a valid conv2d with dilation = forward stride gives [C, fh, fw, O]; transpose back.
- * A 1×1 filter without padding is a plain matmul: x[N, C]ᵀ · dy[N, O] with N = B·oh·ow.
+ * A 1×1 filter is a plain matmul: taps[N, C]ᵀ · dy[N, O] with N = B·oh·ow.
  *
  * @param x input of the forward conv, [B, H, W, C] (NHWC) or [B, C, H, W] (NCHW), float32.
  * @param dy gradient of the forward output, [B, oh, ow, O] (NHWC) or [B, O, oh, ow] (NCHW).
@@ -83,9 +83,8 @@ export function conv2dBackpropFilter(
           ? xp
           : tf.stridedSlice(xp, [0, 0, 0, 0], [b, needH, needW, c], [1, sh, sw, 1]);
       const n = b * oh * ow;
-      // Materialised transpose: the wasm matmul is only fast without transpose flags.
-      const dw = tf.matMul(tf.transpose(taps.reshape([n, c])), dy.reshape([n, o]));
-      return dw.reshape(filterShape);
+      // On wasm our BatchMatMul override picks the cheaper non-transposed form of this product.
+      return tf.matMul(taps.reshape([n, c]), dy.reshape([n, o]), true, false).reshape(filterShape);
     }
     const xT = tf.transpose(xp, [3, 1, 2, 0]); // [C, needH, needW, B]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [oh, ow, B, O]

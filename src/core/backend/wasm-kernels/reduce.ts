@@ -1,8 +1,10 @@
 /**
  * Sum and Mean speed overrides for the wasm backend: tfjs-backend-wasm 4.22 reduces only innermost
- * axes, so a reduction over leading axes (batch-norm statistics and gradients, bias gradients:
- * [B, H, W, C] → [C]) first transposes the whole tensor. A product with a row of ones takes
- * XNNPACK's matmul path instead and reads the tensor once.
+ * axes, so a reduction over leading axes (batch-norm statistics and gradients, conv bias gradients:
+ * [B, H, W, C] → [C]) first transposes the whole tensor. An average pool whose single window spans
+ * the reduced rows reads the tensor once with XNNPACK instead (10-40× faster on such shapes).
+ * (A product with a row of ones is as fast only when the same tensor is reduced twice: XNNPACK
+ * re-packs a new matmul operand on every call, and in training every operand is new.)
  * Reference: https://www.tensorflow.org/api_docs/python/tf/math/reduce_sum and
  * https://www.tensorflow.org/api_docs/python/tf/math/reduce_mean
  */
@@ -14,10 +16,11 @@ const MIN_ROWS = 32;
 
 /**
  * Builds an override for `Sum` or `Mean`. When x is a float32 Tensor and the reduced axes are
- * exactly the leading axes 0..k-1 (k < rank) spanning at least {@link MIN_ROWS} rows:
- *   sum(x)  = ones[1, N] · x[N, D]      mean(x) = sum(x) / N
- * with N the product of the reduced dims and D of the kept dims, reshaped to the kept dims (with
- * 1s in front when keepDims). Everything else goes to the original.
+ * exactly the leading axes 0..k-1 (k < rank) spanning N ≥ {@link MIN_ROWS} rows of D kept values:
+ *   mean(x) = avgPool(x as [1, N, 1, D], window [N, 1])      sum(x) = N · mean(x)
+ * reshaped to the kept dims (with 1s in front when keepDims). Same values up to float32 rounding
+ * of the summation order (relative error ~1e-6, like any reordering). Everything else goes to the
+ * original kernel.
  *
  * @param kernelName `Sum` or `Mean`.
  * @param original the backend's kernel of that name.
@@ -43,8 +46,8 @@ export function leadingAxesReduceOverride(
     const d = kept.reduce((p, v) => p * v, 1);
     const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     return tf.tidy(() => {
-      const sum = tf.matMul(tf.ones([1, n]), x.reshape([n, d]));
-      return (kernelName === tf.Mean ? tf.div(sum, n) : sum).reshape(outShape);
+      const mean = tf.avgPool(x.reshape<tf.Tensor4D>([1, n, 1, d]), [n, 1], 1, 'valid');
+      return (kernelName === tf.Sum ? tf.mul(mean, n) : mean).reshape(outShape);
     });
   };
 }

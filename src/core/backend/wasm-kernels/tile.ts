@@ -9,9 +9,9 @@ import { requireOriginal } from './kernel-install.js';
 
 /**
  * Wraps the original Tile kernel. When x is a float32 or int32 Tensor and for every axis either
- * reps[i] = 1 or x.shape[i] = 1 (and some rep > 1), tile(x, reps) = ones(x.shape ⊙ reps) · x with
- * broadcasting — exact, since 1·v = v for every value including -0, ±Infinity and NaN. Everything
- * else goes to the original.
+ * reps[i] = 1 or x.shape[i] = 1 (and some rep > 1), tile(x, reps) = ones(r) · x with both operands
+ * broadcast, where r[i] = reps[i] if x.shape[i] = 1, else 1. Exact, since 1·v = v for every value
+ * including -0, ±Infinity and NaN. Everything else goes to the original.
  *
  * Kernel input: x of any rank R; attrs.reps: R positive integers; output shape x.shape[i]·reps[i].
  *
@@ -31,8 +31,9 @@ export function tileOverride(original: tf.KernelFunc | undefined): tf.KernelFunc
       reps.some((r) => r > 1) &&
       reps.every((r, i) => r === 1 || x.shape[i] === 1);
     if (!isBroadcast) return fallback(args);
+    // ones only along the tiled axes; the multiply broadcasts both operands to the full shape.
     const shape: number[] = x.shape;
-    const outShape = shape.map((d, i) => d * reps[i]);
-    return tf.tidy(() => tf.mul(tf.ones(outShape, x.dtype), x));
+    const onesShape = shape.map((d, i) => (d === 1 ? reps[i] : 1));
+    return tf.tidy(() => tf.mul(tf.ones(onesShape, x.dtype), x));
   };
 }
