@@ -3,6 +3,7 @@
  * content, not the extension (JPEG, PNG, WebP, GIF (first frame), TIFF, AVIF …), EXIF orientation
  * applied, alpha dropped, 16-bit reduced to 8-bit, converted to gray or sRGB, resized to the target.
  */
+import * as fs from 'node:fs';
 import sharp from 'sharp';
 
 /** Target of {@link decodeImage}. */
@@ -31,6 +32,34 @@ const FIT = { cover: 'cover', contain: 'contain', stretch: 'fill' } as const;
  *         corrupt file. Callers report it as a skipped file.
  */
 export async function decodeImage(file: string, target: DecodeTarget): Promise<Uint8Array> {
+  try {
+    return await decode(file, target);
+  } catch (e) {
+    // libvips sometimes reports a failed decode as just "Unknown error" (its error buffer is shared
+    // between concurrent decodes): name the format from the file's magic bytes instead.
+    const message = (e as Error).message;
+    if (!/^unknown error$/i.test(message.trim())) throw e;
+    throw new Error(`${await sniffFormat(file)} data is corrupt or truncated (the decoder gave no detail)`);
+  }
+}
+
+/** Image format named by a file's first bytes: JPEG, PNG, GIF, WebP, or "image". */
+async function sniffFormat(file: string): Promise<string> {
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const b = Buffer.alloc(12);
+    await fd.read(b, 0, 12, 0);
+    if (b[0] === 0xff && b[1] === 0xd8) return 'JPEG';
+    if (b.subarray(0, 4).toString('latin1') === '\x89PNG') return 'PNG';
+    if (b.subarray(0, 3).toString('latin1') === 'GIF') return 'GIF';
+    if (b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'WebP';
+    return 'image';
+  } finally {
+    await fd.close();
+  }
+}
+
+async function decode(file: string, target: DecodeTarget): Promise<Uint8Array> {
   const { data, info } = await sharp(file, { failOn: 'error' })
     .rotate() // apply EXIF orientation, then drop the tag
     .removeAlpha()
