@@ -29,7 +29,8 @@ let current: { pref: BackendPreference; info: Promise<BackendInfo> } | undefined
  *   {@link registerWasmTrainingKernels} applied.
  *
  * Idempotent: later calls return the first call's info when compatible (same preference, `auto`, or
- * the preference naming the backend in use). A failed call can be retried.
+ * the preference naming the backend in use), making that backend current again if code switched to
+ * another one meanwhile. A failed call can be retried.
  *
  * @returns the backend in use, with the reason it was chosen in words.
  * @throws Error if `tensorflow` is requested and `@tensorflow/tfjs-node` cannot be loaded (message
@@ -39,8 +40,11 @@ let current: { pref: BackendPreference; info: Promise<BackendInfo> } | undefined
 export function initBackend(pref: BackendPreference): Promise<BackendInfo> {
   if (current !== undefined) {
     const first = current;
-    return first.info.then((info) => {
-      if (pref === first.pref || pref === 'auto' || pref === info.name) return info;
+    return first.info.then(async (info) => {
+      if (pref === first.pref || pref === 'auto' || pref === info.name) {
+        if (tf.getBackend() !== info.name) await tf.setBackend(info.name); // someone switched away
+        return info;
+      }
       throw new Error(
         `The tfjs backend is already initialised as '${info.name}' (requested '${first.pref}'); ` +
           `cannot switch to '${pref}' in the same process`,
@@ -83,7 +87,9 @@ function tensorflowUnavailable(native: Extract<TfjsNodeLoad, { loaded: false }>)
 
 async function initTensorflow(reason: string): Promise<BackendInfo> {
   if (!(await tf.setBackend(TENSORFLOW))) {
-    throw new Error(`${TFJS_NODE_PACKAGE} loaded but the '${TENSORFLOW}' backend failed to initialise (see the warning above)`);
+    throw new Error(
+      `${TFJS_NODE_PACKAGE} loaded but the '${TENSORFLOW}' backend failed to initialise (see the warning above)`,
+    );
   }
   await tf.ready();
   return { name: TENSORFLOW, reason };
@@ -91,7 +97,9 @@ async function initTensorflow(reason: string): Promise<BackendInfo> {
 
 async function initWasm(why: string): Promise<BackendInfo> {
   const binaries = locateWasmBinaries();
-  if (tf.findBackend(WASM) == null) setWasmPaths(binaries.files);
+  // Only sets where the binaries are loaded from; harmless if the backend is already initialised.
+  // (tf.findBackend would start initialising it, with the default paths.)
+  setWasmPaths(binaries.files);
   registerWasmTrainingKernels();
   if (!(await tf.setBackend(WASM))) {
     throw new Error(

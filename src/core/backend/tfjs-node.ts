@@ -39,7 +39,9 @@ export function loadTfjsNode(): TfjsNodeLoad {
     return {
       loaded: false,
       installed: true,
-      detail: `it loaded but registered no 'tensorflow' backend with @tensorflow/tfjs ${tf.version_core} (version mismatch?)`,
+      detail:
+        `it loaded but registered no 'tensorflow' backend with @tensorflow/tfjs ${tf.version_core} ` +
+        '(a different tfjs-core version?)',
     };
   }
   return { loaded: true };

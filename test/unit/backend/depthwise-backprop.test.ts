@@ -104,15 +104,20 @@ test('depthwise gradients with dilation 2 satisfy the adjoint identities', async
     const filter = random(c.filterShape, 60 + i);
     const dy = random(dyShape(c), 70 + i);
     const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad };
+    const X = () => tf.tensor4d(x, c.xShape);
+    const W = () => tf.tensor4d(filter, c.filterShape);
+    const DY = () => tf.tensor4d(dy, dyShape(c));
     const forward = await runOn('cpu', () =>
-      tf.sum(tf.mul(tf.depthwiseConv2d(tf.tensor4d(x, c.xShape), tf.tensor4d(filter, c.filterShape), c.strides, c.pad, 'NHWC', c.dilations), tf.tensor4d(dy, dyShape(c)))),
+      tf.sum(tf.mul(tf.depthwiseConv2d(X(), W(), c.strides, c.pad, 'NHWC', c.dilations), DY())),
     );
-    const viaFilter = await runOn('wasm', () =>
-      tf.sum(tf.mul(tf.tensor4d(filter, c.filterShape), runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(x, c.xShape), dy: tf.tensor4d(dy, dyShape(c)) }, { ...attrs, filterShape: c.filterShape }))),
-    );
-    const viaInput = await runOn('wasm', () =>
-      tf.sum(tf.mul(tf.tensor4d(x, c.xShape), runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dy, dyShape(c)), filter: tf.tensor4d(filter, c.filterShape) }, { ...attrs, inputShape: c.xShape }))),
-    );
+    const viaFilter = await runOn('wasm', () => {
+      const dW = runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: X(), dy: DY() }, { ...attrs, filterShape: c.filterShape });
+      return tf.sum(tf.mul(W(), dW));
+    });
+    const viaInput = await runOn('wasm', () => {
+      const dX = runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: DY(), filter: W() }, { ...attrs, inputShape: c.xShape });
+      return tf.sum(tf.mul(X(), dX));
+    });
     const ref = forward.values[0]!;
     for (const [what, v] of [['<W,dW>', viaFilter.values[0]!], ['<x,dx>', viaInput.values[0]!]] as const) {
       const err = Math.abs(v - ref);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
 import { initBackend, registerWasmTrainingKernels } from '../../../src/core/backend/index.js';
 import { loadTfjsNode } from '../../../src/core/backend/tfjs-node.js';
 import { locateWasmBinaries } from '../../../src/core/backend/wasm-files.js';
@@ -44,6 +45,9 @@ test('initBackend is idempotent and refuses to switch backends', { skip: nativeA
   const first = await initBackend('auto');
   assert.equal(await initBackend('auto'), first);
   assert.equal(await initBackend('wasm'), first);
+  await tf.setBackend('cpu');
+  assert.equal(await initBackend('auto'), first);
+  assert.equal(tf.getBackend(), 'wasm', 'a repeated call makes the chosen backend current again');
   await assert.rejects(initBackend('tensorflow'), /already initialised as 'wasm' \(requested 'auto'\); cannot switch to 'tensorflow'/);
 });
 

@@ -7,9 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { tensorInput } from './kernel-install.js';
 
-/** Output dtypes this kernel produces. */
-export type OneHotDtype = 'float32' | 'int32' | 'bool';
-
 /**
  * out[..., k] = onValue if indices[...] = k else offValue, for k in [0, depth).
  * Indices outside [0, depth) give a row of offValue, as in TF.
