@@ -137,6 +137,19 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'error');
   });
 
+  test('a diverging run (absurd learning rate) ends diverged with a warning icon', async () => {
+    const a = await api();
+    const started = await run('diverge-digits.transfer.json');
+    assert.ok(started?.runId);
+    const outcome = await a.runs.find(started.runId)!.done;
+    assert.strictEqual(outcome.status, 'diverged', outcome.message);
+    await assertNoWorkers(started.pid);
+    const item = await itemOf(await runNode('diverge-digits', started.runId));
+    assert.strictEqual(item.contextValue, 'run.diverged');
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.match(String(item.description), /^diverged/);
+  });
+
   test('the concurrency cap refuses a run beyond transferLab.maxConcurrentRuns', async () => {
     const a = await api();
     await setSetting('maxConcurrentRuns', 1);

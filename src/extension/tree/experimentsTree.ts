@@ -37,10 +37,12 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   constructor(private readonly runs: RunManager) {}
 
-  /** Schedules a refresh (coalesces bursts of file events); resolves after listeners were told. */
+  /**
+   * Schedules a refresh; resolves after listeners were told. Throttled, not debounced: a burst of
+   * events (a run reports every step) refreshes at most every 150 ms, and a steady stream still does.
+   */
   refresh(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (!this.timer) this.timer = setTimeout(() => {
       this.timer = undefined;
       this.emitter.fire(undefined);
       const waiting = this.refreshed;

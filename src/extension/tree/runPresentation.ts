@@ -28,12 +28,15 @@ export function formatBestMetric(s: RunSummary): string | undefined {
   return undefined;
 }
 
-/** Short run label: start time `YYYY-MM-DD HH:MM` when known, else the run id. */
-export function runLabel(runId: string, s: RunSummary | undefined): string {
+/** Short run label from the start time: `HH:MM:SS` today, else `MM-DD HH:MM`; the run id when unknown. */
+export function runLabel(runId: string, s: RunSummary | undefined, now = new Date()): string {
   const t = s?.startedAt ? new Date(s.startedAt) : undefined;
   if (!t || Number.isNaN(t.getTime())) return runId;
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+  const today = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
+  return today
+    ? `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`
+    : `${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
 /** Tree description: progress while running, else the best metric (and the status when it is not `completed`). */
@@ -55,7 +58,7 @@ export function runTooltip(runId: string, runDir: string, status: RunStatus, s: 
   md.appendMarkdown(` · ${s.epochsDone}/${s.epochsPlanned} epochs · ${s.seconds.toFixed(1)} s\n\n`);
   const rows: [string, string | undefined][] = [
     ['Strategy', s.strategy],
-    ['Backend', s.backend ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} threads)` : ''} — ${s.backend.reason}` : undefined],
+    ['Backend', s.backend ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} thread${s.backend.threads === 1 ? '' : 's'})` : ''} — ${s.backend.reason}` : undefined],
     ['Examples', s.examples ? `${s.examples.train} train / ${s.examples.validation} val / ${s.examples.test} test` : undefined],
     ['Best', s.best ? [s.best.valAccuracy !== undefined ? `val acc ${pct(s.best.valAccuracy)}` : '', s.best.valLoss !== undefined ? `val loss ${s.best.valLoss.toFixed(4)}` : '', s.bestEpoch !== undefined ? `(epoch ${s.bestEpoch + 1})` : ''].filter(Boolean).join(' ') : undefined],
     ['Test', s.test ? `acc ${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint})` : undefined],

@@ -1,0 +1,163 @@
+/**
+ * UI end-to-end: the packaged extension (.vsix) installed in code-server, driven through Chromium —
+ * command palette, the Experiments sidebar with runs in every state (real training on MNIST digits),
+ * tree menus and the delete confirmation, New Experiment's quick pick, and the Problems panel.
+ * Screenshots go to test-results/e2e/.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunSummary } from '../../src/core/runs/events.js';
+import {
+  answer,
+  closeWorkbench,
+  env,
+  openFile,
+  openWorkbench,
+  pick,
+  runCommand,
+  runRow,
+  shot,
+  showSidebar,
+  treeRows,
+  type Workbench,
+  widenSidebar,
+} from './workbench.js';
+
+/** Summaries of an experiment's runs in the test workspace. */
+function summaries(experiment: string): RunSummary[] {
+  const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((id) => path.join(dir, id, 'summary.json'))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
+}
+
+suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
+  let w: Workbench;
+
+  suiteSetup(async () => {
+    w = await openWorkbench();
+  });
+  suiteTeardown(() => closeWorkbench(w));
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+  });
+
+  test('the activity bar opens the Experiments view listing the workspace experiments', async () => {
+    await showSidebar(w.page);
+    await widenSidebar(w.page, 470);
+    await treeRows(w.page).filter({ hasText: 'tiny-digits' }).first().waitFor({ timeout: 30_000 });
+    const rows = (await treeRows(w.page).allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
+    for (const name of ['bad-schema', 'bad-semantic', 'diverge-digits', 'slow-digits', 'tiny-digits']) {
+      assert.ok(rows.some((r) => r.includes(name)), `${name} not in ${rows.join(' / ')}`);
+    }
+    await shot(w.page, '01-sidebar-experiments');
+  });
+
+  test('palette: Run Experiment trains the open experiment; the tree shows it completed', async () => {
+    await openFile(w.page, 'tiny-digits.transfer.json');
+    await runCommand(w.page, 'Transfer Lab: Run Experiment');
+    await w.page.locator('.statusbar-item:has-text("tiny-digits")').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await shot(w.page, '02-run-in-progress');
+    await runRow(w.page, 'completed').waitFor({ timeout: 180_000 });
+    const label = await runRow(w.page, 'completed').getAttribute('aria-label');
+    assert.match(label ?? '', /val acc \d+\.\d%/);
+  });
+
+  test('runs in several states: diverged, stopped, failed (worker killed) and running', async () => {
+    await openFile(w.page, 'diverge-digits.transfer.json');
+    await runCommand(w.page, 'Transfer Lab: Run Experiment');
+    await runRow(w.page, 'diverged').waitFor({ timeout: 120_000 });
+
+    await openFile(w.page, 'slow-digits.transfer.json');
+    await runCommand(w.page, 'Transfer Lab: Run Experiment');
+    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running, epoch "]:not([aria-label*="epoch 0/"])').first().waitFor({ timeout: 180_000 });
+    await runCommand(w.page, 'Transfer Lab: Stop Run');
+    await runRow(w.page, 'stopped').waitFor({ timeout: 120_000 });
+
+    await runCommand(w.page, 'Transfer Lab: Run Experiment');
+    const running = await (async () => {
+      for (let i = 0; i < 300; i++) {
+        const s = summaries('slow-digits').find((x) => x.status === 'running' && x.pid);
+        if (s) return s;
+        await w.page.waitForTimeout(200);
+      }
+      throw new Error('no running slow-digits run');
+    })();
+    process.kill(running.pid!, 'SIGKILL');
+    await runRow(w.page, 'failed').waitFor({ timeout: 60_000 });
+
+    await runCommand(w.page, 'Transfer Lab: Run Experiment');
+    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running, epoch "]:not([aria-label*="epoch 0/"])').first().waitFor({ timeout: 180_000 });
+    await w.page.keyboard.press('Escape');
+    await showSidebar(w.page);
+    await w.page.waitForTimeout(500);
+    await shot(w.page, '03-sidebar-run-states');
+    const rows = (await treeRows(w.page).allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
+    console.log(`      tree: ${rows.join(' / ')}`);
+    for (const status of ['completed', 'diverged', 'stopped', 'failed', 'running']) assert.ok(await runRow(w.page, status).isVisible(), `no ${status} run visible`);
+  });
+
+  test('the tooltip of a run summarises config and backend', async () => {
+    await runRow(w.page, 'completed').hover();
+    const hover = w.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Strategy' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    const text = await hover.innerText();
+    assert.match(text, /Backend/);
+    await shot(w.page, '04-run-tooltip');
+    await w.page.keyboard.press('Escape');
+  });
+
+  test('the inline Stop action of a running run stops it', async () => {
+    const row = runRow(w.page, 'running');
+    await row.hover();
+    await row.locator('.action-label[aria-label^="Stop Run"]').click();
+    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running,"]').first().waitFor({ state: 'detached', timeout: 120_000 });
+    assert.ok(summaries('slow-digits').every((s) => s.status !== 'running'));
+  });
+
+  test('Delete Run from the context menu asks first, then removes the run', async () => {
+    const before = summaries('slow-digits').filter((s) => s.status === 'stopped').length;
+    await runRow(w.page, 'stopped').click({ button: 'right' });
+    const item = w.page.locator('.monaco-menu .action-label').filter({ hasText: 'Delete Run' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await shot(w.page, '05-run-context-menu');
+    await item.click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    assert.match(await dialog.innerText(), /Delete run/);
+    await shot(w.page, '06-delete-confirmation');
+    await dialog.locator('.monaco-button').filter({ hasText: 'Delete' }).first().click();
+    for (let i = 0; i < 100 && summaries('slow-digits').filter((s) => s.status === 'stopped').length >= before; i++) await w.page.waitForTimeout(100);
+    assert.strictEqual(summaries('slow-digits').filter((s) => s.status === 'stopped').length, before - 1);
+  });
+
+  test('the Problems panel shows schema diagnostics and semantic checks', async () => {
+    await openFile(w.page, 'bad-schema.transfer.json');
+    await openFile(w.page, 'bad-semantic.transfer.json');
+    await runCommand(w.page, 'Problems: Focus on Problems View');
+    await w.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'conv9' }).first().waitFor({ timeout: 60_000 });
+    await w.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'Incorrect type' }).first().waitFor({ timeout: 60_000 });
+    const problems = (await w.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
+    console.log(`      problems:\n        ${problems.join('\n        ')}`);
+    assert.ok(problems.some((p) => /Value is not accepted/.test(p)), 'enum diagnostic missing');
+    assert.ok(problems.some((p) => /Incorrect type/.test(p)), 'type diagnostic missing');
+    assert.ok(problems.some((p) => /conv9/.test(p)), 'semantic layer diagnostic missing');
+    assert.ok(problems.some((p) => /image folder not found/.test(p)), 'semantic folder diagnostic missing');
+    await shot(w.page, '07-problems');
+  });
+
+  test('New Experiment: template quick pick, name input, the file opens and joins the tree', async () => {
+    await runCommand(w.page, 'Transfer Lab: New Experiment…');
+    await pick(w.page, 'From scratch');
+    await answer(w.page, 'e2e-baseline');
+    await w.page.locator('.tab.active:has-text("e2e-baseline.transfer.json")').waitFor({ timeout: 20_000 });
+    assert.ok(fs.existsSync(path.join(env.workspace, 'e2e-baseline.transfer.json')));
+    await showSidebar(w.page);
+    await treeRows(w.page).filter({ hasText: 'e2e-baseline' }).first().waitFor({ timeout: 30_000 });
+    await shot(w.page, '08-new-experiment');
+  });
+});

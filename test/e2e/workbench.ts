@@ -1,0 +1,133 @@
+/**
+ * Driving VS Code's web workbench (code-server) with playwright-core: opening it, the command palette,
+ * quick open, the Transfer Lab sidebar, the Problems panel, screenshots. Selectors follow VS Code 1.139's
+ * DOM (the same classes VS Code's own smoke tests use).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** Harness environment (test/harness/run-suite.sh). */
+export const env = {
+  url: process.env.CS_URL ?? 'http://127.0.0.1:8080',
+  workspace: process.env.WS ?? '',
+  out: process.env.OUT ?? path.resolve('test-results/e2e'),
+  chromium: process.env.CHROMIUM ?? '/usr/bin/chromium',
+};
+
+/** An open workbench window. */
+export interface Workbench {
+  context: BrowserContext;
+  page: Page;
+  console: string[];
+  profile: string;
+}
+
+/** Launches Chromium and opens the workbench on the test workspace; waits for the Transfer Lab activity-bar entry. */
+export async function openWorkbench(): Promise<Workbench> {
+  const profile = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: env.chromium,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const lines: string[] = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await activityBarItem(page).waitFor({ timeout: 90_000 });
+  return { context, page, console: lines, profile };
+}
+
+/** Closes the browser, keeps its console in test-results. */
+export async function closeWorkbench(w: Workbench | undefined): Promise<void> {
+  if (!w) return;
+  fs.mkdirSync(env.out, { recursive: true });
+  fs.writeFileSync(path.join(env.out, 'browser-console.log'), w.console.join('\n') + '\n');
+  await w.context.close();
+  fs.rmSync(w.profile, { recursive: true, force: true });
+}
+
+/** Saves a screenshot as test-results/e2e/<name>.png and returns its path. */
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(env.out, { recursive: true });
+  const file = path.join(env.out, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** The Transfer Lab entry of the activity bar. */
+export function activityBarItem(page: Page): Locator {
+  return page.locator('.activitybar [aria-label^="Transfer Lab"]').first();
+}
+
+/** Rows of the sidebar (the Experiments view once {@link showSidebar} has run). */
+export function treeRows(page: Page): Locator {
+  return page.locator('.part.sidebar .monaco-list-row');
+}
+
+/** The Experiments-view row of a run in `status` (rows carry `Run <id>, <status>, <description>` as aria-label). */
+export function runRow(page: Page, status: string): Locator {
+  return page.locator(`.part.sidebar .monaco-list-row[aria-label*=", ${status},"]`).first();
+}
+
+/** Opens the Transfer Lab sidebar (no-op when it is showing). */
+export async function showSidebar(page: Page): Promise<void> {
+  const title = page.locator('.part.sidebar .composite.title').filter({ hasText: 'Transfer Lab' }).first();
+  if (!(await title.isVisible())) await activityBarItem(page).click();
+  await title.waitFor({ timeout: 20_000 });
+}
+
+/** Drags the sidebar's right edge so that it is `width` pixels wide (room for run descriptions). */
+export async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').first().boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+async function quickInput(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+}
+
+/** Runs a command from the palette by its full title (`Category: Title`). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await quickInput(page, `>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/** Opens a workspace file with Quick Open and waits for its tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await quickInput(page, name);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.click();
+  await page.locator(`.tab.active:has-text("${name}")`).waitFor({ timeout: 15_000 });
+}
+
+/** Picks an entry of an open quick pick by its label. */
+export async function pick(page: Page, label: string): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/** Types into an open input box and accepts it. */
+export async function answer(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
