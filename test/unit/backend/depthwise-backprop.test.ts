@@ -44,6 +44,12 @@ function cases(dilations: number): Case[] {
       }
     }
   }
+  if (dilations === 1) {
+    out.push(
+      { label: 's3 same x[2,11,9,3] f[2,2,3,2]', xShape: [2, 11, 9, 3], filterShape: [2, 2, 3, 2], strides: 3, dilations, pad: 'same' },
+      { label: 's2 same x[2,9,10,2] f[5,5,2,1]', xShape: [2, 9, 10, 2], filterShape: [5, 5, 2, 1], strides: 2, dilations, pad: 'same' },
+    );
+  }
   return out;
 }
 
