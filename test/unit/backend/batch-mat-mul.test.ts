@@ -12,7 +12,7 @@ before(setUpBackends);
 test('BatchMatMul on wasm matches cpu for all transpose flags', async (t) => {
   const log = new ErrorLog();
   // [batch of a, batch of b, m, k, n]; the override takes the swapped identity (op(B)ᵀ·op(A)ᵀ)ᵀ for
-  // the wide right-hand operand of [4, 200, 300], the direct one for the others.
+  // [4, 200, 300] with b transposed (a wide right-hand operand), the direct one everywhere else.
   const shapes: Array<[number[], number[], number, number, number]> = [
     [[], [], 5, 7, 3],
     [[], [], 64, 300, 32],

@@ -10,12 +10,13 @@ import { requireOriginal } from './kernel-install.js';
 /**
  * Wraps the original BatchMatMul kernel. When `transposeA` or `transposeB` is set, both operands
  * are float32 Tensors and there is no batch (every batch dimension is 1), the product is formed
- * from non-transposed operands, using whichever of these identities copies less:
- *   op(A)·op(B) = A'·B'              (A', B' = op(A), op(B) materialised)
- *   op(A)·op(B) = (op(B)ᵀ · op(A)ᵀ)ᵀ  (op(X)ᵀ is X itself when X was to be transposed)
- * XNNPACK re-packs the right-hand operand on every call, so the cost model counts its size twice
- * next to the elements transposed. Everything else (no transpose flag, batched products, other
- * dtypes) goes to the original kernel unchanged.
+ * from non-transposed operands:
+ *   op(A)·op(B) = A'·B'              (A', B' = op(A), op(B) materialised), or, when that copies
+ *   op(A)·op(B) = (op(B)ᵀ · op(A)ᵀ)ᵀ  over 4× more elements (op(X)ᵀ is X itself when X was to be
+ *                                     transposed; e.g. dx = dy·Wᵀ of a wide classification head).
+ * Copies counted: the transposes, and the right-hand operand, which XNNPACK re-packs on every
+ * call. (Measured on MNIST/MobileNet-sized products, the direct form wins unless the gap is large.)
+ * Everything else (no transpose flag, batched products, other dtypes) goes to the original kernel.
  *
  * Kernel inputs: a [..., M, K] (or [..., K, M] if transposeA), b [..., K, N] (or [..., N, K] if
  * transposeB); output [..., M, N].
@@ -50,12 +51,12 @@ export function batchMatMulOverride(original: tf.KernelFunc | undefined): tf.Ker
       return fallback(args); // let the original report the shape error
     }
     const outShape = [...(a.rank > b.rank ? a.shape : b.shape).slice(0, -2), m, n];
-    // Elements copied: transposes, plus the packed right-hand operand (weighted ×2).
-    const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + 2 * k * n;
-    const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + 2 * m * k + m * n;
+    // Elements copied: transposes, plus the right-hand operand that XNNPACK packs.
+    const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + k * n;
+    const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + m * k + m * n;
     return tf.tidy(() => {
       const product =
-        direct <= swapped
+        direct <= 4 * swapped
           ? tf.matMul(transposeA ? tf.transpose(a2) : a2, transposeB ? tf.transpose(b2) : b2)
           : tf.transpose(tf.matMul(transposeB ? b2 : tf.transpose(b2), transposeA ? a2 : tf.transpose(a2)));
       return product.reshape(outShape);
