@@ -38,8 +38,8 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     diagnostics,
     watchers,
     progress,
-    watchers.onDidChange(() => void tree.refresh()),
-    runs.onDidChange(() => void tree.refresh()),
+    watchers.onDidChange((e) => (e.kind === 'runs' ? tree.onRunFileChanged(e.uri) : void tree.refresh())),
+    runs.onDidChange((r) => tree.onRunChanged(r)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
     ...registerCommands({ extensionUri: context.extensionUri, log, runs, tree, diagnostics }),
   );

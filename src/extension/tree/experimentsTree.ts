@@ -1,12 +1,14 @@
 /**
  * The Experiments view: experiment files → their runs (newest first), with status icons, best
- * metric, tooltip. Refreshed by `refresh()` (called from file-system watchers and run events),
- * debounced; it never polls.
+ * metric, tooltip. Refreshed from file-system watchers and run events, never by polling: a run's
+ * progress re-renders only that run's row (so a tooltip open on another row stays open); runs
+ * appearing or ending, and experiment files changing, refresh the whole tree. Both are throttled.
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants.js';
-import type { RunManager } from '../runs/runManager.js';
-import { listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
+import * as path from 'node:path';
+import type { ActiveRun, RunManager } from '../runs/runManager.js';
+import { listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
 import { findExperiments, type ExperimentEntry } from '../workspace/experimentFiles.js';
 import { runDescription, runLabel, runTooltip, statusIcon } from './runPresentation.js';
 
@@ -32,6 +34,10 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private timer: NodeJS.Timeout | undefined;
   private readonly parents = new Map<string, ExperimentNode>();
   private refreshed: Array<() => void> = [];
+  /** Run nodes handed to VS Code, by run folder (element refreshes need the same objects). */
+  private readonly runNodes = new Map<string, RunNode>();
+  private readonly dirtyRuns = new Set<RunNode>();
+  private runTimer: NodeJS.Timeout | undefined;
 
   readonly onDidChangeTreeData = this.emitter.event;
 
@@ -44,12 +50,41 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   refresh(): Promise<void> {
     if (!this.timer) this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.runNodes.clear();
+      this.dirtyRuns.clear();
       this.emitter.fire(undefined);
       const waiting = this.refreshed;
       this.refreshed = [];
       waiting.forEach((f) => f());
     }, 150);
     return new Promise((r) => this.refreshed.push(r));
+  }
+
+  /** A run made progress (or started / ended): re-render its row, or everything when the row is new or gone. */
+  onRunChanged(run: ActiveRun | undefined): void {
+    const node = run?.runDir ? this.runNodes.get(run.runDir) : undefined;
+    if (node && run?.state !== 'starting') this.refreshRun(node, false);
+    else void this.refresh();
+  }
+
+  /** A file under the runs root changed: re-read that run's summary, or refresh everything for new or deleted runs. */
+  onRunFileChanged(uri: vscode.Uri): void {
+    const node = path.basename(uri.fsPath) === 'summary.json' ? this.runNodes.get(path.dirname(uri.fsPath)) : undefined;
+    if (node) this.refreshRun(node, true);
+    else void this.refresh();
+  }
+
+  private refreshRun(node: RunNode, reread: boolean): void {
+    if (reread) node.record = readRunRecord(node.record.runDir);
+    this.dirtyRuns.add(node);
+    if (!this.runTimer) {
+      this.runTimer = setTimeout(() => {
+        this.runTimer = undefined;
+        const nodes = [...this.dirtyRuns];
+        this.dirtyRuns.clear();
+        for (const n of nodes) this.emitter.fire(n);
+      }, 250);
+    }
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -59,12 +94,13 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     }
     if (node.kind === 'run') return [];
     const records = listExperimentRuns(node.entry.runsRoot, node.entry.name);
-    for (const r of records) {
-      const active = r.runId ? this.runs.find(r.runId) : undefined;
-      if (active) r.status = 'running';
-      this.parents.set(r.runDir, node);
-    }
-    return records.map((record): RunNode => ({ kind: 'run', experiment: node.entry, record }));
+    return records.map((record): RunNode => {
+      if (this.runs.find(record.runId)) record.status = 'running';
+      this.parents.set(record.runDir, node);
+      const run: RunNode = { kind: 'run', experiment: node.entry, record };
+      this.runNodes.set(record.runDir, run);
+      return run;
+    });
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -101,6 +137,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.runTimer) clearTimeout(this.runTimer);
     this.emitter.dispose();
   }
 }

@@ -41,11 +41,12 @@ export class WorkspaceWatchers implements vscode.Disposable {
     this.runWatchers = [];
     const roots = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => runsRootFor(f, f.uri.fsPath)));
     for (const root of roots) {
-      // summary.json is written at start, after each epoch and at the end; folder deletes remove runs.
+      // summary.json is written at start, after each epoch and at the end.
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
+      // Only what the tree shows: experiment and run folders appearing or going, and summaries.
       const fire = (uri: vscode.Uri) => {
-        const base = path.basename(uri.fsPath);
-        if (base === 'summary.json' || !base.includes('.')) this.emitter.fire({ kind: 'runs', uri });
+        const parts = path.relative(root, uri.fsPath).split(path.sep);
+        if (parts.length <= 2 || (parts.length === 3 && parts[2] === 'summary.json')) this.emitter.fire({ kind: 'runs', uri });
       };
       this.runWatchers.push(w, w.onDidCreate(fire), w.onDidChange(fire), w.onDidDelete(fire));
     }
