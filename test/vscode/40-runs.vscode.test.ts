@@ -35,6 +35,11 @@ suite('runs (real worker, real MNIST digits)', () => {
   let stopped: StartedRun;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-export-'));
 
+  // A failed test must not leave its run behind for the next one (each test starts from no worker).
+  teardown(async () => {
+    await (await api()).runs.stopAll(2_000);
+  });
+
   suiteTeardown(async () => {
     await setSetting('maxConcurrentRuns', undefined);
     await setSetting('nodePath', undefined);
