@@ -53,8 +53,17 @@ function printLogs(dir, lines = 60) {
     const text = util.format(...(args || []));
     hostConsole.push(`[${type}] ${text}`);
     const m = RESULT_RE.exec(text);
-    if (m) result = { passed: +m[1], failed: +m[2], skipped: +(m[3] || 0) };
-    else if (!NOISE_RE.test(text) || process.env.VERBOSE) console.log(type === 'error' ? `  [host error] ${text}` : text);
+    if (m) {
+      result = { passed: +m[1], failed: +m[2], skipped: +(m[3] || 0), ours: true };
+      return;
+    }
+    // A runner without our summary line (@vscode/test-cli's): read mocha's spec reporter totals.
+    const totals = /^\s*(\d+) (passing|failing|pending)\b/.exec(text);
+    if (totals && !(result && result.ours)) {
+      result = result || { passed: 0, failed: 0, skipped: 0 };
+      result[{ passing: 'passed', failing: 'failed', pending: 'skipped' }[totals[2]]] = +totals[1];
+    }
+    if (!NOISE_RE.test(text) || process.env.VERBOSE) console.log(type === 'error' ? `  [host error] ${text}` : text);
   });
   await page.exposeFunction('codeAutomationExit', (code, logs) => {
     for (const l of logs || []) {

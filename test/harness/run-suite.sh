@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one real-VS-Code suite against code-server's bundled VS Code server on 127.0.0.1:
 #   vscode  the mocha extension-host suite (test/vscode), extension loaded from source
-#           (?payload=extensionDevelopmentPath + extensionTestsPath), exit code via codeAutomationExit
+#           (?payload=extensionDevelopmentPath + extensionTestsPath), exit code via codeAutomationExit;
+#           TEST_RUNNER=test-cli runs it through @vscode/test-cli's runner instead of test/vscode/index.ts
 #   e2e     the Playwright UI tests (test/e2e) against the packaged .vsix, installed into a fresh profile
 # Installs its tools into $CACHE once (install.sh), writes nothing to $HOME (HOME, XDG_*, TMPDIR point into
 # the run's work folder), starts the server in its own session/process group and always stops it, then
@@ -57,6 +58,14 @@ if [ "$SUITE" = e2e ]; then
     || { cat "$WORK/install-extension.log"; exit 1; }
 fi
 
+if [ "${TEST_RUNNER:-}" = test-cli ]; then
+  VSCODE_TEST_OPTIONS=$(node -e '
+    const fs = require("fs"), path = require("path"), dir = path.join(process.argv[1], "dist-test/vscode");
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".test.js")).sort().map((f) => path.join(dir, f));
+    const mochaOpts = JSON.parse(fs.readFileSync(path.join(process.argv[1], "test/vscode/mocha-options.json"), "utf8"));
+    console.log(JSON.stringify({ mochaOpts, files, preload: [], colorDefault: false }));' "$REPO")
+  export VSCODE_TEST_OPTIONS
+fi
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 URL=http://127.0.0.1:$PORT
 # Backgrounded from a non-interactive shell, setsid execs directly: $! is the server pid, session and group id.
@@ -93,8 +102,13 @@ say "VS Code server $(cat "$CODE_SERVER_HOME/lib/vscode/package.json" | node -pe
 export NODE_PATH=$DRIVER_MODULES CS_URL=$URL WS=$WORK/workspace OUT=$RESULTS CHROMIUM TMPDIR
 set +e
 if [ "$SUITE" = vscode ]; then
-  EXT_DEV=$REPO EXT_TESTS=$REPO/dist-test/vscode/index.js USER_DATA=$WORK/user-data \
-    node "$HARNESS_DIR/exttest-driver.cjs"
+  EXT_TESTS=$REPO/dist-test/vscode/index.js
+  if [ "${TEST_RUNNER:-}" = test-cli ]; then
+    # @vscode/test-cli's own runner with the options .vscode-test.mjs would pass it (set on the server
+    # before it started, the extension host inherits them): the route test-electron takes, minus the download.
+    EXT_TESTS=$REPO/node_modules/@vscode/test-cli/out/runner.cjs
+  fi
+  EXT_DEV=$REPO EXT_TESTS=$EXT_TESTS USER_DATA=$WORK/user-data node "$HARNESS_DIR/exttest-driver.cjs"
   RC=$?
 else
   node "$HARNESS_DIR/run-mocha.mjs" "$REPO"/dist-test/e2e/*.test.js

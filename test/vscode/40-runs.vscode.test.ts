@@ -87,12 +87,14 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.strictEqual(editor?.document.uri.fsPath, path.join(completed.runDir, 'summary.json'));
     const folder = await vscode.commands.executeCommand<vscode.Uri>('transferLab.openRunFolder', completed.runDir);
     assert.strictEqual(folder?.fsPath, completed.runDir);
+    // The panel (a webview, or a text editor before it existed) opens as the active tab.
+    for (const target of [node, wsUri('tiny-digits.transfer.json')]) {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('transferLab.openPanel', target);
+      const tab = await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab, 10_000, 'the panel tab');
+      assert.match(tab.label, /tiny-digits|summary\.json/, `unexpected tab "${tab.label}"`);
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('transferLab.openPanel', node);
-    assert.ok(vscode.window.activeTextEditor, 'Open Experiment Panel showed nothing');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('transferLab.openPanel', wsUri('tiny-digits.transfer.json'));
-    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, wsUri('tiny-digits.transfer.json').fsPath);
   });
 
   test('Export Model copies the best checkpoint (model.json + weights)', async () => {
