@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI entry of the real-VS-Code suites (call from .ci/run after `npm ci`): installs the apt packages
 # the harness needs on a fresh machine (Debian chromium; libkrb5-dev for code-server's kerberos
-# module; ripgrep for VS Code's search), then runs the extension-host suite and the UI end-to-end
-# suite. Each suite prints its own "N passed, N failed"; this script ends with the total.
+# module; ripgrep for VS Code's search), then runs the extension-host suite (trusted, then in
+# Restricted Mode) and the UI end-to-end suite. Each prints its own "N passed, N failed"; this
+# script ends with the total.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 missing=()
@@ -12,10 +13,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } || { echo "apt-get install failed"; exit 1; }
 fi
 passed=0 failed=0 rc=0
-for suite in vscode e2e; do
-  echo "### npm run test:$suite"
+for step in vscode vscode-restricted e2e; do
+  suite=${step%-restricted}
+  restricted=$([ "$step" = vscode-restricted ] && echo 1 || true)
+  echo "### ${restricted:+RESTRICTED=1 }npm run test:$suite"
   log=$(mktemp)
-  npm run --silent "test:$suite" 2>&1 | tee "$log"
+  RESTRICTED=$restricted npm run --silent "test:$suite" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
   rm -f "$log"

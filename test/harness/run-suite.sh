@@ -2,7 +2,8 @@
 # Runs one real-VS-Code suite against code-server's bundled VS Code server on 127.0.0.1:
 #   vscode  the mocha extension-host suite (test/vscode), extension loaded from source
 #           (?payload=extensionDevelopmentPath + extensionTestsPath), exit code via codeAutomationExit;
-#           TEST_RUNNER=test-cli runs it through @vscode/test-cli's runner instead of test/vscode/index.ts
+#           TEST_RUNNER=test-cli runs it through @vscode/test-cli's runner instead of test/vscode/index.ts;
+#           RESTRICTED=1 opens the workspace untrusted and runs the Restricted Mode tests
 #   e2e     the Playwright UI tests (test/e2e) against the packaged .vsix, installed into a fresh profile
 # Installs its tools into $CACHE once (install.sh), writes nothing to $HOME (HOME, XDG_*, TMPDIR point into
 # the run's work folder), starts the server in its own session/process group and always stops it, then
@@ -34,11 +35,15 @@ TEST_WORKSPACE=$WORK/workspace node "$HARNESS_DIR/build-tests.mjs"
 NODE24=$NODE24_HOME/bin/node
 SERVER=("$NODE24" "$CODE_SERVER_HOME/lib/vscode/out/server-main.js" --accept-server-license-terms
   --server-data-dir "$WORK/server-data" --user-data-dir "$WORK/user-data" --extensions-dir "$WORK/extensions")
-cat > "$WORK/user-data/User/settings.json" <<'JSON'
+# RESTRICTED=1 (vscode suite): open the workspace untrusted, in Restricted Mode.
+TRUST_ARGS=(--disable-workspace-trust) TRUST_ENABLED=false
+if [ "${RESTRICTED:-}" = 1 ]; then TRUST_ARGS=() TRUST_ENABLED=true; export RESTRICTED; fi
+cat > "$WORK/user-data/User/settings.json" <<JSON
 {
+  "security.workspace.trust.enabled": $TRUST_ENABLED,
+  "security.workspace.trust.startupPrompt": "never",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
-  "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off",
   "extensions.autoUpdate": false,
   "extensions.autoCheckUpdates": false,
@@ -70,7 +75,7 @@ PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 URL=http://127.0.0.1:$PORT
 # Backgrounded from a non-interactive shell, setsid execs directly: $! is the server pid, session and group id.
 setsid "${SERVER[@]}" --host 127.0.0.1 --port "$PORT" --without-connection-token --enable-smoke-test-driver \
-  --disable-workspace-trust --telemetry-level off >"$WORK/server.log" 2>&1 </dev/null &
+  ${TRUST_ARGS[@]+"${TRUST_ARGS[@]}"} --telemetry-level off >"$WORK/server.log" 2>&1 </dev/null &
 SERVER_PID=$!
 stop_server() {
   local rc=$?

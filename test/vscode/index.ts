@@ -15,7 +15,16 @@ export async function run(): Promise<void> {
   const repo = path.resolve(__dirname, '../..');
   const requireFromCli = createRequire(path.join(repo, 'node_modules/@vscode/test-cli/package.json'));
   const Mocha = requireFromCli('mocha') as typeof MochaType;
-  const mocha = new Mocha({ ...(MOCHA_OPTIONS as MochaType.MochaOptions), color: false, reporter: 'spec' });
+  // Restricted Mode runs (RESTRICTED=1, the server's environment reaches this host) run only the
+  // restricted-mode suite; normal runs leave it out.
+  const restricted = process.env.RESTRICTED === '1';
+  const mocha = new Mocha({
+    ...(MOCHA_OPTIONS as MochaType.MochaOptions),
+    color: false,
+    reporter: 'spec',
+    grep: 'restricted mode',
+    invert: !restricted,
+  });
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
