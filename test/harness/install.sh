@@ -4,6 +4,10 @@
 # Reuses a complete earlier install (stamp file). Needs Debian `chromium` and `libkrb5-dev` (apt).
 # Prints how long the install took.
 set -euo pipefail
+# When called from an `npm run` script, the outer npm's variables (npm_config_user_agent naming Node 20,
+# npm_node_execpath, …) would leak into the installs below; code-server's postinstall reads the Node
+# version from npm_config_user_agent and refuses anything but Node 24.
+for v in $(compgen -e | grep -E '^(npm_|NODE$)' || true); do unset "$v"; done
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 STAMP=$CACHE/installed-node$NODE24_VERSION-cs$CODE_SERVER_VERSION-pw$PLAYWRIGHT_VERSION
