@@ -160,4 +160,14 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await treeRows(w.page).filter({ hasText: 'e2e-baseline' }).first().waitFor({ timeout: 30_000 });
     await shot(w.page, '08-new-experiment');
   });
+
+  test('the walkthrough opens from the palette with its three steps', async () => {
+    await runCommand(w.page, 'Welcome: Open Walkthrough...');
+    await pick(w.page, 'Get started with Transfer Lab');
+    const page = w.page.locator('.gettingStartedContainer').first();
+    await page.filter({ hasText: 'Create an experiment' }).waitFor({ timeout: 20_000 });
+    const text = await page.innerText();
+    for (const step of ['Create an experiment', 'Run it', 'Open its panel']) assert.ok(text.includes(step), `step "${step}" missing`);
+    await shot(w.page, '09-walkthrough');
+  });
 });
