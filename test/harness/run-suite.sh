@@ -84,15 +84,16 @@ stop_server() {
     for _ in $(seq 1 40); do kill -0 -- "-$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
     kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
   fi
-  # Anything left in the server's session (forked workers that changed group, extension hosts) is a bug.
+  # Anything left in the server's session (forked workers, extension hosts) or started with this run's
+  # work folder (a Chromium whose driver died) is a bug: report it, then end those pids.
   local left
-  left=$(ps -eo pid=,sid=,args= | awk -v s="$SERVER_PID" '$2 == s' || true)
+  left=$(ps -eo pid=,sid=,args= | awk -v s="$SERVER_PID" -v w="$WORK/" '$2 == s || index($0, w) > 0' | grep -v " awk " || true)
   if [ -n "$left" ]; then
     echo "[harness] processes survived the server:"; echo "$left"
     echo "$left" | awk '{print $1}' | xargs -r kill -KILL 2>/dev/null || true
     [ "$rc" = 0 ] && rc=1
   else
-    say "server stopped; no process of its session left"
+    say "server stopped; no process of its session or work folder left"
   fi
   cp "$WORK/server.log" "$RESULTS/server.log" 2>/dev/null || true
   exit "$rc"
