@@ -1,0 +1,148 @@
+/**
+ * Builds what the panel shows about an experiment file (`ExperimentView`) from the core checks of its
+ * text: the layer table (role, frozen per stage, layer group), stages, layer groups, the
+ * learning-rate settings and the preview. When the text does not pass the schema, the view of the last
+ * valid text is kept and marked invalid, with the current problems. Pure: no `vscode`, no file system.
+ */
+import * as path from 'node:path';
+import type { ResolvedExperiment } from '../../../core/experiment/types.js';
+import type { LayerInfo } from '../../../core/models/topology.js';
+import type { ExperimentDetail, ExperimentView, LayerRow, ProblemView } from '../../../protocol/webview.js';
+import { freezeLock, groupOfLayers, stagesWritten } from '../edits/experimentEdits.js';
+import { selectedSet } from '../edits/selectors.js';
+import { previewRates, type StepsEstimate } from './lrPreview.js';
+
+/** A valid experiment and its layers: what the view is built from. */
+export interface ExperimentSnapshot {
+  text: string;
+  experiment: ResolvedExperiment;
+  layers?: LayerInfo[];
+}
+
+/** Index of the cut layer among `names`: `transfer.cutLayer` when it names a layer, else the one before the last. */
+export function cutIndex(exp: ResolvedExperiment, names: readonly string[]): number {
+  const cut = exp.transfer.cutLayer;
+  return cut !== undefined && names.includes(cut) ? names.indexOf(cut) : names.length - 2;
+}
+
+/** The base's layer names (the first layer up to and including the cut layer). */
+export function baseLayerNames(exp: ResolvedExperiment, layers: readonly LayerInfo[] | undefined): string[] {
+  if (!layers) return [];
+  const names = layers.map((l) => l.name);
+  return names.slice(0, Math.max(0, cutIndex(exp, names) + 1));
+}
+
+/** `[null, 7, 7, 1280]` → `7×7×1280`. */
+export function shapeText(shape: readonly (number | null)[] | undefined): string {
+  if (!shape) return '';
+  return shape.slice(1).map((d) => (d === null ? '?' : String(d))).join('×');
+}
+
+/** Why a base has no layer list, for the panel. */
+function layersNote(exp: ResolvedExperiment): string {
+  const b = exp.base;
+  switch (b.kind) {
+    case 'url':
+      return 'The layers of a model served over http(s) are read when a run loads it; the panel does not fetch it.';
+    case 'run':
+      return `No completed run of ${path.basename(b.experiment)} with a "${b.checkpoint}" checkpoint yet: run that experiment first to see its layers.`;
+    case 'model':
+      return `Cannot read the layers of ${b.path}.`;
+    default:
+      return `No layer table for the base "${b.kind}".`;
+  }
+}
+
+function baseText(exp: ResolvedExperiment): string {
+  const b = exp.base;
+  switch (b.kind) {
+    case 'builtin':
+      return `built-in ${b.architecture}`;
+    case 'model':
+      return `model ${path.basename(path.dirname(b.path))}/${path.basename(b.path)}`;
+    case 'url':
+      return `model at ${b.url}`;
+    case 'run':
+      return `${b.checkpoint} checkpoint of ${path.basename(b.experiment)}`;
+    default:
+      return 'base';
+  }
+}
+
+/** The layer table of a valid experiment. */
+export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[]): LayerRow[] {
+  const names = layers.map((l) => l.name);
+  const cut = cutIndex(exp, names);
+  const base = names.slice(0, Math.max(0, cut + 1));
+  const frozenSets = exp.transfer.stages.map((st) => (exp.transfer.strategy === 'scratch' ? new Set<string>() : (selectedSet(st.freeze, base) ?? new Set<string>())));
+  const groups = groupOfLayers(exp.learningRate.layerGroups, base);
+  return layers.map((l, i) => ({
+    name: l.name,
+    className: l.className,
+    index: l.index,
+    outputShape: shapeText(l.outputShape),
+    params: l.params,
+    isBatchNorm: l.isBatchNorm,
+    role: i < cut ? 'base' : i === cut ? 'cut' : 'dropped',
+    frozen: i <= cut ? frozenSets.map((s) => s.has(l.name)) : [],
+    group: i <= cut ? (groups.get(l.name) ?? null) : null,
+  }));
+}
+
+/**
+ * The panel's view of an experiment.
+ * @param file absolute path of the experiment file.
+ * @param problems the core checks' problems of the current text.
+ * @param snapshot the current text's experiment when valid, else the last valid one (or undefined).
+ * @param valid whether the current text passed the schema.
+ * @param steps steps per epoch for the preview.
+ */
+export function experimentView(
+  file: string,
+  problems: readonly Pick<ProblemView, 'severity' | 'message' | 'path' | 'line'>[],
+  snapshot: ExperimentSnapshot | undefined,
+  valid: boolean,
+  steps: (exp: ResolvedExperiment) => StepsEstimate,
+): ExperimentView {
+  const name = snapshot?.experiment.name ?? path.basename(file).replace(/\.transfer\.json$/i, '');
+  return {
+    file,
+    fileName: path.basename(file),
+    name,
+    valid,
+    problems: problems.map((p) => ({ severity: p.severity, message: p.message, path: p.path, line: p.line })),
+    ...(snapshot ? { detail: experimentDetail(snapshot, steps) } : {}),
+  };
+}
+
+/** The settings part of the view, from a valid text. */
+export function experimentDetail(snapshot: ExperimentSnapshot, steps: (exp: ResolvedExperiment) => StepsEstimate): ExperimentDetail {
+  const exp = snapshot.experiment;
+  const base = baseLayerNames(exp, snapshot.layers);
+  const counts = new Map<string, number>();
+  for (const g of groupOfLayers(exp.learningRate.layerGroups, base).values()) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const rows = snapshot.layers ? layerRows(exp, snapshot.layers) : [];
+  const cut = rows.find((r) => r.role === 'cut');
+  return {
+    strategy: exp.transfer.strategy,
+    base: baseText(exp),
+    ...(snapshot.layers ? {} : { layersNote: layersNote(exp) }),
+    layers: rows,
+    ...(cut ? { cutLayer: cut.name } : {}),
+    cutExplicit: exp.transfer.cutLayer !== undefined,
+    stages: exp.transfer.stages.map((st, i) => {
+      const lock = snapshot.layers ? freezeLock(exp, base, i) : 'the layers are unknown';
+      return { name: st.name, epochs: st.epochs, learningRate: st.learningRate, ...(lock ? { freezeLocked: lock } : {}) };
+    }),
+    stagesWritten: stagesWritten(snapshot.text),
+    groups: exp.learningRate.layerGroups.map((g) => ({ name: g.name, multiplier: g.multiplier, layerCount: counts.get(g.name) ?? 0 })),
+    learningRate: {
+      base: exp.learningRate.base,
+      baseMultiplier: exp.learningRate.baseMultiplier,
+      schedule: exp.learningRate.schedule,
+      warmup: exp.learningRate.warmup,
+    },
+    batchSize: exp.training.batchSize,
+    preview: previewRates(exp, steps(exp)),
+  };
+}
