@@ -9,6 +9,7 @@ import { registerCommands } from './commands/register.js';
 import { EXPERIMENTS_VIEW } from './constants.js';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import { createLog } from './log.js';
+import { registerExperimentPanels } from './panel/index.js';
 import { RunManager } from './runs/runManager.js';
 import { RunProgress } from './runs/runProgress.js';
 import { ExperimentsTree } from './tree/experimentsTree.js';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     runs.onDidChange((r) => tree.onRunChanged(r)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
     ...registerCommands({ extensionUri: context.extensionUri, log, runs, tree, diagnostics }),
+    registerExperimentPanels({ extensionUri: context.extensionUri, runs, log }),
   );
   const activationMs = performance.now() - t0;
   log.info(`Transfer Lab activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${process.release.name} ${process.version})`);

@@ -1,22 +1,34 @@
 /**
- * Entry point of the experiment panel (webview; issue 4, built separately). Until it lands, "Open
- * Experiment Panel" opens what the panel will show: the experiment file, or a run's summary.
- * The panel implementation replaces this function's body; callers (the command, tree clicks) stay.
+ * Entry point of the experiment panel for the rest of the extension: `registerExperimentPanels`
+ * (called once by `activate`: panels, serializer, event wiring) and `openExperimentPanel` (the
+ * "Open Experiment Panel" command, tree clicks on runs, the editor title button).
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PanelServices } from './experimentPanel.js';
+import { ExperimentPanels, type PanelTarget } from './panelManager.js';
 
-/** What to show: an experiment file, optionally focused on one of its runs. */
-export interface PanelTarget {
-  experiment?: vscode.Uri;
-  runDir?: string;
+export type { PanelTarget } from './panelManager.js';
+
+let panels: ExperimentPanels | undefined;
+
+/** Creates the panel manager and registers the serializer; dispose to close every panel. */
+export function registerExperimentPanels(services: PanelServices): vscode.Disposable {
+  panels?.dispose();
+  const mine = new ExperimentPanels(services);
+  panels = mine;
+  return new vscode.Disposable(() => {
+    mine.dispose();
+    if (panels === mine) panels = undefined;
+  });
+}
+
+/** The panel manager (undefined before activation); for tests. */
+export function experimentPanels(): ExperimentPanels | undefined {
+  return panels;
 }
 
 /** Opens (or reveals) the panel for an experiment / run. */
 export async function openExperimentPanel(_extensionUri: vscode.Uri, target: PanelTarget): Promise<void> {
-  if (target.runDir) {
-    await vscode.window.showTextDocument(vscode.Uri.file(path.join(target.runDir, 'summary.json')), { preview: true });
-  } else if (target.experiment) {
-    await vscode.window.showTextDocument(target.experiment);
-  }
+  if (!panels) throw new Error('the experiment panel is not ready (the extension is still activating)');
+  await panels.open(target);
 }
