@@ -1,0 +1,178 @@
+/**
+ * Chart.js for the panel: only the pieces the panel uses are registered (line charts on linear or
+ * logarithmic axes, legend, tooltip), colours come from VS Code's theme variables (`--vscode-charts-*`)
+ * and are re-read when the theme changes, and animations are off so live updates are cheap. Chart.js
+ * sizes its canvas through the CSSOM (`canvas.style.width = …`), which the panel's CSP allows; nothing
+ * here adds a `style` attribute or a `<style>` element.
+ */
+import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+/** Colours of the current theme. */
+export interface Palette {
+  foreground: string;
+  grid: string;
+  series: string[];
+}
+
+const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+
+/** Reads the chart colours from the theme variables. */
+export function palette(): Palette {
+  return {
+    foreground: css('--vscode-charts-foreground', css('--vscode-foreground', '#888')),
+    grid: css('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
+    series: [
+      css('--vscode-charts-blue', '#3794ff'),
+      css('--vscode-charts-orange', '#d18616'),
+      css('--vscode-charts-green', '#89d185'),
+      css('--vscode-charts-purple', '#b180d7'),
+      css('--vscode-charts-red', '#f14c4c'),
+      css('--vscode-charts-yellow', '#cca700'),
+    ],
+  };
+}
+
+/** One line of a chart. */
+export interface Series {
+  label: string;
+  points: { x: number; y: number | null }[];
+  /** Index into the palette. */
+  color: number;
+  dashed?: boolean;
+  /** Draw dots at the points (short series). */
+  dots?: boolean;
+  /** Thinner line (background series). */
+  thin?: boolean;
+}
+
+/** Options of {@link lineChart}. */
+export interface ChartOptions {
+  xTitle: string;
+  yTitle: string;
+  logY?: boolean;
+  /** Integer ticks on x (epochs). */
+  integerX?: boolean;
+  /** Y range fixed to [0, 1] (accuracy). */
+  unitY?: boolean;
+}
+
+/** Dashed vertical lines at `chart.options.plugins.markers.at` (stage boundaries). */
+const markers: Plugin<'line'> = {
+  id: 'markers',
+  afterDatasetsDraw(chart) {
+    const at = (chart.options.plugins as { markers?: { at?: number[]; color?: string } }).markers;
+    if (!at?.at?.length) return;
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    ctx.strokeStyle = at.color ?? '#888';
+    ctx.setLineDash([4, 4]);
+    ctx.lineWidth = 1;
+    for (const x of at.at) {
+      const px = scales.x.getPixelForValue(x);
+      if (px < chartArea.left || px > chartArea.right) continue;
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+    }
+    ctx.restore();
+  },
+};
+
+/** Every live chart with the lines it shows (to re-colour them when the theme changes). */
+const charts = new Map<Chart<'line'>, { series: Series[]; markers: number[] }>();
+
+/** Creates a line chart on `canvas` (sized by its container's CSS). */
+export function lineChart(canvas: HTMLCanvasElement, opts: ChartOptions): Chart<'line'> {
+  const p = palette();
+  const chart = new Chart<'line', { x: number; y: number | null }[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    plugins: [markers],
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+      scales: {
+        x: {
+          type: 'linear',
+          title: { display: true, text: opts.xTitle, color: p.foreground },
+          ticks: { color: p.foreground, ...(opts.integerX ? { precision: 0 } : {}) },
+          grid: { color: p.grid },
+        },
+        y: {
+          type: opts.logY ? 'logarithmic' : 'linear',
+          title: { display: true, text: opts.yTitle, color: p.foreground },
+          ticks: { color: p.foreground },
+          grid: { color: p.grid },
+          ...(opts.unitY ? { min: 0, max: 1 } : {}),
+        },
+      },
+      plugins: {
+        legend: { labels: { color: p.foreground, boxWidth: 12, boxHeight: 2 } },
+        tooltip: { enabled: true },
+        ...({ markers: { at: [], color: p.grid } } as object),
+      },
+    },
+  });
+  charts.set(chart, { series: [], markers: [] });
+  return chart;
+}
+
+/** Replaces the chart's lines (and stage markers) and redraws without animation. */
+export function setSeries(chart: Chart<'line'>, series: Series[], markerAt: number[] = []): void {
+  charts.set(chart, { series, markers: markerAt });
+  const p = palette();
+  chart.data.datasets = series.map((s): ChartDataset<'line', { x: number; y: number | null }[]> => {
+    const color = p.series[s.color % p.series.length];
+    return {
+      label: s.label,
+      data: s.points,
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: s.thin ? 1 : 2,
+      borderDash: s.dashed ? [6, 4] : [],
+      pointRadius: s.dots ? 2.5 : 0,
+      pointHoverRadius: 4,
+      tension: 0,
+    };
+  });
+  (chart.options.plugins as { markers?: { at: number[]; color: string } }).markers = { at: markerAt, color: p.foreground };
+  chart.update('none');
+}
+
+/** Switches the y axis between linear and logarithmic. */
+export function setLogY(chart: Chart<'line'>, log: boolean): void {
+  const y = chart.options.scales?.y;
+  if (y) y.type = log ? 'logarithmic' : 'linear';
+  chart.update('none');
+}
+
+/** Re-reads the theme colours into every chart (after a theme change). */
+export function restyleCharts(): void {
+  const p = palette();
+  for (const [chart, shown] of charts) {
+    for (const axis of Object.values(chart.options.scales ?? {})) {
+      const a = axis as { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } } | undefined;
+      if (a?.ticks) a.ticks.color = p.foreground;
+      if (a?.grid) a.grid.color = p.grid;
+      if (a?.title) a.title.color = p.foreground;
+    }
+    const legend = chart.options.plugins?.legend;
+    if (legend?.labels) legend.labels.color = p.foreground;
+    setSeries(chart, shown.series, shown.markers);
+  }
+}
+
+/** Forgets a chart that was removed from the page. */
+export function destroyChart(chart: Chart<'line'> | undefined): void {
+  if (!chart) return;
+  charts.delete(chart);
+  chart.destroy();
+}

@@ -1,0 +1,112 @@
+/**
+ * The experiment panel page (bundled by esbuild into `media/panel.js`). It renders what the extension
+ * host sends — the full state on load, then small updates — and sends the user's commands back; it
+ * keeps no settings of its own. Messages follow `src/protocol/webview.ts`.
+ */
+import { isMessage, type HostToWebview } from '../../src/protocol/webview.js';
+import { restyleCharts } from './charts.js';
+import { h } from './dom.js';
+import { post, save, saved } from './host.js';
+import { initialState } from './state.js';
+import { ComparisonView } from './views/comparison.js';
+import { HeaderView } from './views/header.js';
+import { LayersView } from './views/layers.js';
+import { ProblemsView } from './views/problems.js';
+import { RunsView } from './views/runs.js';
+import { ScheduleView } from './views/schedule.js';
+import { TrainingView } from './views/training.js';
+
+// Report Content-Security-Policy violations (there should be none) to the host and on the page.
+let cspViolations = 0;
+document.addEventListener('securitypolicyviolation', (e) => {
+  cspViolations++;
+  document.body.dataset.cspViolations = String(cspViolations);
+  post('cspViolation', { directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+});
+document.body.dataset.cspViolations = '0';
+
+const state = initialState();
+const restored = saved();
+state.stage = restored.stage ?? 0;
+state.previewSteps = restored.previewSteps;
+for (const id of restored.compare ?? []) state.compareTicks.add(id);
+
+const app = document.getElementById('app')!;
+const render = () => renderAll();
+const header = new HeaderView();
+const problems = new ProblemsView();
+const layers = new LayersView(render);
+const schedule = new ScheduleView(state);
+const training = new TrainingView();
+const runs = new RunsView(render);
+const comparison = new ComparisonView();
+app.replaceChildren(
+  header.el,
+  problems.el,
+  h('div', { class: 'columns' }, h('div', { class: 'col' }, layers.el, schedule.el), h('div', { class: 'col' }, training.el, runs.el, comparison.el)),
+);
+app.setAttribute('aria-busy', 'false');
+
+function renderAll(): void {
+  header.update(state);
+  problems.update(state);
+  layers.update(state);
+  schedule.update(state);
+  training.update(state);
+  runs.update(state);
+  comparison.update(state);
+}
+
+function onMessage(m: HostToWebview): void {
+  switch (m.type) {
+    case 'state':
+      state.experiment = m.payload.experiment;
+      state.runs = m.payload.runs;
+      state.metrics.reset(m.payload.metrics);
+      state.comparison = m.payload.comparison;
+      save({ file: m.payload.experiment.file });
+      renderAll();
+      document.body.dataset.loaded = String(Number(document.body.dataset.loaded ?? '0') + 1);
+      return;
+    case 'experiment':
+      state.experiment = m.payload;
+      header.update(state);
+      problems.update(state);
+      layers.update(state);
+      schedule.update(state);
+      return;
+    case 'runs':
+      state.runs = m.payload;
+      header.update(state);
+      runs.update(state);
+      training.update(state);
+      return;
+    case 'metrics':
+      state.metrics.reset(m.payload);
+      header.update(state);
+      training.update(state);
+      schedule.update(state);
+      return;
+    case 'metricsUpdate':
+      if (state.metrics.apply(m.payload)) {
+        training.update(state);
+        if (m.payload.status !== 'running') header.update(state);
+      }
+      return;
+    case 'comparison':
+      state.comparison = m.payload;
+      runs.update(state);
+      comparison.update(state);
+      return;
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  if (isMessage(ev.data)) onMessage(ev.data as HostToWebview);
+});
+
+// VS Code sets the theme as a class on <body>; the charts read colours from CSS variables.
+new MutationObserver(() => restyleCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+renderAll();
+post('ready', {});

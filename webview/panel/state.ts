@@ -1,0 +1,24 @@
+/** What the page knows: the host's last full state and updates, plus view-only choices. */
+import type { ComparisonView, ExperimentView, RunsView } from '../../src/protocol/webview.js';
+import { MetricsModel } from './metricsModel.js';
+
+/** The page state every view renders from. */
+export interface PageState {
+  experiment?: ExperimentView;
+  runs?: RunsView;
+  metrics: MetricsModel;
+  comparison: ComparisonView | null;
+  /** Stage whose freeze the layer table edits. */
+  stage: number;
+  /** Logarithmic rate axis. */
+  logRate: boolean;
+  /** Runs ticked for comparison. */
+  compareTicks: Set<string>;
+  /** Steps per epoch typed for the preview. */
+  previewSteps?: number;
+}
+
+/** A fresh page state. */
+export function initialState(): PageState {
+  return { metrics: new MetricsModel(), comparison: null, stage: 0, logRate: false, compareTicks: new Set() };
+}

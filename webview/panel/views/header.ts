@@ -1,0 +1,65 @@
+/** The panel's top bar: experiment name and file, strategy and base, Run / Stop, the backend and the run status. */
+import { post } from '../host.js';
+import { h, replaceChildrenKeepingFocus } from '../dom.js';
+import type { PageState } from '../state.js';
+
+/** Renders the header. */
+export class HeaderView {
+  readonly el = h('header', { class: 'top', id: 'top' });
+
+  update(s: PageState): void {
+    const e = s.experiment;
+    const d = e?.detail;
+    const runs = s.runs;
+    const active = runs?.active;
+    const running = !!active;
+    const m = s.metrics.metrics;
+    const backend = active?.backend ?? m?.backend;
+    const backendText = backend ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'chosen when a run starts';
+    const status = active
+      ? `${active.state}${active.runId ? ` · run ${active.runId}` : ''}`
+      : m
+        ? `last run ${m.status}`
+        : 'no runs yet';
+    replaceChildrenKeepingFocus(this.el, [
+      h(
+        'div',
+        { class: 'title-row' },
+        h('h1', {}, e?.name ?? 'Experiment'),
+        h('span', { class: 'muted file' }, e?.fileName ?? ''),
+        h('button', { class: 'link', 'data-key': 'open-json', title: 'Show the experiment file in the editor', onclick: () => post('openJson', {}) }, 'Open JSON'),
+      ),
+      h(
+        'div',
+        { class: 'facts' },
+        d ? h('span', {}, h('span', { class: 'muted' }, 'Strategy '), d.strategy) : null,
+        d ? h('span', {}, h('span', { class: 'muted' }, 'Base '), d.base) : null,
+        h(
+          'span',
+          { id: 'backend', title: backend?.reason ?? `Setting transferLab.backend: ${runs?.backendSetting ?? 'auto'}` },
+          h('span', { class: 'muted' }, 'Backend '),
+          backendText,
+          h('span', { class: 'muted' }, ` (setting ${runs?.backendSetting ?? 'auto'})`),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            class: 'primary',
+            id: 'run-button',
+            'data-key': 'run',
+            disabled: running || !runs?.canRun || e?.valid === false,
+            title: runs?.canRun === false ? 'Running needs a trusted workspace' : 'Run the experiment (saves the file first)',
+            onclick: () => post('run', {}),
+          },
+          '▶ Run',
+        ),
+        h('button', { id: 'stop-button', 'data-key': 'stop', disabled: !running || active?.state === 'stopping', title: 'Stop after the current step (a checkpoint is written)', onclick: () => post('stop', {}) }, '■ Stop'),
+        h('span', { class: 'status', role: 'status', id: 'run-status' }, status),
+      ),
+    ]);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The layer table: every layer of the base model (name, type, output shape, parameters), whether it is
+ * frozen in the chosen stage, its layer group and the cut marker. Each control sends a command; the
+ * table changes when the JSON file does (the host sends the new view), never before.
+ */
+import type { ExperimentDetail, LayerRow } from '../../../src/protocol/webview.js';
+import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
+import { int, num } from '../format.js';
+import { post, save } from '../host.js';
+import type { PageState } from '../state.js';
+
+const NEW_GROUP = '\u0000new';
+const NO_GROUP = '\u0000none';
+
+/** Renders the layer table and the stage chooser. */
+export class LayersView {
+  private readonly parts = section('layers', 'Layers');
+  readonly el = this.parts.el;
+
+  constructor(private readonly rerender: () => void) {}
+
+  update(s: PageState): void {
+    const d = s.experiment?.detail;
+    const editable = s.experiment?.valid !== false;
+    if (!d) {
+      replaceChildrenKeepingFocus(this.parts.body, [h('p', { class: 'muted' }, 'The layers show once the file passes its checks.')]);
+      return;
+    }
+    if (s.stage >= d.stages.length) s.stage = 0;
+    const stage = d.stages[s.stage];
+    const locked = !editable ? 'fix the file first' : stage?.freezeLocked;
+    replaceChildrenKeepingFocus(this.parts.body, [
+      d.layersNote ? h('p', { class: 'note' }, d.layersNote) : null,
+      d.layers.length ? this.toolbar(s, d, locked) : null,
+      d.layers.length ? this.table(s, d, locked, editable) : null,
+      d.layers.length ? this.totals(s, d) : null,
+    ]);
+  }
+
+  private toolbar(s: PageState, d: ExperimentDetail, locked: string | undefined) {
+    const stages = d.stages;
+    return h(
+      'div',
+      { class: 'toolbar' },
+      stages.length > 1
+        ? h(
+            'label',
+            {},
+            'Freeze in stage ',
+            h(
+              'select',
+              {
+                id: 'stage-select',
+                'data-key': 'stage-select',
+                onchange: (ev: Event) => {
+                  s.stage = Number((ev.target as HTMLSelectElement).value);
+                  save({ stage: s.stage });
+                  this.rerender();
+                },
+              },
+              ...stages.map((st, i) => h('option', { value: i, selected: i === s.stage }, `${i + 1}. ${st.name} (${st.epochs} epoch${st.epochs === 1 ? '' : 's'})`)),
+            ),
+          )
+        : h('span', {}, `Stage: ${stages[0]?.name ?? '—'} (${stages[0]?.epochs ?? 0} epochs)`),
+      locked ? h('span', { class: 'note', id: 'freeze-locked' }, `Freezing is fixed here: ${locked}.`) : null,
+      d.cutExplicit
+        ? h('button', { 'data-key': 'default-cut', title: 'Remove transfer.cutLayer: the head takes the layer before the base’s last layer', onclick: () => post('setCutLayer', { layer: null }) }, 'Use the default cut')
+        : null,
+    );
+  }
+
+  private table(s: PageState, d: ExperimentDetail, locked: string | undefined, editable: boolean) {
+    const stageName = d.stages[s.stage]?.name ?? '';
+    const multi = d.stages.length > 1;
+    const last = d.layers.length - 1;
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'layers', id: 'layer-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { class: 'num' }, '#'),
+            h('th', {}, 'Layer'),
+            h('th', {}, 'Type'),
+            h('th', {}, 'Output'),
+            h('th', { class: 'num' }, 'Params'),
+            h('th', { title: multi ? `Frozen in stage ${stageName}` : 'Frozen: not trained' }, 'Frozen'),
+            multi ? h('th', { title: 'Frozen (F) or trained (T) in each stage' }, 'Stages') : null,
+            h('th', {}, 'Layer group'),
+            h('th', { title: 'The cut layer feeds the new head; later layers are dropped' }, 'Cut'),
+            h('th', {}, ''),
+          ),
+        ),
+        h('tbody', {}, ...d.layers.map((l) => this.row(s, d, l, locked, editable, l.index === last || l === d.layers[last]))),
+      ),
+    );
+  }
+
+  private row(s: PageState, d: ExperimentDetail, l: LayerRow, locked: string | undefined, editable: boolean, isLast: boolean) {
+    const inBase = l.role !== 'dropped';
+    const frozen = inBase ? (l.frozen[s.stage] ?? false) : false;
+    const stageName = d.stages[s.stage]?.name ?? '';
+    const rowClass = [`role-${l.role}`, frozen ? 'frozen' : inBase ? 'trainable' : ''].filter(Boolean).join(' ');
+    return h(
+      'tr',
+      { class: rowClass, 'data-layer': l.name, 'data-frozen': inBase ? String(frozen) : undefined },
+      h('td', { class: 'num muted' }, l.index),
+      h('td', { class: 'name' }, h('code', {}, l.name), l.role === 'cut' ? h('span', { class: 'badge cut-badge', title: 'Cut layer: its output feeds the head' }, 'cut') : null),
+      h('td', {}, l.className, l.isBatchNorm ? h('span', { class: 'badge', title: 'BatchNorm: kept in inference mode while frozen' }, 'BN') : null),
+      h('td', { class: 'mono' }, l.outputShape || '—'),
+      h('td', { class: 'num' }, int(l.params)),
+      h(
+        'td',
+        { class: 'center' },
+        inBase
+          ? h('input', {
+              type: 'checkbox',
+              class: 'freeze-toggle',
+              'data-key': `freeze:${l.name}`,
+              checked: frozen,
+              disabled: !!locked,
+              'aria-label': `Freeze ${l.name}${d.stages.length > 1 ? ` in stage ${stageName}` : ''}`,
+              onchange: (ev: Event) => post('toggleFreeze', { stage: s.stage, layer: l.name, frozen: (ev.target as HTMLInputElement).checked }),
+            })
+          : h('span', { class: 'muted', title: 'After the cut: not part of the new network' }, 'dropped'),
+      ),
+      d.stages.length > 1 ? h('td', { class: 'mono muted', title: d.stages.map((st, i) => `${st.name}: ${l.frozen[i] ? 'frozen' : 'trained'}`).join(', ') }, inBase ? l.frozen.map((f) => (f ? 'F' : 'T')).join(' ') : '') : null,
+      h('td', {}, inBase ? this.groupSelect(d, l, editable) : null),
+      h(
+        'td',
+        { class: 'center' },
+        h('input', {
+          type: 'radio',
+          name: 'cut',
+          'data-key': `cut:${l.name}`,
+          checked: l.role === 'cut',
+          disabled: !editable || isLast,
+          'aria-label': `Cut the base at ${l.name}`,
+          title: isLast ? 'The last layer is the old classifier the head replaces' : `Feed the head from ${l.name}`,
+          onchange: () => post('setCutLayer', { layer: l.name }),
+        }),
+      ),
+      h(
+        'td',
+        {},
+        inBase
+          ? h(
+              'button',
+              {
+                class: 'small',
+                'data-key': `upto:${l.name}`,
+                disabled: !!locked,
+                title: `Freeze every layer from the first up to and including ${l.name}${d.stages.length > 1 ? ` in stage ${stageName}` : ''}, train the rest`,
+                onclick: () => post('freezeUpTo', { stage: s.stage, layer: l.name }),
+              },
+              'Freeze up to here',
+            )
+          : null,
+      ),
+    );
+  }
+
+  private groupSelect(d: ExperimentDetail, l: LayerRow, editable: boolean) {
+    return h(
+      'select',
+      {
+        class: 'group-select',
+        'data-key': `group:${l.name}`,
+        disabled: !editable,
+        'aria-label': `Layer group of ${l.name}`,
+        onchange: (ev: Event) => {
+          const el = ev.target as HTMLSelectElement;
+          const v = el.value;
+          if (v === NEW_GROUP) {
+            el.value = l.group ?? NO_GROUP; // the file decides; the host asks for a name
+            post('newLayerGroup', { layer: l.name });
+          } else {
+            post('setLayerGroup', { layer: l.name, group: v === NO_GROUP ? null : v });
+          }
+        },
+      },
+      h('option', { value: NO_GROUP, selected: l.group === null }, `base ×${num(d.learningRate.baseMultiplier)}`),
+      ...d.groups.map((g) => h('option', { value: g.name, selected: l.group === g.name }, `${g.name} ×${num(g.multiplier)}`)),
+      h('option', { value: NEW_GROUP }, 'New group…'),
+    );
+  }
+
+  private totals(s: PageState, d: ExperimentDetail) {
+    const base = d.layers.filter((l) => l.role !== 'dropped');
+    const frozen = base.filter((l) => l.frozen[s.stage]);
+    const params = (ls: LayerRow[]) => ls.reduce((n, l) => n + l.params, 0);
+    return h(
+      'p',
+      { class: 'muted totals', id: 'layer-totals' },
+      `${base.length} base layers up to ${d.cutLayer ?? '—'} · ${frozen.length} frozen (${int(params(frozen))} params) · ${base.length - frozen.length} trained (${int(params(base) - params(frozen))} params) · ${d.layers.length - base.length} dropped`,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Live metrics of the shown run: loss per step (decimated by the host for long runs), loss and
+ * accuracy per epoch (train and validation), the rate applied per step, samples per second, and the
+ * epoch table. The section carries data attributes (`data-step-points`, `data-duplicates`…) that
+ * describe what it holds, for the UI tests.
+ */
+import type { Chart } from 'chart.js';
+import type { RunMetrics } from '../../../src/protocol/webview.js';
+import { lineChart, setSeries } from '../charts.js';
+import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
+import { duration, int, num, pct, runTime } from '../format.js';
+import type { PageState } from '../state.js';
+
+/** Renders the training charts. */
+export class TrainingView {
+  private readonly parts = section('training', 'Training');
+  readonly el = this.parts.el;
+  private readonly status = h('p', { class: 'run-line', id: 'training-status', 'aria-live': 'polite' });
+  private readonly canvases = {
+    stepLoss: h('canvas', { role: 'img', id: 'chart-step-loss', 'aria-label': 'Training loss per step' }),
+    epochLoss: h('canvas', { role: 'img', id: 'chart-epoch-loss', 'aria-label': 'Loss per epoch' }),
+    accuracy: h('canvas', { role: 'img', id: 'chart-accuracy', 'aria-label': 'Accuracy per epoch' }),
+    rate: h('canvas', { role: 'img', id: 'chart-rate', 'aria-label': 'Learning rate applied per step' }),
+  };
+  private readonly charts: Record<keyof TrainingView['canvases'], Chart<'line'>>;
+  private readonly table = h('div', { class: 'table-wrap epochs-wrap' });
+
+  constructor() {
+    const box = (title: string, c: HTMLCanvasElement) => h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, c));
+    this.parts.body.append(
+      this.status,
+      h(
+        'div',
+        { class: 'chart-grid' },
+        box('Loss per step', this.canvases.stepLoss),
+        box('Loss per epoch', this.canvases.epochLoss),
+        box('Accuracy per epoch', this.canvases.accuracy),
+        box('Rate applied per step', this.canvases.rate),
+      ),
+      this.table,
+    );
+    this.charts = {
+      stepLoss: lineChart(this.canvases.stepLoss, { xTitle: 'step', yTitle: 'loss' }),
+      epochLoss: lineChart(this.canvases.epochLoss, { xTitle: 'epoch', yTitle: 'loss', integerX: true }),
+      accuracy: lineChart(this.canvases.accuracy, { xTitle: 'epoch', yTitle: 'accuracy', integerX: true, unitY: true }),
+      rate: lineChart(this.canvases.rate, { xTitle: 'step', yTitle: 'learning rate' }),
+    };
+  }
+
+  update(s: PageState): void {
+    const m = s.metrics.metrics;
+    const ds = this.el.dataset;
+    ds.runId = m?.runId ?? '';
+    ds.status = m?.status ?? '';
+    ds.stepPoints = String(m?.steps.points.length ?? 0);
+    ds.stride = String(m?.steps.stride ?? 1);
+    ds.firstStep = String(m?.steps.points[0]?.step ?? -1);
+    ds.lastStep = String(m?.steps.points[m.steps.points.length - 1]?.step ?? -1);
+    ds.epochs = String(m?.epochs.length ?? 0);
+    ds.duplicates = String(s.metrics.duplicates);
+    ds.updates = String(s.metrics.updates);
+    this.status.replaceChildren(...this.statusLine(s, m));
+    this.drawCharts(m);
+    replaceChildrenKeepingFocus(this.table, [m && m.epochs.length ? this.epochTable(m) : null]);
+  }
+
+  private statusLine(s: PageState, m: RunMetrics | null): (Node | string)[] {
+    if (!m) return [s.runs?.active ? 'Starting…' : 'No run yet: press Run to train; points appear here as they are computed.'];
+    const last = m.epochs[m.epochs.length - 1];
+    const parts = [
+      `Run ${runTime(m.runId)} (${m.runId.slice(-4)})`,
+      m.status,
+      `epoch ${m.epochs.length}/${m.epochsPlanned || '?'}`,
+      last ? `${int(last.samplesPerSecond)} samples/s` : null,
+      m.steps.stride > 1 ? `1 point = mean of ${m.steps.stride} steps` : null,
+      m.bestEpoch !== undefined ? `best epoch ${m.bestEpoch + 1}` : null,
+      m.test ? `test accuracy ${pct(m.test.accuracy)} (${m.test.checkpoint})` : null,
+      m.backend ? `backend ${m.backend.name}` : null,
+    ].filter((x): x is string => !!x);
+    return [parts.join(' · '), ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : [])];
+  }
+
+  private drawCharts(m: RunMetrics | null): void {
+    const pts = m?.steps.points ?? [];
+    const epochs = m?.epochs ?? [];
+    const stageEpochs: number[] = [];
+    let acc = 0;
+    for (const st of m?.stages ?? []) {
+      if (acc > 0) stageEpochs.push(acc);
+      acc += st.epochs;
+    }
+    const stepMarks = m?.stepsPerEpoch ? stageEpochs.map((e) => e * m.stepsPerEpoch!) : [];
+    setSeries(this.charts.stepLoss, [{ label: 'train loss', points: pts.map((p) => ({ x: p.step, y: p.loss })), color: 0, thin: pts.length > 200 }], stepMarks);
+    const ep = (f: (e: RunMetrics['epochs'][number]) => number | undefined) => epochs.map((e) => ({ x: e.epoch + 1, y: f(e) ?? null }));
+    setSeries(
+      this.charts.epochLoss,
+      [
+        { label: 'train', points: ep((e) => e.trainLoss), color: 0, dots: true },
+        { label: 'validation', points: ep((e) => e.valLoss), color: 1, dots: true },
+      ],
+      stageEpochs.map((e) => e + 0.5),
+    );
+    setSeries(
+      this.charts.accuracy,
+      [
+        { label: 'train', points: ep((e) => e.trainAccuracy), color: 0, dots: true },
+        { label: 'validation', points: ep((e) => e.valAccuracy), color: 1, dots: true },
+      ],
+      stageEpochs.map((e) => e + 0.5),
+    );
+    const groups = pts.length ? Object.keys(pts[0].lr) : [];
+    setSeries(
+      this.charts.rate,
+      groups.map((g, i) => ({ label: g, points: pts.map((p) => ({ x: p.step, y: p.lr[g] ?? null })), color: i })),
+      stepMarks,
+    );
+    const lastLoss = pts.length ? pts[pts.length - 1].loss : null;
+    this.canvases.stepLoss.setAttribute('aria-label', `Training loss per step: ${pts.length} points${lastLoss !== null ? `, last ${num(lastLoss)}` : ''}`);
+    const lastE = epochs[epochs.length - 1];
+    this.canvases.accuracy.setAttribute('aria-label', `Accuracy per epoch: ${epochs.length} epochs${lastE ? `, last validation ${pct(lastE.valAccuracy)}` : ''}`);
+  }
+
+  private epochTable(m: RunMetrics) {
+    return h(
+      'table',
+      { class: 'epochs', id: 'epoch-table' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['Epoch', 'Stage', 'Train loss', 'Train acc', 'Val loss', 'Val acc', 'Time', 'Samples/s'].map((t, i) => h('th', { class: i === 1 ? '' : 'num' }, t))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...m.epochs.map((e) =>
+          h(
+            'tr',
+            { class: e.epoch === m.bestEpoch ? 'best' : '' },
+            h('td', { class: 'num' }, e.epoch + 1, e.epoch === m.bestEpoch ? h('span', { class: 'badge' }, 'best') : null),
+            h('td', {}, m.stages.find((st) => st.stage === e.stage)?.name ?? String(e.stage + 1)),
+            h('td', { class: 'num' }, num(e.trainLoss)),
+            h('td', { class: 'num' }, pct(e.trainAccuracy)),
+            h('td', { class: 'num' }, num(e.valLoss)),
+            h('td', { class: 'num' }, pct(e.valAccuracy)),
+            h('td', { class: 'num' }, duration(e.seconds)),
+            h('td', { class: 'num' }, int(e.samplesPerSecond)),
+          ),
+        ),
+      ),
+    );
+  }
+}
