@@ -301,20 +301,34 @@ export interface MetricsChunk {
 }
 
 /**
- * Reads the complete lines of `metrics.jsonl` from byte `offset` (for tailing a live run). A last
- * line without its newline (being written) is left for the next call; a line that is not JSON is
- * skipped. A missing file reads as no events.
+ * Reads the complete lines of `metrics.jsonl` from byte `offset` (for tailing a live run): only the
+ * bytes after `offset` are read, so following a long run costs what was appended, not the whole file.
+ * A last line without its newline (being written) is left for the next call; a line that is not JSON
+ * is skipped. A missing file reads as no events.
  */
 export function readMetricsFrom(runDir: string, offset = 0): MetricsChunk {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = fs.readFileSync(path.join(runDir, METRICS_FILE));
+    fd = fs.openSync(path.join(runDir, METRICS_FILE), 'r');
   } catch {
     return { events: [], nextOffset: offset };
   }
-  const end = buf.lastIndexOf(0x0a);
-  if (end < offset) return { events: [], nextOffset: offset };
-  return { events: parseLines(buf.subarray(offset, end + 1).toString('utf8')), nextOffset: end + 1 };
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size <= offset) return { events: [], nextOffset: offset };
+    const buf = Buffer.alloc(size - offset);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const end = buf.subarray(0, got).lastIndexOf(0x0a);
+    if (end < 0) return { events: [], nextOffset: offset };
+    return { events: parseLines(buf.subarray(0, end + 1).toString('utf8')), nextOffset: offset + end + 1 };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
