@@ -43,6 +43,7 @@ suite('runs (real worker, real MNIST digits)', () => {
   suiteTeardown(async () => {
     await setSetting('maxConcurrentRuns', undefined);
     await setSetting('nodePath', undefined);
+    await setSetting('runsDirectory', undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -194,6 +195,17 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.match(text, /Settings that differ/);
     assert.match(text, /training\.epochs/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('changing transferLab.runsDirectory shows the runs of the new directory', async () => {
+    assert.ok((await runNodes('tiny-digits')).length > 0);
+    await setSetting('runsDirectory', 'elsewhere/runs');
+    try {
+      await waitFor(async () => (await runNodes('tiny-digits')).length === 0, 10_000, 'no runs under the new runs directory');
+    } finally {
+      await setSetting('runsDirectory', undefined);
+    }
+    await waitFor(async () => (await runNodes('tiny-digits')).some((n) => n.record.runId === completed.runId), 10_000, 'the runs back');
   });
 
   test('Delete Run removes the run folder and the tree forgets it; a running run is refused', async () => {

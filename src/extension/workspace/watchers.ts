@@ -37,9 +37,12 @@ export class WorkspaceWatchers implements vscode.Disposable {
   }
 
   private watchRuns(): void {
+    const first = this.runWatchers.length === 0;
     this.runWatchers.forEach((d) => d.dispose());
     this.runWatchers = [];
     const roots = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => runsRootFor(f, f.uri.fsPath)));
+    // A new runs directory (setting or folders changed) means other runs: tell the views.
+    if (!first) for (const root of roots) this.emitter.fire({ kind: 'runs', uri: vscode.Uri.file(root) });
     for (const root of roots) {
       // summary.json is written at start, after each epoch and at the end.
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
