@@ -15,6 +15,7 @@ import { loadImageFolder } from './sources/image-folder.js';
 import { loadMnist } from './sources/mnist.js';
 import type { ImageTarget, SkippedFile, SourceContext, SourceData } from './sources/source.js';
 import { capPerClass, stratifiedSplit } from './split.js';
+import { withTransform } from './transform.js';
 
 export { DataError, isDataError } from './errors.js';
 export { classCounts, type ExampleSet } from './example-set.js';
@@ -33,6 +34,8 @@ export interface LoadedData {
   validation: ExampleSet;
   /** Test examples: the `test` source, else the `split.test` fraction; absent when neither gives any. */
   test?: ExampleSet;
+  /** Unlabelled target examples (`data.target`, transductive experiments), aligned to the training class names. */
+  target?: ExampleSet;
   /** Unreadable or corrupt image files, reported rather than fatal (absolute paths, decoder reasons). */
   skipped: SkippedFile[];
 }
@@ -69,7 +72,8 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
   const known = { image, knownClasses: classNames } as const;
   const validation = data.validation ? aligned(await loadSource(data.validation, { role: 'validation', ...known }), classNames, 'validation', data.validation) : undefined;
   const test = data.test ? aligned(await loadSource(data.test, { role: 'test', ...known }), classNames, 'test', data.test) : undefined;
-  for (const [role, part, src] of [['validation', validation, data.validation], ['test', test, data.test]] as const) {
+  const target = data.target ? aligned(await loadSource(data.target, { role: 'target', ...known }), classNames, 'target', data.target) : undefined;
+  for (const [role, part, src] of [['validation', validation, data.validation], ['test', test, data.test], ['target', target, data.target]] as const) {
     if (part && src && part.set.shape.join('×') !== train.set.shape.join('×')) {
       throw new DataError(
         `${role} examples are [${part.set.shape.join(', ')}] but training examples are [${train.set.shape.join(', ')}]`,
@@ -91,12 +95,18 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
     train: trainSet,
     validation: validation?.set ?? split.validation,
     ...(testSet ? { test: testSet } : {}),
-    skipped: [...train.skipped, ...(validation?.skipped ?? []), ...(test?.skipped ?? [])],
+    ...(target ? { target: target.set } : {}),
+    skipped: [...train.skipped, ...(validation?.skipped ?? []), ...(test?.skipped ?? []), ...(target?.skipped ?? [])],
   };
 }
 
-/** Reads one source with the reader of its kind. */
-export function loadSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
+/** Reads one source with the reader of its kind, then applies its `transform` (a deterministic domain shift), if any. */
+export async function loadSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
+  const data = await readSource(src, ctx);
+  return src.kind !== 'csv' && src.transform ? withTransform(data, src.transform) : data;
+}
+
+function readSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
   switch (src.kind) {
     case 'mnist':
       return loadMnist(src, ctx);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
+import { gaborTopology } from '../gabor/topology.js';
 import { latestRun } from '../runs/store.js';
 import { JSONC_OPTIONS, JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
@@ -98,6 +99,8 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
       return builtinTopology(b.architecture);
     case 'url':
       return undefined;
+    case 'gabor':
+      return gaborTopology(b);
     case 'model':
       return readLayers(b.path, '/base/path', report);
     case 'run': {

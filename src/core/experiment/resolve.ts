@@ -9,15 +9,20 @@ import {
   AugmentSchema,
   BuiltinBaseSchema,
   CsvSourceSchema,
+  GaborBaseSchema,
   HeadSchema,
   ImagePreprocessSchema,
   LearningRateSchema,
   OptimizerSchema,
   RunBaseSchema,
   ScheduleSchema,
+  SelfTrainingSchema,
   SplitSchema,
+  SweepSchema,
   TrainingSchema,
   TransferSchema,
+  TransductiveSchema,
+  UnsupervisedSchema,
   WarmupSchema,
   type AugmentSpec,
   type BaseSpec,
@@ -29,7 +34,18 @@ import {
   type ScheduleSpec,
   type WarmupSpec,
 } from './schema.js';
-import type { ResolvedBase, ResolvedDataSource, ResolvedExperiment, ResolvedStage, Strategy } from './types.js';
+import type {
+  ResolvedBase,
+  ResolvedDataSource,
+  ResolvedExperiment,
+  ResolvedGaborBase,
+  ResolvedStage,
+  ResolvedSweep,
+  ResolvedTransductive,
+  ResolvedUnsupervised,
+  Strategy,
+  TransferKind,
+} from './types.js';
 
 /** The file-name suffix of experiment files. */
 export const EXPERIMENT_SUFFIX = '.transfer.json';
@@ -69,6 +85,9 @@ export function withDefaults<T extends object>(schema: TSchema, value: T | undef
  * - Split: a fraction is 0 when the matching `data.validation` / `data.test` source is given.
  * - `data.augment` is undefined when every augmentation is off.
  * - `name` defaults to the file name without `.transfer.json`.
+ * - `transfer.kind` defaults to `inductive`; `transfer.transductive` / `transfer.unsupervised` are
+ *   resolved only for their kind; `transfer.sweep` always. A `gabor` base gets one σ per wavelength
+ *   (0.56·λ when `sigmas` is absent).
  * Does not read the file system and does not check anything the schema does not (see semantic.ts).
  * @param filePath path of the experiment file (made absolute against the current directory).
  */
@@ -116,6 +135,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
       train: resolveSource(data.train, at),
       ...(data.validation ? { validation: resolveSource(data.validation, at) } : {}),
       ...(data.test ? { test: resolveSource(data.test, at) } : {}),
+      ...(data.target ? { target: resolveSource(data.target, at) } : {}),
       split: {
         validation: data.validation ? 0 : (split.validation as number),
         test: data.test ? 0 : (split.test as number),
@@ -130,10 +150,21 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
       ...(augmentOn ? { augment } : {}),
     },
     transfer: {
+      kind: transfer.kind as TransferKind,
       strategy,
       ...(transfer.cutLayer !== undefined ? { cutLayer: transfer.cutLayer } : {}),
       head: withDefaults(HeadSchema, transfer.head) as Required<HeadSpec>,
       stages,
+      ...(transfer.kind === 'transductive'
+        ? {
+            transductive: {
+              ...(withDefaults(TransductiveSchema, transfer.transductive) as { adaBN: boolean }),
+              selfTraining: withDefaults(SelfTrainingSchema, transfer.transductive?.selfTraining) as ResolvedTransductive['selfTraining'],
+            },
+          }
+        : {}),
+      ...(transfer.kind === 'unsupervised' ? { unsupervised: withDefaults(UnsupervisedSchema, transfer.unsupervised) as ResolvedUnsupervised } : {}),
+      sweep: withDefaults(SweepSchema, transfer.sweep) as ResolvedSweep,
     },
     optimizer: withDefaults(OptimizerSchema, file.optimizer) as Required<OptimizerSpec>,
     learningRate: {
@@ -158,6 +189,12 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
   return resolved;
 }
 
+/**
+ * σ/λ of a Gabor filter with a half-magnitude bandwidth of one octave:
+ * σ/λ = (1/π)·sqrt(ln 2 / 2)·(2^b + 1)/(2^b − 1) with b = 1, ≈ 0.56 (Petkov & Kruizinga 1997).
+ */
+export const GABOR_SIGMA_PER_WAVELENGTH = (1 / Math.PI) * Math.sqrt(Math.LN2 / 2) * 3;
+
 /** Freeze of the single derived stage (no `transfer.stages`). */
 function stageFreeze(strategy: Strategy, freeze: LayerSelector | undefined): LayerSelector {
   switch (strategy) {
@@ -180,6 +217,10 @@ function resolveBase(base: BaseSpec, at: (p: string) => string): ResolvedBase {
       return structuredClone(base);
     case 'run':
       return { ...(withDefaults(RunBaseSchema, base) as ResolvedBase & { kind: 'run' }), experiment: at(base.experiment) };
+    case 'gabor': {
+      const g = withDefaults(GaborBaseSchema, base) as ResolvedGaborBase;
+      return { ...g, sigmas: base.sigmas ? [...base.sigmas] : g.wavelengths.map((l) => GABOR_SIGMA_PER_WAVELENGTH * l) };
+    }
   }
 }
 

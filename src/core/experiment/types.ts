@@ -8,6 +8,7 @@ import type {
   BuiltinBase,
   CsvSource,
   DataSource,
+  GaborBase,
   HeadSpec,
   ImagePreprocess,
   LayerGroupSpec,
@@ -16,6 +17,9 @@ import type {
   OptimizerSpec,
   RunBase,
   ScheduleSpec,
+  SelfTrainingSpec,
+  SweepSpec,
+  UnsupervisedSpec,
   UrlBase,
   WarmupSpec,
 } from './schema.js';
@@ -25,7 +29,26 @@ export type ResolvedBase =
   | (BuiltinBase & { architecture: NonNullable<BuiltinBase['architecture']> })
   | ModelFileBase
   | UrlBase
-  | (RunBase & { checkpoint: NonNullable<RunBase['checkpoint']> });
+  | (RunBase & { checkpoint: NonNullable<RunBase['checkpoint']> })
+  | ResolvedGaborBase;
+
+/** A `gabor` base with every bank parameter filled in (`sigmas` one per wavelength). */
+export type ResolvedGaborBase = Required<Omit<GaborBase, 'inputShape'>> & Pick<GaborBase, 'inputShape'>;
+
+/** Which kind of transfer (which data has labels). */
+export type TransferKind = 'inductive' | 'transductive' | 'unsupervised';
+
+/** `transfer.transductive` with its defaults. */
+export interface ResolvedTransductive {
+  adaBN: boolean;
+  selfTraining: Required<Omit<SelfTrainingSpec, 'maxPerClass' | 'learningRate'>> & Pick<SelfTrainingSpec, 'maxPerClass' | 'learningRate'>;
+}
+
+/** `transfer.unsupervised` with its defaults (`clusters` absent: chosen by silhouette in `kRange`). */
+export type ResolvedUnsupervised = Required<Omit<UnsupervisedSpec, 'clusters'>> & Pick<UnsupervisedSpec, 'clusters'>;
+
+/** `transfer.sweep` with its defaults (`layers` absent: every valid cut point of the base). */
+export type ResolvedSweep = Required<Omit<SweepSpec, 'layers'>> & Pick<SweepSpec, 'layers'>;
 
 /** A data source with its defaults filled in (`labelColumn` of csv) and paths absolute. */
 export type ResolvedDataSource = Exclude<DataSource, CsvSource> | (CsvSource & { labelColumn: string });
@@ -46,6 +69,8 @@ export interface ResolvedData {
   train: ResolvedDataSource;
   validation?: ResolvedDataSource;
   test?: ResolvedDataSource;
+  /** Unlabelled target data of a transductive experiment (its labels only report accuracy). */
+  target?: ResolvedDataSource;
   /** Fractions of each class of `train` held out; 0 when the matching `validation` / `test` source is given. */
   split: { validation: number; test: number; trainPerClass?: number };
   image: Required<Pick<ImagePreprocess, 'resize' | 'scale'>> & Pick<ImagePreprocess, 'size' | 'channels'>;
@@ -65,11 +90,19 @@ export interface ResolvedExperiment {
   base: ResolvedBase;
   data: ResolvedData;
   transfer: {
+    /** Default `inductive`. */
+    kind: TransferKind;
     strategy: Strategy;
     cutLayer?: string;
     head: Required<HeadSpec>;
     /** Always at least one stage; without `transfer.stages` a single stage of `training.epochs`. */
     stages: ResolvedStage[];
+    /** Present when `kind` is `transductive`. */
+    transductive?: ResolvedTransductive;
+    /** Present when `kind` is `unsupervised`. */
+    unsupervised?: ResolvedUnsupervised;
+    /** Settings of the layer sweep (`transfer-lab sweep`), always resolved. */
+    sweep: ResolvedSweep;
   };
   optimizer: Required<OptimizerSpec>;
   learningRate: {

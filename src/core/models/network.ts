@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';
+import { buildGaborBase, GABOR_DEFAULT_INPUT } from '../gabor/base.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, loadModelUrl, ModelError } from './io.js';
 import { listRuns } from '../runs/store.js';
@@ -89,6 +90,8 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
       }
       return { model: await loadModelFile(file), source: file };
     }
+    case 'gabor':
+      return { model: buildGaborBase(b, exp.training.seed, b.inputShape ?? GABOR_DEFAULT_INPUT), source: `gabor:${b.wavelengths.length}x${b.orientations}x${b.phases.length}` };
   }
 }
 

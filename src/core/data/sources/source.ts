@@ -29,8 +29,8 @@ export interface ImageTarget {
 
 /** Context of one source read. */
 export interface SourceContext {
-  /** Which part of `data` this source is (`train`, `validation`, `test`): used in messages. */
-  role: 'train' | 'validation' | 'test';
+  /** Which part of `data` this source is (`train`, `validation`, `test`, `target`): used in messages. */
+  role: 'train' | 'validation' | 'test' | 'target';
   image: ImageTarget;
   /**
    * Class names of the training data, when reading a validation/test source. Readers that label by
