@@ -9,6 +9,7 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { runsCommand } from './commands/runs.js';
 import { demoCommand } from './commands/demo.js';
+import { adviseCommand, filtersCommand, sweepCommand } from './commands/analysis.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -67,6 +68,53 @@ program
       json: o.json,
     });
   });
+
+program
+  .command('sweep')
+  .description('fit a linear head on each candidate cut layer of the base (earlier-layer features) and score it on validation data')
+  .argument('<file>', 'experiment file (*.transfer.json)')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .option('--apply', 'set transfer.cutLayer to the best layer in the file')
+  .option('--json', 'print layer-sweep.json')
+  .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean; apply?: boolean }) => {
+    process.exitCode = await sweepCommand(file, o);
+  });
+
+program
+  .command('filters')
+  .description("compare the base's first convolution filters with Gabor filters (best match and correlation per filter)")
+  .argument('<file>', 'experiment file (*.transfer.json)')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .option('--json', 'print gabor-match.json')
+  .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean }) => {
+    process.exitCode = await filtersCommand(file, o);
+  });
+
+program
+  .command('advise')
+  .description('recommend a transfer strategy from the target size per class and its similarity to the source')
+  .argument('<file>', 'experiment file (*.transfer.json) of the target task')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .option('--source <file>', 'source experiment file (default: the experiment of a "run" base)')
+  .option('--small-per-class <n>', 'median labelled examples per class below which the target is small', Number)
+  .option('--different-accuracy <x>', 'domain-classifier accuracy from which the target counts as different', Number)
+  .option('--apply', 'write the recommended edit into the file')
+  .option('--json', 'print advice.json')
+  .action(
+    async (
+      file: string,
+      o: { runsDir: string; backend: BackendPreference; json?: boolean; apply?: boolean; source?: string; smallPerClass?: number; differentAccuracy?: number },
+    ) => {
+      const thresholds = {
+        ...(o.smallPerClass !== undefined ? { smallPerClass: o.smallPerClass } : {}),
+        ...(o.differentAccuracy !== undefined ? { differentDomainAccuracy: o.differentAccuracy } : {}),
+      };
+      process.exitCode = await adviseCommand(file, { ...o, taskOptions: { thresholds, ...(o.source ? { sourceExperiment: path.resolve(o.source) } : {}) } });
+    },
+  );
 
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`error: ${e.message}\n`);

@@ -5,6 +5,14 @@
  * folder, never over IPC.
  */
 import type { BackendInfo, RunEvent, RunSummary } from '../core/runs/events.js';
+import type { RunTask } from '../core/runs/artifacts.js';
+
+/** Settings of the `advise` task (thresholds of the verdicts, an explicit source experiment). */
+export interface AdviseTaskOptions {
+  thresholds?: { smallPerClass?: number; differentDomainAccuracy?: number };
+  /** Absolute path of the source experiment file (default: the experiment of a `run` base). */
+  sourceExperiment?: string;
+}
 
 /** Which tfjs backend the worker should use. `auto`: tfjs-node when it loads, else wasm. */
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm';
@@ -18,6 +26,10 @@ export type HostToWorker =
       /** Absolute runs root (default `<workspace>/.transfer-lab/runs`). */
       runsDir: string;
       backend: BackendPreference;
+      /** What to run (default `train`): see `core/training/tasks.ts`. */
+      task?: RunTask;
+      /** Settings of the `advise` task. */
+      taskOptions?: AdviseTaskOptions;
     }
   /** Finish the current step, write a checkpoint and a summary with status `stopped`, exit. */
   | { type: 'stop' };

@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { BackendPreference, HostToWorker, WorkerToHost } from '../protocol/worker.js';
+import type { AdviseTaskOptions, BackendPreference, HostToWorker, WorkerToHost } from '../protocol/worker.js';
+import type { RunTask } from '../core/runs/artifacts.js';
 import { isWorkerToHost } from '../protocol/worker.js';
 
 export interface WorkerStartOptions {
@@ -18,6 +19,10 @@ export interface WorkerStartOptions {
   experimentFile: string;
   runsDir: string;
   backend: BackendPreference;
+  /** What to run (default `train`). */
+  task?: RunTask;
+  /** Settings of the `advise` task. */
+  taskOptions?: AdviseTaskOptions;
   onMessage?(msg: WorkerToHost): void;
   /** Lines the worker writes to stdout/stderr (tfjs warnings, crashes). */
   onOutput?(text: string): void;
@@ -55,7 +60,14 @@ export function startWorker(o: WorkerStartOptions): WorkerHandle {
   child.on('message', (m: unknown) => {
     if (!isWorkerToHost(m)) return;
     if (m.type === 'ready') {
-      const start: HostToWorker = { type: 'start', experimentFile: o.experimentFile, runsDir: o.runsDir, backend: o.backend };
+      const start: HostToWorker = {
+        type: 'start',
+        experimentFile: o.experimentFile,
+        runsDir: o.runsDir,
+        backend: o.backend,
+        ...(o.task ? { task: o.task } : {}),
+        ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}),
+      };
       child.send(start);
     }
     o.onMessage?.(m);

@@ -5,7 +5,7 @@
  * It exits when its parent dies (the IPC channel closes).
  */
 import type { HostToWorker, WorkerToHost } from '../protocol/worker.js';
-import { runExperiment } from '../core/training/run.js';
+import { runTask } from '../core/training/tasks.js';
 import { exitCodeOf } from './exit-codes.js';
 
 let stopRequested = false;
@@ -18,7 +18,8 @@ function send(msg: WorkerToHost): void {
 
 async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
   try {
-    const summary = await runExperiment(
+    const summary = await runTask(
+      msg.task ?? 'train',
       { experimentFile: msg.experimentFile, runsDir: msg.runsDir, backend: msg.backend },
       {
         backend: (backend) => send({ type: 'backend', backend }),
@@ -27,6 +28,7 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
         summary: (runId, summary) => send({ type: 'summary', runId, summary }),
         shouldStop: () => stopRequested,
       },
+      msg.taskOptions ?? {},
     );
     send({ type: 'done', runId: summary.runId, summary });
     finish(summary.status === 'completed' || summary.status === 'stopped' ? 0 : 1);

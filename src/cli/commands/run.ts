@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunSummary } from '../../core/runs/events.js';
 import { startWorker } from '../../worker/client.js';
-import type { BackendPreference } from '../../protocol/worker.js';
+import type { AdviseTaskOptions, BackendPreference } from '../../protocol/worker.js';
+import type { RunTask } from '../../core/runs/artifacts.js';
 import { formatTable, pct, secs } from '../table.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../../worker/exit-codes.js';
 
@@ -16,6 +17,9 @@ export interface RunCommandOptions {
   json?: boolean;
   /** Suppress the progress bar and per-epoch lines (used by `demo`). */
   quiet?: boolean;
+  /** What the worker runs (default `train`). */
+  task?: RunTask;
+  taskOptions?: AdviseTaskOptions;
 }
 
 /** Result of one run through the worker. */
@@ -23,6 +27,8 @@ export interface RunOutcome {
   exitCode: number;
   summary?: RunSummary;
   error?: string;
+  /** The run folder, once the worker reported it. */
+  runDir?: string;
 }
 
 /** Runs one experiment file through the worker; resolves when the worker exits. */
@@ -33,11 +39,14 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   let totalSteps = 0;
   let summary: RunSummary | undefined;
   let fatal: string | undefined;
+  let runDir: string | undefined;
   let output = '';
   const worker = startWorker({
     experimentFile,
     runsDir: o.runsDir,
     backend: o.backend,
+    ...(o.task ? { task: o.task } : {}),
+    ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}),
     onOutput: (t) => (output += t),
     onMessage: (m) => {
       switch (m.type) {
@@ -45,6 +54,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
           if (!o.quiet && !o.json) process.stderr.write(`backend: ${m.backend.name} (${m.backend.reason})\n`);
           break;
         case 'runStarted':
+          runDir = m.runDir;
           if (!o.quiet && !o.json) process.stderr.write(`run ${m.runId} → ${m.runDir}\n`);
           break;
         case 'summary':
@@ -86,7 +96,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   if (!summary) return { exitCode: EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
   if (summary.status === 'running') summary.status = 'failed';
   const ok = summary.status === 'completed' || summary.status === 'stopped';
-  return { exitCode: ok ? EXIT_OK : EXIT_RUN_FAILED, summary, ...(summary.error ? { error: summary.error } : {}) };
+  return { exitCode: ok ? EXIT_OK : EXIT_RUN_FAILED, summary, ...(summary.error ? { error: summary.error } : {}), ...(runDir ? { runDir } : {}) };
 }
 
 /** Prints one run's result table. */
@@ -102,6 +112,8 @@ export function printRunTable(s: RunSummary): void {
     ['test accuracy', s.test ? `${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint} checkpoint)` : '–'],
     ['seconds', secs(s.seconds)],
   ];
+  if (s.transferKind && s.transferKind !== 'inductive') rows.splice(3, 0, ['kind', s.transferKind]);
+  for (const r of s.results ?? []) rows.push([r.name, r.unit === 'fraction' ? pct(r.value) : Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3)]);
   process.stdout.write(formatTable(['', ''], rows).split('\n').slice(2).join('\n') + '\n');
   if (s.error) process.stdout.write(`error: ${s.error}\n`);
 }

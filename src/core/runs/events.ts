@@ -2,6 +2,7 @@
  * Events a run emits. The worker sends them to its parent over IPC and the run store appends each to
  * `metrics.jsonl` (one JSON object a line), so live views and history replay read the same records.
  */
+import type { ArtifactName, RunTask } from './artifacts.js';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'diverged' | 'interrupted';
 
@@ -74,7 +75,46 @@ export interface TestEvent {
   examples: number;
 }
 
-export type RunEvent = StepEvent | EpochEvent | StageEvent | LogEvent | TestEvent;
+/** A result file was written to the run folder (its shape: `artifacts.ts`). */
+export interface ArtifactEvent {
+  kind: 'artifact';
+  name: ArtifactName;
+  /** File name relative to the run folder. */
+  file: string;
+}
+
+/** One candidate layer of a layer sweep was scored (the panel can chart them as they come). */
+export interface SweepEvent {
+  kind: 'sweep';
+  layer: string;
+  /** Base layer index, −1 for the raw input. */
+  index: number;
+  features: number;
+  trainAccuracy: number;
+  valAccuracy?: number;
+  testAccuracy?: number;
+}
+
+/** One step of a transductive run: target accuracy after it (labels held back, reporting only). */
+export interface AdaptEvent {
+  kind: 'adapt';
+  phase: 'source' | 'adaBN' | 'selfTraining';
+  round?: number;
+  targetAccuracy?: number;
+  sourceValAccuracy?: number;
+  pseudoLabels?: number;
+  pseudoLabelAccuracy?: number;
+}
+
+export type RunEvent = StepEvent | EpochEvent | StageEvent | LogEvent | TestEvent | ArtifactEvent | SweepEvent | AdaptEvent;
+
+/** A headline number of a run (shown by the CLI table and tooltips). */
+export interface RunResult {
+  name: string;
+  value: number;
+  /** `fraction`: shown as a percentage. */
+  unit?: 'fraction';
+}
 
 /** `summary.json`: written atomically at start, after each epoch and at the end. */
 export interface RunSummary {
@@ -102,4 +142,12 @@ export interface RunSummary {
   examples?: { train: number; validation: number; test: number };
   /** Present when status is failed or diverged. */
   error?: string;
+  /** What the run did (absent: `train`). */
+  task?: RunTask;
+  /** `transfer.kind` of a `train` run (absent: `inductive`). */
+  transferKind?: string;
+  /** Result files in the run folder, by name (see `artifacts.ts`). */
+  artifacts?: Partial<Record<ArtifactName, string>>;
+  /** Headline numbers of the analysis kinds and tasks, in the order to show them. */
+  results?: RunResult[];
 }

@@ -18,6 +18,11 @@ import { createRun, type RunHandle } from '../runs/store.js';
 import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
 import type { BackendPreference } from '../../protocol/worker.js';
 import { correct, crossEntropy, Trainer, type Evaluation } from './trainer.js';
+import { runAnalysis } from './analysis-run.js';
+import { adaptTransductive } from './transductive.js';
+import { runUnsupervised } from '../unsupervised/run-unsupervised.js';
+import { ARTIFACT_FILES } from '../runs/artifacts.js';
+import { writeJsonAtomic } from '../runs/store.js';
 
 /** Callbacks of a run (the worker forwards them over IPC). */
 export interface RunCallbacks {
@@ -64,6 +69,12 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
+  if (exp.transfer.kind === 'unsupervised') {
+    // Nothing trains: features → PCA → k-means, recorded as an analysis run.
+    const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', (ctx) => runUnsupervised(ctx, net, data));
+    net.model.dispose();
+    return s;
+  }
 
   const run: RunHandle = createRun(opts.runsDir, exp);
   const t0 = performance.now();
@@ -81,6 +92,7 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
     epochsDone: 0,
     examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
+    ...(exp.transfer.kind !== 'inductive' ? { transferKind: exp.transfer.kind } : {}),
   };
   const writeSummary = () => {
     summary.seconds = (performance.now() - t0) / 1000;
@@ -128,6 +140,21 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
       saved.dispose();
       summary.test = { loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count };
       emit({ kind: 'test', loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count });
+    }
+    if (exp.transfer.kind === 'transductive' && result.status === 'completed') {
+      await adaptTransductive(exp, net, data, {
+        emit,
+        shouldStop: () => cb.shouldStop?.() ?? false,
+        writeArtifact: (name, value) => {
+          writeJsonAtomic(path.join(run.dir, ARTIFACT_FILES[name]), value);
+          summary.artifacts = { ...summary.artifacts, [name]: ARTIFACT_FILES[name] };
+          emit({ kind: 'artifact', name, file: ARTIFACT_FILES[name] });
+        },
+        result: (name, value, unit) => (summary.results ??= []).push({ name, value, ...(unit ? { unit } : {}) }),
+        runDir: run.dir,
+        ...(which ? { startCheckpoint: path.join(run.checkpointDir(which), 'model.json') } : {}),
+        metadata,
+      });
     }
   } catch (e) {
     summary.status = 'failed';
