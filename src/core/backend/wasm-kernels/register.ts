@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulOverride } from './batch-mat-mul.js';
+import { registerClipByValueGradient } from './clip-grad.js';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from './conv2d-backprop.js';
 import { depthwiseConv2dBackpropFilterKernel, depthwiseConv2dBackpropInputKernel } from './depthwise-backprop.js';
 import { installKernel, type KernelFactory } from './kernel-install.js';
@@ -47,7 +48,8 @@ export const WASM_TRAINING_KERNELS: readonly TrainingKernel[] = [
 ];
 
 /**
- * Registers {@link WASM_TRAINING_KERNELS} for the `wasm` backend. Idempotent: kernels already
+ * Registers {@link WASM_TRAINING_KERNELS} for the `wasm` backend, and the wasm gradient of
+ * ClipByValue (`clip-grad.ts`; other backends keep tfjs-core's). Idempotent: kernels already
  * installed by Transfer Lab are left as they are.
  *
  * @returns names of the kernels installed by this call (empty on a repeated call).
@@ -59,5 +61,6 @@ export function registerWasmTrainingKernels(): string[] {
   for (const kernel of WASM_TRAINING_KERNELS) {
     if (installKernel(kernel.name, 'wasm', kernel.make)) installed.push(kernel.name);
   }
+  registerClipByValueGradient();
   return installed;
 }
