@@ -98,3 +98,23 @@ test('MaxPoolGrad rejects a dy of the wrong shape', async () => {
     /MaxPoolGrad: dy has shape \[1, 3, 3, 1\], expected \[1, 2, 2, 1\]/,
   );
 });
+
+test('with or without the forward output, the same gradient; a wrongly shaped output is rejected', async () => {
+  const { maxPoolGrad } = await import('../../../src/core/backend/wasm-kernels/max-pool-grad.js');
+  const shape: [number, number, number, number] = [2, 7, 9, 3];
+  const x = random(shape, 91).map((v) => Math.max(0, v));
+  const info = tf.backend_util.computePool2DInfo(shape, 3, 2, 1, 'same');
+  const dy = random(info.outShape, 92);
+  const build = (withOutput: boolean) => () => {
+    const xt = tf.tensor4d(x, shape);
+    return maxPoolGrad(tf.tensor4d(dy, info.outShape), xt, 3, 2, 'same', undefined, withOutput ? tf.maxPool(xt, 3, 2, 'same') : undefined);
+  };
+  const a = await runOn('wasm', build(true));
+  const b = await runOn('wasm', build(false));
+  assert.deepEqual(Array.from(a.values), Array.from(b.values));
+  await tf.setBackend('wasm');
+  assert.throws(
+    () => tf.tidy(() => maxPoolGrad(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 4, 4, 1]), 2, 2, 'valid', undefined, tf.zeros([1, 3, 3, 1]))),
+    /MaxPoolGrad: output has shape \[1, 3, 3, 1\], expected \[1, 2, 2, 1\]/,
+  );
+});

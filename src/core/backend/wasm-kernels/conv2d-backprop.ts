@@ -7,7 +7,7 @@
  * https://www.tensorflow.org/api_docs/python/tf/raw_ops/Conv2DBackpropInput
  */
 import * as tf from '@tensorflow/tfjs';
-import { padOrCrop, zeroUpsample } from './spatial.js';
+import { padOrCrop, zeroUpsampleFramed } from './spatial.js';
 import { tensorInput } from './kernel-install.js';
 
 type Strides = [number, number] | number;
@@ -140,9 +140,10 @@ export function conv2dBackpropInput(
     const { top, left } = info.padInfo;
     assertShape('filter in-channels', [filter.shape[2]], [c], kernel);
     assertShape('dy', dy.shape, [b, oh, ow, o], kernel);
-    const up = zeroUpsample(dy, sh, sw);
-    const [, uh, uw] = up.shape;
-    const framed = padOrCrop(up, fh - 1 - top, h - uh + top, fw - 1 - left, w - uw + left);
+    // Upsampled dy [B, uh, uw, O] framed so that a valid conv gives H×W.
+    const uh = (oh - 1) * sh + 1;
+    const uw = (ow - 1) * sw + 1;
+    const framed = zeroUpsampleFramed(dy, sh, sw, fh - 1 - top, h - uh + top, fw - 1 - left, w - uw + left);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]); // [fh, fw, O, C]
     return tf.conv2d(framed, flipped, 1, 'valid');
   });

@@ -5,7 +5,7 @@
  * and https://www.tensorflow.org/api_docs/python/tf/raw_ops/DepthwiseConv2dNativeBackpropInput
  */
 import * as tf from '@tensorflow/tfjs';
-import { padOrCrop, toPhaseMajor, zeroUpsample } from './spatial.js';
+import { padOrCrop, toPhaseMajor, zeroUpsampleFramed } from './spatial.js';
 import { tensorInput } from './kernel-install.js';
 
 type Pair = [number, number] | number;
@@ -99,12 +99,17 @@ export function depthwiseConv2dBackpropFilter(
       for (let kw = 0; kw < fw; kw++) {
         const [ah, aw] = [Math.floor((kh * dh) / sh), Math.floor((kw * dw) / sw)];
         const phase = phases[((kh * dh) % sh) * sw + ((kw * dw) % sw)]!;
-        const shifted = tf.pad(dy, [[0, 0], [ah, hq - oh - ah], [aw, wq - ow - aw], [0, 0]]);
-        const product =
-          m === 1
-            ? tf.mul(phase, shifted)
-            : tf.mul(phase.reshape([b, hq, wq, c, 1]), shifted.reshape([b, hq, wq, c, m]));
-        taps.push(tf.sum(product, [0, 1, 2]));
+        // One tap at a time: its dy-sized temporaries are freed before the next tap's.
+        taps.push(
+          tf.tidy(() => {
+            const shifted = tf.pad(dy, [[0, 0], [ah, hq - oh - ah], [aw, wq - ow - aw], [0, 0]]);
+            const product =
+              m === 1
+                ? tf.mul(phase, shifted)
+                : tf.mul(phase.reshape([b, hq, wq, c, 1]), shifted.reshape([b, hq, wq, c, m]));
+            return tf.sum(product, [0, 1, 2]);
+          }),
+        );
       }
     }
     return tf.stack(taps).reshape(filterShape);
@@ -151,9 +156,10 @@ export function depthwiseConv2dBackpropInput(
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
   return tf.tidy(() => {
-    const up = zeroUpsample(dy, sh, sw);
-    const [, uh, uw] = up.shape;
-    const framed = padOrCrop(up, (fh - 1) * dh - top, h - uh + top, (fw - 1) * dw - left, w - uw + left);
+    // Upsampled dy [B, uh, uw, C·M] framed so that a valid depthwise conv gives H×W.
+    const uh = (dy.shape[1] - 1) * sh + 1;
+    const uw = (dy.shape[2] - 1) * sw + 1;
+    const framed = zeroUpsampleFramed(dy, sh, sw, (fh - 1) * dh - top, h - uh + top, (fw - 1) * dw - left, w - uw + left);
     const flipped = tf.reverse(filter, [0, 1]).reshape([fh, fw, c * m, 1]) as tf.Tensor4D;
     const dxPerMultiplier = tf.depthwiseConv2d(framed, flipped, 1, 'valid', 'NHWC', [dh, dw]);
     return m === 1 ? dxPerMultiplier : tf.sum<tf.Tensor4D>(dxPerMultiplier.reshape([b, h, w, c, m]), 4);

@@ -23,7 +23,7 @@ const LOWEST_FLOAT32 = -3.4028234663852886e38;
  *
  * Composition, without comparisons or scatters (both slow on wasm), for K = fh·fw taps and
  * M = B·oh·ow·C window-channels:
- *   1. y = maxPool(x) is recomputed; x is padded with -Infinity to whole stride phases and laid out
+ *   1. y = maxPool(x) (the forward output, or recomputed); x is padded with -Infinity to whole stride phases and laid out
  *      phase-major, so tap (kh, kw) of every window is phase (kh mod sh, kw mod sw) shifted by
  *      (⌊kh/sh⌋, ⌊kw/sw⌋): T [K, M]. When the pool size equals the stride the phases are the taps.
  *   2. rank_k = K - k for tap k in row-major order. key = relu(K·floor(T - y) + rank) is rank_k where
@@ -36,8 +36,10 @@ const LOWEST_FLOAT32 = -3.4028234663852886e38;
  * @param dy gradient of the pooled output, [B, oh, ow, C], float32.
  * @param x input of the forward maxPool, [B, H, W, C] (NHWC), float32.
  * @param filterSize, strides, pad, dimRoundingMode as given to tf.maxPool (dilation 1).
+ * @param output the forward output maxPool(x) when the caller has it (the kernel's `output`
+ *   input); recomputed otherwise.
  * @returns dx, [B, H, W, C].
- * @throws Error if dy's shape is not the pooled shape of x.
+ * @throws Error if dy's shape (or output's) is not the pooled shape of x.
  */
 export function maxPoolGrad(
   dy: tf.Tensor4D,
@@ -46,6 +48,7 @@ export function maxPoolGrad(
   strides: Pair,
   pad: Padding,
   dimRoundingMode?: RoundingMode,
+  output?: tf.Tensor4D,
 ): tf.Tensor4D {
   const info = tf.backend_util.computePool2DInfo(x.shape, filterSize, strides, 1, pad, dimRoundingMode);
   const [b, h, w, c] = x.shape;
@@ -55,6 +58,9 @@ export function maxPoolGrad(
   const expected = [b, oh, ow, c];
   if (dy.shape.some((d, i) => d !== expected[i])) {
     throw new Error(`MaxPoolGrad: dy has shape [${dy.shape.join(', ')}], expected [${expected.join(', ')}]`);
+  }
+  if (output && output.shape.some((d, i) => d !== expected[i])) {
+    throw new Error(`MaxPoolGrad: output has shape [${output.shape.join(', ')}], expected [${expected.join(', ')}]`);
   }
   const k = fh * fw;
   const m = b * oh * ow * c;
@@ -75,7 +81,7 @@ export function maxPoolGrad(
       ? phases.reshape([k, m])
       : tf.stack(taps.map((t) => tf.slice(phases, [t.phase * b, t.dh, t.dw, 0], [b, oh, ow, c]).reshape([m])));
     // A window of -Infinity only: y clamps to the lowest float so that no tap matches it.
-    const y = tf.clipByValue(tf.maxPool(x, [fh, fw], [sh, sw], pad, dimRoundingMode), LOWEST_FLOAT32, Infinity);
+    const y = tf.clipByValue(output ?? tf.maxPool(x, [fh, fw], [sh, sw], pad, dimRoundingMode), LOWEST_FLOAT32, Infinity);
     const rank = tf.tensor2d(taps.map((_, i) => k - i), [k, 1]);
     const key = tf.relu(tf.add(tf.mul(tf.floor(tf.sub(tapValues, y.reshape([1, m]))), k), rank));
     const best = tf.maxPool(key.reshape<tf.Tensor4D>([1, k, 1, m]), [k, 1], [k, 1], 'valid').reshape([1, m]);
@@ -104,6 +110,8 @@ export function maxPoolGrad(
 /** Kernel function for `MaxPoolGrad` (inputs dy, input, output; attrs {@link tf.MaxPoolGradAttrs}). */
 export const maxPoolGradKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const a = attrs as unknown as tf.MaxPoolGradAttrs;
+  // The forward output saves recomputing the pool (tfjs passes it; it is the pool of `input`).
+  const output = inputs.output instanceof tf.Tensor ? (inputs.output as tf.Tensor4D) : undefined;
   return maxPoolGrad(
     tensorInput<tf.Tensor4D>(inputs, 'dy', tf.MaxPoolGrad),
     tensorInput<tf.Tensor4D>(inputs, 'input', tf.MaxPoolGrad),
@@ -111,5 +119,6 @@ export const maxPoolGradKernel: tf.KernelFunc = ({ inputs, attrs }) => {
     a.strides,
     a.pad,
     a.dimRoundingMode,
+    output,
   );
 };

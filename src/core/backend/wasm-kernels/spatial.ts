@@ -69,6 +69,40 @@ export function zeroUpsample(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4
 }
 
 /**
+ * `padOrCrop(zeroUpsample(x, sh, sw), top, bottom, left, right)`, without the trimmed upsample: the
+ * untrimmed spread [B, H·sh, W·sw, C] ends in sh − 1 zero rows and sw − 1 zero columns, which the
+ * framing absorbs (fewer zeros padded after, or a crop that starts inside them). Same values; it
+ * saves a full-size Slice (slow on wasm) and one full-size temporary — the gradients of a stride-2
+ * convolution frame the upsampled dy this way.
+ *
+ * Result shape: [B, (H-1)*sh + 1 + top + bottom, (W-1)*sw + 1 + left + right, C].
+ * @throws Error if a crop would leave an axis with negative size.
+ */
+export function zeroUpsampleFramed(
+  x: tf.Tensor4D,
+  sh: number,
+  sw: number,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return padOrCrop(x, top, bottom, left, right);
+  const [b, h, w, c] = x.shape;
+  const spread = tf
+    .pad(x.reshape([b, h, 1, w, 1, c]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ])
+    .reshape([b, h * sh, w * sw, c]) as tf.Tensor4D;
+  return padOrCrop(spread, top, bottom - (sh - 1), left, right - (sw - 1));
+}
+
+/**
  * Rearranges `x` [B, Hq*sh, Wq*sw, C] so that its sh·sw stride phases are consecutive blocks of the
  * batch axis: block `rh*sw + rw` (rows rh·B … rh·B + B - 1 after multiplying out) holds
  * x[:, rh::sh, rw::sw, :]. Result shape [sh*sw*B, Hq, Wq, C]. Inverse of {@link fromPhaseMajor}.
