@@ -3,6 +3,11 @@
  * same seed, spec and batch give the same result). Images are [n, h, w, c] channels-last float32 in
  * the scaled range (see `ExampleSet.range`); each example gets its own random draws, in this order:
  *
+ * 0. `crop` = f: keep a random window whose sides are a fraction s ∈ [1 − f, 1] of the image's
+ *    (s drawn uniformly, the same for both sides, so the aspect ratio is kept), placed uniformly at
+ *    random, and resize it back to h × w bilinearly (half-pixel centres, as `tf.image.resizeBilinear`
+ *    with `halfPixelCenters`): a random zoom of up to 1 / (1 − f) with no padding — the photo
+ *    counterpart of torchvision's `RandomResizedCrop` without its aspect-ratio change.
  * 1. `flipHorizontal`: mirror left–right with probability ½.
  * 2. `shift` = N: translate by dx, dy drawn uniformly from −N..N pixels; the uncovered border is
  *    filled with black (`range.low`) — pad-and-crop.
@@ -19,7 +24,7 @@ import type { ValueRange } from './scale.js';
 
 /** True when `spec` changes anything (then frozen-layer outputs cannot be cached). */
 export function isAugmenting(spec: Partial<AugmentSpec> | undefined): boolean {
-  return !!spec && (!!spec.flipHorizontal || (spec.shift ?? 0) > 0 || (spec.noise ?? 0) > 0 || (spec.colorJitter ?? 0) > 0);
+  return !!spec && (!!spec.flipHorizontal || (spec.shift ?? 0) > 0 || (spec.noise ?? 0) > 0 || (spec.colorJitter ?? 0) > 0 || (spec.crop ?? 0) > 0);
 }
 
 /**
@@ -47,17 +52,58 @@ export function augmentBatch(batch: Float32Array, shape: readonly number[], spec
   const high = range?.high ?? new Float32Array(c).fill(1);
   const shift = Math.floor(spec.shift ?? 0);
   const jitter = spec.colorJitter ?? 0;
-  const scratch = shift > 0 ? new Float32Array(size) : undefined;
+  const crop = Math.min(spec.crop ?? 0, 0.95);
+  const scratch = shift > 0 || crop > 0 ? new Float32Array(size) : undefined;
   for (let k = 0; k < n; k++) {
     const img = batch.subarray(k * size, (k + 1) * size);
+    if (crop > 0) {
+      const s = rng.uniform(1 - crop, 1);
+      const ch = Math.max(1, Math.round(h * s));
+      const cw = Math.max(1, Math.round(w * s));
+      cropResize(img, h, w, c, rng.int(h - ch + 1), rng.int(w - cw + 1), ch, cw, scratch!);
+    }
     if (spec.flipHorizontal && rng.next() < 0.5) flipHorizontal(img, h, w, c);
-    if (scratch) {
+    if (shift > 0) {
       const dy = rng.int(2 * shift + 1) - shift;
       const dx = rng.int(2 * shift + 1) - shift;
-      translate(img, h, w, c, dy, dx, low, scratch);
+      translate(img, h, w, c, dy, dx, low, scratch!);
     }
     if (jitter > 0) colorJitter(img, c, rng.uniform(1 - jitter, 1 + jitter), rng.uniform(1 - jitter, 1 + jitter), low, high);
     if (noise > 0) addNoise(img, noise, rng);
+  }
+}
+
+/**
+ * Replaces one [h, w, c] image in place by its window of `ch` × `cw` pixels at row `top`, column
+ * `left`, resized back to h × w bilinearly with half-pixel centres. A full-size window at (0, 0) is
+ * the identity. `scratch` must hold h×w×c floats.
+ */
+export function cropResize(img: Float32Array, h: number, w: number, c: number, top: number, left: number, ch: number, cw: number, scratch: Float32Array): void {
+  if (ch === h && cw === w) return;
+  scratch.set(img.subarray(0, h * w * c));
+  const sy = ch / h;
+  const sx = cw / w;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), ch - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, ch - 1);
+    const ay = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), cw - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, cw - 1);
+      const ax = fx - x0;
+      const p00 = ((top + y0) * w + left + x0) * c;
+      const p01 = ((top + y0) * w + left + x1) * c;
+      const p10 = ((top + y1) * w + left + x0) * c;
+      const p11 = ((top + y1) * w + left + x1) * c;
+      const o = (y * w + x) * c;
+      for (let k = 0; k < c; k++) {
+        const a = scratch[p00 + k] + (scratch[p01 + k] - scratch[p00 + k]) * ax;
+        const b = scratch[p10 + k] + (scratch[p11 + k] - scratch[p10 + k]) * ax;
+        img[o + k] = a + (b - a) * ay;
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
+import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import { latestRun } from '../runs/store.js';
@@ -43,6 +44,8 @@ export interface CheckedExperiment {
   experiment?: ResolvedExperiment;
   /** The base's layers (whole model, old classifier included) when they could be read. */
   layers?: LayerInfo[];
+  /** The `metadata.json` beside a `model` base's model.json (Teachable Machine exports), when present. */
+  metadata?: ModelMetadata;
   /** Syntax, schema and semantic problems in text order. */
   problems: Problem[];
 }
@@ -59,9 +62,15 @@ export async function checkExperimentText(text: string, filePath: string, option
   const experiment = resolveExperiment(validated.experiment, file);
   const locator = new JsonLocator(text);
   const extra: Problem[] = [];
-  const layers = await baseLayers(experiment, options, (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity)));
-  const semantic = checkSemantics(experiment, layers, { text, ...(options.checkFiles !== undefined ? { checkFiles: options.checkFiles } : {}) });
-  return { experiment, ...(layers ? { layers } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]) };
+  const report: Report = (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity));
+  const layers = await baseLayers(experiment, options, report);
+  const metadata = baseMetadata(experiment, report);
+  const semantic = checkSemantics(experiment, layers, {
+    text,
+    ...(options.checkFiles !== undefined ? { checkFiles: options.checkFiles } : {}),
+    ...(metadata ? { metadata } : {}),
+  });
+  return { experiment, ...(layers ? { layers } : {}), ...(metadata ? { metadata } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]) };
 }
 
 /**
@@ -114,6 +123,17 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
       }
       return readLayers(model, '/base/experiment', report);
     }
+  }
+}
+
+/** The `metadata.json` of a `model` base, when present; an unreadable one is reported as a warning. */
+function baseMetadata(exp: ResolvedExperiment, report: Report): ModelMetadata | undefined {
+  if (exp.base.kind !== 'model') return undefined;
+  try {
+    return readModelMetadata(exp.base.path);
+  } catch (e) {
+    report('/base/path', (e as Error).message, 'warning');
+    return undefined;
   }
 }
 

@@ -108,6 +108,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
         epochs: s.epochs,
         freeze: structuredClone(s.freeze),
         learningRate: s.learningRate ?? lrBase,
+        ...(s.augment !== undefined ? { augment: s.augment } : {}),
       }))
     : [
         {
@@ -121,7 +122,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
   const data = file.data;
   const split = withDefaults(SplitSchema, data.split);
   const augment = withDefaults(AugmentSchema, data.augment) as Required<AugmentSpec>;
-  const augmentOn = augment.flipHorizontal || augment.shift > 0 || augment.noise > 0 || augment.colorJitter > 0;
+  const augmentOn = augment.flipHorizontal || augment.shift > 0 || augment.noise > 0 || augment.colorJitter > 0 || augment.crop > 0;
   const image = withDefaults(ImagePreprocessSchema, data.image);
   const earlyStoppingSchema = TrainingSchema.properties.earlyStopping;
 

@@ -66,8 +66,12 @@ export const ModelFileBaseSchema = Type.Object(
     kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) on disk.' }),
     path: Type.String({
       minLength: 1,
-      description: 'Path to the `model.json`, relative to the experiment file.',
-      examples: ['models/mobilenet/model.json'],
+      description:
+        'Path to the `model.json`, relative to the experiment file. Nested models (a Teachable Machine export: a Sequential ' +
+        'holding a functional MobileNetV2, pooling and an old head) are flattened into their inner layers, which `transfer` ' +
+        'refers to by name (`block_13_expand`, `out_relu`). A `metadata.json` beside it (Teachable Machine) is read when ' +
+        'present: its `imageSize` is the input size of a model whose own input size is unknown; its `labels` are logged.',
+      examples: ['models/mobilenet/model.json', 'data/mobilenetv2-teachable/model.json'],
     }),
     inputShape: Type.Optional(InputShapeSchema),
   },
@@ -265,7 +269,7 @@ export const ImagePreprocessSchema = Type.Object(
     scale: Type.Optional(StringEnum(
       {
         unit: 'Pixels scaled to [0, 1].',
-        symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine).',
+        symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine: a Teachable Machine base warns without it).',
         imagenet: 'ImageNet mean/std normalisation per channel (ResNet family).',
       },
       { description: 'Pixel scaling the model expects.', default: 'unit' },
@@ -280,6 +284,15 @@ export const AugmentSchema = Type.Object(
     shift: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Random translation by up to this many pixels in each direction (pad and crop).', examples: [2] })),
     noise: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Standard deviation of Gaussian noise added to each pixel (in the scaled pixel range).', examples: [0.05] })),
     colorJitter: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Random brightness/contrast change of up to this fraction (photos).', examples: [0.1] })),
+    crop: Type.Optional(Type.Number({
+      minimum: 0,
+      maximum: 0.9,
+      default: 0,
+      description:
+        'Random crop for photos: keep a random window whose sides are between (1 − crop) and all of the image’s (aspect ratio kept), ' +
+        'resized back to the full size — a zoom of up to 1 / (1 − crop), with no black border (unlike `shift`).',
+      examples: [0.2],
+    })),
   },
   {
     additionalProperties: false,
@@ -324,7 +337,10 @@ export const DataSchema = Type.Object(
 export const LayerSelectorSchema = Type.Object(
   {
     all: Type.Optional(Type.Boolean({ description: 'Every layer of the base.' })),
-    names: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Layers with these names.', examples: [['conv1', 'conv2']] })),
+    names: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Layers with these names (inner layers of nested models by their own names, e.g. `block_13_expand`).',
+      examples: [['conv1', 'conv2'], ['block_16_project', 'block_16_project_BN']],
+    })),
     range: Type.Optional(
       Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })], {
         description: 'Layers with index from..to inclusive, in the base’s layer order (0 = first layer after the input).',
@@ -332,13 +348,15 @@ export const LayerSelectorSchema = Type.Object(
       }),
     ),
     regex: Type.Optional(Type.String({ minLength: 1, description: 'Layers whose name matches this regular expression.', examples: ['^block_[0-9]_'] })),
-    upTo: Type.Optional(Type.String({ minLength: 1, description: 'Every layer from the first up to and including this one.', examples: ['conv2'] })),
+    upTo: Type.Optional(Type.String({ minLength: 1, description: 'Every layer from the first up to and including this one.', examples: ['conv2', 'block_12_add'] })),
     allBut: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Every layer except these.', examples: [['fc1']] })),
   },
   {
     additionalProperties: false,
-    description: 'Selects layers of the base; the selected set is the union of every rule given.',
-    examples: [{ upTo: 'pool2' }, { names: ['conv1'] }],
+    description:
+      'Selects layers of the base (its layers up to the cut, nested models flattened into their inner layers, in order); ' +
+      'the selected set is the union of every rule given. A frozen BatchNorm layer runs in inference mode: its moving statistics stay.',
+    examples: [{ upTo: 'pool2' }, { names: ['conv1'] }, { upTo: 'block_12_add' }],
   },
 );
 
@@ -364,6 +382,12 @@ export const StageSchema = Type.Object(
     epochs: PositiveInt('Epochs in this stage.'),
     freeze: LayerSelectorSchema,
     learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Peak rate of the head in this stage (default: `learningRate.base`).' })),
+    augment: Type.Optional(Type.Boolean({
+      default: true,
+      description:
+        'Whether `data.augment` applies in this stage. false: the stage trains on unaugmented examples, so the outputs of its frozen ' +
+        'layers are computed once and cached (a head-only stage then costs one pass of the base, not one per epoch).',
+    })),
   },
   { additionalProperties: false, description: 'One training stage: which base layers are frozen, for how many epochs.' },
 );
@@ -449,8 +473,12 @@ export const TransferSchema = Type.Object(
     cutLayer: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'Layer whose activations feed the head (earlier-layer features). Default: the layer before the base’s last layer.',
-        examples: ['pool2', 'out_relu'],
+        description:
+          'Layer whose activations feed the head (earlier-layer features); the layers after it (the old head) are dropped. ' +
+          'Default: the old head is dropped — when the base’s last layer sits in a nested model (a Teachable Machine export’s ' +
+          '`sequential_5`), that nested model’s trailing layers as a whole (the cut is the pooling layer before it); ' +
+          'otherwise the last layer alone (the cut is the layer before it).',
+        examples: ['pool2', 'out_relu', 'global_average_pooling2d_GlobalAveragePooling2D2'],
       }),
     ),
     freeze: Type.Optional(LayerSelectorSchema),

@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
+import { baseLayerNames, defaultCut } from '../models/cut.js';
+import { isTeachableImageModel, type ModelMetadata } from '../models/metadata.js';
 import type { LayerInfo } from '../models/topology.js';
 import { isEmptySelector, selectLayers, selectorIssues } from './layer-selector.js';
 import { JSONC_OPTIONS, JsonLocator, parsePointer } from './locate.js';
@@ -26,6 +28,8 @@ export interface SemanticOptions {
   text?: string;
   /** Checks file and folder existence (default true). */
   checkFiles?: boolean;
+  /** The base model's `metadata.json`, when it has one (checks the pixel scaling it implies). */
+  metadata?: ModelMetadata;
 }
 
 /** Digits of MNIST. */
@@ -122,10 +126,9 @@ class Checker {
 
   private computeBaseLayers(): string[] | undefined {
     if (!this.layers) return undefined;
-    const names = this.layers.map((l) => l.name);
     const cut = this.exp.transfer.cutLayer;
-    const end = cut !== undefined && names.includes(cut) ? names.indexOf(cut) : names.length - 2;
-    return names.slice(0, Math.max(0, end + 1));
+    const known = cut !== undefined && this.layers.some((l) => l.name === cut);
+    return baseLayerNames(this.layers, known ? cut : undefined);
   }
 
   /** Checks a selector at `pointer` against the base layers. */
@@ -148,7 +151,11 @@ class Checker {
   }
 
   private cutHint(): string {
-    return this.exp.transfer.cutLayer !== undefined ? 'transfer.cutLayer' : "the base's last layer is replaced by the head";
+    if (this.exp.transfer.cutLayer !== undefined) return 'transfer.cutLayer';
+    const d = this.layers ? defaultCut(this.layers) : undefined;
+    return d?.droppedModel !== undefined
+      ? `the old head, nested model "${d.droppedModel}", is replaced by the head (the default cut; set transfer.cutLayer to cut elsewhere)`
+      : "the base's last layer is replaced by the head (the default cut; set transfer.cutLayer to cut elsewhere)";
   }
 
   /** Layers a selector picks, or undefined when unknown or invalid. */
@@ -208,6 +215,7 @@ class Checker {
     stages.forEach((stage, i) => {
       const p = `/transfer/stages/${i}/freeze`;
       this.selector(stage.freeze, p);
+      if (stage.augment !== undefined && !this.exp.data.augment) this.add(`/transfer/stages/${i}/augment`, 'ignored: no data.augment is on', 'warning');
       if (strategy === 'featureExtraction') {
         const picked = this.picked(stage.freeze);
         const partial = picked ? picked.size < (this.baseLayers?.length ?? 0) : stage.freeze.all !== true;
@@ -284,6 +292,15 @@ class Checker {
       if (n !== undefined && trainClasses !== undefined && n !== trainClasses) {
         this.add(p, `has ${n} classes but data.train has ${trainClasses}`, 'warning');
       }
+    }
+
+    const meta = this.options.metadata;
+    if (isTeachableImageModel(meta) && d.image.scale !== 'symmetric') {
+      this.add(
+        this.has('/data/image/scale') ? '/data/image/scale' : '/data',
+        `the base is a Teachable Machine image model (${meta!.file}), whose MobileNet expects pixels in [-1, 1]: set data.image.scale to "symmetric"`,
+        'warning',
+      );
     }
 
     // split

@@ -63,6 +63,8 @@ export interface ResolvedStage {
   freeze: LayerSelector;
   /** Head rate for this stage (the schedule's peak/initial rate). */
   learningRate: number;
+  /** false: `data.augment` is off in this stage (absent: on, when `data.augment` is set). */
+  augment?: boolean;
 }
 
 export interface ResolvedData {

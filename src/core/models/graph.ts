@@ -32,6 +32,11 @@ export interface OpGraph {
   ops: Op[];
   /** Keys of the model outputs. */
   outputs: number[];
+  /**
+   * Symbolic shape (batch dimension first, `null` for unknown sizes) of each key, where the model
+   * records one: every tensor of a functional model, the inputs of any model.
+   */
+  shapes: Map<number, (number | null)[]>;
 }
 
 interface NodeLike {
@@ -79,16 +84,17 @@ export function flattenModel(model: tf.LayersModel): OpGraph {
   const keys = new KeyAllocator();
   const inputKey = keys.fresh();
   const ops: Op[] = [];
-  const [out] = expand(model, [inputKey], keys, ops, undefined);
-  return { inputs: [inputKey], ops, outputs: [out!] };
+  const shapes = new Map<number, (number | null)[]>([[inputKey, [...model.inputs[0]!.shape]]]);
+  const [out] = expand(model, [inputKey], keys, ops, undefined, shapes);
+  return { inputs: [inputKey], ops, outputs: [out!], shapes };
 }
 
-function expand(model: tf.LayersModel, inputKeys: number[], keys: KeyAllocator, ops: Op[], parent: string | undefined): number[] {
+function expand(model: tf.LayersModel, inputKeys: number[], keys: KeyAllocator, ops: Op[], parent: string | undefined, shapes: OpGraph['shapes']): number[] {
   if (isSequential(model)) {
     let cur = inputKeys;
     for (const layer of model.layers) {
       if (layer.getClassName() === 'InputLayer') continue;
-      cur = applyLayer(layer, cur, keys, ops, parent);
+      cur = applyLayer(layer, cur, keys, ops, parent, shapes);
     }
     return cur;
   }
@@ -103,16 +109,24 @@ function expand(model: tf.LayersModel, inputKeys: number[], keys: KeyAllocator, 
       const layer = node.outboundLayer;
       if (layer.getClassName() === 'InputLayer') continue;
       const ins = node.inputTensors.map((t) => keys.of(t));
-      const outs = applyLayer(layer, ins, keys, ops, parent);
-      node.outputTensors.forEach((t, j) => keys.alias(t, outs[j]!));
+      const outs = applyLayer(layer, ins, keys, ops, parent, shapes, node.outputTensors.length);
+      node.outputTensors.forEach((t, j) => {
+        keys.alias(t, outs[j]!);
+        if (!shapes.has(outs[j]!)) shapes.set(outs[j]!, [...t.shape]);
+      });
     }
   }
   return model.outputs.map((t) => keys.of(t));
 }
 
-function applyLayer(layer: Layer, ins: number[], keys: KeyAllocator, ops: Op[], parent: string | undefined): number[] {
-  if (isModel(layer)) return expand(layer, ins, keys, ops, layer.name);
-  const nOut = Array.isArray(layer.outputShape?.[0]) ? (layer.outputShape as unknown[]).length : 1;
+/**
+ * Adds the op(s) of one layer call.
+ * @param outputs number of output tensors of the call, when known (a functional node tells; a layer
+ *   shared by models of different input sizes has no single `outputShape` to ask).
+ */
+function applyLayer(layer: Layer, ins: number[], keys: KeyAllocator, ops: Op[], parent: string | undefined, shapes: OpGraph['shapes'], outputs?: number): number[] {
+  if (isModel(layer)) return expand(layer, ins, keys, ops, layer.name, shapes);
+  const nOut = outputs ?? layer.inboundNodes[0]?.outputTensors.length ?? 1;
   const outs = Array.from({ length: nOut }, () => keys.fresh());
   ops.push({ layer, inputs: ins, outputs: outs, ...(parent ? { parent } : {}) });
   return outs;
@@ -124,8 +138,17 @@ export type TrainingFlag = (op: Op, index: number) => boolean;
 /**
  * Executes ops `from..to-1` on concrete tensors. `env` maps keys to tensors and receives every
  * output (the caller disposes them, e.g. by running inside `tf.tidy`).
+ *
+ * With `keep`, the run is memory-lean (inference outside a gradient tape only): each layer runs in
+ * its own `tf.tidy`, and a tensor an op of this range produced is disposed, and its key removed from
+ * `env`, as soon as no later op of the range reads it, unless its key is in `keep`. Peak memory is then that of the live activations
+ * (see {@link peakActivationValues}), not the sum of every activation of the range — for a
+ * MobileNetV2 at 224×224 the difference between fitting in the wasm heap and aborting.
+ * Never pass `keep` inside `tf.grad`/`tf.variableGrads`: the tape needs the activations.
  */
-export function runOps(graph: OpGraph, env: Map<number, tf.Tensor>, from: number, to: number, training: TrainingFlag): void {
+export function runOps(graph: OpGraph, env: Map<number, tf.Tensor>, from: number, to: number, training: TrainingFlag, keep?: ReadonlySet<number>): void {
+  const lastRead = keep ? lastReaders(graph, from, to) : undefined;
+  const produced = new Set<number>();
   for (let i = from; i < to; i++) {
     const op = graph.ops[i]!;
     const xs = op.inputs.map((k) => {
@@ -133,10 +156,82 @@ export function runOps(graph: OpGraph, env: Map<number, tf.Tensor>, from: number
       if (!t) throw new Error(`internal: input ${k} of layer "${op.layer.name}" was not computed`);
       return t;
     });
-    const y = op.layer.apply(xs.length === 1 ? xs[0]! : xs, { training: training(op, i) }) as tf.Tensor | tf.Tensor[];
+    const call = () => op.layer.apply(xs.length === 1 ? xs[0]! : xs, { training: training(op, i) }) as tf.Tensor | tf.Tensor[];
+    // Lean: a layer's own temporaries (ReLU6's unclipped values…) are freed when it returns.
+    const y = keep ? tf.tidy(call) : call();
     const ys = Array.isArray(y) ? y : [y];
-    op.outputs.forEach((k, j) => env.set(k, ys[j]!));
+    op.outputs.forEach((k, j) => {
+      env.set(k, ys[j]!);
+      produced.add(k);
+    });
+    if (!keep || !lastRead) continue;
+    for (const k of [...op.inputs, ...op.outputs]) {
+      if (!produced.has(k) || keep.has(k) || (lastRead.get(k) ?? -1) > i) continue;
+      const t = env.get(k)!;
+      env.delete(k);
+      // A layer may return its input unchanged (inference-mode Dropout): dispose only unshared tensors.
+      if (![...env.values()].includes(t)) t.dispose();
+    }
   }
+}
+
+/** Index of the last op of `from..to-1` reading each key. */
+function lastReaders(graph: OpGraph, from: number, to: number): Map<number, number> {
+  const last = new Map<number, number>();
+  for (let i = from; i < to; i++) for (const k of graph.ops[i]!.inputs) last.set(k, i);
+  return last;
+}
+
+/**
+ * Peak number of float values per example alive at once while ops `from..to-1` run memory-lean
+ * (`runOps` with `keep` = `keepKeys`): at each op, the tensors still to be read or kept, plus twice
+ * the op's outputs (the outputs and the layer's temporaries while it runs). Multiply by 4 bytes and
+ * the batch size for the activation memory of a batch. An estimate: for the Teachable Machine
+ * MobileNetV2 (α 0.35, 224×224) it gives 7.9 MB per example; 7.3 MB of tensors were measured live
+ * at the peak on wasm (batch 16).
+ * @returns undefined when a shape along the way is unknown (not recorded, or with a `null` size).
+ */
+export function peakActivationValues(graph: OpGraph, from: number, to: number, keepKeys: ReadonlySet<number> = new Set()): number | undefined {
+  const size = (k: number): number | undefined => {
+    const s = graph.shapes.get(k);
+    if (!s) return undefined;
+    let n = 1;
+    for (const d of s.slice(1)) {
+      if (d === null) return undefined;
+      n *= d;
+    }
+    return n;
+  };
+  const lastRead = lastReaders(graph, from, to);
+  const live = new Map<number, number>();
+  // Tensors fed into the range belong to the caller and stay alive throughout.
+  const given = new Set<number>();
+  for (let i = from; i < to; i++) {
+    for (const k of graph.ops[i]!.inputs) {
+      if (given.has(k) || producerOf(graph, k) >= from) continue;
+      const n = size(k);
+      if (n === undefined) return undefined;
+      given.add(k);
+      live.set(k, n);
+    }
+  }
+  let peak = 0;
+  for (let i = from; i < to; i++) {
+    const op = graph.ops[i]!;
+    for (const k of op.outputs) {
+      const n = size(k);
+      if (n === undefined) return undefined;
+      live.set(k, n);
+    }
+    // A layer's own temporaries (conv then bias, batch-norm arithmetic, clipped ReLU) come to about
+    // one more copy of its output while it runs.
+    let total = 0;
+    for (const n of live.values()) total += n;
+    for (const k of op.outputs) total += live.get(k)!;
+    peak = Math.max(peak, total);
+    for (const k of [...op.inputs, ...op.outputs]) if (!given.has(k) && !keepKeys.has(k) && (lastRead.get(k) ?? -1) <= i) live.delete(k);
+  }
+  return peak;
 }
 
 /**

@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';
 import { buildGaborBase, GABOR_DEFAULT_INPUT } from '../gabor/base.js';
+import { defaultCut } from './cut.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, loadModelUrl, ModelError } from './io.js';
+import { readModelMetadata, type ModelMetadata } from './metadata.js';
 import { listRuns } from '../runs/store.js';
 
 /** The network to train: one flat functional model, its op graph, and where the base ends. */
@@ -21,6 +23,10 @@ export interface Network {
   baseOps: number;
   /** Names of the base layers in op order. */
   baseLayers: string[];
+  /** Layers of the loaded model after the cut, left out of the network (the old head), in order. */
+  droppedLayers: string[];
+  /** The nested model dropped as a whole by the default cut (e.g. `sequential_5`), if any. */
+  droppedModel?: string;
   /** Input shape [h, w, c] of one example. */
   inputShape: [number, number, number];
   /** Shape of the cut layer's output for one example. */
@@ -51,23 +57,42 @@ export interface LoadedBase {
   model: tf.LayersModel;
   /** Where it came from: `builtin:<arch>`, a file path or a URL. */
   source: string;
-  /** Input shape [h, w, c] the network will run at (`base.inputShape`, else the model's own). */
+  /**
+   * Input shape [h, w, c] the network will run at: `base.inputShape`, else the model's own, else
+   * (for a model whose input size is unknown) `metadata.json`'s `imageSize` × `imageSize` × 3.
+   */
   inputShape: [number, number, number];
+  /** The model's `metadata.json` (Teachable Machine: old labels, image size), when it has one. */
+  metadata?: ModelMetadata;
+  /** Why a `metadata.json` that exists was not used (invalid JSON…): informative only, never fatal. */
+  metadataProblem?: string;
 }
 
 /**
  * Loads the base of `exp`. A built-in architecture is built with a throwaway 10-way classifier
- * (the last layer is replaced by the head).
+ * (the last layer is replaced by the head). A `model` base's `metadata.json` is read when present
+ * (an unreadable one is reported in `metadataProblem`, not thrown).
  * @throws ModelError naming the file or URL when it cannot be loaded.
  */
 export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Promise<LoadedBase> {
   const { model, source } = await loadBaseModel(exp, ctx);
+  let metadata: ModelMetadata | undefined;
+  let metadataProblem: string | undefined;
+  if (exp.base.kind === 'model') {
+    try {
+      metadata = readModelMetadata(exp.base.path);
+    } catch (e) {
+      metadataProblem = (e as Error).message;
+    }
+  }
   const sourceShape = model.inputs[0]!.shape.slice(1);
-  const inputShape = (exp.base.inputShape ?? sourceShape) as [number, number, number];
+  const size = metadata?.imageSize;
+  const fromMetadata = size !== undefined && sourceShape.length === 3 && sourceShape.some((d) => d == null) ? [size, size, sourceShape[2] ?? 3] : undefined;
+  const inputShape = (exp.base.inputShape ?? fromMetadata ?? sourceShape) as [number, number, number];
   if (inputShape.length !== 3 || inputShape.some((d) => d == null)) {
     throw new ModelError(`the base's input is [${sourceShape.join(', ')}]; an image base with a fixed size is needed (set base.inputShape)`, source);
   }
-  return { model, source, inputShape };
+  return { model, source, inputShape, ...(metadata ? { metadata } : {}), ...(metadataProblem ? { metadataProblem } : {}) };
 }
 
 async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string }> {
@@ -120,16 +145,19 @@ function reinitialise(layer: tf.layers.Layer, seed: number): void {
 }
 
 /**
- * Builds the network of `exp` for `numClasses` classes on a loaded base: cut, new input size, new head.
+ * Builds the network of `exp` for `numClasses` classes on a loaded base: cut (`transfer.cutLayer`,
+ * else the default cut of `cut.ts`, which drops the old head: a trailing nested model as a whole,
+ * else the last layer), new input size, new head.
  * @throws ModelError when the base cannot be loaded, the cut layer is unknown, or the base cannot
  *   run at the requested input size (the message names the layer).
  */
 export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numClasses: number): Network {
   const { model: source, source: baseSource, inputShape } = loaded;
   const graph = flattenModel(source);
-  if (graph.ops.length < 2) throw new ModelError('the base needs at least two layers (its last layer is replaced by the head)', baseSource);
+  if (graph.ops.length < 2) throw new ModelError('the base needs at least two layers (its old head is replaced by the new head)', baseSource);
   const names = graph.ops.map((o) => o.layer.name);
-  let cut = graph.ops.length - 2;
+  const byDefault = defaultCut(graph.ops.map((o) => ({ name: o.layer.name, ...(o.parent ? { parent: o.parent } : {}) })));
+  let cut = byDefault.index;
   if (exp.transfer.cutLayer) {
     cut = names.indexOf(exp.transfer.cutLayer);
     if (cut < 0) throw new ModelError(`transfer.cutLayer: layer "${exp.transfer.cutLayer}" is not in the base (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, baseSource);
@@ -162,6 +190,8 @@ export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numCla
     graph: full,
     baseOps,
     baseLayers: full.ops.slice(0, baseOps).map((o) => o.layer.name),
+    droppedLayers: names.slice(cut + 1),
+    ...(!exp.transfer.cutLayer && byDefault.droppedModel ? { droppedModel: byDefault.droppedModel } : {}),
     inputShape,
     featureShape,
     baseSource,

@@ -142,6 +142,15 @@ export interface RunSummary {
   examples?: { train: number; validation: number; test: number };
   /** Present when status is failed or diverged. */
   error?: string;
+  /** CPU time (user + system) of the training process at the end of the run, seconds: steadier than wall time on a busy machine. */
+  cpuSeconds?: number;
+  /** Memory of the training process at the end of the run, bytes (see `backend/memory.ts`). */
+  memory?: {
+    /** Peak resident set size of the worker process. */
+    rssPeakBytes: number;
+    /** Size (= peak) of the wasm backend's heap; wasm32 caps it at 4 GiB. Absent on other backends. */
+    wasmHeapBytes?: number;
+  };
   /** What the run did (absent: `train`). */
   task?: RunTask;
   /** `transfer.kind` of a `train` run (absent: `inductive`). */

@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.js';
-import { loadData } from '../data/index.js';
+import { memoryUsage } from '../backend/memory.js';
+import { describeMetadata } from '../models/metadata.js';
+import { DataError, loadData } from '../data/index.js';
 import { augmentBatch } from '../data/augment.js';
 import { deriveSeed, Rng } from '../data/rng.js';
 import type { ExampleSet } from '../data/example-set.js';
@@ -69,6 +71,15 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
+  const shape = data.train.shape;
+  if (shape.length === 3 && shape.join('×') !== net.inputShape.join('×')) {
+    net.model.dispose();
+    throw new DataError(
+      `examples are [${shape.join(', ')}] but the network takes [${net.inputShape.join(', ')}]: set base.inputShape to [${shape.join(', ')}] ` +
+        `to run the base at that size (a convolutional base can)${exp.data.image.size ? ', or remove data.image.size' : ''}`,
+      exp.data.image.size ? 'data.image.size' : 'base.inputShape',
+    );
+  }
   if (exp.transfer.kind === 'unsupervised') {
     // Nothing trains: features → PCA → k-means, recorded as an analysis run.
     const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', (ctx) => runUnsupervised(ctx, net, data));
@@ -114,6 +125,12 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   cb.started?.(run.id, run.dir, exp);
   emit({ kind: 'log', level: 'info', message: `backend ${backend.name}: ${backend.reason}` });
   emit({ kind: 'log', level: 'info', message: `base ${base.source}; ${net.baseLayers.length} base layers, cut at "${net.baseLayers[net.baseLayers.length - 1]}" (features ${net.featureShape.join('×')}); ${numClasses} classes` });
+  if (net.droppedLayers.length > 0) {
+    const what = net.droppedModel ? `the nested model "${net.droppedModel}" (${net.droppedLayers.join(', ')})` : net.droppedLayers.join(', ');
+    emit({ kind: 'log', level: 'info', message: `old head dropped: ${what}` });
+  }
+  if (base.metadata) emit({ kind: 'log', level: 'info', message: `${base.metadata.file}: ${describeMetadata(base.metadata)}` });
+  if (base.metadataProblem) emit({ kind: 'log', level: 'warn', message: `${base.metadataProblem} (ignored)` });
   for (const s of data.skipped) emit({ kind: 'log', level: 'warn', message: `skipped ${s.file}: ${s.reason}` });
 
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
@@ -164,6 +181,10 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     trainer.dispose();
   }
   summary.endedAt = new Date().toISOString();
+  const cpu = process.cpuUsage();
+  summary.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const mem = memoryUsage();
+  summary.memory = { rssPeakBytes: mem.rssPeakBytes, ...(mem.wasmHeapBytes !== undefined ? { wasmHeapBytes: mem.wasmHeapBytes } : {}) };
   delete summary.pid;
   writeSummary();
   net.model.dispose();

@@ -3,8 +3,9 @@
  *
  * - the **frozen prefix** (the longest run of leading ops that are frozen or have no weights and
  *   end in a single tensor) runs in inference mode outside the gradient tape — frozen BatchNorm keeps
- *   its moving statistics, the tape holds none of its activations, and when the data is not augmented
- *   its outputs are computed once per stage and cached;
+ *   its moving statistics, the tape holds none of its activations, each activation is freed as soon
+ *   as it has been read, and when the data is not augmented its outputs are computed once per stage
+ *   and cached (validation features are cached either way: validation is never augmented);
  * - only the **trainable suffix** and the head are differentiated; a frozen layer inside the suffix
  *   is not updated and runs in inference mode.
  *
@@ -16,7 +17,7 @@ import type { ExampleSet } from '../data/example-set.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
 import type { Network } from '../models/network.js';
-import { crossingKeys, runOps } from '../models/graph.js';
+import { crossingKeys, peakActivationValues, runOps } from '../models/graph.js';
 import type { EpochEvent, RunEvent, RunStatus } from '../runs/events.js';
 import { groupMultipliers, rateAt, stageScheduleInput } from './schedules.js';
 import { PerVariableOptimizer } from './optimizers.js';
@@ -29,7 +30,7 @@ export interface TrainerHooks {
   shouldStop(): boolean;
   /** Writes the current weights as checkpoint `which`. */
   saveCheckpoint(which: 'best' | 'last'): Promise<void>;
-  /** In-place augmentation of a gathered batch [n, ...shape], or undefined when off. */
+  /** In-place augmentation of a gathered batch [n, ...shape], or undefined when off; not applied in a stage with `augment: false`. */
   augment?: (x: Float32Array, n: number) => void;
 }
 
@@ -96,6 +97,18 @@ export function correct(logits: tf.Tensor2D, labels: Int32Array): number {
   return c;
 }
 
+/**
+ * Estimated activation memory allowed for one batch of inference (feature caching, evaluation),
+ * bytes: the batch size is chosen so that {@link peakActivationValues} × 4 × batch stays below it.
+ * For the Teachable Machine MobileNetV2 at 224×224 (estimated 7.9 MB per example) that is a batch
+ * of 16, measured at 116 MB of live tensors and a 139 MB wasm heap; a batch of 128 with every
+ * activation kept (tfjs' `tf.tidy` alone) needs more than the 4 GiB wasm32 heap and aborts.
+ */
+export const INFERENCE_MEMORY_BYTES = 128 * 1024 ** 2;
+
+/** Largest inference batch, whatever the memory. */
+const MAX_INFERENCE_BATCH = 128;
+
 /** Features at the split point, for every example of a set: computed once per stage when cacheable. */
 interface FeatureCache {
   data: Float32Array;
@@ -112,6 +125,8 @@ export class Trainer {
   private frozen = new Set<string>();
   private readonly optimizer: PerVariableOptimizer;
   private readonly numClasses: number;
+  /** Examples per inference batch, from {@link INFERENCE_MEMORY_BYTES} and the network's peak activations. */
+  readonly inferenceBatch: number;
 
   constructor(
     readonly exp: ResolvedExperiment,
@@ -123,6 +138,8 @@ export class Trainer {
     this.boundaryKey = this.inputKey;
     this.optimizer = new PerVariableOptimizer(exp.optimizer);
     this.numClasses = numClasses;
+    const values = peakActivationValues(net.graph, 0, net.graph.ops.length);
+    this.inferenceBatch = values ? Math.max(1, Math.min(MAX_INFERENCE_BATCH, Math.floor(INFERENCE_MEMORY_BYTES / (4 * values)))) : 32;
   }
 
   /** Names of the base layers frozen in the current stage. */
@@ -159,29 +176,35 @@ export class Trainer {
     this.boundaryKey = boundary < 0 ? this.inputKey : [...crossingKeys(this.net.graph, boundary)][0]!;
   }
 
-  /** Runs the frozen prefix on input batch `x` [n, h, w, c] in inference mode. Not taped. */
+  /** Runs the frozen prefix on input batch `x` [n, h, w, c] in inference mode, memory-lean. Not taped. */
   private prefix(x: tf.Tensor): tf.Tensor {
     if (this.boundary < 0) return x;
     return tf.tidy(() => {
       const env = new Map<number, tf.Tensor>([[this.inputKey, x]]);
-      runOps(this.net.graph, env, 0, this.boundary + 1, () => false);
+      runOps(this.net.graph, env, 0, this.boundary + 1, () => false, new Set([this.boundaryKey]));
       return env.get(this.boundaryKey)!;
     });
   }
 
-  /** Runs the suffix (trainable part and head) from split-point features to logits [n, K]. */
+  /**
+   * Runs the suffix (trainable part and head) from split-point features to logits [n, K].
+   * @param training false for evaluation: every layer in inference mode, activations freed as soon
+   *   as read (only outside a gradient tape).
+   */
   private suffix(features: tf.Tensor, training: boolean): tf.Tensor2D {
     const env = new Map<number, tf.Tensor>([[this.boundaryKey, features]]);
     // A frozen layer (BatchNorm above all) runs in inference mode even inside the trainable suffix.
-    runOps(this.net.graph, env, this.boundary + 1, this.net.graph.ops.length, (op) => training && !this.frozen.has(op.layer.name));
+    const keep = training ? undefined : new Set([this.outputKey]);
+    runOps(this.net.graph, env, this.boundary + 1, this.net.graph.ops.length, (op) => training && !this.frozen.has(op.layer.name), keep);
     return env.get(this.outputKey) as tf.Tensor2D;
   }
 
   /**
    * Split-point features of every example of `set`, computed in batches in inference mode.
    * Memory: count × prod(feature shape) × 4 bytes.
+   * @param batchSize examples per batch (default {@link inferenceBatch}).
    */
-  cacheFeatures(set: ExampleSet, batchSize = 128): FeatureCache {
+  cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch): FeatureCache {
     const n = set.count;
     let data: Float32Array | undefined;
     let shape: number[] = [];
@@ -213,9 +236,11 @@ export class Trainer {
 
   /**
    * Loss and accuracy of the current weights on `set`, in inference mode.
+   * @param batchSize examples per batch (without a cache, at most {@link inferenceBatch} are used).
    * @param cache split-point features of `set` for the current stage, when available.
    */
   evaluate(set: ExampleSet, batchSize: number, cache?: FeatureCache): Evaluation {
+    if (!cache) batchSize = Math.min(batchSize, this.inferenceBatch);
     let loss = 0;
     let hits = 0;
     for (let start = 0; start < set.count; start += batchSize) {
@@ -278,11 +303,14 @@ export class Trainer {
         }
       });
       const varList = [...variables.values()];
-      const cacheable = !hooks.augment && this.boundary >= 0;
-      const trainCache = cacheable ? this.cacheFeatures(train) : undefined;
-      const valCache = cacheable && hasVal ? this.cacheFeatures(validation!) : undefined;
-      if (cacheable) {
-        hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: ${this.boundary + 1} frozen leading layers run once; cached features ${trainCache!.shape.join('×')} per example` });
+      // Augmented training examples change every epoch, so only their frozen features are not cached.
+      const augment = stage.augment === false ? undefined : hooks.augment;
+      const trainCache = !augment && this.boundary >= 0 ? this.cacheFeatures(train) : undefined;
+      const valCache = this.boundary >= 0 && hasVal ? this.cacheFeatures(validation!) : undefined;
+      if (this.boundary >= 0) {
+        const shape = (trainCache ?? valCache)?.shape.join('×');
+        const cached = trainCache ? 'run once on training and validation examples' : `run every step on augmented training examples, once on validation examples`;
+        hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: ${this.boundary + 1} frozen leading layers ${cached}${shape ? `; cached features ${shape} per example` : ''}` });
       }
       const schedule = stageScheduleInput(exp, si, stepsPerEpoch);
 
@@ -299,7 +327,7 @@ export class Trainer {
           const r = rateAt(e * stepsPerEpoch + k, schedule);
           const lr: Record<string, number> = {};
           for (const [g, m] of Object.entries(mult)) lr[g] = r * m;
-          const feats = this.features(train, idx, trainCache, hooks.augment);
+          const feats = this.features(train, idx, trainCache, augment);
           let pred: tf.Tensor | undefined;
           const lossValue = tf.tidy(() => {
             const { value, grads } = tf.variableGrads(() => {

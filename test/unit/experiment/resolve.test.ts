@@ -112,7 +112,7 @@ test('explicit stages: names, rates, total epochs', () => {
 test('augment is kept when any augmentation is on, with defaults filled', () => {
   assert.equal(resolveExperiment(minimal({ data: { train: { kind: 'mnist' }, augment: { flipHorizontal: false, shift: 0 } } }), FILE).data.augment, undefined);
   const r = resolveExperiment(minimal({ data: { train: { kind: 'mnist' }, augment: { shift: 2 } } }), FILE);
-  assert.deepEqual(r.data.augment, { flipHorizontal: false, shift: 2, noise: 0, colorJitter: 0 });
+  assert.deepEqual(r.data.augment, { flipHorizontal: false, shift: 2, noise: 0, colorJitter: 0, crop: 0 });
 });
 
 test('the input file object is not modified', () => {
