@@ -395,11 +395,14 @@ export const StageSchema = Type.Object(
 export const SelfTrainingSchema = Type.Object(
   {
     rounds: Type.Optional(Type.Integer({ minimum: 0, default: 3, description: 'Rounds of pseudo-labelling and retraining (0: no self-training).', examples: [3] })),
-    threshold: Type.Optional(Fraction('Keep a target example only when its highest softmax probability is at least this.', { default: 0.9, examples: [0.8, 0.95] })),
+    threshold: Type.Optional(Fraction('Keep a target example only when its highest softmax probability is at least this (a floor for every class).', { default: 0.5, examples: [0.5, 0.9] })),
     classBalance: Type.Optional(Type.Boolean({
       default: true,
-      description: 'Keep the same number of pseudo-labels for every predicted class (the most confident ones, as many as the rarest class has), so one dominant class cannot take over.',
+      description:
+        'Class-balanced selection (Zou et al. 2018, CBST): each predicted class keeps its most confident `portion` of predictions, a per-class threshold, ' +
+        'so the easy classes cannot crowd out the hard ones under one global threshold.',
     })),
+    portion: Type.Optional(Fraction('Share of each class’s predictions kept by `classBalance` (most confident first).', { default: 0.5, exclusiveMinimum: 0 })),
     maxPerClass: Type.Optional(PositiveInt('At most this many pseudo-labels per predicted class and round (the most confident ones).', { examples: [200] })),
     epochs: Type.Optional(PositiveInt('Training epochs on the pseudo-labelled examples in each round.', { default: 2 })),
     learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Head rate during self-training (default: the last stage’s rate).' })),

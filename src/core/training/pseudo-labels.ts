@@ -6,11 +6,13 @@
  *
  * Rules, in order:
  * 1. the pseudo-label of an example is its most probable class (ties: the lower class index);
- * 2. it is kept only when that probability is ≥ `threshold`;
- * 3. per predicted class the kept examples are ranked by probability (ties: lower example index
- *    first) and at most `maxPerClass` are kept;
- * 4. with `classBalance`, every class keeps the same number: the smallest count among the classes
- *    that have any kept example (a class with none does not veto the others).
+ * 2. per predicted class, examples are ranked by that probability (ties: lower example index first);
+ * 3. with `classBalance`, each class keeps only its most confident ⌈portion · n_c⌉ examples, n_c being
+ *    how many examples are predicted as c — a per-class confidence threshold, so every class
+ *    contributes the same share of its predictions and the easy classes, whose probabilities are
+ *    highest, cannot crowd out the hard ones under one global threshold (Zou et al.'s CBST);
+ * 4. an example is kept only when its probability is ≥ `threshold` (a floor for every class);
+ * 5. at most `maxPerClass` are kept per class (the most confident).
  * The result lists examples in increasing index order.
  */
 
@@ -18,6 +20,8 @@
 export interface PseudoLabelRule {
   threshold: number;
   classBalance: boolean;
+  /** Share of each class's predictions kept with `classBalance`, in (0, 1]. */
+  portion: number;
   maxPerClass?: number;
 }
 
@@ -44,17 +48,13 @@ export function selectPseudoLabels(probs: ArrayLike<number>, classes: number, ru
   for (let i = 0; i < n; i++) {
     let c = 0;
     for (let j = 1; j < classes; j++) if (probs[i * classes + j]! > probs[i * classes + c]!) c = j;
-    const p = probs[i * classes + c]!;
-    if (p >= rule.threshold) groups[c]!.push({ i, p });
-  }
-  let cap = rule.maxPerClass ?? Infinity;
-  if (rule.classBalance) {
-    const nonEmpty = groups.filter((g) => g.length > 0).map((g) => g.length);
-    if (nonEmpty.length > 0) cap = Math.min(cap, ...nonEmpty);
+    groups[c]!.push({ i, p: probs[i * classes + c]! });
   }
   const kept: { i: number; p: number; c: number }[] = [];
   const perClass = groups.map((g, c) => {
-    const top = [...g].sort((a, b) => b.p - a.p || a.i - b.i).slice(0, cap);
+    const ranked = [...g].sort((a, b) => b.p - a.p || a.i - b.i);
+    const share = rule.classBalance ? ranked.slice(0, Math.ceil(rule.portion * ranked.length)) : ranked;
+    const top = share.filter((e) => e.p >= rule.threshold).slice(0, rule.maxPerClass ?? Infinity);
     for (const e of top) kept.push({ ...e, c });
     return top.length;
   });

@@ -100,7 +100,7 @@ export async function adaptTransductive(exp: ResolvedExperiment, net: Network, d
     phases: [],
     settings: {
       adaBN: cfg.adaBN,
-      selfTraining: { rounds: st.rounds, threshold: st.threshold, classBalance: st.classBalance, ...(st.maxPerClass !== undefined ? { maxPerClass: st.maxPerClass } : {}), epochs: st.epochs, includeSource: st.includeSource },
+      selfTraining: { rounds: st.rounds, threshold: st.threshold, classBalance: st.classBalance, portion: st.portion, ...(st.maxPerClass !== undefined ? { maxPerClass: st.maxPerClass } : {}), epochs: st.epochs, includeSource: st.includeSource },
     },
   };
   hooks.emit({ kind: 'log', level: 'info', message: `transductive: ${target.count} target examples (${file.targetOverlapRemoved} left out as training/validation examples)` });
