@@ -41,8 +41,10 @@ export interface AdvisorReport {
   similarity: SimilarityMeasures;
   thresholds: AdvisorThresholds;
   verdict: { small: boolean; similar: boolean; rule: Rule; advice: string };
-  /** The sweep over earlier layers (`smallDifferent` only). */
+  /** The sweep over earlier layers (`smallDifferent`, or when asked). */
   earlierLayers?: Pick<LayerSweepEntry, 'layer' | 'features' | 'trainAccuracy' | 'valAccuracy'>[];
+  /** The earlier layer `smallDifferent` cuts at (the sweep's best by validation accuracy). */
+  earlierLayer?: string;
   edits: ExperimentEdit[];
 }
 
@@ -51,6 +53,8 @@ export interface AdviseOptions {
   thresholds?: Partial<AdvisorThresholds>;
   /** Source experiment file (default: the experiment of a `run` base). */
   sourceExperiment?: string;
+  /** Sweep the earlier layers whatever the verdict (to compare the rules on the same layer). */
+  sweepEarlier?: boolean;
   /** Reports progress. */
   log?(message: string): void;
 }
@@ -95,7 +99,7 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
     const rule = ruleFor(small, similar);
     let earlier: AdvisorReport['earlierLayers'];
     let earlierLayer: string | undefined;
-    if (rule === 'smallDifferent') {
+    if (rule === 'smallDifferent' || opts.sweepEarlier) {
       const candidates = cutPoints(net.graph, cutIndex).map((c) => c.name);
       opts.log?.(`sweeping ${candidates.length} earlier layers for the cut`);
       const sweepExp: ResolvedExperiment = { ...swept, transfer: { ...swept.transfer, sweep: { ...swept.transfer.sweep, includeInput: false, layers: { names: candidates } } } };
@@ -116,6 +120,7 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
       thresholds,
       verdict: { small, similar, rule, advice: RULE_TEXT[rule] },
       ...(earlier ? { earlierLayers: earlier } : {}),
+      ...(earlierLayer !== undefined ? { earlierLayer } : {}),
       edits: editsFor(rule, earlierLayer),
     };
   } finally {

@@ -9,7 +9,7 @@ import { parse } from 'jsonc-parser';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
-import { latestRun } from '../runs/store.js';
+import { listRuns } from '../runs/store.js';
 import { JSONC_OPTIONS, JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
 import { experimentNameFromFile, resolveExperiment } from './resolve.js';
@@ -115,9 +115,12 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
     case 'run': {
       if (!options.runsDir || !fs.existsSync(b.experiment)) return undefined;
       const name = sourceExperimentName(b.experiment);
-      const run = latestRun(options.runsDir, name, { status: 'completed' });
-      const model = run && path.join(run.dir, 'checkpoints', b.checkpoint, 'model.json');
-      if (!model || !fs.existsSync(model)) {
+      // The newest completed run that has the checkpoint (analysis runs — sweeps, advice — have none).
+      const model = listRuns(options.runsDir, name)
+        .filter((r) => r.summary.status === 'completed')
+        .map((r) => path.join(r.dir, 'checkpoints', b.checkpoint, 'model.json'))
+        .find((f) => fs.existsSync(f));
+      if (!model) {
         report('/base/experiment', `no completed run of "${name}" with a "${b.checkpoint}" checkpoint yet: run that experiment first`, 'warning');
         return undefined;
       }

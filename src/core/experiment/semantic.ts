@@ -312,7 +312,7 @@ class Checker {
     if (split.validation + split.test >= 1) {
       this.add(this.has('/data/split/test') ? '/data/split/test' : '/data/split', `validation (${split.validation}) + test (${split.test}) must leave training examples: their sum must be below 1`);
     }
-    if (!d.validation && split.validation === 0) {
+    if (!d.validation && split.validation === 0 && this.exp.transfer.kind !== 'unsupervised') {
       const es = this.exp.training.earlyStopping ? ', early stopping' : '';
       this.add(this.has('/data/split/validation') ? '/data/split/validation' : '/data', `no validation data (split.validation is 0 and data.validation is absent): the best checkpoint${es} and "${this.exp.training.monitor}" have nothing to watch`, 'warning');
     }
