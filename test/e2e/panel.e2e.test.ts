@@ -1,0 +1,307 @@
+/**
+ * UI end-to-end of the experiment panel (webview) in the real VS Code (code-server + Chromium, the
+ * packaged .vsix): a freeze toggled in the panel (mouse and keyboard) changes the JSON file with its
+ * comments kept; typing in the JSON changes the panel before saving; a real MNIST run's points arrive
+ * live; hiding and showing the panel mid-run, and reloading the window, lose and repeat nothing; a
+ * second run is compared with the first; screenshots in dark, light and high-contrast themes; no
+ * Content-Security-Policy violation. Screenshots go to test-results/e2e/panel-*.png.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { RunEvent, RunSummary } from '../../src/core/runs/events.js';
+import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, type Workbench } from './workbench.js';
+
+const FILE = 'panel-digits.transfer.json';
+const filePath = () => path.join(env.workspace, FILE);
+const read = () => fs.readFileSync(filePath(), 'utf8');
+
+/** The panel's page: the visible webview's inner frame. */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+}
+
+/** The training section's data attributes (what the page holds of the shown run). */
+async function trainingData(page: Page): Promise<Record<string, string>> {
+  return panel(page)
+    .locator('#training')
+    .evaluate((el) => ({ ...el.dataset }) as Record<string, string>);
+}
+
+/** Scrolls the panel so that the element `selector` is at the top (for screenshots). */
+async function scrollPanelTo(page: Page, selector: string): Promise<void> {
+  await panel(page)
+    .locator(selector)
+    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(300);
+}
+
+/** Events of a run folder's metrics.jsonl. */
+function events(runDir: string): RunEvent[] {
+  return fs
+    .readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RunEvent);
+}
+
+function runDirOf(runId: string): string {
+  return path.join(env.workspace, '.transfer-lab', 'runs', 'panel-digits', runId);
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function until<T>(page: Page, fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await page.waitForTimeout(150);
+  }
+}
+
+/** Puts the cursor of the active text editor at a line and column with Quick Open's `:line:column`. */
+async function gotoLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+/** Picks a colour theme through "Preferences: Color Theme". */
+async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await panel(page).locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(700); // charts re-coloured
+}
+
+suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {
+  let w: Workbench;
+  let original = '';
+  let firstRun = '';
+
+  suiteSetup(async () => {
+    original = read();
+    w = await openWorkbench();
+    // room for the JSON and the panel side by side
+    await runCommand(w.page, 'Close Primary Side Bar').catch(() => undefined);
+    await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
+    await w.page.keyboard.press('Escape');
+  });
+  suiteTeardown(async () => {
+    if (w) {
+      await runCommand(w.page, 'View: Close All Editors').catch(() => undefined);
+      await w.page.waitForTimeout(500);
+    }
+    await closeWorkbench(w);
+  });
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `panel-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+  });
+
+  test('Open Experiment Panel shows the base model’s layers beside the JSON', async () => {
+    await openFile(w.page, FILE);
+    await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+    const p = panel(w.page);
+    await p.locator('#layer-table tr[data-layer="conv1"]').waitFor({ timeout: 90_000 });
+    const rows = await p.locator('#layer-table tbody tr').evaluateAll((trs: HTMLElement[]) => trs.map((t) => t.dataset.layer));
+    assert.deepStrictEqual(rows, ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1', 'logits']);
+    assert.ok(await p.locator('tr[data-layer="flatten"].role-cut').isVisible(), 'flatten is the cut layer');
+    assert.ok(await p.locator('tr[data-layer="fc1"].role-dropped').isVisible(), 'fc1 is after the cut');
+    assert.match(await p.locator('tr[data-layer="conv1"]').innerText(), /26×26×32[\s\S]*320/);
+    assert.match(await p.locator('#lr-chart').getAttribute('aria-label') ?? '', /head from .* base from .* early from/);
+    await w.page.waitForTimeout(500);
+    await shot(w.page, 'panel-01-opened-dark');
+  });
+
+  test('toggling a freeze in the panel changes the JSON file, comments and layout kept; the keyboard does the same', async () => {
+    const p = panel(w.page);
+    await p.locator('#stage-select').selectOption('1');
+    await p.locator('input[data-key="freeze:conv2"]').check();
+    const frozen = original.replace('"freeze": { "upTo": "pool1" }', '"freeze": { "upTo": "conv2" }');
+    await until(w.page, () => read() === frozen, 30_000, 'the file to freeze conv2 in stage 2');
+    await p.locator('tr[data-layer="conv2"][data-frozen="true"]').waitFor({ timeout: 15_000 });
+    assert.ok(read().includes('// conv1 and pool1 stay frozen') && read().includes('/* the head reads the flattened conv features */'));
+
+    // Keyboard only: Tab from the stage chooser to conv2's checkbox, Space unfreezes it again.
+    await p.locator('#stage-select').focus();
+    let key = '';
+    for (let i = 0; i < 30 && key !== 'freeze:conv2'; i++) {
+      await w.page.keyboard.press('Tab');
+      key = await p.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key ?? '');
+    }
+    assert.strictEqual(key, 'freeze:conv2', 'conv2’s freeze checkbox is reachable with Tab');
+    await w.page.keyboard.press('Space');
+    await until(w.page, () => read() === original, 30_000, 'the file to be back to the original text');
+    await p.locator('tr[data-layer="conv2"][data-frozen="false"]').waitFor({ timeout: 15_000 });
+    // the focus stays on the re-rendered checkbox
+    assert.strictEqual(await p.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key ?? ''), 'freeze:conv2');
+  });
+
+  test('editing the JSON changes the panel at once, before saving; undo changes it back', async () => {
+    const lines = original.split('\n');
+    const line = lines.findIndex((l) => l.includes('"cutLayer": "flatten"')) + 1;
+    assert.ok(line > 0);
+    await runCommand(w.page, 'View: Focus First Editor Group');
+    // the cursor inside `flatten`, Ctrl+D selects the word, typing replaces it (no quotes typed: no auto-closing)
+    await gotoLine(w.page, line, lines[line - 1].indexOf('flatten') + 3);
+    await w.page.keyboard.press('Control+D');
+    await w.page.keyboard.insertText('pool2');
+    const p = panel(w.page);
+    await p.locator('tr[data-layer="pool2"].role-cut').waitFor({ timeout: 15_000 });
+    assert.ok(await p.locator('tr[data-layer="flatten"].role-dropped').isVisible());
+    assert.strictEqual(read(), original, 'the panel followed the unsaved buffer');
+    await shot(w.page, 'panel-02-json-edit-dark');
+    await w.page.keyboard.press('Control+Z');
+    await p.locator('tr[data-layer="flatten"].role-cut').waitFor({ timeout: 15_000 });
+  });
+
+  test('a real run’s points arrive live; hiding and showing the panel mid-run loses and repeats nothing', async () => {
+    const p = panel(w.page);
+    await p.locator('#run-button').click();
+    await p.locator('#training[data-status="running"]').waitFor({ timeout: 120_000 });
+    // live: the number of step points grows while the run trains
+    const seen: number[] = [];
+    await until(
+      w.page,
+      async () => {
+        const d = await trainingData(w.page);
+        const n = Number(d.lastStep);
+        if (d.status === 'running' && n >= 0 && n !== seen[seen.length - 1]) seen.push(n);
+        return seen.length >= 4;
+      },
+      120_000,
+      'the last step shown to grow four times during the run',
+    );
+    console.log(`      live: last step shown ${seen.join(', ')}`);
+    assert.ok(seen.every((n, i) => i === 0 || n > seen[i - 1]));
+    const before = await trainingData(w.page);
+    firstRun = before.runId;
+    assert.strictEqual(before.duplicates, '0');
+    await scrollPanelTo(w.page, '#training');
+    await shot(w.page, 'panel-03-live-dark');
+
+    // hide: the JSON editor moves into the panel's group and covers it; the page is discarded
+    await p.locator('body').evaluate(() => ((window as unknown as { marker?: number }).marker = 1));
+    await runCommand(w.page, 'View: Focus First Editor Group');
+    await runCommand(w.page, 'Move Editor into Next Group');
+    await w.page.locator('iframe.webview.ready:visible').waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    assert.strictEqual(await w.page.locator('iframe.webview.ready:visible').count(), 0, 'the panel is hidden');
+    // the run goes on while hidden: wait for 60 more steps on disk
+    const stepsOnDisk = () => events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
+    await until(w.page, () => stepsOnDisk() >= Number(before.lastStep) + 100, 120_000, '100 steps more while hidden');
+    const stepsWhileHidden = stepsOnDisk();
+    const summary = JSON.parse(fs.readFileSync(path.join(runDirOf(firstRun), 'summary.json'), 'utf8')) as RunSummary;
+    console.log(`      hidden at step ${before.lastStep}; ${stepsWhileHidden} steps on disk when shown again; run ${summary.status}`);
+    assert.strictEqual(summary.status, 'running', 'the run is still training when the panel is shown again');
+    // show again: the JSON editor goes back to a group on the left
+    await runCommand(w.page, 'Move Editor into Left Group');
+    await p.locator('#training[data-run-id]').waitFor({ timeout: 30_000 });
+    assert.strictEqual(await p.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), undefined, 'the page was rebuilt');
+    const after = await trainingData(w.page);
+    assert.ok(Number(after.lastStep) >= stepsWhileHidden - Number(after.stride), `replayed up to step ${after.lastStep}, ${stepsWhileHidden} were on disk`);
+    // and live again: updates arrive on top of the replayed history
+    const again = await until(w.page, async () => {
+      const d = await trainingData(w.page);
+      return (Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep)) || d.status !== 'running' ? d : undefined;
+    }, 120_000, 'live updates after showing the panel again');
+    console.log(`      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points), then ${again.updates} live updates up to step ${again.lastStep} (${again.status})`);
+    assert.strictEqual(again.status, 'running', 'the run ended before live updates resumed');
+
+    await p.locator('#training[data-status="completed"]').waitFor({ timeout: 300_000 });
+    const done = await trainingData(w.page);
+    const ev = events(runDirOf(firstRun));
+    const steps = ev.filter((e) => e.kind === 'step').length;
+    const epochs = ev.filter((e) => e.kind === 'epoch').length;
+    console.log(`      completed: page ${done.stepPoints} points (stride ${done.stride}), ${done.epochs} epochs, ${done.updates} updates; store ${steps} steps, ${epochs} epochs`);
+    assert.strictEqual(done.runId, firstRun);
+    assert.strictEqual(done.duplicates, '0');
+    // a long run is decimated by the host: each point covers `stride` consecutive steps, none missing
+    const stride = Number(done.stride);
+    assert.ok(steps > 1500 && stride > 1, `${steps} steps should be decimated (stride ${stride})`);
+    assert.strictEqual(Number(done.stepPoints), Math.ceil(steps / stride));
+    assert.strictEqual(done.firstStep, '0');
+    assert.strictEqual(Number(done.lastStep), Math.floor((steps - 1) / stride) * stride);
+    assert.strictEqual(Number(done.epochs), epochs);
+    await scrollPanelTo(w.page, '#training');
+    await shot(w.page, 'panel-04-completed-dark');
+  });
+
+  test('after a window reload the panel is restored with the whole history', async () => {
+    await runCommand(w.page, 'Developer: Reload Window');
+    await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    const p = panel(w.page);
+    await p.locator(`#training[data-run-id="${firstRun}"][data-status="completed"]`).waitFor({ timeout: 90_000 });
+    const d = await trainingData(w.page);
+    const steps = events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
+    assert.strictEqual(Number(d.stepPoints), Math.ceil(steps / Number(d.stride)));
+    assert.strictEqual(Number(d.lastStep), Math.floor((steps - 1) / Number(d.stride)) * Number(d.stride));
+    assert.strictEqual(d.duplicates, '0');
+  });
+
+  test('a second, shorter run; the comparison lists only the settings that differ, and the best epochs', async () => {
+    const p = panel(w.page);
+    const epochsField = p.locator('input[data-key="stage-epochs:1"]');
+    await epochsField.fill('3');
+    await epochsField.press('Enter');
+    const shorter = original.replace('"epochs": 34,', '"epochs": 3,');
+    await until(w.page, () => read() === shorter, 30_000, 'stage 2 with 3 epochs in the file');
+    await p.locator('#run-button:not([disabled])').waitFor({ timeout: 15_000 });
+    await p.locator('#run-button').click();
+    await until(w.page, async () => {
+      const d = await trainingData(w.page);
+      return d.runId && d.runId !== firstRun && d.status === 'completed';
+    }, 300_000, 'the second run to complete');
+    await p.locator('#run-table tr[data-run] input[type="checkbox"]').first().check();
+    await p.locator('#run-table tr[data-run] input[type="checkbox"]').nth(1).check();
+    await p.locator('#compare-button').click();
+    await p.locator('#compare-table').waitFor({ timeout: 30_000 });
+    const settings = await p.locator('#compare-table tr[data-setting]').evaluateAll((trs: HTMLElement[]) => trs.map((t) => t.dataset.setting ?? ''));
+    console.log(`      differing settings: ${settings.join(', ')}`);
+    assert.deepStrictEqual(settings, ['training.epochs', 'transfer.stages[1].epochs']);
+    assert.match(await p.locator('#compare-table').innerText(), /best epoch/);
+    await scrollPanelTo(w.page, '#comparison');
+    await shot(w.page, 'panel-05-compare-dark');
+    // restore the fixture
+    await epochsField.fill('34');
+    await epochsField.press('Enter');
+    await until(w.page, () => read() === original, 30_000, 'the original file');
+  });
+
+  test('light and high-contrast themes', async () => {
+    await scrollPanelTo(w.page, '#app');
+    await setTheme(w.page, 'Light Modern', 'vscode-light');
+    await shot(w.page, 'panel-06-light-layers');
+    await scrollPanelTo(w.page, '#training');
+    await shot(w.page, 'panel-07-light-training');
+    await setTheme(w.page, 'Dark High Contrast', 'vscode-high-contrast');
+    await shot(w.page, 'panel-08-high-contrast-training');
+    await scrollPanelTo(w.page, '#app');
+    await shot(w.page, 'panel-09-high-contrast-layers');
+    await setTheme(w.page, 'Dark Modern', 'vscode-dark');
+  });
+
+  test('no Content-Security-Policy violation in the panel', async () => {
+    const inPage = await panel(w.page).locator('body').evaluate((b) => b.dataset.cspViolations ?? '');
+    const lines = w.console.filter((l) => /Content.Security.Policy|Refused to (apply|load|execute|connect|frame)/i.test(l));
+    console.log(`      CSP: page counter ${inPage}; console lines ${lines.length}${lines.length ? `:\n        ${lines.join('\n        ')}` : ''}`);
+    assert.strictEqual(inPage, '0');
+    assert.deepStrictEqual(lines, []);
+  });
+});
+
