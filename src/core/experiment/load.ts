@@ -65,10 +65,12 @@ export async function checkExperimentText(text: string, filePath: string, option
   const report: Report = (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity));
   const layers = await baseLayers(experiment, options, report);
   const metadata = baseMetadata(experiment, report);
+  const modelInputShape = await baseInputShape(experiment);
   const semantic = checkSemantics(experiment, layers, {
     text,
     ...(options.checkFiles !== undefined ? { checkFiles: options.checkFiles } : {}),
     ...(metadata ? { metadata } : {}),
+    ...(modelInputShape ? { modelInputShape } : {}),
   });
   return { experiment, ...(layers ? { layers } : {}), ...(metadata ? { metadata } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]) };
 }
@@ -137,6 +139,16 @@ function baseMetadata(exp: ResolvedExperiment, report: Report): ModelMetadata | 
   } catch (e) {
     report('/base/path', (e as Error).message, 'warning');
     return undefined;
+  }
+}
+
+/** The input shape a `model` base's model.json declares (batch first), when it can be read. */
+async function baseInputShape(exp: ResolvedExperiment): Promise<(number | null)[] | undefined> {
+  if (exp.base.kind !== 'model') return undefined;
+  try {
+    return (await readModelTopology(exp.base.path)).inputShape;
+  } catch {
+    return undefined; // reported with the layers
   }
 }
 

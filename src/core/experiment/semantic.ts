@@ -30,6 +30,8 @@ export interface SemanticOptions {
   checkFiles?: boolean;
   /** The base model's `metadata.json`, when it has one (checks the pixel scaling it implies). */
   metadata?: ModelMetadata;
+  /** The input shape the base's model.json declares, batch first (checks `data.image.size` against it). */
+  modelInputShape?: (number | null)[];
 }
 
 /** Digits of MNIST. */
@@ -294,6 +296,16 @@ class Checker {
       }
     }
 
+    const size = d.image.size;
+    const declared = this.options.modelInputShape;
+    const net = this.exp.base.inputShape?.slice(0, 2) ?? (declared && declared.length === 4 ? declared.slice(1, 3) : undefined);
+    if (size && d.train.kind === 'imageFolder' && net && net.every((n) => typeof n === 'number') && (net[0] !== size[0] || net[1] !== size[1])) {
+      const from = this.exp.base.inputShape ? 'base.inputShape' : "the model's own input";
+      this.add(
+        '/data/image/size',
+        `photos resized to [${size.join(', ')}] but the network takes ${net.join('×')} (${from}): set base.inputShape to [${size.join(', ')}, ${this.exp.base.inputShape?.[2] ?? declared?.[3] ?? 3}] to run the base at that size, or remove data.image.size`,
+      );
+    }
     const meta = this.options.metadata;
     if (isTeachableImageModel(meta) && d.image.scale !== 'symmetric') {
       this.add(

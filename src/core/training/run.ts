@@ -42,7 +42,7 @@ export interface RunOptions {
   backend: BackendPreference;
 }
 
-/** Evaluates a saved (or any) model on a set: logits → loss and accuracy. Batches of 128. */
+/** Evaluates a saved (or any) model on a set: logits → loss and accuracy, in batches of `batchSize` (runs pass the trainer's memory-sized inference batch). */
 export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize = 128): Evaluation {
   let loss = 0;
   let hits = 0;
@@ -153,7 +153,7 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     const which = result.checkpoints.best ? 'best' : result.checkpoints.last ? 'last' : undefined;
     if (data.test && data.test.count > 0 && which && result.status !== 'diverged') {
       const saved = await loadModelFile(path.join(run.checkpointDir(which), 'model.json'));
-      const ev = evaluateModel(saved, data.test);
+      const ev = evaluateModel(saved, data.test, trainer.inferenceBatch);
       saved.dispose();
       summary.test = { loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count };
       emit({ kind: 'test', loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count });

@@ -2,7 +2,7 @@
 // clean in a workspace laid out as the README says (fixtures; and the real data when present); on the
 // miniature export, inner layer names are the base's layers, the default cut drops the nested old head
 // (and says so), the export's metadata.json asks for [-1, 1] pixels, a stage's augment flag needs
-// data.augment.
+// data.augment, data.image.size must match the network input.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -59,6 +59,15 @@ test('a Teachable Machine base without [-1, 1] scaling warns at data.image.scale
   assert.equal(aug?.severity, 'warning', c.shown);
   const unset = await check({}, {});
   assert.ok(unset.problems.some((x) => x.path === '/data' && /Teachable Machine/.test(x.message)), unset.shown);
+});
+
+test('data.image.size must match the network input: an error naming base.inputShape, none when it is set', async () => {
+  const c = await check({}, { scale: 'symmetric', size: [48, 48] });
+  const p = c.problems.find((x) => x.path === '/data/image/size');
+  assert.equal(p?.severity, 'error', c.shown);
+  assert.match(p!.message, /photos resized to \[48, 48\] but the network takes 32×32 \(the model's own input\): set base.inputShape to \[48, 48, 3\]/);
+  const ok = await check({ base: { kind: 'model', path: TEACHABLE, inputShape: [48, 48, 3] } }, { scale: 'symmetric', size: [48, 48] });
+  assert.deepEqual(ok.problems, [], ok.shown);
 });
 
 for (const data of ['fixtures', 'shared'] as const) {

@@ -2,8 +2,8 @@
 // (the committed ants/bees subset, 32×32): freezing by inner layer names, ranges and upTo; frozen
 // BatchNorm runs in inference mode and keeps its statistics, trainable BatchNorm does not; the frozen
 // features are cached when no augmentation is on, recomputed every step when it is (validation stays
-// cached), and cached again in a stage with `augment: false`; photos of another size than the network
-// input are refused before a run starts.
+// cached), and cached again in a stage with `augment: false`; examples of another size than the
+// network input are refused before a run starts.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -160,18 +160,20 @@ test('the frozen-feature cache: on without augmentation, off for augmented train
   net.model.dispose();
 });
 
-test('photos of another size than the network input are a DataError before any run starts', async () => {
+test('examples of another size than the network input are a DataError before any run starts', async () => {
+  // MNIST digits are not resized (28×28, replicated to 3 channels), the miniature takes 32×32. (For an
+  // image folder with data.image.size the semantic checks already refuse the file.)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-size-'));
   const file = path.join(dir, 'size.transfer.json');
   fs.writeFileSync(file, JSON.stringify({
     base: { kind: 'model', path: TEACHABLE },
-    data: { train: { kind: 'imageFolder', path: PHOTOS, classes: ['ants', 'bees'] }, image: { size: [48, 48], scale: 'symmetric' } },
+    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 4 }, image: { scale: 'symmetric' } },
     transfer: { strategy: 'featureExtraction' },
   }));
   try {
     await assert.rejects(
       runExperiment({ experimentFile: file, runsDir: path.join(dir, 'runs'), backend: 'wasm' }),
-      (e: Error) => e instanceof DataError && /examples are \[48, 48, 3\] but the network takes \[32, 32, 3\]: set base.inputShape to \[48, 48, 3\]/.test(e.message),
+      (e: Error) => e instanceof DataError && /examples are \[28, 28, 3\] but the network takes \[32, 32, 3\]: set base.inputShape to \[28, 28, 3\] to run the base at that size \(a convolutional base can\)$/.test(e.message),
     );
     assert.equal(fs.existsSync(path.join(dir, 'runs')), false, 'no run folder');
   } finally {
