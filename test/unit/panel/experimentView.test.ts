@@ -2,7 +2,9 @@
 // wins), locks, the last valid settings kept while the text is broken.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { checkExperimentText } from '../../../src/core/experiment/load.js';
+import { defaultCut } from '../../../src/core/models/cut.js';
 import { experimentView } from '../../../src/extension/panel/view/experimentView.js';
 import { STAGES_TEXT } from './helpers.js';
 
@@ -59,4 +61,17 @@ test('scratch locks the freeze column; a URL base has no layers but a note', asy
   assert.equal(v.detail?.layers.length, 0);
   assert.match(v.detail?.layersNote ?? '', /http/);
   assert.match(v.detail?.stages[0].freezeLocked ?? '', /unknown/);
+});
+
+test('the default cut is the engine’s (models/cut.ts): a nested old head is dropped whole', async () => {
+  const model = path.resolve('test/fixtures/models/teachable/model.json');
+  const text = JSON.stringify({ base: { kind: 'model', path: model }, data: { train: { kind: 'mnist' } }, transfer: { strategy: 'featureExtraction' } });
+  const c = await checkExperimentText(text, FILE, { checkFiles: false });
+  assert.ok(c.layers && c.experiment, c.problems.map((p) => p.message).join('; '));
+  const v = experimentView(FILE, c.problems, { text, experiment: c.experiment, layers: c.layers }, true, steps);
+  const d = defaultCut(c.layers);
+  assert.ok(d.droppedModel, 'the fixture has a nested old head');
+  const rows = v.detail!.layers;
+  assert.strictEqual(rows.findIndex((r) => r.role === 'cut'), d.index);
+  assert.deepStrictEqual(rows.filter((r) => r.role === 'dropped').map((r) => r.name), d.dropped);
 });

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { ResolvedExperiment } from '../../../core/experiment/types.js';
+import { cutIndex } from '../../../core/models/cut.js';
 import type { LayerInfo } from '../../../core/models/topology.js';
 import type { ExperimentDetail, ExperimentView, LayerRow, ProblemView } from '../../../protocol/webview.js';
 import { freezeLock, groupOfLayers, stagesWritten } from '../edits/experimentEdits.js';
@@ -19,17 +20,20 @@ export interface ExperimentSnapshot {
   layers?: LayerInfo[];
 }
 
-/** Index of the cut layer among `names`: `transfer.cutLayer` when it names a layer, else the one before the last. */
-export function cutIndex(exp: ResolvedExperiment, names: readonly string[]): number {
+/**
+ * Index of the cut layer: `transfer.cutLayer` when it names a layer, else the engine's default cut
+ * (`models/cut.ts`: the old classifier, or a trailing nested old head, is dropped).
+ */
+export function cutIndexOf(exp: ResolvedExperiment, layers: readonly LayerInfo[]): number {
   const cut = exp.transfer.cutLayer;
-  return cut !== undefined && names.includes(cut) ? names.indexOf(cut) : names.length - 2;
+  const known = cut !== undefined && layers.some((l) => l.name === cut);
+  return cutIndex(layers, known ? cut : undefined);
 }
 
 /** The base's layer names (the first layer up to and including the cut layer). */
 export function baseLayerNames(exp: ResolvedExperiment, layers: readonly LayerInfo[] | undefined): string[] {
   if (!layers) return [];
-  const names = layers.map((l) => l.name);
-  return names.slice(0, Math.max(0, cutIndex(exp, names) + 1));
+  return layers.slice(0, Math.max(0, cutIndexOf(exp, layers) + 1)).map((l) => l.name);
 }
 
 /** `[null, 7, 7, 1280]` → `7×7×1280`. */
@@ -71,9 +75,8 @@ function baseText(exp: ResolvedExperiment): string {
 
 /** The layer table of a valid experiment. */
 export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[]): LayerRow[] {
-  const names = layers.map((l) => l.name);
-  const cut = cutIndex(exp, names);
-  const base = names.slice(0, Math.max(0, cut + 1));
+  const cut = cutIndexOf(exp, layers);
+  const base = layers.slice(0, Math.max(0, cut + 1)).map((l) => l.name);
   const frozenSets = exp.transfer.stages.map((st) => (exp.transfer.strategy === 'scratch' ? new Set<string>() : (selectedSet(st.freeze, base) ?? new Set<string>())));
   const groups = groupOfLayers(exp.learningRate.layerGroups, base);
   return layers.map((l, i) => ({
