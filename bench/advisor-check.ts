@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   for (const name of CASES.filter((c) => only.length === 0 || only.some((o) => c.includes(o)))) {
     const file = path.join(EXAMPLES, `${name}.transfer.json`);
     const { experiment } = await loadExperiment(file, { runsDir: RUNS });
-    const report: AdvisorReport = await advise(experiment, { runsDir: RUNS }, { sweepEarlier: true });
+    const report: AdvisorReport = await advise(experiment, { runsDir: RUNS });
     const row: Row = { case: name, advice: report.verdict.rule, domainAccuracy: report.similarity.domainAccuracy, medianPerClass: report.target.medianPerClass, ...(report.earlierLayer ? { earlierLayer: report.earlierLayer } : {}), testAccuracy: {}, seconds: {} };
     process.stderr.write(`${name}: advice ${row.advice} (domain accuracy ${(row.domainAccuracy * 100).toFixed(1)}%, ${row.medianPerClass}/class, earlier layer ${row.earlierLayer})\n`);
     // The variant files live in a temporary folder: make the source experiment path absolute.

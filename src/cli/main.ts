@@ -101,16 +101,18 @@ program
   .option('--source <file>', 'source experiment file (default: the experiment of a "run" base)')
   .option('--small-per-class <n>', 'median labelled examples per class below which the target is small', Number)
   .option('--different-accuracy <x>', 'domain-classifier accuracy from which the target counts as different', Number)
+  .option('--max-specificity-gap <x>', 'validation-accuracy lead of an earlier layer over the default cut above which the target counts as different', Number)
   .option('--apply', 'write the recommended edit into the file')
   .option('--json', 'print advice.json')
   .action(
     async (
       file: string,
-      o: { runsDir: string; backend: BackendPreference; json?: boolean; apply?: boolean; source?: string; smallPerClass?: number; differentAccuracy?: number },
+      o: { runsDir: string; backend: BackendPreference; json?: boolean; apply?: boolean; source?: string; smallPerClass?: number; differentAccuracy?: number; maxSpecificityGap?: number },
     ) => {
       const thresholds = {
         ...(o.smallPerClass !== undefined ? { smallPerClass: o.smallPerClass } : {}),
         ...(o.differentAccuracy !== undefined ? { differentDomainAccuracy: o.differentAccuracy } : {}),
+        ...(o.maxSpecificityGap !== undefined ? { maxSpecificityGap: o.maxSpecificityGap } : {}),
       };
       process.exitCode = await adviseCommand(file, { ...o, taskOptions: { thresholds, ...(o.source ? { sourceExperiment: path.resolve(o.source) } : {}) } });
     },

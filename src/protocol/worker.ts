@@ -9,7 +9,7 @@ import type { RunTask } from '../core/runs/artifacts.js';
 
 /** Settings of the `advise` task (thresholds of the verdicts, an explicit source experiment). */
 export interface AdviseTaskOptions {
-  thresholds?: { smallPerClass?: number; differentDomainAccuracy?: number };
+  thresholds?: { smallPerClass?: number; differentDomainAccuracy?: number; maxSpecificityGap?: number };
   /** Absolute path of the source experiment file (default: the experiment of a `run` base). */
   sourceExperiment?: string;
 }

@@ -1,9 +1,14 @@
 /**
  * The strategy advisor: measures how many labelled target examples each class has and how similar
- * the target is to the source the base was trained on (`similarity.ts`), maps both to one of the
- * four rules of thumb (`rules.ts`), and returns the numbers behind the verdict with the matching
- * experiment edit. For the "earlier activations" rule it runs a layer sweep (`features/layer-sweep.ts`)
- * over the layers before the default cut to pick the layer.
+ * the target is to the source the base was trained on, maps both to one of the four rules of thumb
+ * (`rules.ts`), and returns the numbers behind the verdict with the matching experiment edit.
+ *
+ * Similarity has two parts: the inputs (a source-vs-target domain classifier on the base's features,
+ * `similarity.ts`) and the task (a layer sweep, `features/layer-sweep.ts`: a linear head on every cut
+ * layer up to the default cut, scored on the target's validation data; when an earlier layer beats
+ * the default cut by more than `maxSpecificityGap`, the source's last features are too specific for
+ * the target — digits 0–4 → 5–9 share a domain but not a label set). The sweep also picks the layer
+ * of the "earlier activations" rule. Without validation data only the domain classifier decides.
  *
  * The source data is that of the experiment whose run the base comes from (`base.kind: "run"`), or of
  * an explicitly given source experiment file.
@@ -13,10 +18,10 @@ import { classCounts, loadData, type LoadedData } from '../data/index.js';
 import { loadExperiment } from '../experiment/load.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { cutPoints } from '../features/extract.js';
-import { layerSweep, sweepExperiment } from '../features/layer-sweep.js';
+import { bestLayer, layerSweep, sweepExperiment } from '../features/layer-sweep.js';
 import { buildNetwork, loadBase, type NetworkContext } from '../models/network.js';
 import type { LayerSweepEntry } from '../runs/artifacts.js';
-import { DEFAULT_THRESHOLDS, editsFor, ruleFor, RULE_TEXT, type AdvisorThresholds, type ExperimentEdit, type Rule } from './rules.js';
+import { DEFAULT_THRESHOLDS, editsFor, ruleFor, RULE_TEXT, verdicts, type AdvisorThresholds, type ExperimentEdit, type Rule } from './rules.js';
 import { measureSimilarity, poolOf, type SimilarityMeasures } from './similarity.js';
 
 /** `advice.json`. */
@@ -41,9 +46,11 @@ export interface AdvisorReport {
   similarity: SimilarityMeasures;
   thresholds: AdvisorThresholds;
   verdict: { small: boolean; similar: boolean; rule: Rule; advice: string };
-  /** The sweep over earlier layers (`smallDifferent`, or when asked). */
-  earlierLayers?: Pick<LayerSweepEntry, 'layer' | 'features' | 'trainAccuracy' | 'valAccuracy'>[];
-  /** The earlier layer `smallDifferent` cuts at (the sweep's best by validation accuracy). */
+  /** The sweep: a linear head on each cut layer up to the default cut (absent without validation data). */
+  layers?: Pick<LayerSweepEntry, 'layer' | 'features' | 'trainAccuracy' | 'valAccuracy'>[];
+  /** Best earlier layer's validation accuracy minus the default cut layer's (> 0: the last features are too specific). */
+  specificityGap?: number;
+  /** The earlier layer `smallDifferent` cuts at (the sweep's best before the default cut). */
   earlierLayer?: string;
   edits: ExperimentEdit[];
 }
@@ -53,11 +60,12 @@ export interface AdviseOptions {
   thresholds?: Partial<AdvisorThresholds>;
   /** Source experiment file (default: the experiment of a `run` base). */
   sourceExperiment?: string;
-  /** Sweep the earlier layers whatever the verdict (to compare the rules on the same layer). */
-  sweepEarlier?: boolean;
   /** Reports progress. */
   log?(message: string): void;
 }
+
+/** Examples per set the advisor's layer sweep uses at most (it is a measurement, not the final head). */
+const SWEEP_EXAMPLES = 1000;
 
 /** Median of a list of counts. */
 export function medianOf(v: readonly number[]): number {
@@ -94,19 +102,27 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
       poolOf(data.train, data.validation, data.test),
       { seed: exp.training.seed, maxFeatures: exp.transfer.sweep.maxFeatures },
     );
-    const small = median < thresholds.smallPerClass;
-    const similar = similarity.domainAccuracy < thresholds.differentDomainAccuracy;
-    const rule = ruleFor(small, similar);
-    let earlier: AdvisorReport['earlierLayers'];
+    let layers: AdvisorReport['layers'];
+    let specificityGap: number | undefined;
     let earlierLayer: string | undefined;
-    if (rule === 'smallDifferent' || opts.sweepEarlier) {
-      const candidates = cutPoints(net.graph, cutIndex).map((c) => c.name);
-      opts.log?.(`sweeping ${candidates.length} earlier layers for the cut`);
-      const sweepExp: ResolvedExperiment = { ...swept, transfer: { ...swept.transfer, sweep: { ...swept.transfer.sweep, includeInput: false, layers: { names: candidates } } } };
+    if (data.validation.count > 0) {
+      const candidates = cutPoints(net.graph, cutIndex + 1).map((c) => c.name);
+      opts.log?.(`linear heads on ${candidates.length} cut layers (the task part of similarity)`);
+      const sw = swept.transfer.sweep;
+      const sweepExp: ResolvedExperiment = {
+        ...swept,
+        transfer: { ...swept.transfer, sweep: { ...sw, includeInput: false, layers: { names: candidates }, maxExamples: Math.min(sw.maxExamples, SWEEP_EXAMPLES) } },
+      };
       const r = layerSweep(sweepExp, net, { classes, train: data.train, validation: data.validation }, base.source);
-      earlier = r.layers.map((l) => ({ layer: l.layer, features: l.features, trainAccuracy: l.trainAccuracy, ...(l.valAccuracy !== undefined ? { valAccuracy: l.valAccuracy } : {}) }));
-      earlierLayer = r.best ?? candidates[candidates.length >> 1];
+      layers = r.layers.map((l) => ({ layer: l.layer, features: l.features, trainAccuracy: l.trainAccuracy, ...(l.valAccuracy !== undefined ? { valAccuracy: l.valAccuracy } : {}) }));
+      const last = r.layers.find((l) => l.layer === layer);
+      const earlier = bestLayer(r.layers.filter((l) => l.layer !== layer));
+      const best = r.layers.find((l) => l.layer === earlier);
+      earlierLayer = earlier;
+      if (last?.valAccuracy !== undefined && best?.valAccuracy !== undefined) specificityGap = best.valAccuracy - last.valAccuracy;
     }
+    const { small, similar } = verdicts(median, similarity.domainAccuracy, specificityGap, thresholds);
+    const rule = ruleFor(small, similar);
     return {
       version: 1,
       experiment: exp.name,
@@ -119,7 +135,8 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
       similarity,
       thresholds,
       verdict: { small, similar, rule, advice: RULE_TEXT[rule] },
-      ...(earlier ? { earlierLayers: earlier } : {}),
+      ...(layers ? { layers } : {}),
+      ...(specificityGap !== undefined ? { specificityGap } : {}),
       ...(earlierLayer !== undefined ? { earlierLayer } : {}),
       edits: editsFor(rule, earlierLayer),
     };

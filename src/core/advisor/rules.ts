@@ -11,6 +11,8 @@
  *
  * Small data overfits when many weights train, so the base stays frozen; features from a different
  * domain are too specific in the last layers, so an earlier, more generic layer feeds the head.
+ * "Similar" needs both: a domain classifier that cannot tell the inputs apart well, and last-layer
+ * features that serve the target task about as well as earlier ones (see `advise.ts`).
  */
 
 /** The four cases. */
@@ -28,15 +30,34 @@ export interface AdvisorThresholds {
   smallPerClass: number;
   /** The target is different when the domain classifier's held-out accuracy is at least this. */
   differentDomainAccuracy: number;
+  /**
+   * …or when a linear head on the best earlier layer beats one on the default cut layer by more than
+   * this (validation accuracy): the source's last features are too specific for the target task.
+   */
+  maxSpecificityGap: number;
 }
 
 /**
  * Default thresholds: 100 labelled examples per class (a linear head on ~1,000 features starts to
- * be data-limited below it), and a domain accuracy of 0.98 — digits 0–4 vs 5–9 through a digits
- * CNN score about 0.9 (different classes are separable, even in one domain), digits vs
- * Fashion-MNIST 1.0 (see the advisor's check in the report of issue 7).
+ * be data-limited below it); a domain accuracy of 0.98 — digits 0–4 vs 5–9 through the digits 0–4
+ * CNN score about 0.90 (different classes are separable, even in one domain), digits vs
+ * Fashion-MNIST 0.99; a specificity gap of 2 points of validation accuracy (Yosinski et al. 2014:
+ * the last layers of a network are specific to its task, the first ones general).
  */
-export const DEFAULT_THRESHOLDS: AdvisorThresholds = { smallPerClass: 100, differentDomainAccuracy: 0.98 };
+export const DEFAULT_THRESHOLDS: AdvisorThresholds = { smallPerClass: 100, differentDomainAccuracy: 0.98, maxSpecificityGap: 0.02 };
+
+/**
+ * The two verdicts from the measurements: small when the median labelled examples per class is below
+ * `smallPerClass`; similar when the domain classifier stays below `differentDomainAccuracy` and the
+ * specificity gap (best earlier layer's validation accuracy minus the default cut's; undefined when it
+ * could not be measured) is at most `maxSpecificityGap`.
+ */
+export function verdicts(medianPerClass: number, domainAccuracy: number, specificityGap: number | undefined, t: AdvisorThresholds): { small: boolean; similar: boolean } {
+  return {
+    small: medianPerClass < t.smallPerClass,
+    similar: domainAccuracy < t.differentDomainAccuracy && (specificityGap === undefined || specificityGap <= t.maxSpecificityGap),
+  };
+}
 
 /** Which rule applies. */
 export function ruleFor(small: boolean, similar: boolean): Rule {

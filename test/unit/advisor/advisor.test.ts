@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/core/backend/index.js';
-import { editsFor, ruleFor } from '../../../src/core/advisor/rules.js';
+import { DEFAULT_THRESHOLDS, editsFor, ruleFor, verdicts } from '../../../src/core/advisor/rules.js';
 import { medianOf } from '../../../src/core/advisor/advise.js';
 import { measureSimilarity, poolOf } from '../../../src/core/advisor/similarity.js';
 import { applyPointerEdits } from '../../../src/core/experiment/edits.js';
@@ -28,6 +28,15 @@ test('the four rules of thumb and their edits', () => {
   assert.equal(get('largeSimilar')['/learningRate/baseMultiplier'], 0.1);
   assert.equal(get('largeDifferent')['/learningRate/baseMultiplier'], 1);
   assert.equal(medianOf([10, 3, 50, 7]), 8.5);
+});
+
+test('verdicts: size by the median per class; similar needs an indistinct domain and no specificity gap', () => {
+  const t = DEFAULT_THRESHOLDS;
+  assert.deepEqual(verdicts(10, 0.9, 0, t), { small: true, similar: true });
+  assert.deepEqual(verdicts(100, 0.9, 0.02, t), { small: false, similar: true }, '100 is not below 100; a gap of exactly 2 points is tolerated');
+  assert.deepEqual(verdicts(10, 0.98, -0.1, t), { small: true, similar: false }, 'the domain classifier alone says different');
+  assert.deepEqual(verdicts(10, 0.5, 0.05, t), { small: true, similar: false }, 'the last layer is too specific');
+  assert.deepEqual(verdicts(10, 0.5, undefined, t), { small: true, similar: true }, 'no validation data: the domain decides');
 });
 
 test('edits keep the comments and formatting of the file', () => {
