@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
-import { buildExperimentJsonSchema } from '../src/core/experiment/json-schema.js';
+import { buildExperimentJsonSchema, VSCODE_SCHEMA_KEYWORDS } from '../src/core/experiment/json-schema.js';
 
 /** Path of the generated file, from the repository root. */
 export const SCHEMA_FILE = join(__dirname, '..', 'schemas', 'transfer.schema.json');
@@ -16,8 +16,7 @@ export function schemaFileText(): string {
   const schema = buildExperimentJsonSchema();
   // Throws when the schema is not valid draft-07 (meta-schema check) or uses unknown keywords.
   const ajv = new Ajv({ strict: true, allErrors: true });
-  ajv.addKeyword({ keyword: 'enumDescriptions' });
-  ajv.addKeyword({ keyword: 'markdownDescription' });
+  for (const keyword of VSCODE_SCHEMA_KEYWORDS) ajv.addKeyword({ keyword });
   ajv.compile(schema);
   return JSON.stringify(schema, null, 2) + '\n';
 }

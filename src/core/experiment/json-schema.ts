@@ -8,6 +8,15 @@ import { ExperimentSchema } from './schema.js';
 /** The `$id` of the generated schema (a name, never fetched). */
 export const EXPERIMENT_SCHEMA_ID = 'https://transfer-lab.invalid/schemas/transfer.schema.json';
 
+/**
+ * Keywords of VS Code's JSON language service (completion texts, snippets, messages): not draft-07,
+ * ignored by other validators. ajv must be told about them (`ajv.addKeyword`) in strict mode.
+ */
+export const VSCODE_SCHEMA_KEYWORDS = [
+  'enumDescriptions', 'markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets', 'errorMessage',
+  'deprecationMessage', 'doNotSuggest',
+] as const;
+
 /** Keywords of JSON Schema draft-07 (validation and annotations) plus the VS Code extensions we emit. */
 const DRAFT07_KEYWORDS = new Set([
   '$schema', '$id', '$ref', '$comment', 'title', 'description', 'default', 'readOnly', 'writeOnly', 'examples',
@@ -17,8 +26,7 @@ const DRAFT07_KEYWORDS = new Set([
   'maxProperties', 'minProperties', 'required', 'properties', 'patternProperties', 'additionalProperties',
   'dependencies', 'propertyNames', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not', 'definitions',
   // VS Code JSON language service extensions (ignored by other validators).
-  'enumDescriptions', 'markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets', 'errorMessage',
-  'deprecationMessage', 'doNotSuggest',
+  ...VSCODE_SCHEMA_KEYWORDS,
 ]);
 
 /** Keywords whose value is a map from names to sub-schemas. */

