@@ -9,7 +9,9 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { runsCommand } from './commands/runs.js';
 import { demoCommand } from './commands/demo.js';
-import { adviseCommand, filtersCommand, sweepCommand } from './commands/analysis.js';
+import { adviseCommand } from './commands/advise.js';
+import { filtersCommand } from './commands/filters.js';
+import { sweepCommand } from './commands/sweep.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
