@@ -6,10 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedGaborBase } from '../experiment/types.js';
-import { gaborBank } from './kernel.js';
+import { GABOR_DEFAULT_INPUT, gaborBank } from './kernel.js';
 
-/** Input shape [h, w, c] of a `gabor` base without `inputShape`: an MNIST digit. */
-export const GABOR_DEFAULT_INPUT: [number, number, number] = [28, 28, 1];
+export { GABOR_DEFAULT_INPUT };
 
 /** Output classes of the throwaway classifier. */
 const PLACEHOLDER_CLASSES = 10;

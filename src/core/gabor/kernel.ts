@@ -12,6 +12,9 @@
  * ((size − 1) / 2). θ = 0 gives stripes that vary along x (vertical edges/bars).
  */
 
+/** Input shape [h, w, c] of a `gabor` base without `inputShape`: an MNIST digit. */
+export const GABOR_DEFAULT_INPUT: [number, number, number] = [28, 28, 1];
+
 /** Parameters of one Gabor kernel. Lengths in pixels, angles in radians. */
 export interface GaborParams {
   /** Wavelength λ of the sinusoid (pixels), > 0. */

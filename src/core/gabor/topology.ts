@@ -4,7 +4,7 @@
  */
 import type { ResolvedGaborBase } from '../experiment/types.js';
 import type { LayerInfo } from '../models/topology.js';
-import { GABOR_DEFAULT_INPUT } from './base.js';
+import { GABOR_DEFAULT_INPUT } from './kernel.js';
 
 /** Number of filters of the bank: wavelengths × orientations × phases. */
 export function gaborFilterCount(base: Pick<ResolvedGaborBase, 'wavelengths' | 'orientations' | 'phases'>): number {
