@@ -171,11 +171,11 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await p.locator('tr[data-layer="flatten"].role-cut').waitFor({ timeout: 15_000 });
   });
 
-  test('a real run’s points arrive live; hiding and showing the panel mid-run loses and repeats nothing', async () => {
+  test('a real run’s points arrive live; hidden and shown mid-run the panel replays it, losing and repeating nothing; Stop stops it', async () => {
     const p = panel(w.page);
     await p.locator('#run-button').click();
     await p.locator('#training[data-status="running"]').waitFor({ timeout: 120_000 });
-    // live: the number of step points grows while the run trains
+    // live: the last step shown grows while the run trains
     const seen: number[] = [];
     await until(
       w.page,
@@ -200,53 +200,57 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await p.locator('body').evaluate(() => ((window as unknown as { marker?: number }).marker = 1));
     await runCommand(w.page, 'View: Focus First Editor Group');
     await runCommand(w.page, 'Move Editor into Next Group');
-    await w.page.locator('iframe.webview.ready:visible').waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
     assert.strictEqual(await w.page.locator('iframe.webview.ready:visible').count(), 0, 'the panel is hidden');
-    // the run goes on while hidden: wait for 60 more steps on disk
+    // the run goes on while hidden
     const stepsOnDisk = () => events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
-    await until(w.page, () => stepsOnDisk() >= Number(before.lastStep) + 100, 120_000, '100 steps more while hidden');
+    await until(w.page, () => stepsOnDisk() >= Number(before.lastStep) + 30, 120_000, '30 steps more while hidden');
     const stepsWhileHidden = stepsOnDisk();
-    const summary = JSON.parse(fs.readFileSync(path.join(runDirOf(firstRun), 'summary.json'), 'utf8')) as RunSummary;
-    console.log(`      hidden at step ${before.lastStep}; ${stepsWhileHidden} steps on disk when shown again; run ${summary.status}`);
-    assert.strictEqual(summary.status, 'running', 'the run is still training when the panel is shown again');
+    console.log(`      hidden at step ${before.lastStep}; ${stepsWhileHidden} steps on disk when shown again`);
     // show again: the JSON editor goes back to a group on the left
+    const t0 = Date.now();
     await runCommand(w.page, 'Move Editor into Left Group');
-    await p.locator('#training[data-run-id]').waitFor({ timeout: 30_000 });
+    const t1 = Date.now();
+    await p.locator('body[data-state-at]').waitFor({ timeout: 120_000 });
+    const timing = await p.locator('body').evaluate((b) => `page script ready at ${b.dataset.readyAt} ms, full state at ${b.dataset.stateAt} ms`);
+    console.log(`      show again: command ${t1 - t0} ms, page rebuilt with its history ${Date.now() - t1} ms later (${timing})`);
     assert.strictEqual(await p.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), undefined, 'the page was rebuilt');
     const after = await trainingData(w.page);
+    assert.strictEqual(after.status, 'running', 'the run is still training when the panel is shown again');
     assert.ok(Number(after.lastStep) >= stepsWhileHidden - Number(after.stride), `replayed up to step ${after.lastStep}, ${stepsWhileHidden} were on disk`);
+    assert.strictEqual(after.duplicates, '0');
     // and live again: updates arrive on top of the replayed history
     const again = await until(w.page, async () => {
       const d = await trainingData(w.page);
-      return (Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep)) || d.status !== 'running' ? d : undefined;
+      return Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep) ? d : undefined;
     }, 120_000, 'live updates after showing the panel again');
-    console.log(`      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points), then ${again.updates} live updates up to step ${again.lastStep} (${again.status})`);
-    assert.strictEqual(again.status, 'running', 'the run ended before live updates resumed');
+    console.log(`      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points, stride ${after.stride}), then ${again.updates} live updates up to step ${again.lastStep}`);
 
-    await p.locator('#training[data-status="completed"]').waitFor({ timeout: 300_000 });
+    // Stop: the run ends as stopped; the panel holds exactly what the run store holds
+    await p.locator('#stop-button').click();
+    await p.locator('#training[data-status="stopped"]').waitFor({ timeout: 120_000 });
+    await p.locator('#run-button:not([disabled])').waitFor({ timeout: 30_000 });
     const done = await trainingData(w.page);
     const ev = events(runDirOf(firstRun));
     const steps = ev.filter((e) => e.kind === 'step').length;
     const epochs = ev.filter((e) => e.kind === 'epoch').length;
-    console.log(`      completed: page ${done.stepPoints} points (stride ${done.stride}), ${done.epochs} epochs, ${done.updates} updates; store ${steps} steps, ${epochs} epochs`);
+    console.log(`      stopped: page ${done.stepPoints} points (stride ${done.stride}), ${done.epochs} epochs, ${done.updates} updates; store ${steps} steps, ${epochs} epochs`);
     assert.strictEqual(done.runId, firstRun);
     assert.strictEqual(done.duplicates, '0');
     // a long run is decimated by the host: each point covers `stride` consecutive steps, none missing
     const stride = Number(done.stride);
-    assert.ok(steps > 1500 && stride > 1, `${steps} steps should be decimated (stride ${stride})`);
     assert.strictEqual(Number(done.stepPoints), Math.ceil(steps / stride));
     assert.strictEqual(done.firstStep, '0');
     assert.strictEqual(Number(done.lastStep), Math.floor((steps - 1) / stride) * stride);
     assert.strictEqual(Number(done.epochs), epochs);
     await scrollPanelTo(w.page, '#training');
-    await shot(w.page, 'panel-04-completed-dark');
+    await shot(w.page, 'panel-04-stopped-dark');
   });
 
   test('after a window reload the panel is restored with the whole history', async () => {
     await runCommand(w.page, 'Developer: Reload Window');
     await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     const p = panel(w.page);
-    await p.locator(`#training[data-run-id="${firstRun}"][data-status="completed"]`).waitFor({ timeout: 90_000 });
+    await p.locator(`#training[data-run-id="${firstRun}"][data-status="stopped"]`).waitFor({ timeout: 90_000 });
     const d = await trainingData(w.page);
     const steps = events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
     assert.strictEqual(Number(d.stepPoints), Math.ceil(steps / Number(d.stride)));
@@ -259,7 +263,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     const epochsField = p.locator('input[data-key="stage-epochs:1"]');
     await epochsField.fill('3');
     await epochsField.press('Enter');
-    const shorter = original.replace('"epochs": 34,', '"epochs": 3,');
+    const shorter = original.replace('"epochs": 100,', '"epochs": 3,');
     await until(w.page, () => read() === shorter, 30_000, 'stage 2 with 3 epochs in the file');
     await p.locator('#run-button:not([disabled])').waitFor({ timeout: 15_000 });
     await p.locator('#run-button').click();
@@ -278,7 +282,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await scrollPanelTo(w.page, '#comparison');
     await shot(w.page, 'panel-05-compare-dark');
     // restore the fixture
-    await epochsField.fill('34');
+    await epochsField.fill('100');
     await epochsField.press('Enter');
     await until(w.page, () => read() === original, 30_000, 'the original file');
   });

@@ -67,6 +67,7 @@ function onMessage(m: HostToWebview): void {
       save({ file: m.payload.experiment.file });
       renderAll();
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded ?? '0') + 1);
+      document.body.dataset.stateAt ??= String(Math.round(performance.now()));
       return;
     case 'experiment':
       state.experiment = m.payload;
@@ -109,4 +110,6 @@ window.addEventListener('message', (ev: MessageEvent) => {
 new MutationObserver(() => restyleCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 renderAll();
+// When the page asked for its state and when it got it (ms since the page started loading), for the UI tests.
+document.body.dataset.readyAt = String(Math.round(performance.now()));
 post('ready', {});
