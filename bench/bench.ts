@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --rounds N] [-- --cases a,b] [-- --no-torch]`: Transfer Lab's
+ * `npm run bench [-- --quick] [-- --rounds N] [-- --cases a,b] [-- --no-torch] [-- --report FILE]`: Transfer Lab's
  * training speed against PyTorch on the same data, network, initial weights, batch, epochs and
  * threads (issue 6). Every case runs through the product (the training worker, as the CLI and the
  * extension run it) and through `torch_reference.py`, alternating which goes first from round to
  * round, and the load average is recorded around every run: on a shared machine the figures move
  * with other processes, so medians and CPU-time rates are reported next to wall-clock ones.
- * Prints a table and writes `bench/results/latest.json`. Figures only: nothing here asserts a time.
+ * Prints a table and writes `bench/results/latest.json` (`--report FILE` re-renders a saved one).
+ * Figures only: nothing here asserts a time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +23,8 @@ import { latestCheckpoint } from '../src/core/models/network.js';
 const ROOT = path.resolve(__dirname, '..');
 
 interface Args {
+  /** Re-render this saved result file instead of running (`--report <file>`). */
+  report?: string;
   mode: Mode;
   rounds: number;
   cases?: Set<string>;
@@ -38,7 +41,9 @@ function parseArgs(argv: string[]): Args {
   const rounds = Number(value('--rounds') ?? MODES[mode].rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive integer');
   const cases = value('--cases');
+  const report = value('--report');
   return {
+    ...(report ? { report: path.resolve(report) } : {}),
     mode,
     rounds,
     ...(cases ? { cases: new Set(cases.split(',')) } : {}),
@@ -66,8 +71,22 @@ function describeTorch(r: TorchRun): string {
     `RSS ${f0(r.rssPeakBytes / 2 ** 20)} MB, initial logits differ by ${r.initialLogitsMaxAbsDiff.toExponential(1)}`;
 }
 
+/** Recomputes medians, ratios and targets of a saved result file from its samples, rewrites it and prints the table. */
+function rerender(file: string): void {
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport;
+  const results = saved.cases.map((r) => {
+    const c = CASES.find((k) => k.id === r.id.replace(/@tensorflow$/, ''));
+    if (!c) throw new Error(`${file}: unknown case ${r.id}`);
+    return caseResult({ ...c, id: r.id, title: r.title }, r.target, r.experiment, r.ours.samples, Object.fromEntries(Object.entries(r.torch).map(([k, v]) => [k, v.samples])));
+  });
+  const report: BenchReport = { ...saved, cases: results, targets: checkTargets(results) };
+  writeReport(report, file);
+  process.stdout.write(`${formatResults(report.cases, report.targets)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nrewrote ${path.relative(process.cwd(), file)}\n`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.report) return rerender(args.report);
   const startedAt = new Date().toISOString();
   const workerPath = path.join(ROOT, 'dist', 'worker.js');
   if (!fs.existsSync(workerPath)) throw new Error(`${workerPath} is missing: run \`npm run build\` first (npm run bench does)`);
@@ -170,6 +189,7 @@ async function main(): Promise<void> {
     'Transfer Lab runs through dist/worker.js (the CLI and extension path) on wasm with 1 thread; PyTorch runs with torch.set_num_threads = OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = N.',
     'samples/s: training examples per second of an epoch (steps + validation), median of the epochs after the first, then median over rounds. per CPU-s: the same per CPU second of the process (Transfer Lab: between epoch events, checkpoint writes included).',
     'to target: seconds from the start of training (Transfer Lab: the stage start, frozen-feature caching included) to the end of the first epoch at the target validation accuracy.',
+    'Targets are judged on the CPU-time ratio: both sides run one thread, and CPU time is what other processes on a shared machine distort least; the wall-clock ratio is shown beside it.',
     'infer/s: test-set evaluation (logits, loss, accuracy) in batches of 128; Transfer Lab loads the best checkpoint from disk first (included).',
     `load average (1 min) ranged ${Math.min(...loads, loadStart).toFixed(1)}–${Math.max(...loads, loadStart).toFixed(1)} on ${system.cores} cores: wall-clock figures are as noisy as that; CPU-time figures less so.`,
   ];

@@ -34,6 +34,8 @@ export interface OurRun {
   epochs: OurEpoch[];
   /** Seconds from the stage start to the first epoch whose validation accuracy reached the target. */
   timeToTarget?: number;
+  /** Worker CPU seconds over the same span. */
+  cpuTimeToTarget?: number;
   /** Seconds spent before the first training step of the stage (frozen-prefix features cached), when logged. */
   cacheSeconds?: number;
   /** Inference on the test set: the best checkpoint loaded and evaluated in batches of 128. */
@@ -133,7 +135,10 @@ export async function runOurs(o: RunOursOptions): Promise<OurRun> {
               ...(ep.valAccuracy !== undefined ? { valAccuracy: ep.valAccuracy } : {}),
               elapsed,
             });
-            if (run.timeToTarget === undefined && o.target !== undefined && (ep.valAccuracy ?? -1) >= o.target) run.timeToTarget = elapsed;
+            if (run.timeToTarget === undefined && o.target !== undefined && (ep.valAccuracy ?? -1) >= o.target) {
+              run.timeToTarget = elapsed;
+              run.cpuTimeToTarget = cpu - stageCpu;
+            }
             lastEpochAt = now;
             lastEpochCpu = cpu;
           } else if (e.kind === 'test' && lastEpochAt !== undefined) {

@@ -31,6 +31,8 @@ export interface TorchRun {
   initialLogitsMaxAbsDiff: number;
   epochs: TorchEpoch[];
   timeToTarget: number | null;
+  /** CPU seconds of the process over the same epochs. */
+  cpuTimeToTarget?: number | null;
   test: { examples: number; seconds: number; cpuSeconds: number; samplesPerSecond: number; accuracy: number } | null;
   rssPeakBytes: number;
   error?: string;

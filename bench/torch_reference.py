@@ -207,7 +207,7 @@ def main():
                 hits += (out.argmax(1) == ey[i:i + bs]).sum().item()
         return loss / max(1, ex.shape[0]), hits / max(1, ex.shape[0])
 
-    epochs, elapsed, time_to_target = [], 0.0, None
+    epochs, elapsed, cpu_elapsed, time_to_target, cpu_time_to_target = [], 0.0, 0.0, None, None
     for e in range(spec['epochs']):
         t0, c0 = time.perf_counter(), time.process_time()
         set_training()
@@ -226,8 +226,9 @@ def main():
         val_loss, val_acc = evaluate(vx, vy, spec['evalBatchSize'])
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         elapsed += seconds
+        cpu_elapsed += cpu
         if time_to_target is None and a.target is not None and val_acc >= a.target:
-            time_to_target = elapsed
+            time_to_target, cpu_time_to_target = elapsed, cpu_elapsed
         epochs.append({'epoch': e, 'seconds': seconds, 'cpuSeconds': cpu, 'samplesPerSecond': n / seconds,
                        'trainLoss': loss_sum / n, 'trainAccuracy': hits / n, 'valLoss': val_loss, 'valAccuracy': val_acc,
                        'elapsed': elapsed})
@@ -248,6 +249,7 @@ def main():
         'initialLogitsMaxAbsDiff': check,
         'epochs': epochs,
         'timeToTarget': time_to_target,
+        'cpuTimeToTarget': cpu_time_to_target,
         'test': test,
         'rssPeakBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }))
