@@ -2,9 +2,13 @@
 // computed independently of the code under test) and a minimal valid experiment.
 import type { ExperimentFile } from '../../../src/core/experiment/schema.js';
 
-/** 1-based line and column of the `nth` (0-based) occurrence of `needle` in `text`. */
-export function at(text: string, needle: string, nth = 0): { line: number; column: number; offset: number } {
-  let offset = -1;
+/**
+ * 1-based line and column of the `nth` (0-based) occurrence of `needle` in `text`, counting from the
+ * first occurrence of `after` when given (so a short needle such as a digit is not found in a path).
+ */
+export function at(text: string, needle: string, nth = 0, after?: string): { line: number; column: number; offset: number } {
+  let offset = after === undefined ? -1 : text.indexOf(after);
+  if (after !== undefined && offset < 0) throw new Error(`"${after}" not in the text`);
   for (let i = 0; i <= nth; i++) {
     offset = text.indexOf(needle, offset + 1);
     if (offset < 0) throw new Error(`"${needle}" (#${nth}) not in the text`);

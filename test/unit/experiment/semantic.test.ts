@@ -43,14 +43,14 @@ function check(obj: Record<string, unknown>, layers: LayerInfo[] | null = LAYERS
 const show = (ps: Problem[]) => ps.map((p) => formatProblem('exp', p)).join('\n');
 
 /** The one problem at `pointer`; asserts its severity, message and that it sits at `needle`. */
-function expectAt(c: Checked, pointer: string, severity: 'error' | 'warning', message: RegExp, needle?: string, nth = 0): Problem {
+function expectAt(c: Checked, pointer: string, severity: 'error' | 'warning', message: RegExp, needle?: string, nth = 0, after?: string): Problem {
   const hits = c.problems.filter((p) => p.path === pointer);
   assert.equal(hits.length, 1, `one problem at ${pointer}; got:\n${show(c.problems)}`);
   const p = hits[0];
   assert.equal(p.severity, severity, show([p]));
   assert.match(p.message, message);
   if (needle !== undefined) {
-    const want = at(c.text, needle, nth);
+    const want = at(c.text, needle, nth, after);
     assert.deepEqual([p.line, p.column], [want.line, want.column], `location of ${pointer}`);
   }
   return p;
@@ -89,9 +89,9 @@ test('regex must compile; a regex matching nothing is a warning', () => {
 
 test('range within the layer count and from <= to', () => {
   const c = check({ transfer: { freeze: { range: [4, 2] } } });
-  expectAt(c, '/transfer/freeze/range/0', 'error', /from 4 is after to 2/, '4');
+  expectAt(c, '/transfer/freeze/range/0', 'error', /from 4 is after to 2/, '4', 0, '"range"');
   const d = check({ transfer: { freeze: { range: [0, 10] } } });
-  expectAt(d, '/transfer/freeze/range/1', 'error', /to 10 is past the last layer \(index 9: the base has 10 layers\)/, '10');
+  expectAt(d, '/transfer/freeze/range/1', 'error', /to 10 is past the last layer \(index 9: the base has 10 layers\)/, '10', 0, '"range"');
 });
 
 test('stage selectors are checked at their own path; strategy/stage mismatches warn', () => {
@@ -142,7 +142,7 @@ test('class filters within range; class weights match the class count', () => {
     data: { train: { kind: 'mnist', classes: [5, 6, 7, 10] }, validation: { kind: 'mnist', classes: [5, 6] } },
     training: { classWeights: [1, 2, 3] },
   });
-  expectAt(c, '/data/train/classes/3', 'error', /MNIST has digits 0–9; there is no class 10/, '10');
+  expectAt(c, '/data/train/classes/3', 'error', /MNIST has digits 0–9; there is no class 10/, '10', 0, '"classes"');
   expectAt(c, '/training/classWeights', 'error', /has 3 weights but data.train has 4 classes/, '"classWeights"');
   expectAt(c, '/data/validation', 'warning', /has 2 classes but data.train has 4/);
   const idxFiles = ['i.gz', 'l.gz'].map((f) => path.join(dir, f));
@@ -162,12 +162,12 @@ test('split fractions: validation + test < 1, ignored fractions, no validation a
 
 test('schedule consistency', () => {
   const one = check({ learningRate: { schedule: { type: 'oneCycle', gamma: 0.5 }, warmup: { steps: 100 } } });
-  expectAt(one, '/learningRate/warmup/steps', 'warning', /oneCycle already warms up/, '100');
+  expectAt(one, '/learningRate/warmup/steps', 'warning', /oneCycle already warms up/, '100', 0, '"warmup"');
   expectAt(one, '/learningRate/schedule/gamma', 'warning', /ignored by the "oneCycle" schedule/, '0.5');
   const cos = check({ learningRate: { base: 0.01, schedule: { type: 'cosine', minRate: 0.01 } } });
   expectAt(cos, '/learningRate/schedule/minRate', 'error', /minRate \(0.01\) must be below the rate it anneals from \(0.01\)/);
   const step = check({ learningRate: { schedule: { type: 'step', stepEpochs: 10 } }, training: { epochs: 10 } });
-  expectAt(step, '/learningRate/schedule/stepEpochs', 'warning', /the rate never decays/, '10');
+  expectAt(step, '/learningRate/schedule/stepEpochs', 'warning', /the rate never decays/, '10', 0, '"stepEpochs"');
   const ok = check({ learningRate: { schedule: { type: 'step', stepEpochs: 3 } }, training: { epochs: 10 } });
   assert.deepEqual(ok.problems, [], show(ok.problems));
 });
