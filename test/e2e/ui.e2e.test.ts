@@ -35,6 +35,12 @@ function summaries(experiment: string): RunSummary[] {
     .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
 }
 
+/** Summaries of every experiment's runs (other suites, e.g. the panel's, leave runs of their own). */
+function allSummaries(): RunSummary[] {
+  const root = path.join(env.workspace, '.transfer-lab', 'runs');
+  return fs.existsSync(root) ? fs.readdirSync(root).flatMap((experiment) => summaries(experiment)) : [];
+}
+
 /** Runs `step` up to `n` times until it succeeds (UI gestures a re-render can cancel); rethrows the last error. */
 async function attempts(n: number, step: () => Promise<void>): Promise<void> {
   for (let i = 1; ; i++) {
@@ -135,7 +141,9 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   });
 
   test('Delete Run from the context menu asks first, then removes the run', async () => {
-    const before = summaries('slow-digits').filter((s) => s.status === 'stopped').length;
+    // The first stopped row may belong to another experiment (the panel suite stops runs too): count them all.
+    const stopped = () => allSummaries().filter((s) => s.status === 'stopped').length;
+    const before = stopped();
     const item = w.page.locator('.monaco-menu .action-label').filter({ hasText: 'Delete Run' }).first();
     const dialog = w.page.locator('.monaco-dialog-box');
     // A context menu closes when the tree re-renders under it (busy machine): open it again.
@@ -150,8 +158,8 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     assert.match(await dialog.innerText(), /Delete run/);
     await shot(w.page, '06-delete-confirmation');
     await dialog.locator('.monaco-button').filter({ hasText: 'Delete' }).first().click();
-    for (let i = 0; i < 100 && summaries('slow-digits').filter((s) => s.status === 'stopped').length >= before; i++) await w.page.waitForTimeout(100);
-    assert.strictEqual(summaries('slow-digits').filter((s) => s.status === 'stopped').length, before - 1);
+    for (let i = 0; i < 100 && stopped() >= before; i++) await w.page.waitForTimeout(100);
+    assert.strictEqual(stopped(), before - 1);
   });
 
   test('the Problems panel shows schema diagnostics and semantic checks', async () => {
