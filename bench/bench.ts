@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     'samples/s: training examples per second of an epoch (steps + validation), median of the epochs after the first, then median over rounds. per CPU-s: the same per CPU second of the process (Transfer Lab: between epoch events, checkpoint writes included).',
     'to target: seconds from the start of training (Transfer Lab: the stage start, frozen-feature caching included) to the end of the first epoch at the target validation accuracy.',
     'Targets are judged on the CPU-time ratio: both sides run one thread, and CPU time is what other processes on a shared machine distort least; the wall-clock ratio is shown beside it.',
-    'infer/s: test-set evaluation (logits, loss, accuracy) in batches of 128; Transfer Lab loads the best checkpoint from disk first (included).',
+    'infer/s: test-set evaluation (logits, loss, accuracy) in the trainer’s memory-sized batches (128 for these models); Transfer Lab loads the best checkpoint from disk first (included).',
     `load average (1 min) ranged ${Math.min(...loads, loadStart).toFixed(1)}–${Math.max(...loads, loadStart).toFixed(1)} on ${system.cores} cores: wall-clock figures are as noisy as that; CPU-time figures less so.`,
   ];
   const report: BenchReport = {

@@ -56,7 +56,7 @@ export interface TorchSpec {
   optimizer: { type: string; lr: number; beta1: number; beta2: number; epsilon: number };
   batchSize: number;
   epochs: number;
-  /** Batch of the validation pass (as the trainer's) and of the test evaluation (128, as `evaluateModel`). */
+  /** Batch of the validation pass and of the test evaluation, as the run uses them. */
   evalBatchSize: number;
   testBatchSize: number;
   seed: number;
@@ -180,8 +180,8 @@ export async function exportForTorch(experimentFile: string, runsDir: string, ou
     epochs: exp.training.epochs,
     // The trainer evaluates in batches of max(batch, 128), capped without a feature cache by its
     // memory-derived inference batch (when it has one).
-    evalBatchSize: trainer.prefixEnd >= 0 ? Math.max(exp.training.batchSize, 128) : Math.min(Math.max(exp.training.batchSize, 128), (trainer as unknown as { inferenceBatch?: number }).inferenceBatch ?? 128),
-    testBatchSize: 128,
+    evalBatchSize: trainer.prefixEnd >= 0 ? Math.max(exp.training.batchSize, 128) : Math.min(Math.max(exp.training.batchSize, 128), trainer.inferenceBatch),
+    testBatchSize: trainer.inferenceBatch, // the run's test evaluation uses the trainer's memory-sized batch
     seed: exp.training.seed,
     data: { trainX, trainY, valX, valY, ...check, ...(test ? { testX: test[0], testY: test[1] } : {}) },
   };

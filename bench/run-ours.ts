@@ -38,7 +38,7 @@ export interface OurRun {
   cpuTimeToTarget?: number;
   /** Seconds spent before the first training step of the stage (frozen-prefix features cached), when logged. */
   cacheSeconds?: number;
-  /** Inference on the test set: the best checkpoint loaded and evaluated in batches of 128. */
+  /** Inference on the test set: the best checkpoint loaded and evaluated in the trainer's inference batches. */
   test?: { examples: number; seconds: number; cpuSeconds: number; samplesPerSecond: number; accuracy: number };
   /** Peak resident set of the worker: from the run summary, else the last `VmHWM` read, bytes. */
   rssPeakBytes?: number;
