@@ -122,7 +122,7 @@ export async function exportForTorch(experimentFile: string, runsDir: string, ou
   const net = buildNetwork(exp, base, numClasses);
   const trainer = new Trainer(exp, net, numClasses);
   trainer.setStage(0);
-  const mult = groupMultipliers(exp.learningRate);
+  const mult = groupMultipliers(exp.learningRate, exp.transfer.strategy);
   const groupOfLayer = new Map<string, string>();
   for (const g of exp.learningRate.layerGroups) for (const n of selectLayers(g.layers, net.baseLayers)) if (!groupOfLayer.has(n)) groupOfLayer.set(n, g.name);
 

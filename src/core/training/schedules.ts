@@ -80,10 +80,14 @@ export function rateAt(step: number, s: StageScheduleInput): number {
   return base * (w.startFactor + ((1 - w.startFactor) * step) / w.steps);
 }
 
-/** Multiplier of each rate group: `head` (1), `base` (`baseMultiplier`) and each named layer group. */
-export function groupMultipliers(lr: ResolvedExperiment['learningRate']): Record<string, number> {
-  const m: Record<string, number> = { head: 1, base: lr.baseMultiplier };
-  for (const g of lr.layerGroups) m[g.name] = g.multiplier;
+/**
+ * Multiplier of each rate group: `head` (1), `base` (`baseMultiplier`) and each named layer group.
+ * With the `scratch` strategy nothing is pretrained, so every group learns at the head's rate.
+ */
+export function groupMultipliers(lr: ResolvedExperiment['learningRate'], strategy?: ResolvedExperiment['transfer']['strategy']): Record<string, number> {
+  const scratch = strategy === 'scratch';
+  const m: Record<string, number> = { head: 1, base: scratch ? 1 : lr.baseMultiplier };
+  for (const g of lr.layerGroups) m[g.name] = scratch ? 1 : g.multiplier;
   return m;
 }
 
@@ -100,7 +104,7 @@ export interface PlannedStep {
  * @param stepsPerEpoch optimizer steps per epoch (ceil(train examples / batch size)).
  */
 export function planRates(exp: Pick<ResolvedExperiment, 'learningRate' | 'transfer'>, stepsPerEpoch: number): PlannedStep[] {
-  const mult = groupMultipliers(exp.learningRate);
+  const mult = groupMultipliers(exp.learningRate, exp.transfer.strategy);
   const out: PlannedStep[] = [];
   let step = 0;
   let epoch = 0;

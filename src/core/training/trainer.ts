@@ -264,7 +264,7 @@ export class Trainer {
     const exp = this.exp;
     const batchSize = exp.training.batchSize;
     const stepsPerEpoch = Math.max(1, Math.ceil(train.count / batchSize));
-    const mult = groupMultipliers(exp.learningRate);
+    const mult = groupMultipliers(exp.learningRate, exp.transfer.strategy);
     const weights = classWeights(exp.training.classWeights, train.labels, this.numClasses);
     const rng = new Rng(deriveSeed(exp.training.seed, 'shuffle'));
     const monitorAcc = exp.training.monitor === 'valAccuracy';

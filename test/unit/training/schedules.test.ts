@@ -59,3 +59,18 @@ test('planRates restarts the schedule each stage and scales each layer group', (
     assert.ok(Math.abs(p.rates.early! - 0.01 * p.rates.head!) < 1e-15);
   }
 });
+
+test('scratch trains every layer group at the head rate (nothing is pretrained)', () => {
+  const exp = {
+    learningRate: {
+      base: 0.01,
+      schedule: { type: 'constant', stepEpochs: 7, gamma: 0.1, minRate: 0, pctStart: 0.25, divFactor: 25, finalDivFactor: 1e4 },
+      warmup: { steps: 0, startFactor: 0.1 },
+      baseMultiplier: 0.1,
+      layerGroups: [{ name: 'early', layers: { names: ['conv1'] }, multiplier: 0.01 }],
+    },
+    transfer: { strategy: 'scratch', head: { units: [], dropout: 0, activation: 'relu' }, stages: [{ name: 'scratch', epochs: 1, freeze: {}, learningRate: 0.01 }] },
+  } as unknown as Pick<ResolvedExperiment, 'learningRate' | 'transfer'>;
+  const [first] = planRates(exp, 2);
+  assert.deepEqual(first!.rates, { head: 0.01, base: 0.01, early: 0.01 });
+});
