@@ -93,6 +93,10 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
     await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running, epoch "]:not([aria-label*="epoch 0/"])').first().waitFor({ timeout: 180_000 });
     await runCommand(w.page, 'Transfer Lab: Stop Run');
+    // Wait for this experiment's run to be stopped: a stopped row of another suite's experiment
+    // (the panel suite stops runs too) must not let the next Run start while this one still runs.
+    for (let i = 0; i < 600 && !summaries('slow-digits').some((x) => x.status === 'stopped'); i++) await w.page.waitForTimeout(200);
+    assert.ok(summaries('slow-digits').some((x) => x.status === 'stopped'), 'slow-digits run did not stop');
     await runRow(w.page, 'stopped').waitFor({ timeout: 120_000 });
 
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
