@@ -46,17 +46,7 @@ export async function runAnalysis(
   const run = createRun(runsDir, exp);
   const t0 = performance.now();
   const summary: RunSummary = {
-    runId: run.id,
-    experiment: exp.name,
-    experimentFile: exp.file,
-    status: 'running',
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    seconds: 0,
-    backend,
-    strategy,
-    epochsPlanned: 0,
-    epochsDone: 0,
+    ...initialSummary(run, exp, backend, strategy, 0),
     task,
     ...(task === 'train' ? { transferKind: exp.transfer.kind } : {}),
   };
@@ -105,4 +95,24 @@ export async function runAnalysis(
   writeSummary();
   run.close();
   return summary;
+}
+
+/**
+ * The `summary.json` of a run that has just started: status `running`, this process's pid, no epochs
+ * done. Shared by training runs (`run.ts`) and analysis runs so both records have the same shape.
+ */
+export function initialSummary(run: RunHandle, exp: ResolvedExperiment, backend: BackendInfo, strategy: string, epochsPlanned: number): RunSummary {
+  return {
+    runId: run.id,
+    experiment: exp.name,
+    experimentFile: exp.file,
+    status: 'running',
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    seconds: 0,
+    backend,
+    strategy,
+    epochsPlanned,
+    epochsDone: 0,
+  };
 }

@@ -20,7 +20,7 @@ import { createRun, type RunHandle } from '../runs/store.js';
 import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
 import type { BackendPreference } from '../../protocol/worker.js';
 import { correct, crossEntropy, Trainer, type Evaluation } from './trainer.js';
-import { runAnalysis } from './analysis-run.js';
+import { initialSummary, runAnalysis } from './analysis-run.js';
 import { adaptTransductive } from './transductive.js';
 import { runUnsupervised } from '../unsupervised/run-unsupervised.js';
 import { ARTIFACT_FILES } from '../runs/artifacts.js';
@@ -90,18 +90,8 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   const run: RunHandle = createRun(opts.runsDir, exp);
   const t0 = performance.now();
   const summary: RunSummary = {
-    runId: run.id,
-    experiment: exp.name,
-    experimentFile: exp.file,
-    status: 'running',
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    seconds: 0,
-    backend,
-    strategy: exp.transfer.strategy,
-    epochsPlanned: exp.training.epochs,
+    ...initialSummary(run, exp, backend, exp.transfer.strategy, exp.training.epochs),
     stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
-    epochsDone: 0,
     examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
     ...(exp.transfer.kind !== 'inductive' ? { transferKind: exp.transfer.kind } : {}),
   };
