@@ -2,6 +2,7 @@
  * What `activate` returns: handles for the extension-host tests (and other extensions) to observe
  * runs and the tree. Not a stable public API.
  */
+import type { AnalysesView } from '../protocol/webview.js';
 import type { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import type { RunManager } from './runs/runManager.js';
 import type { ExperimentsTree } from './tree/experimentsTree.js';
@@ -11,6 +12,8 @@ export interface TransferLabApi {
   runs: RunManager;
   tree: ExperimentsTree;
   diagnostics: ExperimentDiagnostics;
+  /** What the analysis views of an experiment's open panel show (undefined: no panel open for that file). */
+  panelAnalyses(file: string): AnalysesView | undefined;
   /** Wall time of `activate`, milliseconds. */
   activationMs: number;
 }

@@ -19,6 +19,9 @@ export const Commands = {
   showLog: 'transferLab.showLog',
   refresh: 'transferLab.refresh',
   openExperiment: 'transferLab.openExperiment',
+  recommendStrategy: 'transferLab.recommendStrategy',
+  sweepCutLayers: 'transferLab.sweepCutLayers',
+  compareFilters: 'transferLab.compareFilters',
 } as const;
 
 /** Id of the Experiments tree view. */

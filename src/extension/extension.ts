@@ -9,7 +9,7 @@ import { registerCommands } from './commands/register.js';
 import { EXPERIMENTS_VIEW } from './constants.js';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import { createLog } from './log.js';
-import { registerExperimentPanels } from './panel/index.js';
+import { experimentPanels, registerExperimentPanels } from './panel/index.js';
 import { RunManager } from './runs/runManager.js';
 import { RunProgress } from './runs/runProgress.js';
 import { ExperimentsTree } from './tree/experimentsTree.js';
@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
   );
   const activationMs = performance.now() - t0;
   log.info(`Transfer Lab activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${process.release.name} ${process.version})`);
-  return { runs, tree, diagnostics, activationMs };
+  return { runs, tree, diagnostics, activationMs, panelAnalyses: (file) => experimentPanels()?.get(file)?.analysesNow() };
 }
 
 /** Called on window close/reload and on uninstall: stops every worker (graceful, then forced). */

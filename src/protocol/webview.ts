@@ -11,7 +11,9 @@
  *   keeps no copy of the settings: an edit goes to the JSON file, whose change comes back as `experiment`.
  * - webview → host **notifications**: `ready` (the page loaded), `cspViolation` (diagnostics).
  */
+import type { AdvisorReport } from '../core/advisor/advise.js';
 import type { ScheduleSpec, WarmupSpec } from '../core/experiment/schema.js';
+import type { ClustersFile, EmbeddingFile, GaborMatchFile, LayerSweepFile, TransductiveFile } from '../core/runs/artifacts.js';
 import type { BackendInfo, EpochEvent, RunStatus, StageEvent, TestEvent } from '../core/runs/events.js';
 
 /** `viewType` of the panel (also the serializer's key). */
@@ -240,6 +242,47 @@ export interface ComparisonView {
 }
 
 // ---------------------------------------------------------------------------------------------
+// analyses (result files of analysis runs and of the unsupervised / transductive kinds)
+// ---------------------------------------------------------------------------------------------
+
+/** The analyses the panel can start (each is a worker task recorded as a run of the experiment). */
+export type AnalysisTask = 'advise' | 'layerSweep' | 'gaborMatch';
+
+/** One result file as the panel shows it: which run wrote it, and its content. */
+export interface AnalysisResult<T> {
+  runId: string;
+  /** The run's start time (ISO), for the view's caption. */
+  startedAt: string;
+  value: T;
+}
+
+/** `embedding.json` without the example ids (the scatter needs only coordinates, clusters and labels). */
+export type EmbeddingPoints = Omit<EmbeddingFile, 'ids'> & {
+  /** Points in the file; the view shows at most `x.length` of them (evenly sampled when there are more). */
+  total: number;
+};
+
+/**
+ * The newest result of each kind among the experiment's runs; a kind whose file the shown run has
+ * comes from the shown run. A kind is absent when no run has written it.
+ */
+export interface AnalysesView {
+  /** `advice.json` of the strategy advisor, and whether the file already says what it advises. */
+  advice?: AnalysisResult<AdvisorReport> & { inEffect: boolean };
+  /** `layer-sweep.json`. */
+  layerSweep?: AnalysisResult<LayerSweepFile>;
+  /** `clusters.json` with the 2-D points of `embedding.json` (when present). */
+  clusters?: AnalysisResult<ClustersFile> & { embedding?: EmbeddingPoints };
+  /** `gabor-match.json`. */
+  gaborMatch?: AnalysisResult<GaborMatchFile>;
+  /** `transductive.json`. */
+  transductive?: AnalysisResult<TransductiveFile>;
+}
+
+/** Names of the analysis views (the host can ask the page to scroll one into view). */
+export type AnalysisViewName = keyof AnalysesView;
+
+// ---------------------------------------------------------------------------------------------
 // messages
 // ---------------------------------------------------------------------------------------------
 
@@ -249,6 +292,7 @@ export interface PanelState {
   runs: RunsView;
   metrics: RunMetrics | null;
   comparison: ComparisonView | null;
+  analyses: AnalysesView;
 }
 
 /** Host → webview notifications, by name. */
@@ -265,6 +309,10 @@ export interface HostToWebviewMessages {
   metricsUpdate: MetricsUpdate;
   /** The result of a `compare` command (null: comparison closed). */
   comparison: ComparisonView | null;
+  /** Analysis results changed (a run wrote one, a run was deleted, the file changed what is in effect). */
+  analyses: AnalysesView;
+  /** Scroll an analysis view into view (after its command finished). */
+  revealAnalysis: { view: AnalysisViewName };
 }
 
 /** A setting of the experiment the panel edits through its form fields. */
@@ -301,6 +349,10 @@ export interface WebviewToHostMessages {
   compare: { runIds: string[] };
   /** Run the experiment. */
   run: Record<string, never>;
+  /** Start an analysis of the experiment (Recommend Strategy, Sweep Cut Layers, Compare Filters with Gabor). */
+  analyze: { task: AnalysisTask };
+  /** Apply the edit of this run's `advice.json` to the experiment file. */
+  applyAdvice: { runId: string };
   /** Stop this experiment's run. */
   stop: Record<string, never>;
   /** Reveal a JSON pointer (or the file) in the text editor. */

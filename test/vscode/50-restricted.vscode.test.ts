@@ -34,4 +34,14 @@ suite('restricted mode (untrusted workspace)', () => {
     assert.strictEqual(a.runs.active().length, 0);
     assert.deepStrictEqual(workerChildren(), []);
   });
+
+  test('the analysis commands (Recommend Strategy, Sweep Cut Layers, Compare Filters with Gabor) are refused and start no worker', async () => {
+    const a = await api();
+    for (const id of ['transferLab.recommendStrategy', 'transferLab.sweepCutLayers', 'transferLab.compareFilters']) {
+      const out = await vscode.commands.executeCommand(id, wsUri('analysis-digits.transfer.json'));
+      assert.strictEqual(out, undefined, id);
+    }
+    assert.strictEqual(a.runs.active().length, 0);
+    assert.deepStrictEqual(workerChildren(), []);
+  });
 });

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.js';
 import { openExperimentPanel } from '../panel/index.js';
+import { compareFilters, recommendStrategy, sweepCutLayers, type AnalysisCommandOptions } from './analysisCommands.js';
 import { compareRuns } from './compareRuns.js';
 import type { CommandContext } from './context.js';
 import { deleteRun } from './deleteRun.js';
@@ -44,6 +45,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [Commands.deleteRun]: (arg?: unknown, selectionOrOpts?: unknown) => deleteRun(ctx, arg, selectionOrOpts),
     [Commands.showLog]: async () => ctx.log.show(true),
     [Commands.refresh]: () => ctx.tree.refresh(),
+    [Commands.recommendStrategy]: (arg?: unknown, opts?: AnalysisCommandOptions) => recommendStrategy(ctx, arg, opts),
+    [Commands.sweepCutLayers]: (arg?: unknown, opts?: AnalysisCommandOptions) => sweepCutLayers(ctx, arg, opts),
+    [Commands.compareFilters]: (arg?: unknown, opts?: AnalysisCommandOptions) => compareFilters(ctx, arg, opts),
     [Commands.openExperiment]: async (arg?: unknown) => {
       const uri = await experimentTarget(arg);
       if (uri) await vscode.window.showTextDocument(uri);

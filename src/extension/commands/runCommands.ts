@@ -1,6 +1,8 @@
-/** Transfer Lab: Run Experiment and Stop Run. */
+/** Transfer Lab: Run Experiment and Stop Run, and the start of every run (training or analysis). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunTask } from '../../core/runs/artifacts.js';
+import type { AdviseTaskOptions } from '../../protocol/worker.js';
 import { readSettings, runsRootFor } from '../config.js';
 import { allProblems } from '../diagnostics/checkExperiment.js';
 import { RunStartError, type ActiveRun, type RunOutcome } from '../runs/runManager.js';
@@ -15,21 +17,35 @@ export interface StartedRun {
   pid: number;
 }
 
+/** What {@link startRun} runs. */
+export interface StartRunOptions {
+  /** Worker task (default `train`). */
+  task?: RunTask;
+  /** Settings of the `advise` task. */
+  taskOptions?: AdviseTaskOptions;
+  /** Quick-pick placeholder when the command cannot tell which experiment. */
+  placeHolder?: string;
+  /** What the refusal messages call the action (`Running experiments`, `Analyses`). */
+  what?: string;
+}
+
 /**
- * Validates and starts the experiment in a worker. Disabled in untrusted workspaces. Returns the
- * started run, or undefined when cancelled or refused (the user has been told why).
+ * The one way runs start from VS Code (Run Experiment and the analysis commands): refuses in an
+ * untrusted workspace, saves and validates the experiment file, then starts the worker through the
+ * run manager. Returns the experiment and the started run, or undefined when cancelled or refused
+ * (the user has been told why).
  */
-export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise<StartedRun | undefined> {
+export async function startRun(ctx: CommandContext, arg: unknown, opts: StartRunOptions = {}): Promise<{ uri: vscode.Uri; run: ActiveRun } | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window
       .showWarningMessage(
-        'Running experiments is disabled in Restricted Mode: a run executes a training process that reads models and data from disk. Trust this workspace to run it.',
+        `${opts.what ?? 'Running experiments'} is disabled in Restricted Mode: a run executes a training process that reads models and data from disk. Trust this workspace to run it.`,
         'Manage Workspace Trust',
       )
       .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
-  const uri = await experimentTarget(arg, 'Pick an experiment to run');
+  const uri = await experimentTarget(arg, opts.placeHolder ?? 'Pick an experiment to run');
   if (!uri) return undefined;
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.isDirty) await doc.save();
@@ -48,7 +64,12 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise
   const runsDir = runsRootFor(vscode.workspace.getWorkspaceFolder(uri), path.dirname(uri.fsPath));
   let run: ActiveRun;
   try {
-    run = await ctx.runs.start(uri.fsPath, { ...settings, runsDir });
+    run = await ctx.runs.start(uri.fsPath, {
+      ...settings,
+      runsDir,
+      ...(opts.task ? { task: opts.task } : {}),
+      ...(opts.taskOptions ? { taskOptions: opts.taskOptions } : {}),
+    });
   } catch (e) {
     const msg = (e as Error).message;
     ctx.log.error(`Run of ${uri.fsPath} failed to start: ${msg}`);
@@ -63,6 +84,17 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise
     return undefined;
   }
   void ctx.tree.refresh();
+  return { uri, run };
+}
+
+/**
+ * Validates and starts the experiment in a worker. Disabled in untrusted workspaces. Returns the
+ * started run, or undefined when cancelled or refused (the user has been told why).
+ */
+export async function runExperiment(ctx: CommandContext, arg?: unknown): Promise<StartedRun | undefined> {
+  const started = await startRun(ctx, arg);
+  if (!started) return undefined;
+  const { run } = started;
   return { runId: run.runId ?? '', runDir: run.runDir ?? '', pid: run.pid };
 }
 

@@ -4,8 +4,9 @@
  * undo step), and revealing a JSON pointer in the editor.
  */
 import * as vscode from 'vscode';
+import { applyPointerEdits, type PointerEdit } from '../../core/experiment/edits.js';
 import { JsonLocator } from '../../core/experiment/locate.js';
-import { minimalReplacement } from './edits/jsonText.js';
+import { detectFormatting, minimalReplacement } from './edits/jsonText.js';
 
 /** The document of the experiment file (loaded from disk when no editor has it). */
 export function experimentDocument(uri: vscode.Uri): Thenable<vscode.TextDocument> {
@@ -29,6 +30,19 @@ export async function replaceText(doc: vscode.TextDocument, before: string, afte
   if (!(await vscode.workspace.applyEdit(edit))) return false;
   if (!wasDirty) await doc.save();
   return true;
+}
+
+/**
+ * Applies JSON-pointer edits (the advisor's, the layer sweep's) to the experiment file as one
+ * `WorkspaceEdit` ({@link replaceText}): jsonc-parser's `modify` in the file's own indentation, so
+ * comments and layout elsewhere are kept and Undo reverts the whole change.
+ * @returns false when VS Code refused the edit or the text changed meanwhile; true also when nothing changed.
+ */
+export async function applyJsonEdits(uri: vscode.Uri, edits: readonly PointerEdit[]): Promise<boolean> {
+  const doc = await experimentDocument(uri);
+  const before = doc.getText();
+  const { unit: _unit, ...formatting } = detectFormatting(before);
+  return replaceText(doc, before, applyPointerEdits(before, edits, formatting));
 }
 
 /** Shows the document beside the panel, with the value at `pointer` selected (the whole file when absent). */

@@ -2,7 +2,9 @@
  * One experiment panel (a webview panel for one `*.transfer.json`): pushes the full state whenever the
  * page (re)loads — first open, shown again after being hidden, restored after a window reload — and
  * small updates after that; turns the page's commands into edits of the JSON file, runs and stops;
- * follows the shown run's metrics through the run store, batched to at most ~10 posts a second.
+ * follows the shown run's metrics through the run store, batched to at most ~10 posts a second;
+ * shows the results of the experiment's analysis runs (advice, layer sweep, clusters, Gabor match,
+ * transductive accuracies) and applies their edits to the file.
  *
  * The page keeps no settings of its own: every edit goes to the file, and the file's change comes
  * back (`onDocumentChanged`) as a new `experiment` message — the same path as a keystroke in the editor.
@@ -13,6 +15,9 @@ import * as vscode from 'vscode';
 import { checkExperimentText } from '../../core/experiment/load.js';
 import { experimentDirName } from '../../core/runs/store.js';
 import type {
+  AnalysesView,
+  AnalysisTask,
+  AnalysisViewName,
   ComparisonView,
   ExperimentView,
   HostToWebviewMessages,
@@ -25,14 +30,22 @@ import { Commands } from '../constants.js';
 import { readSettings, runsRootFor } from '../config.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
 import { listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
+import { ArtifactCache, analysesKey, collectAnalyses } from './analyses/analyses.js';
 import { EditRefused, addLayerGroup, freezeUpTo, setCutLayer, setLayerGroup, setSetting, toggleFreeze, type EditContext } from './edits/experimentEdits.js';
-import { experimentDocument, replaceText, revealPointer } from './experimentDocument.js';
+import { applyJsonEdits, experimentDocument, replaceText, revealPointer } from './experimentDocument.js';
 import { mediaRoot, panelHtml } from './html.js';
 import { Batcher } from './metrics/batcher.js';
 import { compareRunFolders } from './metrics/runComparison.js';
 import { RunFollower } from './metrics/runFollower.js';
 import { baseLayerNames, experimentView, type ExperimentSnapshot } from './view/experimentView.js';
 import { estimateStepsPerEpoch } from './view/lrPreview.js';
+
+/** The command of each analysis the page can start. */
+const ANALYSIS_COMMANDS: Record<AnalysisTask, string> = {
+  advise: Commands.recommendStrategy,
+  layerSweep: Commands.sweepCutLayers,
+  gaborMatch: Commands.compareFilters,
+};
 
 /** What a panel needs from the extension. */
 export interface PanelServices {
@@ -69,6 +82,13 @@ export class ExperimentPanel implements vscode.Disposable {
   private readonly metricsBatch = new Batcher(() => this.flushMetrics());
   private readonly recheck = new Batcher(() => void this.refreshExperiment(), 50);
   private isDisposed = false;
+  /** The file's text at the last check (valid or not). */
+  private text: string | undefined;
+  private readonly artifacts = new ArtifactCache();
+  /** {@link analysesKey} of the analyses the page has. */
+  private analysesSent = '';
+  /** An analysis view to scroll to once the page has its state. */
+  private pendingReveal: AnalysisViewName | undefined;
   /** Content-Security-Policy violations the page reported (should stay 0). */
   cspViolations = 0;
 
@@ -125,7 +145,13 @@ export class ExperimentPanel implements vscode.Disposable {
     this.follower?.read();
     const metrics = this.follower ? this.follower.history() : null;
     this.comparison = this.compareIds.length >= 2 ? this.compare(this.compareIds) : null;
-    this.post('state', { experiment: view, runs: this.runsView(), metrics, comparison: this.comparison });
+    const analyses = this.analysesView();
+    this.analysesSent = analysesKey(analyses);
+    this.post('state', { experiment: view, runs: this.runsView(), metrics, comparison: this.comparison, analyses });
+    if (this.pendingReveal && this.pageReady && this.panel.visible) {
+      this.post('revealAnalysis', { view: this.pendingReveal });
+      this.pendingReveal = undefined;
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -161,12 +187,14 @@ export class ExperimentPanel implements vscode.Disposable {
       }
       const checked = await checkExperimentText(text, this.file, { runsDir: this.runsRoot() });
       if (seq !== this.checkSeq) return; // a newer check is running
+      this.text = text;
       if (checked.experiment) this.snapshot = { text, experiment: checked.experiment, ...(checked.layers ? { layers: checked.layers } : {}) };
       const nameChanged = this.view?.name !== undefined && this.snapshot?.experiment.name !== this.view.name;
       this.view = this.buildView(checked.problems, !!checked.experiment);
       this.panel.title = this.view.name;
       this.post('experiment', this.view);
       if (nameChanged) this.postRuns(true);
+      this.postAnalyses(); // the advice may now be in effect, or no longer
     })();
     this.checking = run;
     return run;
@@ -275,12 +303,66 @@ export class ExperimentPanel implements vscode.Disposable {
 
   /** Posts the runs view (re-listing the store when `relist`) if anything in it changed. */
   private postRuns(relist: boolean): void {
-    if (relist) this.refreshRuns();
+    if (relist) {
+      this.refreshRuns();
+      this.artifacts.prune(this.runsList);
+      this.postAnalyses();
+    }
     const view = this.runsView();
     const sig = JSON.stringify(view);
     if (sig === this.runsSignature) return;
     this.runsSignature = sig;
     this.post('runs', view);
+  }
+
+  /** The results of the experiment's analysis runs (the shown run's first). */
+  private analysesView(): AnalysesView {
+    return collectAnalyses(this.runsList, this.shownRun()?.runId, this.text, this.artifacts);
+  }
+
+  /** What the analysis views show now, read again from the run store (for tests and the API). */
+  analysesNow(): AnalysesView {
+    this.refreshRuns();
+    return this.analysesView();
+  }
+
+  /** Posts the analyses when which run each comes from (or the advice's state) changed. */
+  private postAnalyses(): void {
+    if (!this.pageReady) return;
+    const view = this.analysesView();
+    const key = analysesKey(view);
+    if (key === this.analysesSent) return;
+    this.analysesSent = key;
+    this.post('analyses', view);
+  }
+
+  /** Shows the panel scrolled to an analysis view, with the newest results (after an analysis command). */
+  revealAnalysis(view: AnalysisViewName): void {
+    this.pinnedRunId = undefined; // the analysis run is the newest: follow it
+    this.refreshRuns();
+    this.panel.reveal(undefined, true);
+    if (this.pageReady && this.panel.visible) {
+      this.postAnalyses();
+      this.showCurrentRun();
+      this.postRuns(false);
+      this.post('revealAnalysis', { view });
+    } else {
+      this.pendingReveal = view; // sent with the full state when the page says `ready`
+    }
+  }
+
+  /** Applies the edit of a run's `advice.json` to the file. */
+  private async applyAdvice(runId: string): Promise<void> {
+    const run = this.runsList.find((r) => r.runId === runId);
+    const report = run && this.artifacts.read(run, 'advice');
+    if (!report) {
+      void vscode.window.showWarningMessage(`Transfer Lab: run ${runId} has no advice (deleted?).`);
+      return;
+    }
+    if (!(await applyJsonEdits(this.uri, report.edits))) {
+      void vscode.window.showWarningMessage('Transfer Lab: could not apply the advice: the file changed meanwhile; try again.');
+    }
+    this.recheck.flushNow();
   }
 
   /** Switches the charts to the run that should be shown now, when it changed. */
@@ -385,6 +467,7 @@ export class ExperimentPanel implements vscode.Disposable {
         this.pinnedRunId = m.payload.runId ?? undefined;
         this.showCurrentRun();
         this.postRuns(false);
+        this.postAnalyses();
         return;
       case 'compare':
         this.compareIds = [...m.payload.runIds];
@@ -401,6 +484,11 @@ export class ExperimentPanel implements vscode.Disposable {
       case 'stop':
         await vscode.commands.executeCommand(Commands.stopRun, this.uri);
         return;
+      case 'analyze':
+        await vscode.commands.executeCommand(ANALYSIS_COMMANDS[m.payload.task], this.uri);
+        return;
+      case 'applyAdvice':
+        return this.applyAdvice(m.payload.runId);
       case 'openJson':
         return revealPointer(await experimentDocument(this.uri), m.payload.pointer);
       case 'cspViolation':

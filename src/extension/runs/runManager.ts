@@ -1,5 +1,6 @@
 /**
- * Starts, tracks and stops training runs. Each run is the worker (`dist/worker.js`) forked by the
+ * Starts, tracks and stops runs: training runs and the analysis tasks (advise, layer sweep, Gabor
+ * match), which are runs of the experiment too. Each run is the worker (`dist/worker.js`) forked by the
  * shared worker client (`src/worker/client.ts`, also used by the CLI) with the checked runtime. The
  * manager caps concurrent runs, stops gracefully (a `stop` message, then SIGKILL after a grace
  * period), records crashes in the run's summary, and on dispose leaves no worker running.
@@ -8,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendInfo, RunStatus, RunSummary } from '../../core/runs/events.js';
-import type { BackendPreference, WorkerToHost } from '../../protocol/worker.js';
+import type { RunTask } from '../../core/runs/artifacts.js';
+import type { AdviseTaskOptions, BackendPreference, WorkerToHost } from '../../protocol/worker.js';
 import { startWorker, type WorkerHandle } from '../../worker/client.js';
 import { finishInterruptedRun } from './runFinalizer.js';
 import { resolveWorkerRuntime } from './workerRuntime.js';
@@ -33,6 +35,8 @@ export interface ActiveRun {
   /** Local id, unique in this window (the run id is known only after `runStarted`). */
   readonly key: number;
   readonly experimentFile: string;
+  /** What the worker runs (`train`, or an analysis task). */
+  readonly task: RunTask;
   readonly pid: number;
   state: 'starting' | 'running' | 'stopping';
   runId?: string;
@@ -61,6 +65,10 @@ export interface StartOptions {
   backend: BackendPreference;
   nodePath: string;
   maxConcurrentRuns: number;
+  /** What to run (default `train`): see `core/training/tasks.ts`. */
+  task?: RunTask;
+  /** Settings of the `advise` task. */
+  taskOptions?: AdviseTaskOptions;
 }
 
 interface Tracked extends ActiveRun {
@@ -128,7 +136,7 @@ export class RunManager implements vscode.Disposable {
     if (this.runs.size >= opts.maxConcurrentRuns || this.forExperiment(experimentFile)) {
       throw new RunStartError(`Another run started meanwhile; the limit is ${opts.maxConcurrentRuns} (setting "transferLab.maxConcurrentRuns").`);
     }
-    this.log.info(`Starting ${experimentFile} with Node ${runtime.version} (${runtime.source}: ${runtime.execPath}), backend ${opts.backend}`);
+    this.log.info(`Starting ${opts.task && opts.task !== 'train' ? `${opts.task} of ` : ''}${experimentFile} with Node ${runtime.version} (${runtime.source}: ${runtime.execPath}), backend ${opts.backend}`);
 
     let settle!: (o: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (settle = r));
@@ -141,6 +149,8 @@ export class RunManager implements vscode.Disposable {
       experimentFile,
       runsDir: opts.runsDir,
       backend: opts.backend,
+      ...(opts.task ? { task: opts.task } : {}),
+      ...(opts.taskOptions ? { taskOptions: opts.taskOptions } : {}),
       onMessage: (m) => {
         if (m.type === 'done' || m.type === 'fatal') final = m;
         this.onMessage(run, m, onStarted);
@@ -151,7 +161,7 @@ export class RunManager implements vscode.Disposable {
       worker.kill();
       throw new RunStartError(`Could not start ${runtime.execPath}.`);
     }
-    const run: Tracked = { key: this.nextKey++, experimentFile, pid: worker.pid, state: 'starting', epochsDone: 0, done, worker, outputTail: [] };
+    const run: Tracked = { key: this.nextKey++, experimentFile, task: opts.task ?? 'train', pid: worker.pid, state: 'starting', epochsDone: 0, done, worker, outputTail: [] };
     this.runs.set(run.key, run);
     this.changed.fire(run);
 

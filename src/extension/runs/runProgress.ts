@@ -9,6 +9,9 @@ import { Commands, ContextKeys } from '../constants.js';
 import { formatBestMetric } from '../tree/runPresentation.js';
 import type { ActiveRun, RunManager, RunOutcome } from './runManager.js';
 
+/** How an analysis run is named in the status bar and its notification. */
+const TASK_LABEL: Record<ActiveRun['task'], string> = { train: '', advise: 'advice', layerSweep: 'layer sweep', gaborMatch: 'Gabor match' };
+
 /** Wires the manager's events to the status bar, notifications and context keys. */
 export class RunProgress implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('transferLab.runs', vscode.StatusBarAlignment.Left, 10);
@@ -28,7 +31,7 @@ export class RunProgress implements vscode.Disposable {
   }
 
   private label(r: ActiveRun): string {
-    const name = r.experiment ?? path.basename(r.experimentFile, '.transfer.json');
+    const name = (r.experiment ?? path.basename(r.experimentFile, '.transfer.json')) + (r.task !== 'train' ? ` ${TASK_LABEL[r.task]}` : '');
     const planned = r.summary?.epochsPlanned;
     const epochs = planned ? ` ${r.epochsDone}/${planned}` : '';
     return r.state === 'starting' ? `${name} starting` : r.state === 'stopping' ? `${name} stopping` : `${name}${epochs}`;
@@ -81,6 +84,7 @@ export class RunProgress implements vscode.Disposable {
   private async announce(run: ActiveRun, o: RunOutcome): Promise<void> {
     this.notified.delete(run.key);
     const name = o.summary?.experiment ?? run.experiment ?? path.basename(run.experimentFile);
+    if (o.status === 'completed' && run.task !== 'train') return; // the analysis command shows its result
     if (o.status === 'completed' || o.status === 'stopped') {
       const best = o.summary ? formatBestMetric(o.summary) : undefined;
       const pick = await vscode.window.showInformationMessage(`${name}: run ${o.status}${best ? ` (${best})` : ''}.`, 'Open Summary');

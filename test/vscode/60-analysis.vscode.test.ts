@@ -1,0 +1,184 @@
+/**
+ * The analysis commands in the real worker on real MNIST digits: Sweep Cut Layers, Recommend Strategy
+ * and Compare First-Layer Filters with Gabor each run their task as a run of the experiment, return
+ * its result, put it in the experiment panel's views, and (when asked) write the suggested edit into
+ * the JSON with its comments kept; an unsupervised run's clusters reach the panel too. Also: experiment
+ * files are JSON with comments, and the schema still checks them.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AdvisorReport } from '../../src/core/advisor/advise.js';
+import type { GaborMatchFile, LayerSweepFile } from '../../src/core/runs/artifacts.js';
+import type { RunSummary } from '../../src/core/runs/events.js';
+import type { AnalysisOutcome } from '../../src/extension/commands/analysisCommands.js';
+import type { StartedRun } from '../../src/extension/commands/runCommands.js';
+import { api, waitFor, workerChildren, wsUri } from './helpers.js';
+
+const ANALYSIS = 'analysis-digits.transfer.json';
+const read = () => fs.readFileSync(wsUri(ANALYSIS).fsPath, 'utf8');
+
+/** Runs an experiment through Run Experiment and waits for its worker to finish. */
+async function train(file: string): Promise<StartedRun> {
+  const started = await vscode.commands.executeCommand<StartedRun | undefined>('transferLab.runExperiment', wsUri(file));
+  assert.ok(started?.runId, `${file}: no run started`);
+  const outcome = await (await api()).runs.find(started.runId)!.done;
+  assert.strictEqual(outcome.status, 'completed', `${file}: ${outcome.message}`);
+  return started;
+}
+
+/** Runs an analysis command on the analysis fixture and checks that its run completed. */
+async function analyse<T>(command: string, opts: object = {}): Promise<AnalysisOutcome<T>> {
+  const t0 = Date.now();
+  const out = await vscode.commands.executeCommand<AnalysisOutcome<T> | undefined>(command, wsUri(ANALYSIS), opts);
+  assert.ok(out, `${command} started no run`);
+  console.log(`    ${command}: ${out.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  assert.strictEqual(out.status, 'completed');
+  assert.ok(out.result, 'no result file');
+  const summary = JSON.parse(fs.readFileSync(path.join(out.runDir, 'summary.json'), 'utf8')) as RunSummary;
+  assert.strictEqual(summary.experiment, 'analysis-digits');
+  assert.deepStrictEqual(workerChildren(), [], 'the analysis worker is still running');
+  return out;
+}
+
+/** What the open panel of the analysis fixture shows, once `pick` finds it. */
+async function panelShows<T>(pick: (v: NonNullable<ReturnType<Awaited<ReturnType<typeof api>>['panelAnalyses']>>) => T | undefined, what: string): Promise<NonNullable<T>> {
+  const a = await api();
+  return waitFor(() => {
+    const v = a.panelAnalyses(wsUri(ANALYSIS).fsPath);
+    return v ? pick(v) : undefined;
+  }, 20_000, what);
+}
+
+suite('analyses (real worker, real MNIST digits)', () => {
+  let original = '';
+
+  suiteSetup(async () => {
+    await api();
+    original = read();
+    await train('analysis-source.transfer.json'); // the base of the analysis fixtures
+  });
+  teardown(async () => {
+    await (await api()).runs.stopAll(2_000);
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.writeFileSync(wsUri(ANALYSIS).fsPath, original);
+  });
+
+  test('*.transfer.json opens as JSON with comments: comments are not flagged, the schema still checks', async () => {
+    const file = wsUri('comment-check.transfer.json');
+    fs.writeFileSync(
+      file.fsPath,
+      '{\n  // a line comment\n  "name": "comment-check", /* a block comment */\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n' +
+        '  "data": { "train": { "kind": "mnist", "perClass": 10 } },\n  "training": { "batchSize": "eight" }\n}\n',
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      assert.strictEqual(doc.languageId, 'jsonc');
+      // The schema error proves VS Code's JSON service has checked the file.
+      const diags = await waitFor(
+        () => {
+          const d = vscode.languages.getDiagnostics(file).filter((x) => x.source !== 'transfer-lab');
+          return d.some((x) => /Incorrect type|integer/i.test(x.message)) ? d : undefined;
+        },
+        60_000,
+        'the schema diagnostic of "batchSize"',
+      );
+      console.log(`    JSON service diagnostics: ${diags.map((d) => d.message).join(' | ')}`);
+      assert.ok(!diags.some((d) => /comment/i.test(d.message)), 'a comment was flagged');
+      assert.strictEqual((await vscode.workspace.openTextDocument(wsUri(ANALYSIS))).languageId, 'jsonc');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(file.fsPath, { force: true });
+    }
+  });
+
+  test('Sweep Cut Layers: a linear head per cut layer, shown in the panel; applying sets transfer.cutLayer', async () => {
+    const out = await analyse<LayerSweepFile>('transferLab.sweepCutLayers', { apply: true });
+    const f = out.result!;
+    assert.deepStrictEqual(
+      f.layers.map((l) => l.layer),
+      ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1'],
+    );
+    for (const l of f.layers) assert.ok(l.valAccuracy! >= 0 && l.valAccuracy! <= 1 && l.trainAccuracy >= 0, JSON.stringify(l));
+    assert.strictEqual(f.examples.validation, 50);
+    assert.ok(f.best, 'no best layer');
+    console.log(`    sweep: ${f.layers.map((l) => `${l.layer} ${(100 * l.valAccuracy!).toFixed(0)}%`).join(', ')}; best ${f.best}`);
+    const text = read();
+    if (f.best !== f.currentCutLayer) {
+      assert.deepStrictEqual(out.edits, [{ pointer: '/transfer/cutLayer', value: f.best }]);
+      assert.ok(out.applied);
+      assert.ok(text.includes(`"cutLayer": "${f.best}"`), text);
+    }
+    assert.ok(text.includes('// the advisor will have an opinion on this') && text.includes('// Recommend Strategy, Sweep Cut Layers'), 'comments lost');
+    const shown = await panelShows((v) => (v.layerSweep?.runId === out.runId ? v.layerSweep : undefined), 'the sweep in the panel');
+    assert.strictEqual(shown.value.best, f.best);
+  });
+
+  test('Recommend Strategy: the verdict with its numbers in the panel; Apply writes the matching edit, comments kept', async () => {
+    const first = await analyse<AdvisorReport>('transferLab.recommendStrategy');
+    const r = first.result!;
+    assert.deepStrictEqual(r.target.labelledPerClass, [30, 30, 30, 30, 30]);
+    assert.strictEqual(r.target.medianPerClass, 30);
+    assert.strictEqual(r.verdict.small, true, '30 per class is below the default 100');
+    assert.ok(r.similarity.domainAccuracy >= 0 && r.similarity.domainAccuracy <= 1);
+    assert.strictEqual(r.layer, 'fc1');
+    assert.match(r.verdict.rule, /^small(Similar|Different)$/);
+    assert.strictEqual(r.edits[0]?.pointer, '/transfer/strategy');
+    assert.strictEqual(r.edits[0]?.value, 'featureExtraction');
+    assert.strictEqual(first.applied, false);
+    assert.match(read(), /"strategy": "fineTune"/, 'the file changed without Apply');
+    console.log(`    advice: ${r.verdict.rule}, domain acc ${r.similarity.domainAccuracy}, gap ${r.specificityGap}; edits ${JSON.stringify(r.edits)}`);
+    const shown = await panelShows((v) => (v.advice?.runId === first.runId ? v.advice : undefined), 'the advice in the panel');
+    assert.strictEqual(shown.inEffect, false);
+
+    const second = await analyse<AdvisorReport>('transferLab.recommendStrategy', { apply: true });
+    assert.strictEqual(second.applied, true);
+    const text = read();
+    assert.match(text, /"strategy": "featureExtraction", \/\/ the advisor will have an opinion on this/);
+    assert.ok(text.includes('// Recommend Strategy, Sweep Cut Layers'), 'the header comment was lost');
+    const cut = second.result!.edits.find((e) => e.pointer === '/transfer/cutLayer');
+    if (cut?.value !== undefined) assert.ok(text.includes(`"cutLayer": "${String(cut.value)}"`), text);
+    else assert.ok(!text.includes('"cutLayer"'), text);
+    const applied = await panelShows((v) => (v.advice?.runId === second.runId && v.advice.inEffect ? v.advice : undefined), 'the panel to see the advice in effect');
+    assert.strictEqual(applied.value.verdict.rule, second.result!.verdict.rule);
+  });
+
+  test('Compare First-Layer Filters with Gabor: every conv1 filter with its best Gabor kernel and correlation', async () => {
+    const out = await analyse<GaborMatchFile>('transferLab.compareFilters');
+    const f = out.result!;
+    assert.strictEqual(f.layer, 'conv1');
+    assert.deepStrictEqual(f.kernelSize, [3, 3]);
+    assert.strictEqual(f.filters.length, 32);
+    for (const m of f.filters) {
+      assert.strictEqual(m.weights.length, 9);
+      assert.strictEqual(m.gabor.length, 9);
+      assert.ok(m.correlation >= -1 && m.correlation <= 1);
+    }
+    assert.ok(f.chance.meanCorrelation > 0 && f.chance.meanCorrelation < 1);
+    assert.deepStrictEqual(out.edits, []);
+    console.log(`    Gabor: mean r ${f.meanCorrelation.toFixed(3)} (chance ${f.chance.meanCorrelation.toFixed(3)})`);
+    await panelShows((v) => (v.gaborMatch?.runId === out.runId ? v.gaborMatch : undefined), 'the filters in the panel');
+  });
+
+  test('an unsupervised run’s clusters and 2-D embedding reach its panel, with NMI/ARI against raw pixels', async () => {
+    const run = await train('cluster-digits.transfer.json');
+    const file = wsUri('cluster-digits.transfer.json').fsPath;
+    await vscode.commands.executeCommand('transferLab.openPanel', wsUri('cluster-digits.transfer.json'));
+    const a = await api();
+    const c = await waitFor(() => a.panelAnalyses(file)?.clusters, 20_000, 'the clusters in the panel');
+    assert.strictEqual(c.runId, run.runId);
+    assert.strictEqual(c.value.examples, 150);
+    assert.strictEqual(c.value.features.k, 3);
+    assert.ok(c.value.raw, 'no raw-pixel clustering');
+    for (const x of [c.value.features.scores, c.value.raw.scores]) assert.ok(x.nmi! >= 0 && x.nmi! <= 1 && x.ari! <= 1);
+    assert.ok(c.embedding, 'no embedding');
+    assert.strictEqual(c.embedding.x.length, 150);
+    assert.strictEqual(c.embedding.total, 150);
+    assert.deepStrictEqual(new Set(c.embedding.cluster), new Set([0, 1, 2]));
+    assert.ok(!('ids' in c.embedding), 'example ids are not sent to the page');
+  });
+});
