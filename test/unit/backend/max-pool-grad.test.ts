@@ -1,12 +1,14 @@
 /**
  * MaxPoolGrad on wasm (replaced: the native kernel drops the gradient of windows whose values are
  * all ≤ 0 and sends ties to the last maximum). Checked on hand-computed cases, then against the
- * tfjs cpu backend with all-negative inputs, heavy ties and overlapping windows.
+ * tfjs cpu backend with all-negative inputs, heavy ties and overlapping windows: the kernel (a loop
+ * over the wasm heap) and the composition of tfjs ops that serves other backends.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ErrorLog, expectSameOnBothBackends, random, runKernel, runOn, setUpBackends } from './helpers.js';
+import { ErrorLog, expectSameOnBothBackends, maxAbsError, random, runKernel, runOn, setUpBackends } from './helpers.js';
+import { maxPoolGrad } from '../../../src/core/backend/wasm-kernels/max-pool-grad.js';
 
 type Pair = number | [number, number];
 
@@ -68,6 +70,12 @@ test('MaxPoolGrad on wasm matches cpu (negative values, ties, overlapping window
           1e-6,
         );
         log.add('MaxPoolGrad', label, e);
+        // The composition (used when the tensors' backend has no heap), on wasm, against cpu's kernel.
+        const ref = await runOn('cpu', () => maxPoolGradOf(tf.tensor4d(x, xShape), tf.tensor4d(dy, info.outShape), filterSize, strides, pad));
+        const composed = await runOn('wasm', () => maxPoolGrad(tf.tensor4d(dy, info.outShape), tf.tensor4d(x, xShape), filterSize, strides, pad));
+        const ec = maxAbsError(composed, ref);
+        assert.ok(ec.err <= 1e-6 * Math.max(ec.scale, 1), `composition, ${label}: max abs err ${ec.err}`);
+        log.add('MaxPoolGrad (composition)', label, ec);
       }
     }
   }
@@ -100,7 +108,6 @@ test('MaxPoolGrad rejects a dy of the wrong shape', async () => {
 });
 
 test('with or without the forward output, the same gradient; a wrongly shaped output is rejected', async () => {
-  const { maxPoolGrad } = await import('../../../src/core/backend/wasm-kernels/max-pool-grad.js');
   const shape: [number, number, number, number] = [2, 7, 9, 3];
   const x = random(shape, 91).map((v) => Math.max(0, v));
   const info = tf.backend_util.computePool2DInfo(shape, 3, 2, 1, 'same');

@@ -1,12 +1,15 @@
 /**
  * MaxPoolGrad for the wasm backend, replacing the tfjs-backend-wasm 4.22 kernel, which starts its
  * running max at the smallest positive float: windows whose values are all ≤ 0 lose their gradient
- * and ties go to the last maximum.
+ * and ties go to the last maximum. The kernel is one loop over the backend's heap
+ * ({@link maxPoolGradDirect}); {@link maxPoolGrad}, a composition of tfjs ops with the same result,
+ * serves tensors whose backend has no heap.
  * Reference: https://www.tensorflow.org/api_docs/python/tf/raw_ops/MaxPoolGrad
  */
 import * as tf from '@tensorflow/tfjs';
 import { fromPhaseMajor, padOrCrop, toPhaseMajor } from './spatial.js';
 import { tensorInput } from './kernel-install.js';
+import { allocFloat32, hasHeap, type WasmHeapBackend } from './heap.js';
 
 type Pair = [number, number] | number;
 type Padding = tf.MaxPoolGradAttrs['pad'];
@@ -107,9 +110,118 @@ export function maxPoolGrad(
   });
 }
 
+/**
+ * {@link maxPoolGrad} as one pass over the wasm heap: for every window and channel, the first
+ * maximum in row-major order (a value strictly greater than all before it, starting from
+ * -Infinity, as the tfjs cpu backend and TF do) receives that window's dy; overlapping windows add
+ * up. Padding never receives gradient; nor does a window with no value above -Infinity (all
+ * -Infinity or NaN). Time: one read of x per tap of every window, one read of dy, one write of dx.
+ *
+ * @param backend the wasm backend holding the tensors.
+ * @param dy [B, oh, ow, C] float32; x [B, H, W, C] float32 (NHWC).
+ * @param filterSize, strides, pad, dimRoundingMode as given to tf.maxPool (dilation 1).
+ * @returns dx [B, H, W, C] float32, allocated on the heap.
+ * @throws Error if dy's shape is not the pooled shape of x.
+ */
+export function maxPoolGradDirect(
+  backend: WasmHeapBackend,
+  dy: tf.TensorInfo,
+  x: tf.TensorInfo,
+  filterSize: Pair,
+  strides: Pair,
+  pad: Padding,
+  dimRoundingMode?: RoundingMode,
+): tf.TensorInfo {
+  const xShape = x.shape as [number, number, number, number];
+  const info = tf.backend_util.computePool2DInfo(xShape, filterSize, strides, 1, pad, dimRoundingMode);
+  const [b, h, w, c] = xShape;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { top, left } = info.padInfo;
+  const expected = [b, oh, ow, c];
+  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    throw new Error(`MaxPoolGrad: dy has shape [${dy.shape.join(', ')}], expected [${expected.join(', ')}]`);
+  }
+  const { out, outView: dx, views } = allocFloat32(backend, [...xShape], [x, dy]);
+  const xv = views[0]!;
+  const dyv = views[1]!;
+  const rowStride = w * c;
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * oh <= h && 2 * ow <= w) {
+    // The common 2×2 pool: windows tile x without overlap, so every position is written once.
+    if (2 * oh < h || 2 * ow < w) dx.fill(0); // rows/columns no window reads
+    let o = 0;
+    for (let n = 0; n < b; n++) {
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          let k = n * h * rowStride + 2 * i * rowStride + 2 * j * c;
+          for (let ch = 0; ch < c; ch++, k++, o++) {
+            const v0 = xv[k]!;
+            const v1 = xv[k + c]!;
+            const v2 = xv[k + rowStride]!;
+            const v3 = xv[k + rowStride + c]!;
+            let best = -Infinity;
+            let at = -1;
+            if (v0 > best) {
+              best = v0;
+              at = 0;
+            }
+            if (v1 > best) {
+              best = v1;
+              at = 1;
+            }
+            if (v2 > best) {
+              best = v2;
+              at = 2;
+            }
+            if (v3 > best) at = 3;
+            const g = dyv[o]!;
+            dx[k] = at === 0 ? g : 0;
+            dx[k + c] = at === 1 ? g : 0;
+            dx[k + rowStride] = at === 2 ? g : 0;
+            dx[k + rowStride + c] = at === 3 ? g : 0;
+          }
+        }
+      }
+    }
+    return out;
+  }
+  dx.fill(0);
+  for (let n = 0; n < b; n++) {
+    const xBatch = n * h * rowStride;
+    for (let i = 0; i < oh; i++) {
+      const r0 = Math.max(0, i * sh - top);
+      const r1 = Math.min(h, i * sh - top + fh);
+      for (let j = 0; j < ow; j++) {
+        const c0 = Math.max(0, j * sw - left);
+        const c1 = Math.min(w, j * sw - left + fw);
+        const dyBase = ((n * oh + i) * ow + j) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let r = r0; r < r1; r++) {
+            let k = xBatch + r * rowStride + c0 * c + ch;
+            for (let q = c0; q < c1; q++, k += c) {
+              const v = xv[k]!;
+              if (v > best) {
+                best = v;
+                at = k;
+              }
+            }
+          }
+          if (at >= 0) dx[at]! += dyv[dyBase + ch]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Kernel function for `MaxPoolGrad` (inputs dy, input, output; attrs {@link tf.MaxPoolGradAttrs}). */
-export const maxPoolGradKernel: tf.KernelFunc = ({ inputs, attrs }) => {
+export const maxPoolGradKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const a = attrs as unknown as tf.MaxPoolGradAttrs;
+  const { dy, input } = inputs;
+  if (hasHeap(backend) && dy?.dtype === 'float32' && input?.dtype === 'float32') {
+    return maxPoolGradDirect(backend, dy, input, a.filterSize, a.strides, a.pad, a.dimRoundingMode);
+  }
   // The forward output saves recomputing the pool (tfjs passes it; it is the pool of `input`).
   const output = inputs.output instanceof tf.Tensor ? (inputs.output as tf.Tensor4D) : undefined;
   return maxPoolGrad(
