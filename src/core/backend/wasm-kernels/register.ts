@@ -9,7 +9,7 @@ import { batchMatMulOverride } from './batch-mat-mul.js';
 import { registerClipByValueGradient } from './clip-grad.js';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from './conv2d-backprop.js';
 import { depthwiseConv2dBackpropFilterKernel, depthwiseConv2dBackpropInputKernel } from './depthwise-backprop.js';
-import { identityOverride } from './identity.js';
+import { identityOverride, sameDtypeCastOverride } from './identity.js';
 import { installKernel, type KernelFactory } from './kernel-install.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { oneHotKernel } from './one-hot.js';
@@ -47,6 +47,7 @@ export const WASM_TRAINING_KERNELS: readonly TrainingKernel[] = [
   { name: tf.Sum, role: 'speed', make: (original) => leadingAxesReduceOverride(tf.Sum, original) },
   { name: tf.Mean, role: 'speed', make: (original) => leadingAxesReduceOverride(tf.Mean, original) },
   { name: tf.Identity, role: 'speed', make: identityOverride },
+  { name: tf.Cast, role: 'speed', make: sameDtypeCastOverride },
 ];
 
 /**
