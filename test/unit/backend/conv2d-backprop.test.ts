@@ -1,11 +1,15 @@
 /**
  * Conv2DBackpropFilter (missing on wasm) and Conv2DBackpropInput (overridden on wasm) against the
  * tfjs cpu backend, on seeded random shapes: strides 1 and 2, same and valid padding, batch 1 and
- * 3, non-square inputs, 1×1 to 5×5 filters, plus NCHW and explicit padding.
+ * 3, non-square inputs, 1×1 to 5×5 filters, plus NCHW and explicit padding. The filter gradient has
+ * two forms (a convolution, and im2col · dy for few input channels): each is checked on every case.
  */
+import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ErrorLog, expectSameOnBothBackends, random, randomInt, runKernel, setUpBackends } from './helpers.js';
+import { ErrorLog, expectSameOnBothBackends, maxAbsError, random, randomInt, runKernel, runOn, setUpBackends } from './helpers.js';
+import { conv2dBackpropFilter, conv2dBackpropFilterIm2col } from '../../../src/core/backend/wasm-kernels/conv2d-backprop.js';
+import type { WasmHeapBackend } from '../../../src/core/backend/wasm-kernels/heap.js';
 
 type Pad = 'same' | 'valid' | tf.Conv2DBackpropFilterAttrs['pad'];
 interface Case {
@@ -84,6 +88,31 @@ test('Conv2DBackpropFilter on wasm matches cpu', async (t) => {
     log.add('Conv2DBackpropFilter', c.label, e);
   }
   for (const line of log.lines()) t.diagnostic(line);
+});
+
+test('both forms of the filter gradient (convolution, im2col) on wasm match cpu', async (t) => {
+  const forms = new ErrorLog();
+  for (const [i, c] of randomCases().entries()) {
+    if (c.dataFormat !== 'NHWC') continue; // the im2col form is NHWC only (the kernel transposes NCHW first)
+    const dyShape = outShape(c);
+    const x = random(c.xShape, 100 + i);
+    const dy = random(dyShape, 200 + i);
+    const inputs = () => [tf.tensor4d(x, c.xShape), tf.tensor4d(dy, dyShape)] as const;
+    const ref = await runOn('cpu', () =>
+      runKernel(tf.Conv2DBackpropFilter, { x: inputs()[0], dy: inputs()[1] }, { filterShape: c.filterShape, strides: c.strides, pad: c.pad, dataFormat: 'NHWC' }),
+    );
+    const byConv = await runOn('wasm', () => conv2dBackpropFilter(...inputs(), c.filterShape, c.strides, c.pad as 'same' | 'valid'));
+    const byIm2col = await runOn('wasm', () =>
+      conv2dBackpropFilterIm2col(tf.backend() as unknown as WasmHeapBackend, ...inputs(), c.filterShape, c.strides, c.pad as 'same' | 'valid'),
+    );
+    for (const [form, got] of [['convolution', byConv], ['im2col', byIm2col]] as const) {
+      assert.deepEqual(got.shape, ref.shape, `${form} ${c.label}: shape`);
+      const e = maxAbsError(got, ref);
+      assert.ok(e.err <= 1e-4 * Math.max(e.scale, 1), `${form} ${c.label}: max abs err ${e.err} (max |ref| ${e.scale})`);
+      forms.add(`Conv2DBackpropFilter (${form})`, c.label, e);
+    }
+  }
+  for (const line of forms.lines()) t.diagnostic(line);
 });
 
 test('Conv2DBackpropInput on wasm matches cpu', async (t) => {
