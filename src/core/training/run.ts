@@ -49,7 +49,8 @@ export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize 
   for (let start = 0; start < set.count; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
     const labels = Int32Array.from(idx, (j) => set.labels[j]!);
-    const logits = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape])) as tf.Tensor2D);
+    // One predict batch per evaluation batch (predict alone would split it into batches of 32).
+    const logits = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape]), { batchSize: idx.length }) as tf.Tensor2D);
     const l = crossEntropy(logits, labels);
     loss += l.dataSync()[0]! * idx.length;
     hits += correct(logits, labels);
