@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ErrorLog, expectSameOnBothBackends, maxAbsError, random, randomInt, runKernel, runOn, setUpBackends } from './helpers.js';
-import { conv2dBackpropFilter, conv2dBackpropFilterIm2col } from '../../../src/core/backend/wasm-kernels/conv2d-backprop.js';
+import { conv2dBackpropFilter, conv2dBackpropFilterIm2col, flipFilter } from '../../../src/core/backend/wasm-kernels/conv2d-backprop.js';
 import type { WasmHeapBackend } from '../../../src/core/backend/wasm-kernels/heap.js';
 
 type Pad = 'same' | 'valid' | tf.Conv2DBackpropFilterAttrs['pad'];
@@ -132,4 +132,14 @@ test('Conv2DBackpropInput on wasm matches cpu', async (t) => {
     log.add('Conv2DBackpropInput', c.label, e);
   }
   for (const line of log.lines().filter((l) => l.startsWith('Conv2DBackpropInput'))) t.diagnostic(line);
+});
+
+test('the input gradient’s flipped filter (one heap pass) equals reverse + transpose on cpu', async () => {
+  for (const [i, shape] of ([[3, 3, 32, 64], [2, 3, 4, 5], [1, 1, 3, 2], [5, 4, 1, 7]] as const).entries()) {
+    const f = random(shape, 500 + i);
+    const ref = await runOn('cpu', () => tf.transpose(tf.reverse(tf.tensor4d(f, [...shape]), [0, 1]), [0, 1, 3, 2]));
+    const got = await runOn('wasm', () => flipFilter(tf.backend() as unknown as WasmHeapBackend, tf.tensor4d(f, [...shape])));
+    assert.deepEqual(got.shape, ref.shape);
+    assert.deepEqual(Array.from(got.values), Array.from(ref.values), `filter [${shape}]`);
+  }
 });

@@ -244,9 +244,34 @@ export function conv2dBackpropInput(
     const uh = (oh - 1) * sh + 1;
     const uw = (ow - 1) * sw + 1;
     const framed = zeroUpsampleFramed(dy, sh, sw, fh - 1 - top, h - uh + top, fw - 1 - left, w - uw + left);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]); // [fh, fw, O, C]
+    const backend = tf.backend();
+    const flipped = hasHeap(backend) && filter.dtype === 'float32' ? flipFilter(backend, filter) : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(framed, flipped, 1, 'valid');
   });
+}
+
+/**
+ * The filter of the input gradient's convolution: flipped spatially, in/out channels swapped,
+ * out[kh, kw, o, c] = filter[fh−1−kh, fw−1−kw, c, o], in one pass over the heap (the wasm Reverse
+ * kernel took ~0.8 ms for a 3×3×32×64 filter).
+ *
+ * @param filter [fh, fw, C, O] float32 on `backend`.
+ * @returns [fh, fw, O, C].
+ */
+export function flipFilter(backend: WasmHeapBackend, filter: tf.Tensor4D): tf.Tensor4D {
+  const [fh, fw, c, o] = filter.shape;
+  const { out, outView, views } = allocFloat32(backend, [fh, fw, o, c], [filter]);
+  const f = views[0]!;
+  let at = 0;
+  for (let kh = 0; kh < fh; kh++) {
+    for (let kw = 0; kw < fw; kw++) {
+      const tap = ((fh - 1 - kh) * fw + (fw - 1 - kw)) * c * o;
+      for (let oi = 0; oi < o; oi++) {
+        for (let ci = 0; ci < c; ci++) outView[at++] = f[tap + ci * o + oi]!;
+      }
+    }
+  }
+  return tf.engine().makeTensorFromTensorInfo(out, backend as unknown as tf.KernelBackend) as tf.Tensor4D;
 }
 
 /** Kernel function for `Conv2DBackpropFilter` (inputs x, dy; attrs {@link tf.Conv2DBackpropFilterAttrs}). */
