@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedExperiment } from '../experiment/types.js';
+import { adamHeapBackend, adamStepOnHeap } from '../backend/wasm-kernels/adam.js';
 
 export type OptimizerConfig = ResolvedExperiment['optimizer'];
 
@@ -65,6 +66,15 @@ export class PerVariableOptimizer {
             break;
           }
           case 'adam': {
+            const heap = adamHeapBackend(v, g, s.a, s.b);
+            if (heap) {
+              // On wasm: one loop over the heap instead of 14 elementwise kernels.
+              const next = adamStepOnHeap(heap, v, g, s.a, s.b, { lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, t: s.t });
+              v.assign(next.w);
+              s.a = tf.keep(next.m);
+              s.b = tf.keep(next.u);
+              break;
+            }
             const m = tf.add(tf.mul(s.a ?? tf.zerosLike(g), c.beta1), tf.mul(g, 1 - c.beta1));
             const u = tf.add(tf.mul(s.b ?? tf.zerosLike(g), c.beta2), tf.mul(tf.square(g), 1 - c.beta2));
             const mHat = tf.div(m, 1 - Math.pow(c.beta1, s.t));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { PerVariableOptimizer, type OptimizerConfig } from '../../../src/core/training/optimizers.js';
+import { initBackend } from '../../../src/core/backend/index.js';
 
 const CONFIG: OptimizerConfig = { type: 'sgd', momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, rho: 0.9 };
 
@@ -55,8 +56,8 @@ test('constant-rate updates equal tfjs sgd, momentum, adam and rmsprop', async (
   close(await ours({ ...CONFIG, type: 'rmsprop', momentum: 0.5 }, lr, 20), await theirs(() => tf.train.rmsprop(lr, 0.9, 0.5, 1e-7), 20), 1e-5, 'rmsprop');
 });
 
-test('changing rates and adding a variable later keep each variable’s state (float64 reference)', async () => {
-  await tf.setBackend('cpu');
+async function changingRates(backend: 'cpu' | 'wasm'): Promise<void> {
+  await tf.setBackend(backend);
   const cfg: OptimizerConfig = { ...CONFIG, type: 'adam' };
   const a = tf.variable(tf.tensor([1, 2]), true, 'opt_a');
   const b = tf.variable(tf.tensor([3]), true, 'opt_b');
@@ -91,4 +92,35 @@ test('changing rates and adding a variable later keep each variable’s state (f
   assert.equal(tf.memory().numTensors, before - 4, 'dispose frees both variables’ two slots');
   a.dispose();
   b.dispose();
+}
+
+test('changing rates and adding a variable later keep each variable’s state (float64 reference)', async () => {
+  await changingRates('cpu');
+});
+
+test('on wasm (Adam as one loop over the heap) the same float64 reference holds, and tfjs adam on cpu is matched', async () => {
+  await initBackend('wasm');
+  await changingRates('wasm');
+  await tf.setBackend('wasm');
+  const lr = 0.05;
+  const got = await ours({ ...CONFIG, type: 'adam' }, lr, 20);
+  await tf.setBackend('cpu');
+  close(got, await theirs(() => tf.train.adam(lr, 0.9, 0.999, 1e-7), 20), 1e-5, 'adam on wasm vs tfjs adam on cpu');
+  // A larger variable, gradients of both signs and scales: the heap loop against the op form on cpu.
+  const shape = [3, 5, 7];
+  const run = async (backend: 'cpu' | 'wasm') => {
+    await tf.setBackend(backend);
+    const v = tf.variable(tf.tensor(gradsFor(99, shape), shape), true, `big_${backend}_${Math.random()}`);
+    const opt = new PerVariableOptimizer({ ...CONFIG, type: 'adam' });
+    for (let s = 0; s < 12; s++) {
+      const g = tf.tensor(gradsFor(s, shape).map((x, i) => x * (i % 3 === 0 ? 1e-3 : 10)), shape);
+      opt.apply({ [v.name]: g }, new Map([[v.name, v]]), () => 0.01 * (s + 1));
+      g.dispose();
+    }
+    const out = Float32Array.from(v.dataSync() as Float32Array);
+    opt.dispose();
+    v.dispose();
+    return out;
+  };
+  close(await run('wasm'), await run('cpu'), 1e-5, 'adam [3,5,7] wasm vs cpu');
 });
