@@ -1,13 +1,29 @@
 /**
  * Chart.js for the panel: only the pieces the panel uses are registered (line charts on linear or
- * logarithmic axes, legend, tooltip), colours come from VS Code's theme variables (`--vscode-charts-*`)
+ * logarithmic axes, bar charts on a category axis, scatter charts, legend, tooltip), colours come from VS Code's theme variables (`--vscode-charts-*`)
  * and are re-read when the theme changes, and animations are off so live updates are cheap. Chart.js
  * sizes its canvas through the CSSOM (`canvas.style.width = …`), which the panel's CSP allows; nothing
  * here adds a `style` attribute or a `<style>` element.
  */
-import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartDataset,
+  type Plugin,
+  type PointStyle,
+} from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, BarController, BarElement, CategoryScale, ScatterController);
 
 /** Colours of the current theme. */
 export interface Palette {
@@ -154,8 +170,133 @@ export function setLogY(chart: Chart<'line'>, log: boolean): void {
   chart.update('none');
 }
 
+/** Bar and scatter charts, each with the function that redraws it in the current theme's colours. */
+const otherCharts = new Map<Chart, () => void>();
+
+/** Axis options in the theme's colours. */
+function axis(title: string, p: Palette, extra: object = {}): object {
+  return { title: { display: true, text: title, color: p.foreground }, ticks: { color: p.foreground }, grid: { color: p.grid }, ...extra };
+}
+
+/** One bar series: a value per category, each bar coloured by a palette index. */
+export interface BarSeries {
+  label: string;
+  values: (number | null)[];
+  /** Palette index of each bar (same length as `values`), or one for all. */
+  colors: number | number[];
+  /** Drawn as an outline only (a secondary series). */
+  outline?: boolean;
+}
+
+/** Creates a bar chart on `canvas` with categories on x (sized by its container's CSS). */
+export function barChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string; unitY?: boolean }): Chart<'bar'> {
+  const p = palette();
+  const chart = new Chart<'bar', (number | null)[], string>(canvas, {
+    type: 'bar',
+    data: { labels: [], datasets: [] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: { x: axis(opts.xTitle, p), y: axis(opts.yTitle, p, opts.unitY ? { min: 0, max: 1 } : {}) },
+      plugins: { legend: { labels: { color: p.foreground, boxWidth: 12 } }, tooltip: { enabled: true } },
+    },
+  });
+  otherCharts.set(chart as unknown as Chart, () => undefined);
+  return chart;
+}
+
+/** Replaces the bars (and their categories) and redraws; re-applied after a theme change. */
+export function setBars(chart: Chart<'bar'>, labels: string[], series: BarSeries[]): void {
+  const draw = () => {
+    const p = palette();
+    const color = (i: number) => p.series[i % p.series.length];
+    chart.data.labels = labels;
+    chart.data.datasets = series.map((s) => {
+      const colors = Array.isArray(s.colors) ? s.colors.map(color) : color(s.colors);
+      return {
+        label: s.label,
+        data: s.values,
+        backgroundColor: s.outline ? 'transparent' : colors,
+        borderColor: colors,
+        borderWidth: s.outline ? 1.5 : 0,
+      };
+    });
+    chart.update('none');
+  };
+  otherCharts.set(chart as unknown as Chart, () => {
+    restyleAxes(chart as unknown as Chart);
+    draw();
+  });
+  draw();
+}
+
+/** One group of scatter points (e.g. one cluster). */
+export interface ScatterGroup {
+  label: string;
+  points: { x: number; y: number }[];
+  /** Palette index. */
+  color: number;
+  /** Marker shape (groups beyond the palette's colours differ by shape). */
+  shape?: PointStyle;
+}
+
+/** Marker shapes, in the order groups get them after the palette's colours run out. */
+export const SHAPES: PointStyle[] = ['circle', 'triangle', 'rect', 'rectRot', 'crossRot', 'star'];
+
+/** Creates a scatter chart on `canvas` (sized by its container's CSS). */
+export function scatterChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string }): Chart<'scatter'> {
+  const p = palette();
+  const chart = new Chart<'scatter', { x: number; y: number }[]>(canvas, {
+    type: 'scatter',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      scales: { x: axis(opts.xTitle, p, { type: 'linear' }), y: axis(opts.yTitle, p, { type: 'linear' }) },
+      plugins: { legend: { position: 'right', labels: { color: p.foreground, boxWidth: 8, usePointStyle: true } }, tooltip: { enabled: true } },
+    },
+  });
+  otherCharts.set(chart as unknown as Chart, () => undefined);
+  return chart;
+}
+
+/** Replaces the scatter's groups and redraws; re-applied after a theme change. */
+export function setScatter(chart: Chart<'scatter'>, groups: ScatterGroup[]): void {
+  const draw = () => {
+    const p = palette();
+    chart.data.datasets = groups.map((g) => {
+      const c = p.series[g.color % p.series.length];
+      return { label: g.label, data: g.points, backgroundColor: c, borderColor: c, pointRadius: 2.5, pointHoverRadius: 4, pointStyle: g.shape ?? 'circle', borderWidth: 1 };
+    });
+    chart.update('none');
+  };
+  otherCharts.set(chart as unknown as Chart, () => {
+    restyleAxes(chart as unknown as Chart);
+    draw();
+  });
+  draw();
+}
+
+/** Re-reads the theme colours into a chart's axes and legend. */
+function restyleAxes(chart: Chart): void {
+  const p = palette();
+  for (const ax of Object.values(chart.options.scales ?? {})) {
+    const a = ax as { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } } | undefined;
+    if (a?.ticks) a.ticks.color = p.foreground;
+    if (a?.grid) a.grid.color = p.grid;
+    if (a?.title) a.title.color = p.foreground;
+  }
+  const legend = chart.options.plugins?.legend;
+  if (legend?.labels) legend.labels.color = p.foreground;
+}
+
 /** Re-reads the theme colours into every chart (after a theme change). */
 export function restyleCharts(): void {
+  for (const redraw of otherCharts.values()) redraw();
   const p = palette();
   for (const [chart, shown] of charts) {
     for (const axis of Object.values(chart.options.scales ?? {})) {

@@ -8,6 +8,7 @@ import { restyleCharts } from './charts.js';
 import { h } from './dom.js';
 import { post, save, saved } from './host.js';
 import { initialState } from './state.js';
+import { AnalysesSection } from './views/analyses.js';
 import { ComparisonView } from './views/comparison.js';
 import { HeaderView } from './views/header.js';
 import { LayersView } from './views/layers.js';
@@ -40,10 +41,12 @@ const schedule = new ScheduleView(state);
 const training = new TrainingView();
 const runs = new RunsView(render);
 const comparison = new ComparisonView();
+const analyses = new AnalysesSection();
 app.replaceChildren(
   header.el,
   problems.el,
   h('div', { class: 'columns' }, h('div', { class: 'col' }, layers.el, schedule.el), h('div', { class: 'col' }, training.el, runs.el, comparison.el)),
+  analyses.el,
 );
 app.setAttribute('aria-busy', 'false');
 
@@ -55,6 +58,7 @@ function renderAll(): void {
   training.update(state);
   runs.update(state);
   comparison.update(state);
+  analyses.update(state);
 }
 
 function onMessage(m: HostToWebview): void {
@@ -64,6 +68,7 @@ function onMessage(m: HostToWebview): void {
       state.runs = m.payload.runs;
       state.metrics.reset(m.payload.metrics);
       state.comparison = m.payload.comparison;
+      state.analyses = m.payload.analyses;
       save({ file: m.payload.experiment.file });
       renderAll();
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded ?? '0') + 1);
@@ -75,12 +80,14 @@ function onMessage(m: HostToWebview): void {
       problems.update(state);
       layers.update(state);
       schedule.update(state);
+      analyses.update(state);
       return;
     case 'runs':
       state.runs = m.payload;
       header.update(state);
       runs.update(state);
       training.update(state);
+      analyses.update(state);
       return;
     case 'metrics':
       state.metrics.reset(m.payload);
@@ -98,6 +105,14 @@ function onMessage(m: HostToWebview): void {
       state.comparison = m.payload;
       runs.update(state);
       comparison.update(state);
+      return;
+    case 'analyses':
+      state.analyses = m.payload;
+      analyses.update(state);
+      document.body.dataset.analyses = String(Number(document.body.dataset.analyses ?? '0') + 1);
+      return;
+    case 'revealAnalysis':
+      analyses.reveal(m.payload.view);
       return;
   }
 }

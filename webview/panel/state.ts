@@ -1,5 +1,5 @@
 /** What the page knows: the host's last full state and updates, plus view-only choices. */
-import type { ComparisonView, ExperimentView, RunsView } from '../../src/protocol/webview.js';
+import type { AnalysesView, ComparisonView, ExperimentView, RunsView } from '../../src/protocol/webview.js';
 import { MetricsModel } from './metricsModel.js';
 
 /** The page state every view renders from. */
@@ -8,6 +8,8 @@ export interface PageState {
   runs?: RunsView;
   metrics: MetricsModel;
   comparison: ComparisonView | null;
+  /** Results of the experiment's analysis runs. */
+  analyses: AnalysesView;
   /** Stage whose freeze the layer table edits. */
   stage: number;
   /** Logarithmic rate axis. */
@@ -20,5 +22,5 @@ export interface PageState {
 
 /** A fresh page state. */
 export function initialState(): PageState {
-  return { metrics: new MetricsModel(), comparison: null, stage: 0, logRate: false, compareTicks: new Set() };
+  return { metrics: new MetricsModel(), comparison: null, analyses: {}, stage: 0, logRate: false, compareTicks: new Set() };
 }

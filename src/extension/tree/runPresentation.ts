@@ -39,12 +39,26 @@ export function runLabel(runId: string, s: RunSummary | undefined, now = new Dat
     : `${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
-/** Tree description: progress while running, else the best metric (and the status when it is not `completed`). */
+/** What an analysis run is called in the tree (`advise` → `advice`…). */
+const TASK_NAMES: Record<string, string> = { advise: 'advice', layerSweep: 'layer sweep', gaborMatch: 'Gabor match' };
+
+/** The first headline result of a run (`NMI features 0.803`, `median labelled examples per class 30`), if any. */
+function firstResult(s: RunSummary): string | undefined {
+  const r = s.results?.[0];
+  if (!r) return undefined;
+  return `${r.name} ${r.unit === 'fraction' ? pct(r.value) : Number(r.value.toPrecision(3))}`;
+}
+
+/**
+ * Tree description: progress while running, else the best metric (and the status when it is not
+ * `completed`); an analysis run or a run without epochs (unsupervised) shows its task and first result.
+ */
 export function runDescription(status: RunStatus, s: RunSummary | undefined): string {
   if (!s) return status;
   const epochs = `epoch ${s.epochsDone}/${s.epochsPlanned}`;
-  if (status === 'running') return epochs;
-  const best = formatBestMetric(s);
+  const task = s.task && s.task !== 'train' ? (TASK_NAMES[s.task] ?? s.task) : undefined;
+  if (status === 'running') return task ?? epochs;
+  const best = task || s.epochsPlanned === 0 ? [task, firstResult(s)].filter(Boolean).join(' · ') || undefined : formatBestMetric(s);
   if (status === 'completed') return best ?? epochs;
   return [status, best].filter(Boolean).join(' · ');
 }

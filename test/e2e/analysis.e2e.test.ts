@@ -1,0 +1,243 @@
+/**
+ * UI end-to-end of the analysis views of the experiment panel in the real VS Code (code-server +
+ * Chromium, the packaged .vsix), on real MNIST digits trained and analysed by the real worker:
+ * Recommend Strategy from the palette shows the verdict, the four rules and the numbers behind it, and
+ * its Apply button edits the JSON (comments kept); Sweep Cut Layers draws a bar per cut layer and "Use
+ * as cut layer" edits `transfer.cutLayer`; the panel's own button compares the first-layer filters
+ * with Gabor kernels on small canvases; an unsupervised run's scatter and a transductive run's
+ * before/after accuracies; dark, high-contrast and light themes. Screenshots: test-results/e2e/analysis-*.png.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { RunSummary } from '../../src/core/runs/events.js';
+import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, type Workbench } from './workbench.js';
+
+const ANALYSIS = 'analysis-digits.transfer.json';
+const read = () => fs.readFileSync(path.join(env.workspace, ANALYSIS), 'utf8');
+
+/** The panel's page: the visible webview's inner frame. */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function until<T>(page: Page, fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Summaries of an experiment's runs in the workspace's run store. */
+function summaries(experiment: string): RunSummary[] {
+  const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((id) => path.join(dir, id, 'summary.json'))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
+}
+
+/** Runs an experiment from the palette with its file open; waits for a completed run in the store. */
+async function train(page: Page, file: string, experiment: string): Promise<RunSummary> {
+  const before = new Set(summaries(experiment).map((s) => s.runId));
+  await closeEditors(page);
+  await openFile(page, file);
+  await runCommand(page, 'Transfer Lab: Run Experiment');
+  return until(page, () => summaries(experiment).find((s) => !before.has(s.runId) && s.status === 'completed'), 180_000, `a new completed run of ${experiment}`);
+}
+
+/** Picks a colour theme through "Preferences: Color Theme" and waits for the panel to take it. */
+async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await panel(page).locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(700); // charts re-coloured
+}
+
+/** Closes every editor and panel (the next file opens in the first group, its panel beside it). */
+async function closeEditors(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+  await page.waitForTimeout(300);
+}
+
+/** Closes the notification toasts (they would cover the panel in screenshots). */
+async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  await page.keyboard.press('Escape');
+}
+
+/** Scrolls the panel so that `selector` is at the top, then takes a screenshot. */
+async function shotOf(page: Page, selector: string, name: string): Promise<void> {
+  await clearNotifications(page);
+  await panel(page)
+    .locator(selector)
+    .evaluate((el) => {
+      // just below the panel's sticky header
+      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
+      const win = el.ownerDocument.defaultView!;
+      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
+    });
+  await page.waitForTimeout(500);
+  await shot(page, name);
+}
+
+suite('analysis views of the experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {
+  let w: Workbench;
+  let original = '';
+
+  suiteSetup(async () => {
+    original = read();
+    w = await openWorkbench();
+    await runCommand(w.page, 'Close Primary Side Bar').catch(() => undefined);
+    await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
+    await w.page.keyboard.press('Escape');
+    await train(w.page, 'analysis-source.transfer.json', 'analysis-source'); // the base of the analysis fixtures
+  });
+  suiteTeardown(async () => {
+    if (w) {
+      await runCommand(w.page, 'View: Close All Editors').catch(() => undefined);
+      await w.page.waitForTimeout(500);
+    }
+    await closeWorkbench(w);
+    fs.writeFileSync(path.join(env.workspace, ANALYSIS), original);
+    // The other suites find runs by status in the tree: leave them none of ours.
+    for (const e of ['analysis-source', 'analysis-digits', 'cluster-digits', 'shift-digits']) {
+      fs.rmSync(path.join(env.workspace, '.transfer-lab', 'runs', e), { recursive: true, force: true });
+    }
+  });
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `analysis-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+  });
+
+  test('Recommend Strategy shows the verdict, the four rules and the numbers in the panel; Apply edits the JSON, comments kept', async () => {
+    await closeEditors(w.page);
+    await openFile(w.page, ANALYSIS);
+    await runCommand(w.page, 'Transfer Lab: Recommend Strategy');
+    const p = panel(w.page);
+    await p.locator('#advice:not([hidden]) #advice-verdict').waitFor({ timeout: 180_000 });
+    const measures = await p.locator('#advice-measures').innerText();
+    assert.match(measures, /labelled examples per class \(median\)\s+30\s+< 100 is small\s+small/);
+    assert.match(measures, /domain classifier accuracy \(held out\)\s+\d+\.\d%/);
+    assert.match(measures, /proxy A-distance/);
+    assert.equal(await p.locator('#advice-rules td.rule').count(), 4);
+    assert.equal(await p.locator('#advice-rules td.rule.applies').count(), 1);
+    const rule = await p.locator('#advice').getAttribute('data-rule');
+    assert.match(rule ?? '', /^small(Similar|Different)$/);
+    assert.equal(await p.locator(`#advice-rules td.rule.applies[data-rule="${rule}"]`).count(), 1);
+    assert.match(await p.locator('#advice-edits').innerText(), /\/transfer\/strategy = "featureExtraction"/);
+    await shotOf(w.page, '#advice', 'analysis-01-advice');
+
+    await p.locator('#apply-advice').click();
+    await until(w.page, () => /"strategy": "featureExtraction", \/\/ the advisor will have an opinion on this/.test(read()), 30_000, 'the advice in the file');
+    assert.ok(read().includes('// Recommend Strategy, Sweep Cut Layers'), 'the header comment was lost');
+    await p.locator('#apply-advice:disabled').waitFor({ timeout: 30_000 });
+    assert.match(await p.locator('#apply-advice').innerText(), /In effect/);
+    await shotOf(w.page, '#advice', 'analysis-02-advice-applied');
+  });
+
+  test('Sweep Cut Layers charts validation accuracy per cut layer; "Use as cut layer" edits transfer.cutLayer', async () => {
+    await closeEditors(w.page);
+    await openFile(w.page, ANALYSIS);
+    await runCommand(w.page, 'Transfer Lab: Sweep Cut Layers');
+    const p = panel(w.page);
+    await p.locator('#layer-sweep:not([hidden]) #sweep-table').waitFor({ timeout: 180_000 });
+    const rows = await p.locator('#sweep-table tbody tr').evaluateAll((trs: HTMLElement[]) => trs.map((t) => t.dataset.layer));
+    assert.deepStrictEqual(rows, ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1']);
+    assert.ok(await p.locator('canvas#chart-layer-sweep').isVisible(), 'no chart canvas');
+    assert.match((await p.locator('#chart-layer-sweep').getAttribute('aria-label')) ?? '', /conv1 \d+\.\d%.*fc1 \d+\.\d%/);
+    assert.match(await p.locator('#sweep-table').innerText(), /fc1\s+Dense\s+128\s+\d+\.\d%\s+\d+\.\d%/);
+    await shotOf(w.page, '#layer-sweep', 'analysis-03-layer-sweep');
+
+    // A layer that is not the cut layer now: its button writes it into the file.
+    const current = await p.locator('#layer-sweep').getAttribute('data-current');
+    const target = ['conv2', 'flatten'].find((l) => l !== current)!;
+    await p.locator(`button[data-use-cut="${target}"]`).click();
+    await until(w.page, () => read().includes(`"cutLayer": "${target}"`), 30_000, `cutLayer ${target} in the file`);
+    assert.ok(read().includes('// the advisor will have an opinion on this'), 'comment lost');
+    await p.locator(`#layer-sweep[data-current="${target}"]`).waitFor({ timeout: 30_000 });
+    await p.locator(`button[data-use-cut="${target}"]:disabled`).waitFor({ timeout: 10_000 });
+  });
+
+  test('the panel’s button compares the first-layer filters with Gabor kernels, drawn on small canvases', async () => {
+    const p = panel(w.page);
+    await p.locator('button[data-analyze="gaborMatch"]:enabled').click();
+    await p.locator('#gabor:not([hidden]) .filter-card').first().waitFor({ timeout: 180_000 });
+    assert.equal(await p.locator('#gabor .filter-card').count(), 32);
+    assert.equal(await p.locator('#gabor canvas.kernel').count(), 64);
+    // The canvases are drawn: the first learned filter has more than one grey level.
+    const levels = await p.locator('#gabor canvas.kernel').first().evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const set = new Set<number>();
+      for (let i = 0; i < d.length; i += 4) set.add(d[i]!);
+      return set.size;
+    });
+    assert.ok(levels > 1, 'the filter canvas is blank');
+    assert.match(await p.locator('#gabor-correlation').innerText(), /mean 0\.\d+, median 0\.\d+/);
+    assert.match(await p.locator('#gabor .filter-card').first().innerText(), /#0[\s\S]*r -?[01]\.\d\d/);
+    await shotOf(w.page, '#gabor', 'analysis-04-gabor');
+  });
+
+  test('an unsupervised run shows its clusters as a scatter with NMI/ARI beside raw pixels', async () => {
+    await train(w.page, 'cluster-digits.transfer.json', 'cluster-digits');
+    await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+    const p = panel(w.page);
+    await p.locator('#clusters:not([hidden]) #cluster-scores').waitFor({ timeout: 90_000 });
+    assert.equal(await p.locator('#clusters').getAttribute('data-points'), '150');
+    assert.ok(await p.locator('canvas#chart-clusters').isVisible());
+    const scores = await p.locator('#cluster-scores').innerText();
+    assert.match(scores, /NMI\s+0\.\d+\s+0\.\d+/);
+    assert.match(scores, /ARI\s+-?0\.\d+\s+-?0\.\d+/);
+    await shotOf(w.page, '#clusters', 'analysis-05-clusters');
+    await p.locator('#clusters-colour').selectOption('label');
+    await w.page.waitForTimeout(300);
+    assert.match((await p.locator('#chart-clusters').getAttribute('aria-label')) ?? '', /coloured by label, 3 groups/);
+  });
+
+  test('a transductive run shows the target accuracy before and after AdaBN and self-training', async () => {
+    await train(w.page, 'shift-digits.transfer.json', 'shift-digits');
+    await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+    const p = panel(w.page);
+    await p.locator('#transductive:not([hidden]) #transductive-table').waitFor({ timeout: 90_000 });
+    const phases = await p.locator('#transductive-table tbody tr').evaluateAll((trs: HTMLElement[]) => trs.map((t) => t.dataset.phase));
+    assert.deepStrictEqual(phases, ['source', 'adaBN', 'selfTraining']);
+    assert.match(await p.locator('#transductive-summary').innerText(), /target accuracy \d+\.\d% → \d+\.\d%/);
+    await shotOf(w.page, '#transductive', 'analysis-06-transductive');
+    assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');
+  });
+
+  test('dark and high-contrast themes, the panel at full width', async () => {
+    await closeEditors(w.page);
+    await openFile(w.page, ANALYSIS);
+    await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+    const p = panel(w.page);
+    await p.locator('#gabor:not([hidden]) .filter-card').first().waitFor({ timeout: 60_000 });
+    await runCommand(w.page, 'View: Close Editors in Other Groups').catch(() => undefined);
+    await setTheme(w.page, 'Dark Modern', 'vscode-dark');
+    await shotOf(w.page, '#advice', 'analysis-07-dark-advice');
+    await shotOf(w.page, '#layer-sweep', 'analysis-08-dark-layer-sweep');
+    await shotOf(w.page, '#gabor', 'analysis-09-dark-gabor');
+    await setTheme(w.page, 'Dark High Contrast', 'vscode-high-contrast');
+    await shotOf(w.page, '#layer-sweep', 'analysis-10-high-contrast-layer-sweep');
+    await setTheme(w.page, 'Light Modern', 'vscode-light');
+    await shotOf(w.page, '#layer-sweep', 'analysis-11-light-layer-sweep');
+    assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');
+  });
+});
