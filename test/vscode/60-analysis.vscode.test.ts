@@ -147,6 +147,21 @@ suite('analyses (real worker, real MNIST digits)', () => {
     assert.strictEqual(applied.value.verdict.rule, second.result!.verdict.rule);
   });
 
+  test('Recommend Strategy on a base that is not a run: the source experiment given, the advice measured against its data', async () => {
+    const out = await vscode.commands.executeCommand<AnalysisOutcome<AdvisorReport> | undefined>('transferLab.recommendStrategy', wsUri('tiny-digits.transfer.json'), {
+      sourceExperiment: 'analysis-source.transfer.json',
+      noPanel: true,
+    });
+    assert.ok(out, 'no run started');
+    assert.strictEqual(out.status, 'completed');
+    const r = out.result!;
+    assert.strictEqual(path.basename(r.sourceExperiment), 'analysis-source.transfer.json');
+    assert.strictEqual(r.sourceExamples, 150);
+    assert.strictEqual(r.target.classes.length, 10);
+    assert.ok(fs.existsSync(path.join(out.runDir, 'advice.json')));
+    console.log(`    tiny-digits vs analysis-source: ${r.verdict.rule}, domain acc ${r.similarity.domainAccuracy}`);
+  });
+
   test('Compare First-Layer Filters with Gabor: every conv1 filter with its best Gabor kernel and correlation', async () => {
     const out = await analyse<GaborMatchFile>('transferLab.compareFilters');
     const f = out.result!;

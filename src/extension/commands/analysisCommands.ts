@@ -13,11 +13,15 @@ import type { PointerEdit } from '../../core/experiment/edits.js';
 import { ARTIFACT_FILES, type ArtifactName, type GaborMatchFile, type LayerSweepFile, type RunTask } from '../../core/runs/artifacts.js';
 import type { RunStatus } from '../../core/runs/events.js';
 import type { AnalysisViewName } from '../../protocol/webview.js';
+import type { AdviseTaskOptions } from '../../protocol/worker.js';
 import { editsInEffect } from '../panel/analyses/analyses.js';
+import { getJsonValue } from '../panel/edits/jsonText.js';
 import { applyJsonEdits, experimentDocument } from '../panel/experimentDocument.js';
 import { experimentPanels } from '../panel/index.js';
+import { findExperiments } from '../workspace/experimentFiles.js';
 import type { CommandContext } from './context.js';
 import { startRun } from './runCommands.js';
+import { experimentTarget } from './targets.js';
 
 /** Options of the analysis commands (for tests and other callers; the palette passes none). */
 export interface AnalysisCommandOptions {
@@ -25,6 +29,11 @@ export interface AnalysisCommandOptions {
   apply?: boolean;
   /** Do not open or reveal the experiment panel. */
   noPanel?: boolean;
+  /**
+   * Recommend Strategy: the source experiment file whose data the target is compared with (default:
+   * the experiment of a `run` base; for another base the command asks).
+   */
+  sourceExperiment?: string;
 }
 
 /** What an analysis command returns once its run has ended. */
@@ -56,11 +65,19 @@ interface AnalysisSpec<T> {
   message(v: T, experiment: string): string;
   /** The label of the notification's apply button. */
   applyLabel(v: T): string;
+  /** Settings of the task for this experiment; undefined when the user cancelled. */
+  taskOptions?(uri: vscode.Uri): Promise<AdviseTaskOptions | undefined>;
 }
 
 /** Runs one analysis task, then shows its result (panel view + notification) and applies its edit when asked. */
 async function runAnalysisCommand<T>(ctx: CommandContext, arg: unknown, spec: AnalysisSpec<T>, opts: AnalysisCommandOptions): Promise<AnalysisOutcome<T> | undefined> {
-  const started = await startRun(ctx, arg, { task: spec.task, placeHolder: spec.placeHolder, what: 'Analysing experiments' });
+  const what = 'Analysing experiments';
+  if (!vscode.workspace.isTrusted) return void (await startRun(ctx, arg, { what })); // refused, with the reason
+  const target = await experimentTarget(arg, spec.placeHolder);
+  if (!target) return undefined;
+  const taskOptions = spec.taskOptions ? await spec.taskOptions(target) : undefined;
+  if (spec.taskOptions && !taskOptions) return undefined;
+  const started = await startRun(ctx, target, { task: spec.task, what, ...(taskOptions ? { taskOptions } : {}) });
   if (!started) return undefined;
   const { uri, run } = started;
   const outcome = await run.done;
@@ -108,9 +125,30 @@ export function recommendStrategy(ctx: CommandContext, arg?: unknown, opts: Anal
         `${r.verdict.similar ? 'similar to' : 'different from'} the source (domain classifier ${pct(r.similarity.domainAccuracy)}` +
         `${r.specificityGap !== undefined ? `, earlier layer ${r.specificityGap >= 0 ? '+' : ''}${(100 * r.specificityGap).toFixed(1)} pt` : ''}): ${r.verdict.advice}.`,
       applyLabel: () => 'Apply',
+      taskOptions: (uri) => adviseOptions(uri, opts.sourceExperiment),
     },
     opts,
   );
+}
+
+/**
+ * The advise task's source experiment: the given one, none needed (a `run` base names it), or one the
+ * user picks among the workspace's experiments. Undefined when the pick was cancelled.
+ */
+async function adviseOptions(uri: vscode.Uri, given: string | undefined): Promise<AdviseTaskOptions | undefined> {
+  if (given) return { sourceExperiment: path.resolve(path.dirname(uri.fsPath), given) };
+  const kind = getJsonValue((await experimentDocument(uri)).getText(), ['base', 'kind']);
+  if (kind === 'run') return {};
+  const others = (await findExperiments()).filter((e) => e.uri.fsPath !== uri.fsPath);
+  const pick = await vscode.window.showQuickPick(
+    others.map((e) => ({ label: e.name, description: vscode.workspace.asRelativePath(e.uri), detail: e.description, uri: e.uri })),
+    {
+      title: `Recommend Strategy for ${path.basename(uri.fsPath)}`,
+      placeHolder: `The base is "${String(kind ?? 'unknown')}", not another experiment's run: which experiment's data was it trained on (the source)?`,
+      matchOnDescription: true,
+    },
+  );
+  return pick ? { sourceExperiment: pick.uri.fsPath } : undefined;
 }
 
 /** Transfer Lab: Sweep Cut Layers — a linear head on every candidate cut layer (`layerSweep` task). */
