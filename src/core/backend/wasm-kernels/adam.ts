@@ -44,17 +44,30 @@ export function adamStepOnHeap(
   const mv = m ? view(m) : undefined;
   const uv = u ? view(u) : undefined;
   const { lr, beta1, beta2, epsilon } = h;
-  const c1 = 1 - Math.pow(beta1, h.t);
-  const c2 = 1 - Math.pow(beta2, h.t);
+  // η·m̂ / (√û + ε) = (η / (1−β1^t)) · m / (√u · (1/√(1−β2^t)) + ε): one sqrt, one division.
+  const step = lr / (1 - Math.pow(beta1, h.t));
+  const unbias = 1 / Math.sqrt(1 - Math.pow(beta2, h.t));
   const a1 = 1 - beta1;
   const a2 = 1 - beta2;
-  for (let i = 0; i < wv.length; i++) {
-    const gi = gv[i]!;
-    const mi = (mv ? beta1 * mv[i]! : 0) + a1 * gi;
-    const ui = (uv ? beta2 * uv[i]! : 0) + a2 * gi * gi;
-    m2[i] = mi;
-    u2[i] = ui;
-    w2[i] = wv[i]! - (lr * (mi / c1)) / (Math.sqrt(ui / c2) + epsilon);
+  const n = wv.length;
+  if (mv && uv) {
+    for (let i = 0; i < n; i++) {
+      const gi = gv[i]!;
+      const mi = beta1 * mv[i]! + a1 * gi;
+      const ui = beta2 * uv[i]! + a2 * gi * gi;
+      m2[i] = mi;
+      u2[i] = ui;
+      w2[i] = wv[i]! - (step * mi) / (Math.sqrt(ui) * unbias + epsilon);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const gi = gv[i]!;
+      const mi = a1 * gi;
+      const ui = a2 * gi * gi;
+      m2[i] = mi;
+      u2[i] = ui;
+      w2[i] = wv[i]! - (step * mi) / (Math.sqrt(ui) * unbias + epsilon);
+    }
   }
   const make = (t: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(t, backend as unknown as tf.KernelBackend);
   return { w: make(wOut), m: make(mOut), u: make(uOut) };
