@@ -181,11 +181,25 @@ function axis(title: string, p: Palette, extra: object = {}): object {
 /** One bar series: a value per category, each bar coloured by a palette index. */
 export interface BarSeries {
   label: string;
+  /** One value per category; `[]` for a series that only names a colour in the legend. */
   values: (number | null)[];
   /** Palette index of each bar (same length as `values`), or one for all. */
   colors: number | number[];
   /** Drawn as an outline only (a secondary series). */
   outline?: boolean;
+}
+
+/**
+ * The colour without its alpha channel (`#rrggbbaa` → `#rrggbb`, `rgba(…)` → `rgb(…)`): some themes
+ * define chart colours as translucent overlays, which wash out a filled bar.
+ */
+export function opaque(color: string): string {
+  const hex = /^#([0-9a-f]{6})[0-9a-f]{2}$/i.exec(color);
+  if (hex) return `#${hex[1]}`;
+  const short = /^#([0-9a-f]{3})[0-9a-f]$/i.exec(color);
+  if (short) return `#${short[1]}`;
+  const rgba = /^rgba\(\s*([^,]+),\s*([^,]+),\s*([^,]+),[^)]*\)$/i.exec(color);
+  return rgba ? `rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})` : color;
 }
 
 /** Creates a bar chart on `canvas` with categories on x (sized by its container's CSS). */
@@ -206,11 +220,14 @@ export function barChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTit
   return chart;
 }
 
-/** Replaces the bars (and their categories) and redraws; re-applied after a theme change. */
+/**
+ * Replaces the bars (and their categories) and redraws; re-applied after a theme change. The series
+ * share one slot per category (not side by side): an outline series draws over the filled one.
+ */
 export function setBars(chart: Chart<'bar'>, labels: string[], series: BarSeries[]): void {
   const draw = () => {
     const p = palette();
-    const color = (i: number) => p.series[i % p.series.length];
+    const color = (i: number) => opaque(p.series[i % p.series.length]!);
     chart.data.labels = labels;
     chart.data.datasets = series.map((s) => {
       const colors = Array.isArray(s.colors) ? s.colors.map(color) : color(s.colors);
@@ -220,6 +237,8 @@ export function setBars(chart: Chart<'bar'>, labels: string[], series: BarSeries
         backgroundColor: s.outline ? 'transparent' : colors,
         borderColor: colors,
         borderWidth: s.outline ? 1.5 : 0,
+        grouped: false,
+        maxBarThickness: 64,
       };
     });
     chart.update('none');
@@ -257,7 +276,7 @@ export function scatterChart(canvas: HTMLCanvasElement, opts: { xTitle: string; 
       parsing: false,
       normalized: true,
       scales: { x: axis(opts.xTitle, p, { type: 'linear' }), y: axis(opts.yTitle, p, { type: 'linear' }) },
-      plugins: { legend: { position: 'right', labels: { color: p.foreground, boxWidth: 8, usePointStyle: true } }, tooltip: { enabled: true } },
+      plugins: { legend: { position: 'right', labels: { color: p.foreground, boxWidth: 6, boxHeight: 6, usePointStyle: true } }, tooltip: { enabled: true } },
     },
   });
   otherCharts.set(chart as unknown as Chart, () => undefined);
@@ -269,7 +288,7 @@ export function setScatter(chart: Chart<'scatter'>, groups: ScatterGroup[]): voi
   const draw = () => {
     const p = palette();
     chart.data.datasets = groups.map((g) => {
-      const c = p.series[g.color % p.series.length];
+      const c = opaque(p.series[g.color % p.series.length]!);
       return { label: g.label, data: g.points, backgroundColor: c, borderColor: c, pointRadius: 2.5, pointHoverRadius: 4, pointStyle: g.shape ?? 'circle', borderWidth: 1 };
     });
     chart.update('none');

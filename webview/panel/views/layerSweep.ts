@@ -12,10 +12,11 @@ import { int, pct, runTime } from '../format.js';
 import { post } from '../host.js';
 import type { PageState } from '../state.js';
 
-/** Palette indices: plain bars, the best layer, the current cut layer. */
+/** Palette indices: plain bars, the best layer, the current cut layer, the training outlines. */
 const PLAIN = 0;
 const BEST = 2;
 const CURRENT = 1;
+const TRAIN = 3;
 
 /** Renders the layer sweep. */
 export class LayerSweepView {
@@ -29,7 +30,7 @@ export class LayerSweepView {
   constructor() {
     this.parts.body.append(
       this.summary,
-      h('figure', { class: 'chart' }, h('figcaption', {}, 'Accuracy of a linear head on each layer’s frozen features (bars: validation; outlines: training)'), h('div', { class: 'chart-box tall' }, this.canvas)),
+      h('figure', { class: 'chart' }, h('figcaption', {}, 'Accuracy of a linear head on each layer’s frozen features: bars validation, outlines training'), h('div', { class: 'chart-box tall' }, this.canvas)),
       this.table,
     );
     this.chart = barChart(this.canvas, { xTitle: 'cut layer', yTitle: 'accuracy', unitY: true });
@@ -53,7 +54,10 @@ export class LayerSweepView {
       f.layers.map((l) => l.layer),
       [
         { label: 'validation accuracy', values: f.layers.map((l) => l.valAccuracy ?? null), colors: f.layers.map(color) },
-        { label: 'training accuracy', values: f.layers.map((l) => l.trainAccuracy), colors: PLAIN, outline: true },
+        { label: 'training accuracy', values: f.layers.map((l) => l.trainAccuracy), colors: TRAIN, outline: true },
+        // legend entries of the bar colours
+        ...(f.best ? [{ label: 'best', values: [], colors: BEST }] : []),
+        { label: 'current cut', values: [], colors: CURRENT },
       ],
     );
     const best = f.layers.find((l) => l.layer === f.best);
@@ -80,7 +84,6 @@ export class LayerSweepView {
       best ? h('span', {}, 'Best: ', h('code', {}, best.layer), ` ${pct(best.valAccuracy)}`) : h('span', { class: 'note' }, 'No validation data: nothing to choose by'),
       cur ? h('span', {}, 'Current cut: ', h('code', {}, current), ` ${pct(cur.valAccuracy)}`) : null,
       best && best.layer !== current ? useButton(best.layer, true) : null,
-      h('span', { class: 'legend' }, h('span', { class: 'swatch best' }), 'best', h('span', { class: 'swatch current' }), 'current cut'),
     ]);
     const withTest = f.layers.some((l) => l.testAccuracy !== undefined);
     replaceChildrenKeepingFocus(this.table, [
