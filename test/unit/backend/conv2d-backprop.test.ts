@@ -2,13 +2,14 @@
  * Conv2DBackpropFilter (missing on wasm) and Conv2DBackpropInput (overridden on wasm) against the
  * tfjs cpu backend, on seeded random shapes: strides 1 and 2, same and valid padding, batch 1 and
  * 3, non-square inputs, 1×1 to 5×5 filters, plus NCHW and explicit padding. The filter gradient has
- * two forms (a convolution, and im2col · dy for few input channels): each is checked on every case.
+ * two forms (a convolution, and im2col · dy for strided convolutions with few input channels): each
+ * is checked on every case.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ErrorLog, expectSameOnBothBackends, maxAbsError, random, randomInt, runKernel, runOn, setUpBackends } from './helpers.js';
-import { conv2dBackpropFilter, conv2dBackpropFilterIm2col, flipFilter } from '../../../src/core/backend/wasm-kernels/conv2d-backprop.js';
+import { conv2dBackpropFilter, conv2dBackpropFilterIm2col, flipFilter, preferIm2col } from '../../../src/core/backend/wasm-kernels/conv2d-backprop.js';
 import type { WasmHeapBackend } from '../../../src/core/backend/wasm-kernels/heap.js';
 
 type Pad = 'same' | 'valid' | tf.Conv2DBackpropFilterAttrs['pad'];
@@ -142,4 +143,11 @@ test('the input gradient’s flipped filter (one heap pass) equals reverse + tra
     assert.deepEqual(got.shape, ref.shape);
     assert.deepEqual(Array.from(got.values), Array.from(ref.values), `filter [${shape}]`);
   }
+});
+
+test('the kernel takes the im2col filter gradient for strided convolutions with few input channels only', () => {
+  assert.equal(preferIm2col([32, 96, 96, 3], [3, 3, 3, 16], 2, 48, 48), true); // MobileNet-style stem
+  assert.equal(preferIm2col([64, 28, 28, 1], [3, 3, 1, 32], [1, 2], 26, 13), true);
+  assert.equal(preferIm2col([64, 28, 28, 1], [3, 3, 1, 32], 1, 26, 26), false); // MNIST conv1: stride 1
+  assert.equal(preferIm2col([64, 13, 13, 32], [3, 3, 32, 64], 2, 6, 6), false); // many channels
 });

@@ -178,19 +178,24 @@ export function conv2dBackpropFilterIm2col(
 }
 
 /**
- * Whether {@link conv2dBackpropFilterIm2col} is the faster filter gradient: when the im2col matrix
- * (fh·fw·C × N floats) stays small against the product's work, i.e. for few input channels (where
- * the convolution form's dy-sized kernel runs XNNPACK at a few GFLOP/s), and within 64 M floats.
- * Measured (CPU time, 1 thread, fresh tensors every call so that XNNPACK re-packs dy as in
- * training): MobileNet-style stem x[32,96,96,3] f[3,3,3,16] s2: 24 → 17.5 ms; MNIST conv1
- * x[64,28,28,1] f[3,3,1,32]: 11.7 → 11.0 ms (there both forms are bound by streaming dy, 1.4 M
- * floats, through XNNPACK's weight packing). At 32 channels the convolution form is faster.
+ * Whether {@link conv2dBackpropFilterIm2col} is the faster filter gradient: for a strided
+ * convolution with few input channels (the convolution form then runs a dilated, dy-sized kernel
+ * that XNNPACK handles at a few GFLOP/s), with the im2col matrix (fh·fw·C × N floats) within 64 M
+ * floats. Measured (CPU time, 1 thread, fresh tensors every call so that XNNPACK re-packs its
+ * weights as in training), convolution form → im2col form: stride 2, x[32,96,96,3] f[3,3,3,16]
+ * (the MobileNet-style stem) 24 → 17.5 ms, x[32,96,96,1] f[3,3,1,16] 20.3 → 9.6 ms,
+ * x[64,28,28,1] f[3,3,1,32] 5.4 → 3.2 ms; stride 1 is a draw or a loss (x[64,28,28,3] 14.9 → 16.9
+ * ms; MNIST conv1 x[64,28,28,1] 9.1 → 10.2 ms inside a training step), so it keeps the convolution.
+ *
+ * @param xShape [B, H, W, C]; filterShape [fh, fw, C, O]; strides as given to tf.conv2d;
+ *   oh, ow the output size.
  */
-export function preferIm2col(xShape: readonly number[], filterShape: readonly number[], oh: number, ow: number): boolean {
+export function preferIm2col(xShape: readonly number[], filterShape: readonly number[], strides: Strides, oh: number, ow: number): boolean {
   const [b, , , c] = xShape as Shape4D;
   const [fh, fw] = filterShape as Shape4D;
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
   const floats = fh * fw * c * b * oh * ow;
-  return c <= IM2COL_MAX_CHANNELS && floats <= 64 * 2 ** 20;
+  return (sh > 1 || sw > 1) && c <= IM2COL_MAX_CHANNELS && floats <= 64 * 2 ** 20;
 }
 
 /** Input channels up to which {@link preferIm2col} picks the im2col filter gradient. */
@@ -283,7 +288,7 @@ export const conv2dBackpropFilterKernel: tf.KernelFunc = ({ inputs, attrs, backe
   const x = tensorInput<tf.Tensor4D>(inputs, 'x', tf.Conv2DBackpropFilter);
   const dy = tensorInput<tf.Tensor4D>(inputs, 'dy', tf.Conv2DBackpropFilter);
   if (hasHeap(backend) && (a.dataFormat ?? 'NHWC') === 'NHWC' && x.dtype === 'float32' && dy.dtype === 'float32' && dy.rank === 4) {
-    if (preferIm2col(x.shape, a.filterShape, dy.shape[1], dy.shape[2])) {
+    if (preferIm2col(x.shape, a.filterShape, a.strides, dy.shape[1], dy.shape[2])) {
       return conv2dBackpropFilterIm2col(backend, x, dy, a.filterShape, a.strides, a.pad, a.dimRoundingMode);
     }
   }
