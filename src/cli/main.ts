@@ -4,7 +4,7 @@
  * extension uses and writes the same run store. Exit codes: 0 ok, 1 run failed or diverged, 2 bad input.
  */
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { runsCommand } from './commands/runs.js';
@@ -19,11 +19,28 @@ const backendOption = () =>
   new Option('--backend <name>', 'tfjs backend: auto (tfjs-node when installed, else wasm), tensorflow, wasm').choices(['auto', 'tensorflow', 'wasm']).default('auto');
 const runsDirOption = () => new Option('--runs-dir <dir>', 'run store root').default(path.join(process.cwd(), '.transfer-lab', 'runs'), './.transfer-lab/runs');
 
+/** Parses `--seed`: an integer, else a usage error (exit 2). */
+function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`--seed must be an integer, got "${v}"`);
+  return n;
+}
+
+/** Parses a count option: a positive integer, else a usage error (exit 2). */
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a positive integer, got "${v}"`);
+  return n;
+}
+
 program
   .name('transfer-lab')
   .description('Run transfer-learning experiments (*.transfer.json) headless.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (unknown option, bad --seed) are bad input: exit 2, as the commands do. Set before
+  // the commands are added, which inherit it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('run')
@@ -32,7 +49,8 @@ program
   .addOption(runsDirOption())
   .addOption(backendOption())
   .option('--json', 'print the run summary as JSON')
-  .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean }) => {
+  .addOption(new Option('--seed <n>', "replace the experiment's training.seed (another label draw, split and initialisation)").argParser(parseSeed))
+  .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean; seed?: number }) => {
     process.exitCode = await runCommand(file, o);
   });
 
@@ -61,8 +79,10 @@ program
   .addOption(runsDirOption())
   .addOption(backendOption())
   .option('--json', 'print the table as JSON')
-  .action(async (o: { runsDir: string; backend: BackendPreference; json?: boolean }) => {
+  .addOption(new Option('--jobs <n>', 'target runs at a time (default: the number of cores)').argParser(parsePositive))
+  .action(async (o: { runsDir: string; backend: BackendPreference; json?: boolean; jobs?: number }) => {
     process.exitCode = await demoCommand({
+      ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
       examplesDir: path.join(__dirname, '..', 'examples'),
       runsDir: o.runsDir,
       outDir: path.join(path.dirname(o.runsDir), 'demo'),

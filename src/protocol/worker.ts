@@ -30,6 +30,8 @@ export type HostToWorker =
       task?: RunTask;
       /** Settings of the `advise` task. */
       taskOptions?: AdviseTaskOptions;
+      /** Replaces the experiment's `training.seed` for this run (another label draw / initialisation). */
+      seed?: number;
     }
   /** Finish the current step, write a checkpoint and a summary with status `stopped`, exit. */
   | { type: 'stop' };

@@ -23,6 +23,8 @@ export interface WorkerStartOptions {
   task?: RunTask;
   /** Settings of the `advise` task. */
   taskOptions?: AdviseTaskOptions;
+  /** Replaces the experiment's `training.seed` for this run. */
+  seed?: number;
   onMessage?(msg: WorkerToHost): void;
   /** Lines the worker writes to stdout/stderr (tfjs warnings, crashes). */
   onOutput?(text: string): void;
@@ -67,6 +69,7 @@ export function startWorker(o: WorkerStartOptions): WorkerHandle {
         backend: o.backend,
         ...(o.task ? { task: o.task } : {}),
         ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
       };
       child.send(start);
     }

@@ -20,7 +20,7 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
   try {
     const summary = await runTask(
       msg.task ?? 'train',
-      { experimentFile: msg.experimentFile, runsDir: msg.runsDir, backend: msg.backend },
+      { experimentFile: msg.experimentFile, runsDir: msg.runsDir, backend: msg.backend, ...(msg.seed !== undefined ? { seed: msg.seed } : {}) },
       {
         backend: (backend) => send({ type: 'backend', backend }),
         started: (runId, runDir, exp) => send({ type: 'runStarted', runId, runDir, experiment: exp.name }),

@@ -53,6 +53,22 @@ test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
+test('run --seed replaces training.seed (recorded in config.json); a bad --seed exits 2', () => {
+  const ws = workspace({ 'tiny.transfer.json': tiny(1, 30) });
+  const runs = [undefined, 5].map((seed) => {
+    const r = cli(['run', 'tiny.transfer.json', '--json', ...(seed === undefined ? [] : ['--seed', String(seed)])], ws.dir);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    return JSON.parse(fs.readFileSync(path.join(ws.runs, 'tiny', s.runId, 'config.json'), 'utf8'));
+  });
+  assert.equal(runs[0].training.seed, 42, 'the schema default when no --seed');
+  assert.equal(runs[1].training.seed, 5);
+  const bad = cli(['run', 'tiny.transfer.json', '--seed', '1.5'], ws.dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--seed must be an integer, got "1\.5"/);
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
 test('bad input exits 2 and names the file, the JSON path and line:column', () => {
   const bad = '{\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n  "data": { "train": { "kind": "mnist" } },\n  "training": { "epochs": "three" }\n}\n';
   const ws = workspace({ 'bad.transfer.json': bad, 'nodata.transfer.json': { ...tiny(), data: { train: { kind: 'imageFolder', path: 'photos' } } } });

@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   /** What the worker runs (default `train`). */
   task?: RunTask;
   taskOptions?: AdviseTaskOptions;
+  /** Replaces the experiment's `training.seed`. */
+  seed?: number;
 }
 
 /** Result of one run through the worker. */
@@ -47,6 +49,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
     backend: o.backend,
     ...(o.task ? { task: o.task } : {}),
     ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
     onOutput: (t) => (output += t),
     onMessage: (m) => {
       switch (m.type) {

@@ -36,6 +36,8 @@ export interface LoadOptions {
   runsDir?: string;
   /** Check that data and model files exist (default true). */
   checkFiles?: boolean;
+  /** Replaces `training.seed` (splits, shuffling, augmentation, initialisation): repeats of one experiment on other label draws. */
+  seed?: number;
 }
 
 /** Everything known about an experiment text after all checks. */
@@ -92,7 +94,8 @@ export async function loadExperiment(filePath: string, options: LoadOptions = {}
   }
   const checked = await checkExperimentText(text, file, options);
   if (!checked.experiment || hasErrors(checked.problems)) throw new ExperimentError(file, checked.problems);
-  return { experiment: checked.experiment, problems: checked.problems };
+  const experiment = options.seed === undefined ? checked.experiment : { ...checked.experiment, training: { ...checked.experiment.training, seed: options.seed } };
+  return { experiment, problems: checked.problems };
 }
 
 type Report = (pointer: string, message: string, severity: 'error' | 'warning') => void;

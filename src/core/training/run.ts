@@ -40,6 +40,8 @@ export interface RunOptions {
   experimentFile: string;
   runsDir: string;
   backend: BackendPreference;
+  /** Replaces the experiment's `training.seed` (recorded in the run's `config.json`). */
+  seed?: number;
 }
 
 /** Evaluates a saved (or any) model on a set: logits → loss and accuracy, in batches of `batchSize` (runs pass the trainer's memory-sized inference batch). */
@@ -67,7 +69,7 @@ export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize 
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
   const backend = await initBackend(opts.backend);
   cb.backend?.(backend);
-  const { experiment: exp } = await loadExperiment(opts.experimentFile);
+  const { experiment: exp } = await loadExperiment(opts.experimentFile, opts.seed === undefined ? {} : { seed: opts.seed });
   const base = await loadBase(exp, { runsDir: opts.runsDir });
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;
