@@ -140,7 +140,8 @@ function reinitialise(layer: tf.layers.Layer, seed: number): void {
       (short === 'moving_variance' && cfg.movingVarianceInitializer) ||
       (w.shape.length >= 2 ? tf.initializers.glorotUniform({ seed: seed + i }) : tf.initializers.zeros());
     const value = tf.tidy(() => init.apply(w.shape as number[], 'float32'));
-    w.write(value);
+    w.write(value); // the variable now shares the value's data (reference-counted): release our handle
+    value.dispose();
   });
 }
 

@@ -233,3 +233,20 @@ test('a non-finite loss ends the run as diverged; stop ends it as stopped with a
   t2.dispose();
   stop.net.model.dispose();
 });
+
+test('building a scratch network leaves no tensors behind once its model is disposed (re-initialised weights included)', async () => {
+  const exp = resolveExperiment(
+    { base: { kind: 'builtin', architecture: 'smallCnn' }, data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } }, transfer: { strategy: 'scratch', cutLayer: 'pool2', head: { units: [16] } } },
+    path.join(os.tmpdir(), 'scratch.transfer.json'),
+  );
+  const build = async () => {
+    const base = await loadBase(exp, { runsDir: os.tmpdir() });
+    const net = buildNetwork(exp, base, 2);
+    net.model.dispose();
+    base.model.dispose();
+  };
+  await build(); // first build: tfjs keeps some one-off tensors (backend constants)
+  const before = tf.memory().numTensors;
+  await build();
+  assert.equal(tf.memory().numTensors, before);
+});
