@@ -2,7 +2,7 @@
  * What `activate` returns: handles for the extension-host tests (and other extensions) to observe
  * runs and the tree. Not a stable public API.
  */
-import type { AnalysesView } from '../protocol/webview.js';
+import type { AnalysesView, ExperimentDetail } from '../protocol/webview.js';
 import type { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import type { RunManager } from './runs/runManager.js';
 import type { ExperimentsTree } from './tree/experimentsTree.js';
@@ -14,6 +14,10 @@ export interface TransferLabApi {
   diagnostics: ExperimentDiagnostics;
   /** What the analysis views of an experiment's open panel show (undefined: no panel open for that file). */
   panelAnalyses(file: string): AnalysesView | undefined;
+  /** The run the Training view of an experiment's open panel shows (null: none; undefined: no panel open for that file). */
+  panelShownRun(file: string): string | null | undefined;
+  /** What the header of an experiment's open panel says about the kind of transfer (undefined: no panel or no valid text yet). */
+  panelTransfer(file: string): Promise<Pick<ExperimentDetail, 'kind' | 'method' | 'strategy'> | undefined> | undefined;
   /** Wall time of `activate`, milliseconds. */
   activationMs: number;
 }

@@ -47,7 +47,18 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
   );
   const activationMs = performance.now() - t0;
   log.info(`Transfer Lab activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${process.release.name} ${process.version})`);
-  return { runs, tree, diagnostics, activationMs, panelAnalyses: (file) => experimentPanels()?.get(file)?.analysesNow() };
+  return {
+    runs,
+    tree,
+    diagnostics,
+    activationMs,
+    panelAnalyses: (file) => experimentPanels()?.get(file)?.analysesNow(),
+    panelShownRun: (file) => {
+      const p = experimentPanels()?.get(file);
+      return p ? (p.shownRunId() ?? null) : undefined;
+    },
+    panelTransfer: (file) => experimentPanels()?.get(file)?.transferNow(),
+  };
 }
 
 /** Called on window close/reload and on uninstall: stops every worker (graceful, then forced). */

@@ -13,7 +13,7 @@
  */
 import type { AdvisorReport } from '../core/advisor/advise.js';
 import type { ScheduleSpec, WarmupSpec } from '../core/experiment/schema.js';
-import type { ClustersFile, EmbeddingFile, GaborMatchFile, LayerSweepFile, TransductiveFile } from '../core/runs/artifacts.js';
+import type { ClustersFile, EmbeddingFile, GaborMatchFile, LayerSweepFile, RunTask, TransductiveFile } from '../core/runs/artifacts.js';
 import type { BackendInfo, EpochEvent, RunStatus, StageEvent, TestEvent } from '../core/runs/events.js';
 
 /** `viewType` of the panel (also the serializer's key). */
@@ -109,6 +109,14 @@ export interface ExperimentView {
 
 /** The settings of a valid experiment text, as the panel shows them. */
 export interface ExperimentDetail {
+  /** `transfer.kind`: which data has labels. */
+  kind: 'inductive' | 'transductive' | 'unsupervised';
+  /**
+   * What a transductive or unsupervised experiment does, for the header (`AdaBN + self-training`,
+   * `PCA + k-means on pool2 features`); absent for inductive ones (the strategy says it).
+   */
+  method?: string;
+  /** How the base is trained: inductive runs, and the source training of a transductive run (unsupervised runs train nothing). */
   strategy: 'scratch' | 'featureExtraction' | 'fineTune';
   /** Short description of the base (`built-in smallCnn`, `model mobilenet/model.json`…). */
   base: string;
@@ -140,6 +148,8 @@ export interface ExperimentDetail {
 /** A past or current run in the run picker. */
 export interface RunItem {
   runId: string;
+  /** The analysis a run did (`advise`, `layerSweep`, `gaborMatch`); absent for training runs. */
+  task?: Exclude<RunTask, 'train'>;
   status: RunStatus;
   startedAt: string;
   epochsDone: number;
@@ -156,11 +166,14 @@ export interface RunItem {
 export interface RunsView {
   /** Newest first. */
   runs: RunItem[];
-  /** The run of this experiment training in this window, if any. */
-  active?: { runId?: string; state: 'starting' | 'running' | 'stopping'; backend?: BackendInfo };
-  /** Run whose metrics are shown, or null (none yet). */
+  /** The run of this experiment in progress in this window (training or an analysis), if any. */
+  active?: { runId?: string; task: RunTask; state: 'starting' | 'running' | 'stopping'; backend?: BackendInfo };
+  /**
+   * Run whose metrics are shown, or null (none yet): the picked run, else the newest training run
+   * (analysis runs feed only the analysis views).
+   */
   shownRunId: string | null;
-  /** True when the panel switches to each new run by itself (no past run was picked). */
+  /** True when the panel switches to each new training run by itself (no run was picked). */
   following: boolean;
   /** The `transferLab.backend` setting. */
   backendSetting: string;
@@ -343,7 +356,7 @@ export interface WebviewToHostMessages {
   setSetting: { target: SettingTarget; value: number | string | null };
   /** Steps per epoch for the preview (null: back to the estimate). Not saved in the experiment. */
   setPreviewSteps: { stepsPerEpoch: number | null };
-  /** Show this run's metrics (null: follow the newest run). */
+  /** Show this run's metrics (null: follow the newest training run). */
   selectRun: { runId: string | null };
   /** Compare these runs (fewer than 2 closes the comparison). */
   compare: { runIds: string[] };
@@ -373,7 +386,7 @@ export type WebviewToHost = MessageOf<WebviewToHostMessages>;
 export interface PersistedPanelState {
   /** Absolute path of the experiment file (the serializer reopens the panel for it). */
   file: string;
-  /** Run picked by the user (undefined: follow the newest). */
+  /** Run picked by the user (undefined: follow the newest training run). */
   runId?: string;
   /** Runs ticked for comparison. */
   compare?: string[];

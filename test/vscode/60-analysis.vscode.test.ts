@@ -14,7 +14,7 @@ import type { GaborMatchFile, LayerSweepFile } from '../../src/core/runs/artifac
 import type { RunSummary } from '../../src/core/runs/events.js';
 import type { AnalysisOutcome } from '../../src/extension/commands/analysisCommands.js';
 import type { StartedRun } from '../../src/extension/commands/runCommands.js';
-import { api, waitFor, workerChildren, wsUri } from './helpers.js';
+import { api, runNodes, waitFor, workerChildren, wsUri } from './helpers.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(wsUri(ANALYSIS).fsPath, 'utf8');
@@ -177,6 +177,37 @@ suite('analyses (real worker, real MNIST digits)', () => {
     assert.deepStrictEqual(out.edits, []);
     console.log(`    Gabor: mean r ${f.meanCorrelation.toFixed(3)} (chance ${f.chance.meanCorrelation.toFixed(3)})`);
     await panelShows((v) => (v.gaborMatch?.runId === out.runId ? v.gaborMatch : undefined), 'the filters in the panel');
+  });
+
+  test('the Training view follows the newest training run: analysis runs feed only the analysis views, a picked run is shown', async () => {
+    const file = wsUri(ANALYSIS).fsPath;
+    const a = await api();
+    await vscode.commands.executeCommand('transferLab.openPanel', wsUri(ANALYSIS));
+    const shown = () => a.panelShownRun(file);
+    // The earlier tests left only analysis runs of this experiment: nothing to show in Training.
+    await panelShows((v) => v.gaborMatch, 'the earlier analyses in the panel');
+    assert.strictEqual(shown(), null, 'an analysis run was shown as the training run');
+    const trained = await train(ANALYSIS);
+    await waitFor(() => shown() === trained.runId, 20_000, 'the panel to show the new training run');
+    // A newer analysis run: its result reaches the analyses, the Training view stays on the training run.
+    const filters = await analyse<GaborMatchFile>('transferLab.compareFilters');
+    await panelShows((v) => (v.gaborMatch?.runId === filters.runId ? v.gaborMatch : undefined), 'the new filters in the panel');
+    assert.strictEqual(shown(), trained.runId, 'the Training view followed the analysis run');
+    // A run picked explicitly (here the analysis run, from the tree) is shown.
+    const node = await waitFor(async () => (await runNodes('analysis-digits')).find((n) => n.record.runId === filters.runId), 20_000, 'the analysis run in the tree');
+    await vscode.commands.executeCommand('transferLab.openPanel', node);
+    await waitFor(() => shown() === filters.runId, 20_000, 'the picked analysis run');
+  });
+
+  test('the panel header names the kind of transfer: unsupervised and transductive instead of a strategy', async () => {
+    const a = await api();
+    const transfer = async (name: string) => {
+      await vscode.commands.executeCommand('transferLab.openPanel', wsUri(name));
+      return waitFor(() => a.panelTransfer(wsUri(name).fsPath), 30_000, `the panel of ${name}`);
+    };
+    assert.deepStrictEqual(await transfer('cluster-digits.transfer.json'), { kind: 'unsupervised', method: 'PCA + k-means on fc1 features', strategy: 'fineTune' });
+    assert.deepStrictEqual(await transfer('shift-digits.transfer.json'), { kind: 'transductive', method: 'AdaBN + self-training', strategy: 'scratch' });
+    assert.deepStrictEqual(await transfer('tiny-digits.transfer.json'), { kind: 'inductive', strategy: 'scratch' });
   });
 
   test('an unsupervised run’s clusters and 2-D embedding reach its panel, with NMI/ARI against raw pixels', async () => {

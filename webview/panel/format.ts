@@ -31,3 +31,11 @@ export function runTime(runId: string): string {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(runId);
   return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}` : runId;
 }
+
+/** What the panel calls an analysis task (the names of its buttons). */
+export const TASK_LABELS: Record<string, string> = { advise: 'Recommend strategy', layerSweep: 'Sweep cut layers', gaborMatch: 'Compare filters with Gabor' };
+
+/** `Recommend strategy` for `advise`; the task itself when unknown. */
+export function taskLabel(task: string): string {
+  return TASK_LABELS[task] ?? task;
+}

@@ -47,6 +47,12 @@ const ANALYSIS_COMMANDS: Record<AnalysisTask, string> = {
   gaborMatch: Commands.compareFilters,
 };
 
+/** True for a run that trains (`summary.task` `train` or absent): the runs the Training view follows. */
+export function isTrainingRun(r: Pick<RunRecord, 'summary'>): boolean {
+  const task = r.summary?.task;
+  return task === undefined || task === 'train';
+}
+
 /** What a panel needs from the extension. */
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -71,7 +77,7 @@ export class ExperimentPanel implements vscode.Disposable {
   private checkSeq = 0;
   /** True once the current page said `ready` (false while hidden: the page is gone). */
   private pageReady = false;
-  /** Run picked by the user; undefined: follow the newest run. */
+  /** Run picked by the user; undefined: follow the newest training run. */
   private pinnedRunId: string | undefined;
   private follower: RunFollower | undefined;
   private runsList: RunRecord[] = [];
@@ -255,7 +261,11 @@ export class ExperimentPanel implements vscode.Disposable {
     }
   }
 
-  /** The run whose metrics are shown: the picked one, else the one training, else the newest. */
+  /**
+   * The run whose metrics are shown: the picked one, else the one training, else the newest training
+   * run. Analysis runs (advise, layer sweep, Gabor match) have no epochs: they feed only the analysis
+   * views, and the Training view keeps showing the last training run while one runs or after it.
+   */
   private shownRun(): { runId: string; runDir: string } | undefined {
     const active = this.activeRun();
     if (this.pinnedRunId) {
@@ -263,8 +273,20 @@ export class ExperimentPanel implements vscode.Disposable {
       if (r) return r;
       if (active?.runId === this.pinnedRunId && active.runDir) return { runId: active.runId, runDir: active.runDir };
     }
-    if (active?.runId && active.runDir) return { runId: active.runId, runDir: active.runDir };
-    return this.runsList[0];
+    if (active?.runId && active.runDir && active.task === 'train') return { runId: active.runId, runDir: active.runDir };
+    return this.runsList.find(isTrainingRun);
+  }
+
+  /** What the header says about the kind of transfer, once the file has been checked (for tests and the API). */
+  async transferNow(): Promise<Pick<NonNullable<ExperimentView['detail']>, 'kind' | 'method' | 'strategy'> | undefined> {
+    await this.checking;
+    const d = this.view?.detail;
+    return d ? { kind: d.kind, ...(d.method ? { method: d.method } : {}), strategy: d.strategy } : undefined;
+  }
+
+  /** The shown run's id, for tests and the API. */
+  shownRunId(): string | undefined {
+    return this.shownRun()?.runId;
   }
 
   private newFollower(): RunFollower | undefined {
@@ -279,8 +301,10 @@ export class ExperimentPanel implements vscode.Disposable {
       runs: this.runsList.map((r) => {
         const s = r.summary;
         const running = active?.runId === r.runId;
+        const task = s?.task;
         return {
           runId: r.runId,
+          ...(task && task !== 'train' ? { task } : {}),
           status: running ? 'running' : r.status,
           startedAt: s?.startedAt ?? '',
           epochsDone: (running ? active?.epochsDone : undefined) ?? s?.epochsDone ?? 0,
@@ -293,7 +317,9 @@ export class ExperimentPanel implements vscode.Disposable {
           seconds: s?.seconds ?? 0,
         };
       }),
-      ...(active ? { active: { ...(active.runId ? { runId: active.runId } : {}), state: active.state, ...(active.backend ? { backend: active.backend } : {}) } } : {}),
+      ...(active
+        ? { active: { ...(active.runId ? { runId: active.runId } : {}), task: active.task, state: active.state, ...(active.backend ? { backend: active.backend } : {}) } }
+        : {}),
       shownRunId: shown?.runId ?? null,
       following: this.pinnedRunId === undefined,
       backendSetting: readSettings(this.uri).backend,
@@ -338,8 +364,10 @@ export class ExperimentPanel implements vscode.Disposable {
 
   /** Shows the panel scrolled to an analysis view, with the newest results (after an analysis command). */
   revealAnalysis(view: AnalysisViewName): void {
-    this.pinnedRunId = undefined; // the analysis run is the newest: follow it
     this.refreshRuns();
+    // A picked analysis run's results would hide the new ones: follow again. A picked training run stays.
+    const pinned = this.runsList.find((r) => r.runId === this.pinnedRunId);
+    if (pinned && !isTrainingRun(pinned)) this.pinnedRunId = undefined;
     this.panel.reveal(undefined, true);
     if (this.pageReady && this.panel.visible) {
       this.postAnalyses();

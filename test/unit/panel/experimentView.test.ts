@@ -75,3 +75,25 @@ test('the default cut is the engine’s (models/cut.ts): a nested old head is dr
   assert.strictEqual(rows.findIndex((r) => r.role === 'cut'), d.index);
   assert.deepStrictEqual(rows.filter((r) => r.role === 'dropped').map((r) => r.name), d.dropped);
 });
+
+test('the kind of transfer: what an unsupervised or transductive experiment does, not a strategy that does not apply', async () => {
+  const base = { base: { kind: 'builtin', architecture: 'smallCnn', inputShape: [28, 28, 1] }, data: { train: { kind: 'mnist' } } };
+  const detail = async (transfer: object, data: object = {}) => {
+    const text = JSON.stringify({ ...base, data: { ...base.data, ...data }, transfer });
+    const c = await checkExperimentText(text, FILE, { checkFiles: false });
+    assert.ok(c.experiment, c.problems.map((p) => p.message).join('; '));
+    return experimentView(FILE, c.problems, { text, experiment: c.experiment, ...(c.layers ? { layers: c.layers } : {}) }, true, steps).detail!;
+  };
+  const unsup = await detail({ kind: 'unsupervised', cutLayer: 'pool2' });
+  assert.equal(unsup.kind, 'unsupervised');
+  assert.equal(unsup.method, 'PCA + k-means on pool2 features');
+  assert.match(unsup.stages[0].freezeLocked ?? '', /unsupervised experiment trains nothing/);
+  const target = { target: { kind: 'mnist', transform: { contrast: 0.5 } } };
+  assert.equal((await detail({ kind: 'transductive' }, target)).method, 'AdaBN + self-training');
+  assert.equal((await detail({ kind: 'transductive', transductive: { adaBN: false } }, target)).method, 'self-training');
+  assert.equal((await detail({ kind: 'transductive', transductive: { selfTraining: { rounds: 0 } } }, target)).method, 'AdaBN');
+  const inductive = await detail({ strategy: 'fineTune' });
+  assert.equal(inductive.kind, 'inductive');
+  assert.equal(inductive.method, undefined);
+  assert.equal(inductive.strategy, 'fineTune');
+});

@@ -1,11 +1,14 @@
 /** The panel's top bar: experiment name and file, strategy and base, Run / Stop, the backend and the run status. */
 import { post } from '../host.js';
 import { h, replaceChildrenKeepingFocus } from '../dom.js';
+import { taskLabel } from '../format.js';
 import type { PageState } from '../state.js';
 
 /** Renders the header. */
 export class HeaderView {
   readonly el = h('header', { class: 'top', id: 'top' });
+  /** What the header shows now (see {@link update}). */
+  private shown = '';
 
   update(s: PageState): void {
     const e = s.experiment;
@@ -17,10 +20,17 @@ export class HeaderView {
     const backend = active?.backend ?? m?.backend;
     const backendText = backend ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'chosen when a run starts';
     const status = active
-      ? `${active.state}${active.runId ? ` · run ${active.runId}` : ''}`
+      ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${active.state}${active.runId ? ` · run ${active.runId}` : ''}`
       : m
         ? `last run ${m.status}`
-        : 'no runs yet';
+        : runs?.runs.length
+          ? 'no training run yet'
+          : 'no runs yet';
+    // Runs and metrics messages arrive every epoch while a run trains: rebuild only when something
+    // shown changed, else the Stop button is replaced under the pointer and a click on it is lost.
+    const key = JSON.stringify([e?.name, e?.fileName, e?.valid, d?.kind, d?.method, d?.strategy, d?.base, backendText, backend?.reason, runs?.backendSetting, running, runs?.canRun, active?.state, status]);
+    if (key === this.shown) return;
+    this.shown = key;
     replaceChildrenKeepingFocus(this.el, [
       h(
         'div',
@@ -32,7 +42,7 @@ export class HeaderView {
       h(
         'div',
         { class: 'facts' },
-        d ? h('span', {}, h('span', { class: 'muted' }, 'Strategy '), d.strategy) : null,
+        d ? this.transfer(d) : null,
         d ? h('span', {}, h('span', { class: 'muted' }, 'Base '), d.base) : null,
         h(
           'span',
@@ -61,5 +71,21 @@ export class HeaderView {
         h('span', { class: 'status', role: 'status', id: 'run-status' }, status),
       ),
     ]);
+  }
+
+  /** The kind of transfer: the strategy of an inductive experiment, what a transductive or unsupervised one does. */
+  private transfer(d: NonNullable<NonNullable<PageState['experiment']>['detail']>): HTMLElement {
+    if (d.kind === 'unsupervised') {
+      return h('span', { id: 'transfer-kind', 'data-kind': d.kind, title: 'No labels are used: the base’s cut-layer features are reduced by PCA and clustered by k-means; nothing trains' }, h('span', { class: 'muted' }, 'Unsupervised: '), d.method ?? '');
+    }
+    if (d.kind === 'transductive') {
+      return h(
+        'span',
+        { id: 'transfer-kind', 'data-kind': d.kind, title: `Trained on the labelled source (strategy ${d.strategy}), then adapted to the unlabelled target` },
+        h('span', { class: 'muted' }, 'Transductive: '),
+        d.method ?? '',
+      );
+    }
+    return h('span', { id: 'transfer-kind', 'data-kind': d.kind }, h('span', { class: 'muted' }, 'Strategy '), d.strategy);
   }
 }

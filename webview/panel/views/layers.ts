@@ -61,7 +61,9 @@ export class LayersView {
               ...stages.map((st, i) => h('option', { value: i, selected: i === s.stage }, `${i + 1}. ${st.name} (${st.epochs} epoch${st.epochs === 1 ? '' : 's'})`)),
             ),
           )
-        : h('span', {}, `Stage: ${stages[0]?.name ?? '—'} (${stages[0]?.epochs ?? 0} epochs)`),
+        : d.kind === 'unsupervised'
+          ? null
+          : h('span', {}, `Stage: ${stages[0]?.name ?? '—'} (${stages[0]?.epochs ?? 0} epochs)`),
       locked ? h('span', { class: 'note', id: 'freeze-locked' }, `Freezing is fixed here: ${locked}.`) : null,
       d.cutExplicit
         ? h('button', { 'data-key': 'default-cut', title: 'Remove transfer.cutLayer: the head takes the layer before the base’s last layer', onclick: () => post('setCutLayer', { layer: null }) }, 'Use the default cut')
@@ -195,6 +197,9 @@ export class LayersView {
     const base = d.layers.filter((l) => l.role !== 'dropped');
     const frozen = base.filter((l) => l.frozen[s.stage]);
     const params = (ls: LayerRow[]) => ls.reduce((n, l) => n + l.params, 0);
+    if (d.kind === 'unsupervised') {
+      return h('p', { class: 'muted totals', id: 'layer-totals' }, `${base.length} base layers up to ${d.cutLayer ?? '—'} (${int(params(base))} params, none trained): their output is clustered · ${d.layers.length - base.length} dropped`);
+    }
     return h(
       'p',
       { class: 'muted totals', id: 'layer-totals' },

@@ -4,7 +4,7 @@
  * backend and time.
  */
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
-import { duration, pct, runTime } from '../format.js';
+import { duration, pct, runTime, taskLabel } from '../format.js';
 import { post, save } from '../host.js';
 import type { PageState } from '../state.js';
 
@@ -33,13 +33,13 @@ export class RunsView {
           {
             'data-key': 'follow',
             disabled: r.following,
-            title: 'Show the newest run, and each new run as it starts',
+            title: 'Show the newest training run, and each new one as it starts (analysis runs show under Analyses)',
             onclick: () => {
               save({ runId: undefined });
               post('selectRun', { runId: null });
             },
           },
-          r.following ? 'Following the newest run' : 'Follow the newest run',
+          r.following ? 'Following the newest training run' : 'Follow the newest training run',
         ),
         h(
           'button',
@@ -85,7 +85,7 @@ export class RunsView {
             ...r.runs.map((x) =>
               h(
                 'tr',
-                { class: x.runId === r.shownRunId ? 'shown' : '', 'data-run': x.runId },
+                { class: [x.runId === r.shownRunId ? 'shown' : '', x.task ? 'analysis' : ''].filter(Boolean).join(' '), 'data-run': x.runId, ...(x.task ? { 'data-task': x.task } : {}) },
                 h(
                   'td',
                   { class: 'center' },
@@ -118,7 +118,7 @@ export class RunsView {
                 ),
                 h('td', { class: 'mono' }, runTime(x.runId)),
                 h('td', {}, h('span', { class: `status-${x.status}` }, x.status)),
-                h('td', { class: 'num' }, `${x.epochsDone}/${x.epochsPlanned}`),
+                x.task ? h('td', { class: 'task muted' }, taskLabel(x.task)) : h('td', { class: 'num' }, `${x.epochsDone}/${x.epochsPlanned}`),
                 h('td', { class: 'num' }, pct(x.bestValAccuracy)),
                 h('td', { class: 'num' }, x.bestEpoch !== undefined ? x.bestEpoch + 1 : '—'),
                 h('td', { class: 'num' }, pct(x.testAccuracy)),

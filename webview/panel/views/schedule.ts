@@ -86,6 +86,15 @@ export class ScheduleView {
       setSeries(this.chart, []);
       return;
     }
+    if (d.kind === 'unsupervised') {
+      // Nothing trains: no rate to set or preview.
+      this.box.hidden = true;
+      this.meta.hidden = false;
+      replaceChildrenKeepingFocus(this.form, []);
+      replaceChildrenKeepingFocus(this.meta, [h('p', { class: 'muted', id: 'schedule-unused' }, 'An unsupervised experiment trains nothing: the learning rate is not used.')]);
+      setSeries(this.chart, []);
+      return;
+    }
     const lr = d.learningRate;
     const sched = lr.schedule;
     replaceChildrenKeepingFocus(this.form, [

@@ -8,7 +8,7 @@ import type { Chart } from 'chart.js';
 import type { RunMetrics } from '../../../src/protocol/webview.js';
 import { lineChart, setSeries } from '../charts.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
-import { duration, int, num, pct, runTime } from '../format.js';
+import { duration, int, num, pct, runTime, taskLabel } from '../format.js';
 import type { PageState } from '../state.js';
 
 /** Renders the training charts. */
@@ -24,19 +24,21 @@ export class TrainingView {
   };
   private readonly charts: Record<keyof TrainingView['canvases'], Chart<'line'>>;
   private readonly table = h('div', { class: 'table-wrap epochs-wrap' });
+  private readonly grid: HTMLElement;
 
   constructor() {
     const box = (title: string, c: HTMLCanvasElement) => h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, c));
+    this.grid = h(
+      'div',
+      { class: 'chart-grid' },
+      box('Loss per step', this.canvases.stepLoss),
+      box('Loss per epoch', this.canvases.epochLoss),
+      box('Accuracy per epoch', this.canvases.accuracy),
+      box('Rate applied per step', this.canvases.rate),
+    );
     this.parts.body.append(
       this.status,
-      h(
-        'div',
-        { class: 'chart-grid' },
-        box('Loss per step', this.canvases.stepLoss),
-        box('Loss per epoch', this.canvases.epochLoss),
-        box('Accuracy per epoch', this.canvases.accuracy),
-        box('Rate applied per step', this.canvases.rate),
-      ),
+      this.grid,
       this.table,
     );
     this.charts = {
@@ -49,6 +51,10 @@ export class TrainingView {
 
   update(s: PageState): void {
     const m = s.metrics.metrics;
+    // An unsupervised run has no epochs, steps or rate: only the status line (its clusters are under Analyses).
+    const untrained = s.experiment?.detail?.kind === 'unsupervised';
+    this.grid.hidden = untrained;
+    this.table.hidden = untrained;
     const ds = this.el.dataset;
     ds.runId = m?.runId ?? '';
     ds.status = m?.status ?? '';
@@ -65,7 +71,19 @@ export class TrainingView {
   }
 
   private statusLine(s: PageState, m: RunMetrics | null): (Node | string)[] {
-    if (!m) return [s.runs?.active ? 'Starting…' : 'No run yet: press Run to train; points appear here as they are computed.'];
+    if (!m) {
+      if (s.runs?.active?.task === 'train') return ['Starting…'];
+      return [
+        s.experiment?.detail?.kind === 'unsupervised'
+          ? 'An unsupervised experiment trains nothing: press Run to cluster its features; the clusters appear under Analyses.'
+          : 'No training run yet: press Run to train; points appear here as they are computed.',
+      ];
+    }
+    if (s.experiment?.detail?.kind === 'unsupervised') {
+      return [`Run ${runTime(m.runId)} (${m.runId.slice(-4)}) · ${m.status} · an unsupervised run trains nothing: its clusters are under Analyses.`, ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : [])];
+    }
+    const task = s.runs?.runs.find((r) => r.runId === m.runId)?.task;
+    if (task) return [`Run ${runTime(m.runId)} (${m.runId.slice(-4)}) is an analysis (${taskLabel(task)}): its result is under Analyses. “Follow the newest training run” shows training again.`];
     const last = m.epochs[m.epochs.length - 1];
     const parts = [
       `Run ${runTime(m.runId)} (${m.runId.slice(-4)})`,

@@ -36,6 +36,7 @@ export function stagesWritten(text: string): boolean {
  * user (it is listed under Problems).
  */
 export function freezeLock(exp: ResolvedExperiment, baseLayers: readonly string[], stage: number): string | undefined {
+  if (exp.transfer.kind === 'unsupervised') return 'an unsupervised experiment trains nothing (cut-layer features → PCA → k-means)';
   const s = exp.transfer.strategy;
   if (s === 'scratch') return 'strategy "scratch" trains every layer: set transfer.strategy to "fineTune" to freeze layers';
   if (s === 'featureExtraction') return 'strategy "featureExtraction" keeps the whole base frozen: set transfer.strategy to "fineTune" to choose';

@@ -73,6 +73,22 @@ function baseText(exp: ResolvedExperiment): string {
   }
 }
 
+/**
+ * What a transductive or unsupervised experiment does, for the panel's header (the strategy alone
+ * would mislead: an unsupervised run trains nothing, a transductive one adapts after training);
+ * undefined for inductive experiments.
+ * @param cutLayer the cut layer in effect, when the layers are known.
+ */
+export function transferMethod(exp: ResolvedExperiment, cutLayer: string | undefined): string | undefined {
+  const t = exp.transfer;
+  if (t.kind === 'unsupervised') return `PCA + k-means on ${cutLayer ?? t.cutLayer ?? 'cut-layer'} features`;
+  if (t.kind === 'transductive') {
+    const steps = [t.transductive?.adaBN ? 'AdaBN' : undefined, (t.transductive?.selfTraining.rounds ?? 0) > 0 ? 'self-training' : undefined].filter(Boolean);
+    return steps.length ? steps.join(' + ') : 'source training only (AdaBN and self-training off)';
+  }
+  return undefined;
+}
+
 /** The layer table of a valid experiment. */
 export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[]): LayerRow[] {
   const cut = cutIndexOf(exp, layers);
@@ -126,7 +142,10 @@ export function experimentDetail(snapshot: ExperimentSnapshot, steps: (exp: Reso
   for (const g of groupOfLayers(exp.learningRate.layerGroups, base).values()) counts.set(g, (counts.get(g) ?? 0) + 1);
   const rows = snapshot.layers ? layerRows(exp, snapshot.layers) : [];
   const cut = rows.find((r) => r.role === 'cut');
+  const method = transferMethod(exp, cut?.name);
   return {
+    kind: exp.transfer.kind,
+    ...(method ? { method } : {}),
     strategy: exp.transfer.strategy,
     base: baseText(exp),
     ...(snapshot.layers ? {} : { layersNote: layersNote(exp) }),
