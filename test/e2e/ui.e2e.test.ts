@@ -35,12 +35,6 @@ function summaries(experiment: string): RunSummary[] {
     .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
 }
 
-/** Summaries of every experiment's runs (other suites, e.g. the panel's, leave runs of their own). */
-function allSummaries(): RunSummary[] {
-  const root = path.join(env.workspace, '.transfer-lab', 'runs');
-  return fs.existsSync(root) ? fs.readdirSync(root).flatMap((experiment) => summaries(experiment)) : [];
-}
-
 /** Runs `step` up to `n` times until it succeeds (UI gestures a re-render can cancel); rethrows the last error. */
 async function attempts(n: number, step: () => Promise<void>): Promise<void> {
   for (let i = 1; ; i++) {
@@ -51,6 +45,10 @@ async function attempts(n: number, step: () => Promise<void>): Promise<void> {
     }
   }
 }
+
+/** This suite's experiments: its selectors match only their rows (analysis runs and other suites' runs share the tree). */
+const TINY = 'tiny-digits';
+const SLOW = 'slow-digits';
 
 suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   let w: Workbench;
@@ -79,47 +77,56 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
     await w.page.locator('.statusbar-item:has-text("tiny-digits")').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
     await shot(w.page, '02-run-in-progress');
-    await runRow(w.page, 'completed').waitFor({ timeout: 180_000 });
-    const label = await runRow(w.page, 'completed').getAttribute('aria-label');
+    await runRow(w.page, TINY, 'completed').waitFor({ timeout: 180_000 });
+    const label = await runRow(w.page, TINY, 'completed').getAttribute('aria-label');
     assert.match(label ?? '', /val acc \d+\.\d%/);
   });
 
   test('runs in several states: diverged, stopped, failed (worker killed) and running', async () => {
+    const t0 = Date.now();
+    const phase = (what: string) => console.log(`      ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
     await openFile(w.page, 'diverge-digits.transfer.json');
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await runRow(w.page, 'diverged').waitFor({ timeout: 120_000 });
+    await runRow(w.page, 'diverge-digits', 'diverged').waitFor({ timeout: 120_000 });
+    phase('diverge-digits diverged');
 
     await openFile(w.page, 'slow-digits.transfer.json');
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running, epoch "]:not([aria-label*="epoch 0/"])').first().waitFor({ timeout: 180_000 });
+    await runRow(w.page, SLOW, 'running', ':not([aria-label*="epoch 0/"])').waitFor({ timeout: 180_000 });
+    phase('slow-digits running, epoch 1 done');
     await runCommand(w.page, 'Transfer Lab: Stop Run');
-    // Wait for this experiment's run to be stopped: a stopped row of another suite's experiment
-    // (the panel suite stops runs too) must not let the next Run start while this one still runs.
-    for (let i = 0; i < 600 && !summaries('slow-digits').some((x) => x.status === 'stopped'); i++) await w.page.waitForTimeout(200);
-    assert.ok(summaries('slow-digits').some((x) => x.status === 'stopped'), 'slow-digits run did not stop');
-    await runRow(w.page, 'stopped').waitFor({ timeout: 120_000 });
+    // Wait for this experiment's run to be stopped before the next Run starts.
+    for (let i = 0; i < 600 && !summaries(SLOW).some((x) => x.status === 'stopped'); i++) await w.page.waitForTimeout(200);
+    assert.ok(summaries(SLOW).some((x) => x.status === 'stopped'), 'slow-digits run did not stop');
+    phase('Stop Run (palette): the summary says stopped');
+    await runRow(w.page, SLOW, 'stopped').waitFor({ timeout: 120_000 });
+    phase('the tree shows it stopped');
 
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
     const running = await (async () => {
       for (let i = 0; i < 300; i++) {
-        const s = summaries('slow-digits').find((x) => x.status === 'running' && x.pid);
+        const s = summaries(SLOW).find((x) => x.status === 'running' && x.pid);
         if (s) return s;
         await w.page.waitForTimeout(200);
       }
       throw new Error('no running slow-digits run');
     })();
+    phase('second slow-digits run started');
     process.kill(running.pid!, 'SIGKILL');
-    await runRow(w.page, 'failed').waitFor({ timeout: 60_000 });
+    await runRow(w.page, SLOW, 'failed').waitFor({ timeout: 60_000 });
+    phase('killed: the tree shows it failed');
 
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running, epoch "]:not([aria-label*="epoch 0/"])').first().waitFor({ timeout: 180_000 });
+    await runRow(w.page, SLOW, 'running', ':not([aria-label*="epoch 0/"])').waitFor({ timeout: 180_000 });
+    phase('third slow-digits run running, epoch 1 done');
     await w.page.keyboard.press('Escape');
     await showSidebar(w.page);
     await w.page.waitForTimeout(500);
     await shot(w.page, '03-sidebar-run-states');
     const rows = (await treeRows(w.page).allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
     console.log(`      tree: ${rows.join(' / ')}`);
-    for (const status of ['completed', 'diverged', 'stopped', 'failed', 'running']) assert.ok(await runRow(w.page, status).isVisible(), `no ${status} run visible`);
+    const expected: [string, string][] = [[TINY, 'completed'], ['diverge-digits', 'diverged'], [SLOW, 'stopped'], [SLOW, 'failed'], [SLOW, 'running']];
+    for (const [experiment, status] of expected) assert.ok(await runRow(w.page, experiment, status).isVisible(), `no ${status} run of ${experiment} visible`);
   });
 
   test('the tooltip of a run summarises config and backend', async () => {
@@ -127,7 +134,7 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     // A busy machine may re-render the tree under the pointer and drop the hover: hover again.
     await attempts(4, async () => {
       await w.page.mouse.move(0, 0);
-      await runRow(w.page, 'completed').hover();
+      await runRow(w.page, TINY, 'completed').hover();
       await hover.waitFor({ timeout: 8_000 });
     });
     const text = await hover.innerText();
@@ -137,23 +144,22 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   });
 
   test('the inline Stop action of a running run stops it', async () => {
-    const row = runRow(w.page, 'running');
+    const row = runRow(w.page, SLOW, 'running');
     await row.hover();
     await row.locator('.action-label[aria-label^="Stop Run"]').click();
-    await w.page.locator('.part.sidebar .monaco-list-row[aria-label*=", running,"]').first().waitFor({ state: 'detached', timeout: 120_000 });
-    assert.ok(summaries('slow-digits').every((s) => s.status !== 'running'));
+    await row.waitFor({ state: 'detached', timeout: 120_000 });
+    assert.ok(summaries(SLOW).every((s) => s.status !== 'running'));
   });
 
   test('Delete Run from the context menu asks first, then removes the run', async () => {
-    // The first stopped row may belong to another experiment (the panel suite stops runs too): count them all.
-    const stopped = () => allSummaries().filter((s) => s.status === 'stopped').length;
+    const stopped = () => summaries(SLOW).filter((s) => s.status === 'stopped').length;
     const before = stopped();
     const item = w.page.locator('.monaco-menu .action-label').filter({ hasText: 'Delete Run' }).first();
     const dialog = w.page.locator('.monaco-dialog-box');
     // A context menu closes when the tree re-renders under it (busy machine): open it again.
     await attempts(3, async () => {
       await w.page.keyboard.press('Escape');
-      await runRow(w.page, 'stopped').click({ button: 'right' });
+      await runRow(w.page, SLOW, 'stopped').click({ button: 'right' });
       await item.waitFor({ timeout: 10_000 });
       await shot(w.page, '05-run-context-menu');
       await item.click();

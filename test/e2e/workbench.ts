@@ -69,9 +69,13 @@ export function treeRows(page: Page): Locator {
   return page.locator('.part.sidebar .monaco-list-row');
 }
 
-/** The Experiments-view row of a run in `status` (rows carry `Run <id>, <status>, <description>` as aria-label). */
-export function runRow(page: Page, status: string): Locator {
-  return page.locator(`.part.sidebar .monaco-list-row[aria-label*=", ${status},"]`).first();
+/**
+ * The Experiments-view row of a run of `experiment` in `status` (rows carry
+ * `Run <id> of <experiment>, <status>, <description>` as aria-label): other experiments' runs —
+ * analysis runs, other suites' runs — never match.
+ */
+export function runRow(page: Page, experiment: string, status: string, extra = ''): Locator {
+  return page.locator(`.part.sidebar .monaco-list-row[aria-label*=" of ${experiment}, ${status},"]${extra}`).first();
 }
 
 /** Opens the Transfer Lab sidebar (no-op when it is showing). */

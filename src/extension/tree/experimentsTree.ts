@@ -130,7 +130,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     item.iconPath = statusIcon(status);
     item.description = active ? `epoch ${active.epochsDone}/${summary?.epochsPlanned ?? '?'}${active.state === 'stopping' ? ' · stopping' : ''}` : runDescription(status, summary);
     item.tooltip = runTooltip(record.runId, record.runDir, status, summary);
-    item.accessibilityInformation = { label: `Run ${record.runId}, ${status}, ${item.description}` };
+    item.accessibilityInformation = { label: `Run ${record.runId} of ${node.experiment.name}, ${status}, ${item.description}` };
     item.command = { command: Commands.openPanel, title: 'Open Experiment Panel', arguments: [node] };
     return item;
   }
