@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RunSummary } from '../../src/core/runs/events.js';
-import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, type Workbench } from './workbench.js';
+import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, showSidebar, treeRows, widenSidebar, type Workbench } from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(path.join(env.workspace, ANALYSIS), 'utf8');
@@ -239,5 +239,44 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     await setTheme(w.page, 'Light Modern', 'vscode-light');
     await shotOf(w.page, '#layer-sweep', 'analysis-11-light-layer-sweep');
     assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');
+  });
+
+  test('the header names the kind of transfer (unsupervised, transductive, a strategy); panels and the sidebar in dark and light', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['cluster-digits.transfer.json', 'unsupervised', /^Unsupervised: PCA \+ k-means on fc1 features$/],
+      ['shift-digits.transfer.json', 'transductive', /^Transductive: AdaBN \+ self-training$/],
+      [ANALYSIS, 'inductive', /^Strategy (fineTune|featureExtraction)$/],
+    ];
+    for (const [theme, bodyClass, short] of [['Dark Modern', 'vscode-dark', 'dark'], ['Light Modern', 'vscode-light', 'light']] as const) {
+      for (const [file, kind, text] of cases) {
+        await closeEditors(w.page);
+        await openFile(w.page, file);
+        await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+        const p = panel(w.page);
+        const facts = p.locator(`#transfer-kind[data-kind="${kind}"]`);
+        await facts.waitFor({ timeout: 60_000 });
+        assert.match((await facts.innerText()).replace(/\s+/g, ' ').trim(), text);
+        if (!(await p.locator(`body.${bodyClass}`).count())) await setTheme(w.page, theme, bodyClass);
+        await runCommand(w.page, 'View: Close Editors in Other Groups').catch(() => undefined);
+        if (kind === 'unsupervised') {
+          // Nothing trains: no rate preview, no loss charts, the status line points to the clusters.
+          await p.locator('#schedule-unused').waitFor({ timeout: 30_000 });
+          assert.match(await p.locator('#training-status').innerText(), /trains nothing/);
+        }
+        if (kind === 'inductive') {
+          // Only analysis runs of this experiment so far: the Training view shows none of them.
+          assert.match(await p.locator('#training-status').innerText(), /No training run yet/);
+          assert.match(await p.locator('#run-table').innerText(), /Recommend strategy/);
+        }
+        await shotOf(w.page, '#top', `analysis-kind-${short}-${kind}`);
+        await shotOf(w.page, '#runs', `analysis-kind-${short}-${kind}-runs`);
+      }
+    }
+    await showSidebar(w.page);
+    await widenSidebar(w.page, 470);
+    await treeRows(w.page).filter({ hasText: 'cluster-digits' }).first().waitFor({ timeout: 30_000 });
+    await shot(w.page, 'analysis-kind-light-sidebar');
+    await setTheme(w.page, 'Dark Modern', 'vscode-dark');
+    await shot(w.page, 'analysis-kind-dark-sidebar');
   });
 });
