@@ -150,6 +150,8 @@ export interface RunItem {
   runId: string;
   /** The analysis a run did (`advise`, `layerSweep`, `gaborMatch`); absent for training runs. */
   task?: Exclude<RunTask, 'train'>;
+  /** `transfer.kind` of a training run that is not inductive (`unsupervised`: clusters, no epochs; `transductive`). */
+  transferKind?: string;
   status: RunStatus;
   startedAt: string;
   epochsDone: number;

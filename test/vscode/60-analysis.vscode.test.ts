@@ -51,6 +51,22 @@ async function panelShows<T>(pick: (v: NonNullable<ReturnType<Awaited<ReturnType
   }, 20_000, what);
 }
 
+/** The Experiments-view description of a run, once it reads `expected` (the tree refreshes after the summary is written); the last one seen otherwise. */
+async function treeDescription(experiment: string, runId: string, expected: string): Promise<string> {
+  const a = await api();
+  let last = '';
+  try {
+    await waitFor(async () => {
+      const node = (await runNodes(experiment)).find((n) => n.record.runId === runId);
+      last = node ? String(a.tree.getTreeItem(node).description) : '(not in the tree)';
+      return last === expected;
+    }, 20_000, `the tree description of ${runId}`);
+  } catch {
+    // fall through: the caller's assertion shows what the tree said
+  }
+  return last;
+}
+
 suite('analyses (real worker, real MNIST digits)', () => {
   let original = '';
 
@@ -116,6 +132,12 @@ suite('analyses (real worker, real MNIST digits)', () => {
     assert.ok(text.includes('// the advisor will have an opinion on this') && text.includes('// Recommend Strategy, Sweep Cut Layers'), 'comments lost');
     const shown = await panelShows((v) => (v.layerSweep?.runId === out.runId ? v.layerSweep : undefined), 'the sweep in the panel');
     assert.strictEqual(shown.value.best, f.best);
+    // The Experiments view names the sweep's best cut, not its first result (the raw input).
+    const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const bestAcc = f.layers.find((l) => l.layer === f.best)!.valAccuracy!;
+    const input = f.layers.find((l) => l.layer === 'input')!.valAccuracy!;
+    const expected = f.best === 'input' ? `layer sweep · best: raw input · val ${pc(bestAcc)}` : `layer sweep · best cut ${f.best} · val ${pc(bestAcc)} vs ${pc(input)} raw input`;
+    assert.strictEqual(await treeDescription('analysis-digits', out.runId, expected), expected);
   });
 
   test('Recommend Strategy: the verdict with its numbers in the panel; Apply writes the matching edit, comments kept', async () => {
@@ -226,5 +248,9 @@ suite('analyses (real worker, real MNIST digits)', () => {
     assert.strictEqual(c.embedding.total, 150);
     assert.deepStrictEqual(new Set(c.embedding.cluster), new Set([0, 1, 2]));
     assert.ok(!('ids' in c.embedding), 'example ids are not sent to the page');
+    // The Experiments view: k and NMI beside raw pixels, not "k 3".
+    const two = (x: number) => x.toFixed(2);
+    const expected = `clusters k=3 · NMI ${two(c.value.features.scores.nmi!)} vs ${two(c.value.raw.scores.nmi!)} pixels`;
+    assert.strictEqual(await treeDescription('cluster-digits', run.runId, expected), expected);
   });
 });

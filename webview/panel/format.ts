@@ -39,3 +39,14 @@ export const TASK_LABELS: Record<string, string> = { advise: 'Recommend strategy
 export function taskLabel(task: string): string {
   return TASK_LABELS[task] ?? task;
 }
+
+/**
+ * The Epochs cell of a run row: epochs done/planned for a training run; what the run is for a run
+ * without epochs — an analysis's task, `Clustering` for an unsupervised run (`0/0` said nothing).
+ * `kind` tells the row's style: `task` for a run that does not train.
+ */
+export function epochsCell(x: { task?: string; transferKind?: string; epochsDone: number; epochsPlanned: number }): { text: string; kind: 'task' | 'epochs' } {
+  if (x.task) return { text: taskLabel(x.task), kind: 'task' };
+  if (x.transferKind === 'unsupervised') return { text: 'Clustering (no training)', kind: 'task' };
+  return { text: `${x.epochsDone}/${x.epochsPlanned}`, kind: 'epochs' };
+}

@@ -50,6 +50,9 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
           });
           a.writeArtifact('layerSweep', file);
           for (const l of file.layers) if (l.valAccuracy !== undefined) a.result(`val accuracy ${l.layer}`, l.valAccuracy, 'fraction');
+          // The sweep's choice (ties broken by fewer features, then the earlier layer), for the CLI table and the Experiments view.
+          const best = file.layers.find((l) => l.layer === file.best);
+          if (best?.valAccuracy !== undefined) a.result(`best cut ${best.layer}`, best.valAccuracy, 'fraction');
         });
       } finally {
         net.model.dispose();

@@ -305,6 +305,7 @@ export class ExperimentPanel implements vscode.Disposable {
         return {
           runId: r.runId,
           ...(task && task !== 'train' ? { task } : {}),
+          ...(s?.transferKind && s.transferKind !== 'inductive' ? { transferKind: s.transferKind } : {}),
           status: running ? 'running' : r.status,
           startedAt: s?.startedAt ?? '',
           epochsDone: (running ? active?.epochsDone : undefined) ?? s?.epochsDone ?? 0,

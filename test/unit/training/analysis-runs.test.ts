@@ -79,5 +79,8 @@ test('layer sweep task: one entry per cut point, the input first, best by valida
   assert.deepEqual(f.layers.map((l) => l.layer), ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1']);
   assert.equal(f.currentCutLayer, 'fc1');
   assert.ok(f.best && f.layers.some((l) => l.layer === f.best));
+  // The summary's results: validation accuracy per layer, then the sweep's choice (what the Experiments view shows).
+  assert.deepEqual(s.results?.map((r) => r.name), [...f.layers.map((l) => `val accuracy ${l.layer}`), `best cut ${f.best}`]);
+  assert.equal(s.results?.at(-1)?.value, f.layers.find((l) => l.layer === f.best)!.valAccuracy);
   assert.equal(readMetrics(runDirOf('sweep', s.runId)).filter((e) => e.kind === 'sweep').length, 7);
 });

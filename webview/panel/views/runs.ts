@@ -3,10 +3,17 @@
  * to compare, and see each run's status, epochs, best validation accuracy and epoch, test accuracy,
  * backend and time.
  */
+import type { RunItem } from '../../../src/protocol/webview.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
-import { duration, pct, runTime, taskLabel } from '../format.js';
+import { duration, epochsCell, pct, runTime } from '../format.js';
 import { post, save } from '../host.js';
 import type { PageState } from '../state.js';
+
+/** The Epochs cell: done/planned, or what a run without epochs is (an analysis's task, clustering). */
+function epochsTd(x: RunItem): HTMLElement {
+  const c = epochsCell(x);
+  return c.kind === 'task' ? h('td', { class: 'task muted' }, c.text) : h('td', { class: 'num' }, c.text);
+}
 
 /** Renders the run picker. */
 export class RunsView {
@@ -85,7 +92,12 @@ export class RunsView {
             ...r.runs.map((x) =>
               h(
                 'tr',
-                { class: [x.runId === r.shownRunId ? 'shown' : '', x.task ? 'analysis' : ''].filter(Boolean).join(' '), 'data-run': x.runId, ...(x.task ? { 'data-task': x.task } : {}) },
+                {
+                  class: [x.runId === r.shownRunId ? 'shown' : '', x.task ? 'analysis' : ''].filter(Boolean).join(' '),
+                  'data-run': x.runId,
+                  ...(x.task ? { 'data-task': x.task } : {}),
+                  ...(x.transferKind ? { 'data-kind': x.transferKind } : {}),
+                },
                 h(
                   'td',
                   { class: 'center' },
@@ -118,7 +130,7 @@ export class RunsView {
                 ),
                 h('td', { class: 'mono' }, runTime(x.runId)),
                 h('td', {}, h('span', { class: `status-${x.status}` }, x.status)),
-                x.task ? h('td', { class: 'task muted' }, taskLabel(x.task)) : h('td', { class: 'num' }, `${x.epochsDone}/${x.epochsPlanned}`),
+                epochsTd(x),
                 h('td', { class: 'num' }, pct(x.bestValAccuracy)),
                 h('td', { class: 'num' }, x.bestEpoch !== undefined ? x.bestEpoch + 1 : '—'),
                 h('td', { class: 'num' }, pct(x.testAccuracy)),
