@@ -10,44 +10,12 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src/core/runs/events.js';
-import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, showSidebar, treeRows, widenSidebar, type Workbench } from './workbench.js';
+import { closeWorkbench, env, openFile, openWorkbench, panel, runCommand, setTheme, shot, showSidebar, summaries, treeRows, until, widenSidebar, type Workbench } from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(path.join(env.workspace, ANALYSIS), 'utf8');
-
-/** The panel's page: the visible webview's inner frame. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
-}
-
-/** Polls `fn` until it returns a truthy value. */
-async function until<T>(page: Page, fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-/** Summaries of an experiment's runs in the workspace's run store. */
-function summaries(experiment: string): RunSummary[] {
-  const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .map((id) => path.join(dir, id, 'summary.json'))
-    .filter((f) => fs.existsSync(f))
-    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
-}
 
 /** Runs an experiment from the palette with its file open; waits for a completed run in the store. */
 async function train(page: Page, file: string, experiment: string): Promise<RunSummary> {
@@ -55,20 +23,7 @@ async function train(page: Page, file: string, experiment: string): Promise<RunS
   await closeEditors(page);
   await openFile(page, file);
   await runCommand(page, 'Transfer Lab: Run Experiment');
-  return until(page, () => summaries(experiment).find((s) => !before.has(s.runId) && s.status === 'completed'), 180_000, `a new completed run of ${experiment}`);
-}
-
-/** Picks a colour theme through "Preferences: Color Theme" and waits for the panel to take it. */
-async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
-  await panel(page).locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(700); // charts re-coloured
+  return until(() => summaries(experiment).find((s) => !before.has(s.runId) && s.status === 'completed'), 180_000, `a new completed run of ${experiment}`);
 }
 
 /** Closes every editor and panel (the next file opens in the first group, its panel beside it). */
@@ -145,7 +100,7 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     await shotOf(w.page, '#advice', 'analysis-01-advice');
 
     await p.locator('#apply-advice').click();
-    await until(w.page, () => /"strategy": "featureExtraction", \/\/ the advisor will have an opinion on this/.test(read()), 30_000, 'the advice in the file');
+    await until(() => /"strategy": "featureExtraction", \/\/ the advisor will have an opinion on this/.test(read()), 30_000, 'the advice in the file');
     assert.ok(read().includes('// Recommend Strategy, Sweep Cut Layers'), 'the header comment was lost');
     await p.locator('#apply-advice:disabled').waitFor({ timeout: 30_000 });
     assert.match(await p.locator('#apply-advice').innerText(), /In effect/);
@@ -169,7 +124,7 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     const current = await p.locator('#layer-sweep').getAttribute('data-current');
     const target = ['conv2', 'flatten'].find((l) => l !== current)!;
     await p.locator(`button[data-use-cut="${target}"]`).click();
-    await until(w.page, () => read().includes(`"cutLayer": "${target}"`), 30_000, `cutLayer ${target} in the file`);
+    await until(() => read().includes(`"cutLayer": "${target}"`), 30_000, `cutLayer ${target} in the file`);
     assert.ok(read().includes('// the advisor will have an opinion on this'), 'comment lost');
     await p.locator(`#layer-sweep[data-current="${target}"]`).waitFor({ timeout: 30_000 });
     await p.locator(`button[data-use-cut="${target}"]:disabled`).waitFor({ timeout: 10_000 });

@@ -9,18 +9,13 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
-import type { RunEvent, RunSummary } from '../../src/core/runs/events.js';
-import { closeWorkbench, env, openFile, openWorkbench, runCommand, shot, type Workbench } from './workbench.js';
+import type { Page } from 'playwright-core';
+import type { RunEvent } from '../../src/core/runs/events.js';
+import { closeWorkbench, env, openFile, openWorkbench, panel, runCommand, setTheme, shot, until, type Workbench } from './workbench.js';
 
 const FILE = 'panel-digits.transfer.json';
 const filePath = () => path.join(env.workspace, FILE);
 const read = () => fs.readFileSync(filePath(), 'utf8');
-
-/** The panel's page: the visible webview's inner frame. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
-}
 
 /** The training section's data attributes (what the page holds of the shown run). */
 async function trainingData(page: Page): Promise<Record<string, string>> {
@@ -50,22 +45,6 @@ function runDirOf(runId: string): string {
   return path.join(env.workspace, '.transfer-lab', 'runs', 'panel-digits', runId);
 }
 
-/** Polls `fn` until it returns a truthy value. */
-async function until<T>(page: Page, fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await page.waitForTimeout(150);
-  }
-}
-
 /** Puts the cursor of the active text editor at a line and column with Quick Open's `:line:column`. */
 async function gotoLine(page: Page, line: number, column: number): Promise<void> {
   await page.keyboard.press('Escape');
@@ -75,19 +54,6 @@ async function gotoLine(page: Page, line: number, column: number): Promise<void>
   await input.fill(`:${line}:${column}`);
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
-}
-
-/** Picks a colour theme through "Preferences: Color Theme". */
-async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
-  await panel(page).locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(700); // charts re-coloured
 }
 
 suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {
@@ -134,7 +100,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await p.locator('#stage-select').selectOption('1');
     await p.locator('input[data-key="freeze:conv2"]').check();
     const frozen = original.replace('"freeze": { "upTo": "pool1" }', '"freeze": { "upTo": "conv2" }');
-    await until(w.page, () => read() === frozen, 30_000, 'the file to freeze conv2 in stage 2');
+    await until(() => read() === frozen, 30_000, 'the file to freeze conv2 in stage 2');
     await p.locator('tr[data-layer="conv2"][data-frozen="true"]').waitFor({ timeout: 15_000 });
     assert.ok(read().includes('// conv1 and pool1 stay frozen') && read().includes('/* the head reads the flattened conv features */'));
 
@@ -147,7 +113,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     }
     assert.strictEqual(key, 'freeze:conv2', 'conv2’s freeze checkbox is reachable with Tab');
     await w.page.keyboard.press('Space');
-    await until(w.page, () => read() === original, 30_000, 'the file to be back to the original text');
+    await until(() => read() === original, 30_000, 'the file to be back to the original text');
     await p.locator('tr[data-layer="conv2"][data-frozen="false"]').waitFor({ timeout: 15_000 });
     // the focus stays on the re-rendered checkbox
     assert.strictEqual(await p.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key ?? ''), 'freeze:conv2');
@@ -178,7 +144,6 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     // live: the last step shown grows while the run trains
     const seen: number[] = [];
     await until(
-      w.page,
       async () => {
         const d = await trainingData(w.page);
         const n = Number(d.lastStep);
@@ -203,7 +168,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     assert.strictEqual(await w.page.locator('iframe.webview.ready:visible').count(), 0, 'the panel is hidden');
     // the run goes on while hidden
     const stepsOnDisk = () => events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
-    await until(w.page, () => stepsOnDisk() >= Number(before.lastStep) + 30, 120_000, '30 steps more while hidden');
+    await until(() => stepsOnDisk() >= Number(before.lastStep) + 30, 120_000, '30 steps more while hidden');
     const stepsWhileHidden = stepsOnDisk();
     console.log(`      hidden at step ${before.lastStep}; ${stepsWhileHidden} steps on disk when shown again`);
     // show again: the JSON editor goes back to a group on the left
@@ -219,7 +184,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     assert.ok(Number(after.lastStep) >= stepsWhileHidden - Number(after.stride), `replayed up to step ${after.lastStep}, ${stepsWhileHidden} were on disk`);
     assert.strictEqual(after.duplicates, '0');
     // and live again: updates arrive on top of the replayed history
-    const again = await until(w.page, async () => {
+    const again = await until(async () => {
       const d = await trainingData(w.page);
       return Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep) ? d : undefined;
     }, 120_000, 'live updates after showing the panel again');
@@ -264,10 +229,10 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await epochsField.fill('3');
     await epochsField.press('Enter');
     const shorter = original.replace('"epochs": 100,', '"epochs": 3,');
-    await until(w.page, () => read() === shorter, 30_000, 'stage 2 with 3 epochs in the file');
+    await until(() => read() === shorter, 30_000, 'stage 2 with 3 epochs in the file');
     await p.locator('#run-button:not([disabled])').waitFor({ timeout: 15_000 });
     await p.locator('#run-button').click();
-    await until(w.page, async () => {
+    await until(async () => {
       const d = await trainingData(w.page);
       return d.runId && d.runId !== firstRun && d.status === 'completed';
     }, 300_000, 'the second run to complete');
@@ -284,7 +249,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     // restore the fixture
     await epochsField.fill('100');
     await epochsField.press('Enter');
-    await until(w.page, () => read() === original, 30_000, 'the original file');
+    await until(() => read() === original, 30_000, 'the original file');
   });
 
   test('light and high-contrast themes', async () => {

@@ -7,7 +7,6 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunSummary } from '../../src/core/runs/events.js';
 import {
   answer,
   closeWorkbench,
@@ -19,21 +18,12 @@ import {
   runRow,
   shot,
   showSidebar,
+  summaries,
   treeRows,
+  until,
   type Workbench,
   widenSidebar,
 } from './workbench.js';
-
-/** Summaries of an experiment's runs in the test workspace. */
-function summaries(experiment: string): RunSummary[] {
-  const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .map((id) => path.join(dir, id, 'summary.json'))
-    .filter((f) => fs.existsSync(f))
-    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
-}
 
 /** Runs `step` up to `n` times until it succeeds (UI gestures a re-render can cancel); rethrows the last error. */
 async function attempts(n: number, step: () => Promise<void>): Promise<void> {
@@ -96,21 +86,13 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     phase('slow-digits running, epoch 1 done');
     await runCommand(w.page, 'Transfer Lab: Stop Run');
     // Wait for this experiment's run to be stopped before the next Run starts.
-    for (let i = 0; i < 600 && !summaries(SLOW).some((x) => x.status === 'stopped'); i++) await w.page.waitForTimeout(200);
-    assert.ok(summaries(SLOW).some((x) => x.status === 'stopped'), 'slow-digits run did not stop');
+    await until(() => summaries(SLOW).some((x) => x.status === 'stopped'), 120_000, 'the slow-digits run to stop');
     phase('Stop Run (palette): the summary says stopped');
     await runRow(w.page, SLOW, 'stopped').waitFor({ timeout: 120_000 });
     phase('the tree shows it stopped');
 
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    const running = await (async () => {
-      for (let i = 0; i < 300; i++) {
-        const s = summaries(SLOW).find((x) => x.status === 'running' && x.pid);
-        if (s) return s;
-        await w.page.waitForTimeout(200);
-      }
-      throw new Error('no running slow-digits run');
-    })();
+    const running = await until(() => summaries(SLOW).find((x) => x.status === 'running' && x.pid), 60_000, 'a running slow-digits run');
     phase('second slow-digits run started');
     process.kill(running.pid!, 'SIGKILL');
     await runRow(w.page, SLOW, 'failed').waitFor({ timeout: 60_000 });

@@ -5,7 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { RunSummary } from '../../src/core/runs/events.js';
+
+export { until } from '../shared/until.js';
 
 /** Harness environment (test/harness/run-suite.sh). */
 export const env = {
@@ -51,12 +54,41 @@ export async function closeWorkbench(w: Workbench | undefined): Promise<void> {
   fs.rmSync(w.profile, { recursive: true, force: true });
 }
 
+/** Picks a colour theme through "Preferences: Color Theme" and waits for the experiment panel to take it (its body gets `bodyClass`). */
+export async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await panel(page).locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(700); // charts re-coloured
+}
+
 /** Saves a screenshot as test-results/e2e/<name>.png and returns its path. */
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(env.out, { recursive: true });
   const file = path.join(env.out, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The experiment panel's page: the visible webview's inner frame. */
+export function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+}
+
+/** Summaries of an experiment's runs in the test workspace's run store (`.transfer-lab/runs/<experiment>`). */
+export function summaries(experiment: string): RunSummary[] {
+  const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((id) => path.join(dir, id, 'summary.json'))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunSummary);
 }
 
 /** The Transfer Lab entry of the activity bar. */

@@ -28,21 +28,8 @@ export function wsUri(...segments: string[]): vscode.Uri {
   return vscode.Uri.file(path.join(workspaceDir(), ...segments));
 }
 
-/** Resolves when `fn` returns a truthy value; fails after `ms` with `what`. */
-export async function waitFor<T>(fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Resolves when `fn` returns a truthy value; fails after `ms` with `what` (the same polling as the e2e tests). */
+export { until as waitFor } from '../shared/until.js';
 
 /** True when a process with this pid exists (zombies excluded on Linux). */
 export function alive(pid: number): boolean {
