@@ -136,7 +136,7 @@ suite('analyses (real worker, real MNIST digits)', () => {
     const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
     const bestAcc = f.layers.find((l) => l.layer === f.best)!.valAccuracy!;
     const input = f.layers.find((l) => l.layer === 'input')!.valAccuracy!;
-    const expected = f.best === 'input' ? `layer sweep · best: raw input · val ${pc(bestAcc)}` : `layer sweep · best cut ${f.best} · val ${pc(bestAcc)} vs ${pc(input)} raw input`;
+    const expected = f.best === 'input' ? `layer sweep · best: raw input ${pc(bestAcc)}` : `layer sweep · best cut ${f.best} ${pc(bestAcc)} (input ${pc(input)})`;
     assert.strictEqual(await treeDescription('analysis-digits', out.runId, expected), expected);
   });
 

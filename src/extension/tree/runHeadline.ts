@@ -31,6 +31,7 @@ function byName(s: RunSummary): Map<string, RunResult> {
 const two = (x: number) => x.toFixed(2);
 
 /**
+ * `best cut pool2 86.0% (input 74.0%)`: validation accuracy of the best cut and of the raw input.
  * A layer sweep's results are `val accuracy <layer>` in layer order, the raw input (`input`) first,
  * then `best cut <layer>`: the sweep's choice (ties broken by fewer features). Runs from before that
  * result: the highest, the first of equals (the sweep's choice when the tied layers have as many
@@ -43,8 +44,8 @@ function layerSweepHeadline(s: RunSummary): string | undefined {
   if (layers.length === 0 && !chosen) return undefined;
   const best = chosen ? { layer: chosen.name.slice('best cut '.length), acc: chosen.value } : layers.reduce((a, b) => (b.acc > a.acc ? b : a));
   const input = layers.find((l) => l.layer === 'input');
-  if (best.layer === 'input') return `best: raw input · val ${pct(best.acc)}`;
-  return `best cut ${best.layer} · val ${pct(best.acc)}${input ? ` vs ${pct(input.acc)} raw input` : ''}`;
+  if (best.layer === 'input') return `best: raw input ${pct(best.acc)}`;
+  return `best cut ${best.layer} ${pct(best.acc)}${input ? ` (input ${pct(input.acc)})` : ''}`;
 }
 
 /** `clusters k=4 · NMI 0.33 vs 0.31 pixels` (NMI with labels, else the silhouette). */

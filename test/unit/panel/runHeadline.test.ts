@@ -29,13 +29,13 @@ test('an unsupervised run: k and NMI of the features against raw pixels, not "k 
 test('a layer sweep names the best cut by validation accuracy, not its first result (the raw input)', () => {
   assert.equal(real.layerSweep.results![0]!.name, 'val accuracy input');
   // pool2 and flatten tie at 82.4%: the first of equals, as layer-sweep.json's best (same features).
-  assert.equal(runDescription('completed', real.layerSweep), 'layer sweep · best cut pool2 · val 82.4% vs 74.2% raw input');
-  assert.equal(runDescription('completed', real.layerSweepGabor), 'layer sweep · best cut gabor_pool · val 94.3% vs 85.5% raw input');
+  assert.equal(runDescription('completed', real.layerSweep), 'layer sweep · best cut pool2 82.4% (input 74.2%)');
+  assert.equal(runDescription('completed', real.layerSweepGabor), 'layer sweep · best cut gabor_pool 94.3% (input 85.5%)');
   // Runs since the sweep wrote its own choice (`best cut <layer>`, ties broken by fewer features): that one.
   const withChoice: RunSummary = { ...real.layerSweep, results: [...real.layerSweep.results!, { name: 'best cut flatten', value: 0.8237704918032787, unit: 'fraction' }] };
-  assert.equal(runDescription('completed', withChoice), 'layer sweep · best cut flatten · val 82.4% vs 74.2% raw input');
+  assert.equal(runDescription('completed', withChoice), 'layer sweep · best cut flatten 82.4% (input 74.2%)');
   const inputBest: RunSummary = { ...real.layerSweep, results: real.layerSweep.results!.map((r) => (r.name === 'val accuracy input' ? { ...r, value: 0.9 } : r)) };
-  assert.equal(runDescription('completed', inputBest), 'layer sweep · best: raw input · val 90.0%');
+  assert.equal(runDescription('completed', inputBest), 'layer sweep · best: raw input 90.0%');
   assert.equal(runDescription('running', { ...real.layerSweep, status: 'running', results: undefined }), 'layer sweep');
   assert.equal(runDescription('stopped', { ...real.layerSweep, status: 'stopped', results: undefined }), 'stopped · layer sweep');
 });
@@ -59,7 +59,7 @@ test('the run table names what a run without epochs is instead of "0/0"', () => 
     epochsDone: s.epochsDone,
     epochsPlanned: s.epochsPlanned,
   });
-  assert.deepEqual(epochsCell(item(real.unsupervised)), { text: 'Clustering (no training)', kind: 'task' });
+  assert.deepEqual(epochsCell(item(real.unsupervised)), { text: 'Clustering', kind: 'task', title: 'Unsupervised: the features are clustered, nothing trains (no epochs)' });
   assert.deepEqual(epochsCell(item(real.layerSweep)), { text: 'Sweep cut layers', kind: 'task' });
   assert.deepEqual(epochsCell(item(real.transductive)), { text: '3/3', kind: 'epochs' });
   assert.deepEqual(epochsCell(item(real.train)), { text: '30/30', kind: 'epochs' });

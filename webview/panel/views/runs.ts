@@ -12,7 +12,7 @@ import type { PageState } from '../state.js';
 /** The Epochs cell: done/planned, or what a run without epochs is (an analysis's task, clustering). */
 function epochsTd(x: RunItem): HTMLElement {
   const c = epochsCell(x);
-  return c.kind === 'task' ? h('td', { class: 'task muted' }, c.text) : h('td', { class: 'num' }, c.text);
+  return c.kind === 'task' ? h('td', { class: 'task muted', ...(c.title ? { title: c.title } : {}) }, c.text) : h('td', { class: 'num' }, c.text);
 }
 
 /** Renders the run picker. */
