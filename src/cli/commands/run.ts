@@ -104,18 +104,25 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
 
 /** Prints one run's result table. */
 export function printRunTable(s: RunSummary): void {
+  // Runs that train nothing (analyses, unsupervised clustering) have no epochs or accuracies to show.
+  const trains = s.epochsPlanned > 0 || s.test !== undefined;
   const rows = [
     ['experiment', s.experiment],
     ['run', s.runId],
     ['status', s.status],
-    ['strategy', s.strategy],
+    ...(s.transferKind && s.transferKind !== 'inductive' ? [['kind', s.transferKind]] : []),
+    ...(s.transferKind === 'unsupervised' || (s.task && s.task !== 'train') ? [] : [['strategy', s.strategy]]),
+    ...(s.task && s.task !== 'train' ? [['task', s.task]] : []),
     ['backend', s.backend ? `${s.backend.name}` : '–'],
-    ['epochs', `${s.epochsDone}/${s.epochsPlanned}`],
-    ['best val accuracy', `${pct(s.best?.valAccuracy)}${s.bestEpoch !== undefined ? ` (epoch ${s.bestEpoch + 1})` : ''}`],
-    ['test accuracy', s.test ? `${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint} checkpoint)` : '–'],
+    ...(trains
+      ? [
+          ['epochs', `${s.epochsDone}/${s.epochsPlanned}`],
+          ['best val accuracy', `${pct(s.best?.valAccuracy)}${s.bestEpoch !== undefined ? ` (epoch ${s.bestEpoch + 1})` : ''}`],
+          ['test accuracy', s.test ? `${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint} checkpoint)` : '–'],
+        ]
+      : []),
     ['seconds', secs(s.seconds)],
   ];
-  if (s.transferKind && s.transferKind !== 'inductive') rows.splice(3, 0, ['kind', s.transferKind]);
   for (const r of s.results ?? []) rows.push([r.name, r.unit === 'fraction' ? pct(r.value) : Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3)]);
   process.stdout.write(formatTable(['', ''], rows).split('\n').slice(2).join('\n') + '\n');
   if (s.error) process.stdout.write(`error: ${s.error}\n`);
