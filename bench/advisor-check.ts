@@ -70,16 +70,19 @@ export function meanSd(v: readonly number[]): { mean: number; sd: number } {
 
 /**
  * The verdict on a case: the best rule by mean test accuracy, and the paired difference best − advised
- * (advised = the rule advised on each draw) with the half-width of its 95% t interval.
+ * (advised = the rule advised on each draw) with the half-width of its 95% t interval. The advice is
+ * best when every draw's advised rule has the best mean (rules whose edits coincide tie).
  */
 export function judge(draws: readonly Draw[]): { best: Rule; gap: number; halfWidth: number; verdict: string } {
   const mean = (r: Rule) => meanSd(draws.map((d) => d.testAccuracy[r] ?? NaN)).mean;
   const best = RULES.reduce((a, b) => (mean(b) > mean(a) ? b : a));
+  const top = mean(best);
   const diffs = draws.map((d) => (d.testAccuracy[best] ?? NaN) - (d.testAccuracy[d.advice] ?? NaN));
   const { mean: gap, sd } = meanSd(diffs);
   const n = diffs.length;
   const halfWidth = n > 1 ? (T95[Math.min(n - 1, 10)] ?? 1.96) * (sd / Math.sqrt(n)) : 0;
-  const verdict = draws.every((d) => d.advice === best) ? 'yes (best)' : gap <= halfWidth ? `within noise (−${(gap * 100).toFixed(1)} ± ${(halfWidth * 100).toFixed(1)} pt)` : `no (−${(gap * 100).toFixed(1)} ± ${(halfWidth * 100).toFixed(1)} pt)`;
+  const pt = (v: number) => (v * 100).toFixed(1);
+  const verdict = draws.every((d) => mean(d.advice) >= top - 1e-12) ? 'yes (best)' : gap <= halfWidth ? `within noise (−${pt(gap)} ± ${pt(halfWidth)} pt)` : `no (−${pt(gap)} ± ${pt(halfWidth)} pt)`;
   return { best, gap, halfWidth, verdict };
 }
 
@@ -175,7 +178,8 @@ async function main(): Promise<void> {
     const advice = RULES.filter((k) => r.draws.some((d) => d.advice === k)).map((k) => `${k}${r.draws.length > 1 ? ` ×${r.draws.filter((d) => d.advice === k).length}` : ''}`).join(', ');
     const cell = (k: Rule) => {
       const { mean, sd } = meanSd(r.draws.map((d) => d.testAccuracy[k] ?? NaN));
-      return `${pct(mean)} ± ${pct(sd)}${r.draws.some((d) => d.advice === k) ? ' *' : ''}${k === j.best ? ' ^' : ''}`;
+      const top = meanSd(r.draws.map((d) => d.testAccuracy[j.best] ?? NaN)).mean;
+      return `${pct(mean)} ± ${pct(sd)}${r.draws.some((d) => d.advice === k) ? ' *' : ''}${mean >= top - 1e-12 ? ' ^' : ''}`;
     };
     const dom = meanSd(r.draws.map((d) => d.domainAccuracy)).mean;
     return [r.case, String(r.draws[0]?.medianPerClass ?? ''), `${pct(dom)}%`, advice, ...RULES.map(cell), j.verdict];
@@ -185,7 +189,7 @@ async function main(): Promise<void> {
   const seedsUsed = [...new Set(results.flatMap((r) => r.draws.map((d) => d.seed)))].join(', ');
   process.stdout.write(
     [
-      `test accuracy %, mean ± sd over draws (seeds ${seedsUsed}); * advised on some draw, ^ best mean; source run ${sourceRun}`,
+      `test accuracy %, mean ± sd over draws (seeds ${seedsUsed}); * advised on some draw, ^ best mean (ties: the rules' edits coincide); source run ${sourceRun}`,
       fmt(header),
       widths.map((w) => '-'.repeat(w)).join('  '),
       ...lines.map(fmt),
