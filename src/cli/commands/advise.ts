@@ -25,7 +25,7 @@ export function adviseCommand(file: string, o: AnalysisCommandOptions): Promise<
             ['nearest-neighbour distance ratio', num(s.nearestNeighbourRatio), '', ''],
             ['mean shift (per feature, source sd²)', num(s.meanShift), '', ''],
             ...(v.specificityGap !== undefined
-              ? [[`best earlier layer (${v.earlierLayer}) − "${v.layer}", val acc`, `${v.specificityGap >= 0 ? '+' : ''}${(v.specificityGap * 100).toFixed(1)} pt`, `> ${(t.maxSpecificityGap * 100).toFixed(0)} pt is different`, v.specificityGap > t.maxSpecificityGap ? 'different' : 'similar']]
+              ? [[`best earlier layer (${v.earlierLayer}) − "${v.layer}", val acc`, `${v.specificityGap >= 0 ? '+' : ''}${(v.specificityGap * 100).toFixed(1)} pt`, `> ${(t.maxSpecificityGap * 100).toFixed(1)} pt is different`, v.specificityGap > t.maxSpecificityGap ? 'different' : 'similar']]
               : []),
           ],
         ),

@@ -93,7 +93,7 @@ export class AdviceView {
             ? row(
                 `best earlier layer (${r.earlierLayer}) − ${r.layer}, val acc`,
                 `${r.specificityGap >= 0 ? '+' : ''}${(100 * r.specificityGap).toFixed(1)} pt`,
-                `> ${(100 * t.maxSpecificityGap).toFixed(0)} pt is different`,
+                `> ${(100 * t.maxSpecificityGap).toFixed(1)} pt is different`,
                 r.specificityGap > t.maxSpecificityGap ? 'different' : 'similar',
                 'gap',
               )
