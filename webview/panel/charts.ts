@@ -316,16 +316,8 @@ function restyleAxes(chart: Chart): void {
 /** Re-reads the theme colours into every chart (after a theme change). */
 export function restyleCharts(): void {
   for (const redraw of otherCharts.values()) redraw();
-  const p = palette();
   for (const [chart, shown] of charts) {
-    for (const axis of Object.values(chart.options.scales ?? {})) {
-      const a = axis as { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } } | undefined;
-      if (a?.ticks) a.ticks.color = p.foreground;
-      if (a?.grid) a.grid.color = p.grid;
-      if (a?.title) a.title.color = p.foreground;
-    }
-    const legend = chart.options.plugins?.legend;
-    if (legend?.labels) legend.labels.color = p.foreground;
+    restyleAxes(chart);
     setSeries(chart, shown.series, shown.markers);
   }
 }
