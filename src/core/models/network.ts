@@ -170,18 +170,27 @@ export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numCla
   const head = exp.transfer.head;
   const seed = exp.training.seed;
   const headLayers = new Set<tf.layers.Layer>();
+  // Head layer names must not repeat a kept base layer's: a base that is itself one of our runs kept
+  // past its own head (a layer sweep, the advisor, a cut at the old head) already has `head_dropout`…
+  const taken = new Set(names.slice(0, cut + 1));
+  const fresh = (stem: string): string => {
+    let name = stem;
+    for (let k = 2; taken.has(name); k++) name = `${stem}_${k}`;
+    taken.add(name);
+    return name;
+  };
   const add = (layer: tf.layers.Layer, input: tf.SymbolicTensor) => {
     headLayers.add(layer);
     return layer.apply(input) as tf.SymbolicTensor;
   };
   let x = base.outputs[0]!;
-  if (x.shape.length > 2) x = add(tf.layers.flatten({ name: 'head_flatten' }), x);
+  if (x.shape.length > 2) x = add(tf.layers.flatten({ name: fresh('head_flatten') }), x);
   head.units.forEach((units, i) => {
-    if (head.dropout > 0) x = add(tf.layers.dropout({ name: `head_dropout${i + 1}`, rate: head.dropout, seed: seed + 17 + i }), x);
-    x = add(tf.layers.dense({ name: `head_dense${i + 1}`, units, activation: head.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 + i }) }), x);
+    if (head.dropout > 0) x = add(tf.layers.dropout({ name: fresh(`head_dropout${i + 1}`), rate: head.dropout, seed: seed + 17 + i }), x);
+    x = add(tf.layers.dense({ name: fresh(`head_dense${i + 1}`), units, activation: head.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 + i }) }), x);
   });
-  if (head.dropout > 0) x = add(tf.layers.dropout({ name: 'head_dropout', rate: head.dropout, seed: seed + 31 }), x);
-  const logits = add(tf.layers.dense({ name: 'head_logits', units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 211 }) }), x);
+  if (head.dropout > 0) x = add(tf.layers.dropout({ name: fresh('head_dropout'), rate: head.dropout, seed: seed + 31 }), x);
+  const logits = add(tf.layers.dense({ name: fresh('head_logits'), units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 211 }) }), x);
   const model = tf.model({ inputs: base.inputs, outputs: logits, name: exp.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
   const full = flattenModel(model);
   const baseOps = full.ops.findIndex((o) => headLayers.has(o.layer));

@@ -250,3 +250,21 @@ test('building a scratch network leaves no tensors behind once its model is disp
   await build();
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('a new head on a base that already has head layers (one of our runs, kept past its head) gets names of its own', async () => {
+  const file = (cutLayer: string) =>
+    resolveExperiment(
+      { base: { kind: 'builtin', architecture: 'smallCnn' }, data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } }, transfer: { strategy: 'featureExtraction', cutLayer, head: { units: [16], dropout: 0.5 } } },
+      path.join(os.tmpdir(), 'heads.transfer.json'),
+    );
+  const first = await loadBase(file('pool2'), { runsDir: os.tmpdir() });
+  const source = buildNetwork(file('pool2'), first, 2);
+  // The source network as a base, cut after its own head's dropout: its head_* names stay in the base.
+  const net = buildNetwork(file('head_dropout'), { model: source.model, source: 'test', inputShape: [28, 28, 1] }, 3);
+  const names = net.model.layers.map((l) => l.name);
+  assert.equal(new Set(names).size, names.length, names.join(', '));
+  assert.ok(names.includes('head_dropout') && names.includes('head_dropout_2') && names.includes('head_logits'), names.join(', '));
+  assert.deepEqual(net.model.outputs[0]!.shape, [null, 3]);
+  net.model.dispose();
+  source.model.dispose();
+});
