@@ -59,7 +59,8 @@ program
   .description('check an experiment file against the schema and the semantic rules')
   .argument('<file>', 'experiment file (*.transfer.json)')
   .option('--json', 'print problems as JSON')
-  .action(async (file: string, o: { json?: boolean }) => {
+  .addOption(runsDirOption())
+  .action(async (file: string, o: { json?: boolean; runsDir: string }) => {
     process.exitCode = await validateCommand(file, o);
   });
 

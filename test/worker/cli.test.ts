@@ -69,6 +69,25 @@ test('run --seed replaces training.seed (recorded in config.json); a bad --seed 
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
+test("a run base's layers are checked before training: a stage freezing an unknown layer exits 2 in validate and run", () => {
+  const target = {
+    base: { kind: 'run', experiment: 'tiny.transfer.json' },
+    data: { train: { kind: 'mnist', classes: [3, 8], perClass: 30 }, split: { validation: 0.2 } },
+    transfer: { strategy: 'fineTune', stages: [{ epochs: 1, freeze: { all: true } }, { epochs: 1, freeze: { names: ['conv9'] } }] },
+    training: { epochs: 2, batchSize: 8 },
+  };
+  const ws = workspace({ 'tiny.transfer.json': tiny(1, 30), 'target.transfer.json': target });
+  assert.equal(cli(['run', 'tiny.transfer.json'], ws.dir).status, 0);
+  const v = cli(['validate', 'target.transfer.json'], ws.dir);
+  assert.equal(v.status, 2, v.stdout + v.stderr);
+  assert.match(v.stderr, /target\.transfer\.json:\d+:\d+ error \/transfer\/stages\/1\/freeze\/names\/0: no layer "conv9" in the base; did you mean "conv1"\?/);
+  const r = cli(['run', 'target.transfer.json'], ws.dir);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /\/transfer\/stages\/1\/freeze\/names\/0/);
+  assert.ok(!fs.existsSync(path.join(ws.runs, 'target')), 'no run folder: nothing trained');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
 test('bad input exits 2 and names the file, the JSON path and line:column', () => {
   const bad = '{\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n  "data": { "train": { "kind": "mnist" } },\n  "training": { "epochs": "three" }\n}\n';
   const ws = workspace({ 'bad.transfer.json': bad, 'nodata.transfer.json': { ...tiny(), data: { train: { kind: 'imageFolder', path: 'photos' } } } });

@@ -4,10 +4,12 @@ import { loadExperiment } from '../../core/experiment/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
 
 /** Prints `file:line:col severity path: message` per problem. @returns 0 when no errors, else 2. */
-export async function validateCommand(file: string, o: { json?: boolean }): Promise<number> {
+export async function validateCommand(file: string, o: { json?: boolean; runsDir?: string }): Promise<number> {
   const abs = path.resolve(file);
   try {
-    const { problems } = await loadExperiment(abs);
+    // With the run store, a `run` base's layers are read from its checkpoint: cut layer and freeze
+    // selectors are checked against them, as `run` does before training.
+    const { problems } = await loadExperiment(abs, o.runsDir ? { runsDir: o.runsDir } : {});
     if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems }, null, 2) + '\n');
     else {
       for (const p of problems) process.stdout.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);

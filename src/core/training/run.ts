@@ -69,7 +69,7 @@ export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize 
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
   const backend = await initBackend(opts.backend);
   cb.backend?.(backend);
-  const { experiment: exp } = await loadExperiment(opts.experimentFile, opts.seed === undefined ? {} : { seed: opts.seed });
+  const { experiment: exp } = await loadExperiment(opts.experimentFile, { runsDir: opts.runsDir, ...(opts.seed === undefined ? {} : { seed: opts.seed }) });
   const base = await loadBase(exp, { runsDir: opts.runsDir });
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;

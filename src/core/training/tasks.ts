@@ -33,7 +33,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
   if (task === 'train') return runExperiment(opts, cb);
   const backend = await initBackend(opts.backend);
   cb.backend?.(backend);
-  const { experiment: exp } = await loadExperiment(opts.experimentFile, opts.seed === undefined ? {} : { seed: opts.seed });
+  const { experiment: exp } = await loadExperiment(opts.experimentFile, { runsDir: opts.runsDir, ...(opts.seed === undefined ? {} : { seed: opts.seed }) });
   const ctx = { runsDir: opts.runsDir };
   switch (task) {
     case 'layerSweep': {
