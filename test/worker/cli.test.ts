@@ -145,6 +145,28 @@ test('a worker killed mid-run leaves a readable record that reads as interrupted
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
+test('transfer-lab run whose worker is killed says so: exit 1, status interrupted, the cause', async () => {
+  const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
+  const child = spawn(process.execPath, [CLI, 'run', 'long.transfer.json', '--json'], { cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The worker's pid is in the run's summary.json once it trains.
+  const summaryOf = () => {
+    const dir = path.join(ws.runs, 'long');
+    const id = fs.existsSync(dir) ? fs.readdirSync(dir)[0] : undefined;
+    return id ? readSummary(path.join(dir, id)) : undefined;
+  };
+  await until(() => (summaryOf()?.epochsDone ?? 0) >= 1);
+  process.kill(summaryOf()!.pid!, 'SIGKILL');
+  assert.equal(await exited, 1);
+  const s = JSON.parse(out);
+  assert.equal(s.status, 'interrupted');
+  assert.match(s.error, /the worker ended \(SIGKILL\) before the run finished/);
+  assert.equal(summaryOf()!.status, 'interrupted');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
 test('the worker exits when its parent dies', async () => {
   const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
   // A parent that forks the worker, prints its pid once training runs, then waits forever.

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunSummary } from '../../core/runs/events.js';
+import { readSummary } from '../../core/runs/store.js';
 import { startWorker } from '../../worker/client.js';
 import type { AdviseTaskOptions, BackendPreference } from '../../protocol/worker.js';
 import type { RunTask } from '../../core/runs/artifacts.js';
@@ -97,7 +98,13 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   bar?.stop();
   if (fatal) return { exitCode: typeof code === 'number' && code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: fatal };
   if (!summary) return { exitCode: EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
-  if (summary.status === 'running') summary.status = 'failed';
+  if (summary.status === 'running') {
+    // The worker died mid-run (killed, crashed, out of memory): say so, with the status the run store
+    // gives the record (`interrupted`; its checkpoints so far stay usable).
+    const recorded = runDir ? readSummary(runDir) : undefined;
+    summary = { ...(recorded ?? summary), status: recorded?.status === 'running' || !recorded ? 'interrupted' : recorded.status };
+    summary.error ??= `the worker ended (${typeof code === 'number' ? `exit code ${code}` : code}) before the run finished${output ? `: ${output.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+  }
   const ok = summary.status === 'completed' || summary.status === 'stopped';
   return { exitCode: ok ? EXIT_OK : EXIT_RUN_FAILED, summary, ...(summary.error ? { error: summary.error } : {}), ...(runDir ? { runDir } : {}) };
 }
