@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { latestCheckpoint } from '../../core/models/network.js';
+import { readSummary } from '../../core/runs/store.js';
 import type { RunSummary } from '../../core/runs/events.js';
 import { drawStats, pairedComparison, type DrawStats, type PairedComparison } from '../../core/runs/draws.js';
 import type { BackendPreference } from '../../protocol/worker.js';
@@ -30,6 +31,8 @@ export interface DemoRow {
   bestValAccuracy?: number;
   seconds: number;
   backend?: string;
+  /** The source run was trained by an earlier demo and reused (its seconds are not in this demo's). */
+  reused?: boolean;
 }
 
 /** One strategy at one target size, over its draws. */
@@ -123,6 +126,9 @@ export async function demoCommand(o: { examplesDir: string; runsDir: string; out
   const reuse = latestCheckpoint(o.runsDir, 'digits-source', 'best');
   if (reuse) {
     log(`source: reusing ${path.relative(process.cwd(), reuse)} (delete ${path.relative(process.cwd(), path.join(o.runsDir, 'digits-source'))} to retrain)`);
+    // …/<run>/checkpoints/best/model.json → the run's summary, so the table still shows the source.
+    const reused = readSummary(path.dirname(path.dirname(path.dirname(reuse))));
+    if (reused) rows.push({ ...row(reused, null), reused: true });
   } else {
     log('source: training the small CNN on MNIST digits 0–4 …');
     const r = await runThroughWorker(source, { runsDir: o.runsDir, backend: o.backend, quiet: false });
@@ -179,7 +185,7 @@ export function formatDemo(d: DemoSummary, file: string): string {
     '(a draw = another seed: other labelled images, validation/test split and initialisation; every strategy sees the same draws)',
     '',
     formatTable(
-      ['labels/class', 'strategy', 'draws', 'test acc', 'min–max', 'best val acc', 'seconds'],
+      ['labels/class', 'strategy', 'draws', 'test acc', 'min–max', 'best val acc', 'seconds (all draws)'],
       d.aggregates.map((a) => [
         a.labelsPerClass,
         a.strategy,
@@ -199,7 +205,7 @@ export function formatDemo(d: DemoSummary, file: string): string {
         return `  ${String(a.labelsPerClass).padStart(2)} labels/class  ${a.strategy.padEnd(17)}  ${pt(c.stats.mean)} ± ${(c.standardError * 100).toFixed(1)} (s.e.), per draw ${c.differences.map(pt).join(' ')}: better in ${c.wins}/${c.stats.n}`;
       }),
     '',
-    src ? `source: ${src.experiment} (${src.strategy}) test ${pct(src.testAccuracy)}, best val ${pct(src.bestValAccuracy)}, ${secs(src.seconds)} s` : 'source: reused checkpoint',
+    src ? `source: ${src.experiment} (${src.strategy}) test ${pct(src.testAccuracy)}, best val ${pct(src.bestValAccuracy)}, ${secs(src.seconds)} s${src.reused ? ` (run ${src.runId}, reused)` : ''}` : 'source: reused checkpoint',
     `backend: ${d.backend ? `${d.backend.name} (${d.backend.reason})` : '–'}`,
     `total ${d.seconds.toFixed(1)} s; every run is in .transfer-lab/runs; table written to ${file}`,
     '',
