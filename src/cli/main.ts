@@ -22,14 +22,14 @@ const runsDirOption = () => new Option('--runs-dir <dir>', 'run store root').def
 /** Parses `--seed`: an integer, else a usage error (exit 2). */
 function parseSeed(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`--seed must be an integer, got "${v}"`);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 }
 
 /** Parses a count option: a positive integer, else a usage error (exit 2). */
 function parsePositive(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
 
@@ -37,7 +37,7 @@ program
   .name('transfer-lab')
   .description('Run transfer-learning experiments (*.transfer.json) headless.')
   .version('0.1.0')
-  .showHelpAfterError()
+  .showHelpAfterError('(transfer-lab help <command> for its options)')
   // Usage errors (unknown option, bad --seed) are bad input: exit 2, as the commands do. Set before
   // the commands are added, which inherit it.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));

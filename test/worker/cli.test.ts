@@ -65,7 +65,7 @@ test('run --seed replaces training.seed (recorded in config.json); a bad --seed 
   assert.equal(runs[1].training.seed, 5);
   const bad = cli(['run', 'tiny.transfer.json', '--seed', '1.5'], ws.dir);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--seed must be an integer, got "1\.5"/);
+  assert.match(bad.stderr, /option '--seed <n>' argument '1\.5' is invalid\. expected an integer/);
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
