@@ -63,6 +63,8 @@ test('run --seed replaces training.seed (recorded in config.json); a bad --seed 
   });
   assert.equal(runs[0].training.seed, 42, 'the schema default when no --seed');
   assert.equal(runs[1].training.seed, 5);
+  const listed = JSON.parse(cli(['runs', '--json'], ws.dir).stdout) as { summary: { seed?: number } }[];
+  assert.deepEqual(listed.map((r) => r.summary.seed).sort(), [42, 5].sort(), 'the seed is in each summary');
   const bad = cli(['run', 'tiny.transfer.json', '--seed', '1.5'], ws.dir);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /option '--seed <n>' argument '1\.5' is invalid\. expected an integer/);

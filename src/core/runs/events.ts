@@ -124,6 +124,8 @@ export interface RunSummary {
   status: RunStatus;
   /** Process id of the worker while running. */
   pid?: number;
+  /** `training.seed` of the run (a `--seed` replaces the file's): which draw of split, labels and initialisation. Absent in older runs. */
+  seed?: number;
   startedAt: string;
   endedAt?: string;
   /** Wall time so far / in total, seconds. */

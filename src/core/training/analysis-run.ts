@@ -112,6 +112,7 @@ export function initialSummary(run: RunHandle, exp: ResolvedExperiment, backend:
     seconds: 0,
     backend,
     strategy,
+    seed: exp.training.seed,
     epochsPlanned,
     epochsDone: 0,
   };
