@@ -129,6 +129,43 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.match(String(item.description), /^stopped/);
   });
 
+  test('the Experiments view keeps rendering a running run\'s epochs, also after full refreshes (the items VS Code fetches itself)', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('transferLab.experiments.focus');
+    // Record what the view itself fetches: the tree's getTreeItem, called by VS Code when it re-renders.
+    // The test never calls getChildren here (that would hand the tree nodes the view does not hold).
+    let runId: string | undefined;
+    let shownEpoch = -1;
+    const tree = a.tree;
+    const getTreeItem = tree.getTreeItem.bind(tree);
+    tree.getTreeItem = (node) => {
+      const item = getTreeItem(node);
+      const m = node.kind === 'run' && node.record.runId === runId ? /^epoch (\d+)\//.exec(String(item.description)) : null;
+      if (m) shownEpoch = Math.max(shownEpoch, Number(m[1]));
+      return item;
+    };
+    try {
+      const started = await run('slow-digits.transfer.json');
+      assert.ok(started?.runId);
+      runId = started.runId;
+      const active = a.runs.find(started.runId)!;
+      // The run reports every step (~30 ms) while whole-tree refreshes happen (new runs, file events, the
+      // Refresh button): the view must still get to re-render. Epochs take 0.5 s; the waits are generous.
+      for (let i = 0; i < 3; i++) {
+        await vscode.commands.executeCommand('transferLab.refresh');
+        const target = active.epochsDone + 2;
+        await waitFor(() => active.epochsDone >= target, 120_000, `epoch ${target} of slow-digits`);
+        await waitFor(() => shownEpoch >= target, 15_000, `the view to show epoch ${target}`).catch((e: Error) => {
+          throw new Error(`${e.message} (it shows epoch ${shownEpoch}; the run is at ${active.epochsDone})`);
+        });
+      }
+      await vscode.commands.executeCommand('transferLab.stopRun', started.runId);
+      await assertNoWorkers(started.pid);
+    } finally {
+      delete (tree as Partial<typeof tree>).getTreeItem;
+    }
+  });
+
   test('a crashed worker marks its run failed and the tree shows it', async () => {
     const a = await api();
     const started = await run('slow-digits.transfer.json');

@@ -2,7 +2,8 @@
  * The Experiments view: experiment files → their runs (newest first), with status icons, best
  * metric, tooltip. Refreshed from file-system watchers and run events, never by polling: a run's
  * progress re-renders only that run's row (so a tooltip open on another row stays open); runs
- * appearing or ending, and experiment files changing, refresh the whole tree. Both are throttled.
+ * appearing or ending, and experiment files changing, refresh the whole tree. Both are throttled
+ * together (see {@link CHANGE_INTERVAL_MS}).
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants.js';
@@ -28,43 +29,60 @@ export interface RunNode {
 /** Any node of the Experiments view. Commands invoked from the view receive these. */
 export type TreeNode = ExperimentNode | RunNode;
 
+/**
+ * Least time between two `onDidChangeTreeData` events. VS Code's extension host debounces them with a
+ * 200 ms timer that every new event restarts: a provider firing more often than that for as long as a
+ * run reports progress (every step) starves the view, which then re-renders nothing at all (a running
+ * run's row stayed missing or at "epoch 0" for minutes). Above 200 ms each event reaches the view.
+ */
+export const CHANGE_INTERVAL_MS = 300;
+
 /** Data provider of `transferLab.experiments`. */
 export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly parents = new Map<string, ExperimentNode>();
-  private refreshed: Array<() => void> = [];
-  /** Run nodes handed to VS Code, by run folder (element refreshes need the same objects). */
-  private readonly runNodes = new Map<string, RunNode>();
+  private fullRefresh = false;
   private readonly dirtyRuns = new Set<RunNode>();
-  private runTimer: NodeJS.Timeout | undefined;
+  private refreshed: Array<() => void> = [];
+  private readonly parents = new Map<string, ExperimentNode>();
+  /**
+   * The run nodes last handed to VS Code, by run folder: element refreshes must name the objects the
+   * view holds. Replaced when VS Code fetches an experiment's runs again, never emptied in between (a
+   * run's progress then still finds its row while a full refresh is on its way).
+   */
+  private readonly runNodes = new Map<string, RunNode>();
+  /** Active runs (run folder → experiment file) a full refresh was asked for because the tree did not list them yet. */
+  private readonly awaitingRow = new Map<string, string>();
 
   readonly onDidChangeTreeData = this.emitter.event;
 
   constructor(private readonly runs: RunManager) {}
 
   /**
-   * Schedules a refresh; resolves after listeners were told. Throttled, not debounced: a burst of
-   * events (a run reports every step) refreshes at most every 150 ms, and a steady stream still does.
+   * Schedules a refresh of the whole tree; resolves after listeners were told. Throttled, not
+   * debounced: a burst of events refreshes once, a steady stream every {@link CHANGE_INTERVAL_MS}.
    */
   refresh(): Promise<void> {
-    if (!this.timer) this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.runNodes.clear();
-      this.dirtyRuns.clear();
-      this.emitter.fire(undefined);
-      const waiting = this.refreshed;
-      this.refreshed = [];
-      waiting.forEach((f) => f());
-    }, 150);
+    this.fullRefresh = true;
+    this.schedule();
     return new Promise((r) => this.refreshed.push(r));
   }
 
   /** A run made progress (or started / ended): re-render its row, or everything when the row is new or gone. */
   onRunChanged(run: ActiveRun | undefined): void {
-    const node = run?.runDir ? this.runNodes.get(run.runDir) : undefined;
-    if (node && run?.state !== 'starting') this.refreshRun(node, false);
-    else void this.refresh();
+    if (!run?.runDir || run.state === 'starting') {
+      void this.refresh();
+      return;
+    }
+    const node = this.runNodes.get(run.runDir);
+    if (node) {
+      this.refreshRun(node, false);
+    } else if (!this.awaitingRow.has(run.runDir)) {
+      // A new run: one full refresh lists it. Asking again for each of its events would refresh the
+      // whole tree for as long as the run is not shown (its experiment collapsed, the view hidden).
+      this.awaitingRow.set(run.runDir, run.experimentFile);
+      void this.refresh();
+    }
   }
 
   /** A file under the runs root changed: re-read that run's summary, or refresh everything for new or deleted runs. */
@@ -77,14 +95,27 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private refreshRun(node: RunNode, reread: boolean): void {
     if (reread) node.record = readRunRecord(node.record.runDir);
     this.dirtyRuns.add(node);
-    if (!this.runTimer) {
-      this.runTimer = setTimeout(() => {
-        this.runTimer = undefined;
-        const nodes = [...this.dirtyRuns];
-        this.dirtyRuns.clear();
-        for (const n of nodes) this.emitter.fire(n);
-      }, 250);
+    this.schedule();
+  }
+
+  /** One timer for full and element refreshes, so that together they too fire at most every {@link CHANGE_INTERVAL_MS}. */
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), CHANGE_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const nodes = [...this.dirtyRuns];
+    this.dirtyRuns.clear();
+    if (this.fullRefresh) {
+      this.fullRefresh = false;
+      this.emitter.fire(undefined);
+    } else if (nodes.length > 0) {
+      this.emitter.fire(nodes);
     }
+    const waiting = this.refreshed;
+    this.refreshed = [];
+    waiting.forEach((f) => f());
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -93,6 +124,9 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       return nodes;
     }
     if (node.kind === 'run') return [];
+    const file = node.entry.uri.fsPath;
+    for (const [runDir, experimentFile] of this.awaitingRow) if (experimentFile === file) this.awaitingRow.delete(runDir);
+    for (const [runDir, run] of this.runNodes) if (run.experiment.uri.fsPath === file) this.runNodes.delete(runDir);
     const records = listExperimentRuns(node.entry.runsRoot, node.entry.name);
     return records.map((record): RunNode => {
       if (this.runs.find(record.runId)) record.status = 'running';
@@ -137,7 +171,6 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.runTimer) clearTimeout(this.runTimer);
     this.emitter.dispose();
   }
 }
