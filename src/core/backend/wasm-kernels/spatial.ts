@@ -45,6 +45,21 @@ export function padOrCrop(
   return y;
 }
 
+/** `x` [B, H, W, C] with sh − 1 zero rows after every row and sw − 1 zero columns after every column: [B, H·sh, W·sw, C]. */
+function spreadUntrimmed(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  return tf
+    .pad(x.reshape([b, h, 1, w, 1, c]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ])
+    .reshape([b, h * sh, w * sw, c]) as tf.Tensor4D;
+}
+
 /**
  * Inserts `sh - 1` zero rows between rows and `sw - 1` zero columns between columns of
  * `x` [B, H, W, C]: out[b, i*sh, j*sw, c] = x[b, i, j, c], zero elsewhere.
@@ -55,17 +70,7 @@ export function padOrCrop(
 export function zeroUpsample(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return x;
   const [b, h, w, c] = x.shape;
-  const spread = tf
-    .pad(x.reshape([b, h, 1, w, 1, c]), [
-      [0, 0],
-      [0, 0],
-      [0, sh - 1],
-      [0, 0],
-      [0, sw - 1],
-      [0, 0],
-    ])
-    .reshape([b, h * sh, w * sw, c]) as tf.Tensor4D;
-  return tf.slice(spread, [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+  return tf.slice(spreadUntrimmed(x, sh, sw), [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
 }
 
 /**
@@ -88,18 +93,7 @@ export function zeroUpsampleFramed(
   right: number,
 ): tf.Tensor4D {
   if (sh === 1 && sw === 1) return padOrCrop(x, top, bottom, left, right);
-  const [b, h, w, c] = x.shape;
-  const spread = tf
-    .pad(x.reshape([b, h, 1, w, 1, c]), [
-      [0, 0],
-      [0, 0],
-      [0, sh - 1],
-      [0, 0],
-      [0, sw - 1],
-      [0, 0],
-    ])
-    .reshape([b, h * sh, w * sw, c]) as tf.Tensor4D;
-  return padOrCrop(spread, top, bottom - (sh - 1), left, right - (sw - 1));
+  return padOrCrop(spreadUntrimmed(x, sh, sw), top, bottom - (sh - 1), left, right - (sw - 1));
 }
 
 /**
