@@ -97,6 +97,11 @@ const markers: Plugin<'line'> = {
   },
 };
 
+/** Options of every chart: drawn without animation, sized by its container's CSS. */
+const STATIC = { animation: false, responsive: true, maintainAspectRatio: false } as const;
+/** Options of charts given {x, y} points: Chart.js skips its parsing and normalising passes. */
+const PREPARSED = { parsing: false, normalized: true } as const;
+
 /** Every live chart with the lines it shows (to re-colour them when the theme changes). */
 const charts = new Map<Chart<'line'>, { series: Series[]; markers: number[] }>();
 
@@ -108,11 +113,8 @@ export function lineChart(canvas: HTMLCanvasElement, opts: ChartOptions): Chart<
     data: { datasets: [] },
     plugins: [markers],
     options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
+      ...STATIC,
+      ...PREPARSED,
       spanGaps: true,
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       scales: {
@@ -209,9 +211,7 @@ export function barChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTit
     type: 'bar',
     data: { labels: [], datasets: [] },
     options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...STATIC,
       scales: { x: axis(opts.xTitle, p), y: axis(opts.yTitle, p, opts.unitY ? { min: 0, max: 1 } : {}) },
       plugins: { legend: { labels: { color: p.foreground, boxWidth: 12 } }, tooltip: { enabled: true } },
     },
@@ -270,11 +270,8 @@ export function scatterChart(canvas: HTMLCanvasElement, opts: { xTitle: string; 
     type: 'scatter',
     data: { datasets: [] },
     options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
+      ...STATIC,
+      ...PREPARSED,
       scales: { x: axis(opts.xTitle, p, { type: 'linear' }), y: axis(opts.yTitle, p, { type: 'linear' }) },
       plugins: { legend: { position: 'right', labels: { color: p.foreground, boxWidth: 6, boxHeight: 6, usePointStyle: true } }, tooltip: { enabled: true } },
     },
