@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src/core/runs/events.js';
-import { closeWorkbench, env, openFile, openWorkbench, panel, runCommand, setTheme, shot, showSidebar, summaries, treeRows, until, widenSidebar, type Workbench } from './workbench.js';
+import { closePanelWorkbench, env, openFile, openPanelWorkbench, panel, runCommand, setTheme, shot, showSidebar, summaries, treeRows, until, widenSidebar, type Workbench } from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(path.join(env.workspace, ANALYSIS), 'utf8');
@@ -59,18 +59,11 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
 
   suiteSetup(async () => {
     original = read();
-    w = await openWorkbench();
-    await runCommand(w.page, 'Close Primary Side Bar').catch(() => undefined);
-    await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
-    await w.page.keyboard.press('Escape');
+    w = await openPanelWorkbench();
     await train(w.page, 'analysis-source.transfer.json', 'analysis-source'); // the base of the analysis fixtures
   });
   suiteTeardown(async () => {
-    if (w) {
-      await runCommand(w.page, 'View: Close All Editors').catch(() => undefined);
-      await w.page.waitForTimeout(500);
-    }
-    await closeWorkbench(w);
+    await closePanelWorkbench(w);
     fs.writeFileSync(path.join(env.workspace, ANALYSIS), original);
     // The other suites find runs by status in the tree: leave them none of ours.
     for (const e of ['analysis-source', 'analysis-digits', 'cluster-digits', 'shift-digits']) {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunEvent } from '../../src/core/runs/events.js';
-import { closeWorkbench, env, openFile, openWorkbench, panel, runCommand, setTheme, shot, until, type Workbench } from './workbench.js';
+import { closePanelWorkbench, env, openFile, openPanelWorkbench, panel, runCommand, setTheme, shot, until, type Workbench } from './workbench.js';
 
 const FILE = 'panel-digits.transfer.json';
 const filePath = () => path.join(env.workspace, FILE);
@@ -63,18 +63,10 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
 
   suiteSetup(async () => {
     original = read();
-    w = await openWorkbench();
-    // room for the JSON and the panel side by side
-    await runCommand(w.page, 'Close Primary Side Bar').catch(() => undefined);
-    await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
-    await w.page.keyboard.press('Escape');
+    w = await openPanelWorkbench();
   });
   suiteTeardown(async () => {
-    if (w) {
-      await runCommand(w.page, 'View: Close All Editors').catch(() => undefined);
-      await w.page.waitForTimeout(500);
-    }
-    await closeWorkbench(w);
+    await closePanelWorkbench(w);
   });
   teardown(async function () {
     if (this.currentTest?.state === 'failed' && w) await shot(w.page, `panel-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);

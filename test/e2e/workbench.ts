@@ -54,6 +54,24 @@ export async function closeWorkbench(w: Workbench | undefined): Promise<void> {
   fs.rmSync(w.profile, { recursive: true, force: true });
 }
 
+/** Opens the workbench for the panel suites: no side bars, so the JSON and the panel sit side by side. */
+export async function openPanelWorkbench(): Promise<Workbench> {
+  const w = await openWorkbench();
+  await runCommand(w.page, 'Close Primary Side Bar').catch(() => undefined);
+  await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
+  await w.page.keyboard.press('Escape');
+  return w;
+}
+
+/** Closes every editor (the panels with them), then the workbench. */
+export async function closePanelWorkbench(w: Workbench | undefined): Promise<void> {
+  if (w) {
+    await runCommand(w.page, 'View: Close All Editors').catch(() => undefined);
+    await w.page.waitForTimeout(500);
+  }
+  await closeWorkbench(w);
+}
+
 /** Picks a colour theme through "Preferences: Color Theme" and waits for the experiment panel to take it (its body gets `bodyClass`). */
 export async function setTheme(page: Page, name: string, bodyClass: string): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
