@@ -97,7 +97,7 @@ export function aggregateDemo(rows: readonly DemoRow[]): DemoAggregate[] {
       const test = new Map(rs.map((r) => [r.seed!, r.testAccuracy!]));
       out.push({
         labelsPerClass: n,
-        experiment: rs[0]!.experiment.replace(/@.*$/, ''),
+        experiment: rs[0]!.experiment,
         strategy,
         test: drawStats([...test.values()]),
         bestVal: drawStats(rs.map((r) => r.bestValAccuracy ?? 0)),
