@@ -85,6 +85,14 @@ def activation(name):
     raise ValueError('activation %s not supported' % name)
 
 
+def with_bias_and_activation(module, c, w, arr):
+    """`module` with the layer's bias (when it has one), followed by its activation (when not linear)."""
+    if c['useBias']:
+        module.bias.data = torch.from_numpy(arr(w['bias']).copy())
+    act = activation(c.get('activation'))
+    return [module] if act is None else [module, act]
+
+
 def build(spec, arr):
     """nn.Sequential of the spec's layers with its initial weights, and the frozen modules."""
     mods, frozen, groups = [], [], {}
@@ -108,12 +116,7 @@ def build(spec, arr):
                 conv = nn.Conv2d(cin, cin * mult, (kh, kw), tuple(c['strides']), pad, groups=cin, bias=c['useBias'])
                 k = arr(w['depthwise_kernel']).reshape(kh, kw, cin * mult)
                 conv.weight.data = torch.from_numpy(k.transpose(2, 0, 1)[:, None].copy())
-            if c['useBias']:
-                conv.bias.data = torch.from_numpy(arr(w['bias']).copy())
-            made.append(conv)
-            act = activation(c.get('activation'))
-            if act is not None:
-                made.append(act)
+            made.extend(with_bias_and_activation(conv, c, w, arr))
         elif t == 'MaxPooling2D':
             if c['padding'] != 'valid':
                 raise ValueError('only valid max pooling is supported')
@@ -130,12 +133,7 @@ def build(spec, arr):
                 k = k.reshape(h, ww, ch, -1).transpose(2, 0, 1, 3).reshape(h * ww * ch, -1)
                 flatten_shape = None
             lin.weight.data = torch.from_numpy(k.T.copy())
-            if c['useBias']:
-                lin.bias.data = torch.from_numpy(arr(w['bias']).copy())
-            made.append(lin)
-            act = activation(c.get('activation'))
-            if act is not None:
-                made.append(act)
+            made.extend(with_bias_and_activation(lin, c, w, arr))
         elif t == 'BatchNormalization':
             ch = ins[-1]
             bn = (nn.BatchNorm2d if len(ins) == 3 else nn.BatchNorm1d)(ch, eps=c['epsilon'], momentum=1 - c['momentum'])
