@@ -42,8 +42,13 @@ test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
   assert.match(s.backend.reason, /tfjs-node/);
   assert.ok(s.test.accuracy > 0.5, `test accuracy ${s.test.accuracy}`);
   const runDir = path.join(ws.runs, 'tiny', s.runId);
-  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'labels.json', 'worker.log', 'checkpoints/best/model.json', 'checkpoints/last/weights.bin']) {
+  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'labels.json', 'worker.log', 'checkpoints/best/model.json', 'checkpoints/last/model.json']) {
     assert.ok(fs.existsSync(path.join(runDir, f)), `${f} missing`);
+  }
+  for (const which of ['best', 'last']) {
+    // Saves alternate between two weight file names (atomic saves): the one model.json names is there, alone.
+    const named = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoints', which, 'model.json'), 'utf8')).weightsManifest[0].paths;
+    assert.deepEqual(fs.readdirSync(path.join(runDir, 'checkpoints', which)).filter((f) => f.endsWith('.bin')), named);
   }
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'labels.json'), 'utf8')).classNames, ['3', '8']);
   const events = readMetrics(runDir);
@@ -166,6 +171,11 @@ test('transfer-lab run whose worker is killed says so: exit 1, status interrupte
   assert.equal(s.status, 'interrupted');
   assert.match(s.error, /the worker ended \(SIGKILL\) before the run finished/);
   assert.equal(summaryOf()!.status, 'interrupted');
+  // The best epoch so far is recorded, and its checkpoint loads (saves are atomic).
+  assert.equal(typeof s.bestEpoch, 'number');
+  assert.ok(s.best.valAccuracy > 0, JSON.stringify(s.best));
+  const best = JSON.parse(fs.readFileSync(path.join(ws.runs, 'long', s.runId, 'checkpoints', 'best', 'model.json'), 'utf8'));
+  assert.equal(best.weightsManifest[0].weights.length > 0, true);
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 

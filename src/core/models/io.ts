@@ -72,12 +72,21 @@ export function fileSystemIO(modelJsonPath: string): tf.io.IOHandler {
         userDefinedMetadata: json.userDefinedMetadata,
       };
     },
+    /**
+     * Saves atomically: a model.json on disk always names one whole save's weights, the old or the
+     * new, whatever moment the process is killed at. The weights go to the one of two file names
+     * (`weights.bin`, `weights.1.bin`) the current model.json does not name and are fsync'ed; the
+     * new model.json is written under a temporary name, fsync'ed and renamed over the old one (the
+     * commit); only then is the old weight file deleted.
+     * @throws Node fs errors (ENOSPC, EACCES…): the checkpoint on disk is then still the old one.
+     */
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       await fs.promises.mkdir(dir, { recursive: true });
       const data = artifacts.weightData
         ? Buffer.concat((Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => Buffer.from(b)))
         : Buffer.alloc(0);
-      const weightsFile = 'weights.bin';
+      const previous = weightFilesNamed(modelJsonPath);
+      const weightsFile = WEIGHT_FILES.find((f) => !previous.includes(f))!;
       const modelJson: ModelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -86,11 +95,17 @@ export function fileSystemIO(modelJsonPath: string): tf.io.IOHandler {
         weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      // Write weights first, then the JSON via rename: a reader never sees a model.json without its weights.
-      await fs.promises.writeFile(path.join(dir, weightsFile), data);
+      await writeFileSynced(path.join(dir, weightsFile), data);
       const tmp = `${modelJsonPath}.tmp-${process.pid}`;
-      await fs.promises.writeFile(tmp, JSON.stringify(modelJson));
-      await fs.promises.rename(tmp, modelJsonPath);
+      try {
+        await writeFileSynced(tmp, Buffer.from(JSON.stringify(modelJson)));
+        await fs.promises.rename(tmp, modelJsonPath);
+      } catch (e) {
+        await fs.promises.rm(tmp, { force: true });
+        throw e;
+      }
+      syncDir(dir);
+      for (const old of previous) if (old !== weightsFile) await fs.promises.rm(path.join(dir, old), { force: true });
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),
@@ -100,6 +115,43 @@ export function fileSystemIO(modelJsonPath: string): tf.io.IOHandler {
       };
     },
   };
+}
+
+/** The two weight file names a save alternates between (see `fileSystemIO`'s save). */
+const WEIGHT_FILES = ['weights.bin', 'weights.1.bin'] as const;
+
+/** Weight files (names inside the model's own folder) that the model.json at `modelJsonPath` names; none when it is missing or unreadable. */
+function weightFilesNamed(modelJsonPath: string): string[] {
+  try {
+    const json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8')) as ModelJson;
+    return (json.weightsManifest ?? []).flatMap((g) => g.paths).filter((p) => typeof p === 'string' && path.basename(p) === p);
+  } catch {
+    return [];
+  }
+}
+
+/** Writes `data` to `file` (replacing it) and fsyncs it before returning. @throws Node fs errors. */
+async function writeFileSynced(file: string, data: Buffer): Promise<void> {
+  const h = await fs.promises.open(file, 'w');
+  try {
+    await h.writeFile(data);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** fsyncs a folder so a rename in it is durable (a no-op where folders cannot be opened, e.g. Windows). */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // folders cannot be fsync'ed on this platform
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Registered Layers class names (Conv2D, Dense, …): a layer of another class cannot load. */

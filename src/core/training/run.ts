@@ -103,12 +103,20 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     run.writeSummary(summary);
     cb.summary?.(run.id, summary);
   };
+  // Set when the trainer saved the `best` checkpoint for the epoch whose event comes next.
+  let bestSaved = false;
   const emit = (e: RunEvent) => {
     run.append(e);
     if (e.kind === 'log') run.log(`[${e.level}] ${e.message}`);
     cb.event?.(run.id, e);
     if (e.kind === 'epoch') {
       summary.epochsDone = e.epoch + 1;
+      if (bestSaved) {
+        // The best epoch so far is in summary.json from the moment its checkpoint is saved, so a killed run reads 'interrupted' with it.
+        summary.bestEpoch = e.epoch;
+        summary.best = { ...(e.valLoss !== undefined ? { valLoss: e.valLoss } : {}), ...(e.valAccuracy !== undefined ? { valAccuracy: e.valAccuracy } : {}) };
+        bestSaved = false;
+      }
       summary.final = { trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
       writeSummary();
     }
@@ -134,7 +142,10 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     const result = await trainer.train(data.train, data.validation, {
       emit,
       shouldStop: () => cb.shouldStop?.() ?? false,
-      saveCheckpoint: (which) => saveModel(net.model, run.checkpointDir(which), metadata),
+      saveCheckpoint: async (which) => {
+        await saveModel(net.model, run.checkpointDir(which), metadata);
+        if (which === 'best') bestSaved = true;
+      },
       ...(augment ? { augment: (x: Float32Array) => augmentBatch(x, data.train.shape, augment, augmentRng, data.train.range) } : {}),
     });
     summary.status = result.status;
