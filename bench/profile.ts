@@ -2,7 +2,7 @@
  * Where the time of a training step and of an inference batch goes, per tfjs kernel, on the
  * product's own path: the experiment is loaded, its network built and trained by the `Trainer`
  * exactly as a run does (wasm backend with Transfer Lab's kernels), and the test set is evaluated
- * with `evaluateModel` on the network. Every kernel registered for wasm is wrapped with a timer of
+ * with `predictLogits` (the run's evaluation pass) on the network. Every kernel registered for wasm is wrapped with a timer of
  * the process's CPU time (steadier than wall time on a shared machine) that charges *self* time (a composed kernel's inner kernels are charged to themselves), so the
  * table adds up; "outside kernels" is the rest (engine, tape, layers, trainer, data).
  * Figures only, no assertions.
@@ -17,7 +17,7 @@ import { initBackend } from '../src/core/backend/index.js';
 import { loadData } from '../src/core/data/index.js';
 import { loadExperiment } from '../src/core/experiment/load.js';
 import { buildNetwork, loadBase } from '../src/core/models/network.js';
-import { evaluateModel } from '../src/core/training/run.js';
+import { predictLogits } from '../src/core/evaluation/evaluate.js';
 import { Trainer } from '../src/core/training/trainer.js';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -123,12 +123,12 @@ async function main(): Promise<void> {
   report(`training (${exp.name}, batch ${exp.training.batchSize}, steps 3..${steps} + validation)`, trainTable, trainMs, trainCpu, 'step', steps - 2);
 
   if (data.test && data.test.count > 0) {
-    evaluateModel(net.model, data.test, trainer.inferenceBatch); // warm-up
+    predictLogits(net.model, data.test, trainer.inferenceBatch); // warm-up
     table = new Map();
     const t0 = performance.now();
     const c0 = cpuMs();
     const reps = 3;
-    for (let i = 0; i < reps; i++) evaluateModel(net.model, data.test, trainer.inferenceBatch);
+    for (let i = 0; i < reps; i++) predictLogits(net.model, data.test, trainer.inferenceBatch);
     const ms = performance.now() - t0;
     const cpu = cpuMs() - c0;
     const batches = reps * Math.ceil(data.test.count / trainer.inferenceBatch);

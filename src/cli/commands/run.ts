@@ -10,6 +10,8 @@ import { startWorker } from '../../worker/client.js';
 import type { AdviseTaskOptions, BackendPreference } from '../../protocol/worker.js';
 import type { RunTask } from '../../core/runs/artifacts.js';
 import { formatTable, pct, secs } from '../table.js';
+import { formatEvaluation } from '../evaluationTable.js';
+import { readEvaluation } from '../../core/evaluation/read.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../../worker/exit-codes.js';
 
 export interface RunCommandOptions {
@@ -138,8 +140,11 @@ export function printRunTable(s: RunSummary): void {
 /** The `run` command. @returns the process exit code. */
 export async function runCommand(file: string, o: RunCommandOptions): Promise<number> {
   const r = await runThroughWorker(file, o);
-  if (o.json) process.stdout.write(JSON.stringify(r.summary ?? { error: r.error }, null, 2) + '\n');
-  else if (r.summary) printRunTable(r.summary);
-  else process.stderr.write(`error: ${r.error}\n`);
+  const evaluation = r.runDir && r.summary ? readEvaluation(r.runDir, r.summary) : undefined;
+  if (o.json) process.stdout.write(JSON.stringify(r.summary ? { ...r.summary, ...(evaluation ? { evaluation } : {}) } : { error: r.error }, null, 2) + '\n');
+  else if (r.summary) {
+    printRunTable(r.summary);
+    if (evaluation) process.stdout.write('\n' + formatEvaluation(evaluation));
+  } else process.stderr.write(`error: ${r.error}\n`);
   return r.exitCode;
 }

@@ -2,13 +2,23 @@
 import * as path from 'node:path';
 import { listRuns } from '../../core/runs/store.js';
 import { formatTable, pct, secs } from '../table.js';
+import { formatEvaluation } from '../evaluationTable.js';
+import { readEvaluation } from '../../core/evaluation/read.js';
 
-/** Lists runs (of one experiment when `file` is given), newest first. @returns 0. */
+/**
+ * Lists runs (of one experiment when `file` is given), newest first; with a file, the evaluation of
+ * its newest run that has one follows (per-class rows, biggest confusions). `--json` gives each run's
+ * `evaluation` beside its summary. @returns 0.
+ */
 export function runsCommand(file: string | undefined, o: { runsDir: string; json?: boolean }): number {
   const name = file ? path.basename(file).replace(/\.transfer\.json$/, '') : undefined;
   const runs = listRuns(o.runsDir, name);
   if (o.json) {
-    process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+    const withEvaluation = runs.map((r) => {
+      const evaluation = readEvaluation(r.dir, r.summary);
+      return evaluation ? { ...r, evaluation } : r;
+    });
+    process.stdout.write(JSON.stringify(withEvaluation, null, 2) + '\n');
     return 0;
   }
   if (runs.length === 0) {
@@ -27,5 +37,9 @@ export function runsCommand(file: string | undefined, o: { runsDir: string; json
     r.summary.backend?.name ?? '–',
   ]);
   process.stdout.write(formatTable(['experiment', 'run', 'status', 'strategy', 'epochs', 'best val', 'test', 'seconds', 'backend'], rows) + '\n');
+  if (name) {
+    const evaluated = runs.map((r) => ({ r, e: readEvaluation(r.dir, r.summary) })).find((x) => x.e);
+    if (evaluated) process.stdout.write(`\nrun ${evaluated.r.runId}: ${formatEvaluation(evaluated.e!)}`);
+  }
   return 0;
 }

@@ -8,6 +8,8 @@
 
 /** File name of each artifact, relative to the run folder. */
 export const ARTIFACT_FILES = {
+  /** {@link EvaluationFile}: every training run with a test (else validation) split, for the checkpoint it reports. */
+  evaluation: 'evaluation.json',
   /** {@link LayerSweepFile}: `transfer-lab sweep`. */
   layerSweep: 'layer-sweep.json',
   /** {@link ClustersFile}: `transfer.kind: "unsupervised"`. */
@@ -23,6 +25,8 @@ export const ARTIFACT_FILES = {
 } as const;
 
 export type ArtifactName = keyof typeof ARTIFACT_FILES;
+
+import type { ClassScores } from '../evaluation/classification-metrics.js';
 
 /** What a run did. Absent in `summary.json` of older runs: `train`. */
 export type RunTask = 'train' | 'layerSweep' | 'gaborMatch' | 'advise';
@@ -219,3 +223,56 @@ export interface GaborMatchFile {
   /** Size of the search bank and its parameter grid. */
   search: { kernels: number; orientations: number; wavelengths: number[]; sigmaPerWavelength: number[]; gammas: number[]; phasesDegrees: number[] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// evaluation (what the model got wrong)
+// ---------------------------------------------------------------------------------------------
+
+/** A misclassified example of {@link EvaluationFile.mistakes}. */
+export interface EvaluationMistake {
+  /** Where the example came from (file path, `mnist:7#12`, `train-images-idx3-ubyte#5`). */
+  id: string;
+  /** Absolute path of the example's file, when it is one (image folders): for thumbnails and "open". */
+  path?: string;
+  /** The start of a text example (text runs). */
+  snippet?: string;
+  trueClass: string;
+  predictedClass: string;
+  /** Probability (softmax) of the wrong prediction. */
+  probability: number;
+  /** Probability of the true class. */
+  trueProbability: number;
+}
+
+/** `evaluation.json`: the reported checkpoint on the test split (else the validation split). Fractions in [0, 1]. */
+export interface EvaluationFile {
+  version: 1;
+  experiment: string;
+  /** The split evaluated: `test` when the run has one, else `validation`. */
+  split: 'test' | 'validation';
+  /** The checkpoint evaluated (the one the run reports: `best` when saved, else `last`). */
+  checkpoint: 'best' | 'last';
+  classNames: string[];
+  examples: number;
+  /** Mean softmax cross-entropy (nats) and accuracy over the split. */
+  loss: number;
+  accuracy: number;
+  /** `confusion[t][p]`: examples of true class t predicted as p (rows: true class, in `classNames` order). */
+  confusion: number[][];
+  /** One row per class, in `classNames` order. */
+  perClass: (ClassScores & { name: string })[];
+  /** Unweighted mean over classes, and mean weighted by support (`support`: all examples). */
+  macro: ClassScores;
+  weighted: ClassScores;
+  /** Top-k accuracy for k = 2, 3, 5 where k < classes (empty for two classes). */
+  topK: { k: number; accuracy: number }[];
+  /** Largest off-diagonal cells of `confusion`, largest first (at most 10). */
+  confusions: { trueClass: string; predictedClass: string; count: number }[];
+  /** The most confidently wrong examples, most confident first (at most {@link MAX_MISTAKES}). */
+  mistakes: EvaluationMistake[];
+  /** All misclassified examples of the split. */
+  mistakesTotal: number;
+}
+
+/** Most confidently wrong examples kept in `evaluation.json`. */
+export const MAX_MISTAKES = 48;

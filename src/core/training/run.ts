@@ -4,7 +4,6 @@
  * tests that need a run without a child process.
  */
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.js';
 import { memoryUsage } from '../backend/memory.js';
 import { describeMetadata } from '../models/metadata.js';
@@ -19,11 +18,12 @@ import { loadModelFile, saveModel } from '../models/io.js';
 import { createRun, type RunHandle } from '../runs/store.js';
 import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
 import type { BackendPreference } from '../../protocol/worker.js';
-import { correct, crossEntropy, Trainer, type Evaluation } from './trainer.js';
+import { Trainer } from './trainer.js';
 import { initialSummary, runAnalysis } from './analysis-run.js';
 import { adaptTransductive } from './transductive.js';
 import { runUnsupervised } from '../unsupervised/run-unsupervised.js';
-import { ARTIFACT_FILES } from '../runs/artifacts.js';
+import { ARTIFACT_FILES, type ArtifactName } from '../runs/artifacts.js';
+import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
 import { writeJsonAtomic } from '../runs/store.js';
 
 /** Callbacks of a run (the worker forwards them over IPC). */
@@ -42,23 +42,6 @@ export interface RunOptions {
   backend: BackendPreference;
   /** Replaces the experiment's `training.seed` (recorded in the run's `config.json`). */
   seed?: number;
-}
-
-/** Evaluates a saved (or any) model on a set: logits → loss and accuracy, in batches of `batchSize` (runs pass the trainer's memory-sized inference batch). */
-export function evaluateModel(model: tf.LayersModel, set: ExampleSet, batchSize = 128): Evaluation {
-  let loss = 0;
-  let hits = 0;
-  for (let start = 0; start < set.count; start += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
-    const labels = Int32Array.from(idx, (j) => set.labels[j]!);
-    // One predict batch per evaluation batch (predict alone would split it into batches of 32).
-    const logits = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape]), { batchSize: idx.length }) as tf.Tensor2D);
-    const l = crossEntropy(logits, labels);
-    loss += l.dataSync()[0]! * idx.length;
-    hits += correct(logits, labels);
-    tf.dispose([logits, l]);
-  }
-  return { loss: loss / Math.max(1, set.count), accuracy: hits / Math.max(1, set.count) };
 }
 
 /**
@@ -121,6 +104,12 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
       writeSummary();
     }
   };
+  /** Writes a result file into the run folder (atomically), lists it in the summary and announces it. */
+  const writeArtifact = (name: ArtifactName, value: unknown) => {
+    writeJsonAtomic(path.join(run.dir, ARTIFACT_FILES[name]), value);
+    summary.artifacts = { ...summary.artifacts, [name]: ARTIFACT_FILES[name] };
+    emit({ kind: 'artifact', name, file: ARTIFACT_FILES[name] });
+  };
   run.writeLabels(data.classNames);
   writeSummary();
   cb.started?.(run.id, run.dir, exp);
@@ -155,22 +144,25 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     if (result.final) summary.final = result.final;
     if (result.error) summary.error = result.error;
     const which = result.checkpoints.best ? 'best' : result.checkpoints.last ? 'last' : undefined;
-    if (data.test && data.test.count > 0 && which && result.status !== 'diverged') {
+    // The reported checkpoint on the test split (else validation): summary.test and evaluation.json.
+    const evalSplit = data.test && data.test.count > 0 ? ('test' as const) : data.validation.count > 0 ? ('validation' as const) : undefined;
+    if (evalSplit && which && result.status !== 'diverged') {
+      const set = evalSplit === 'test' ? data.test! : data.validation;
       const saved = await loadModelFile(path.join(run.checkpointDir(which), 'model.json'));
-      const ev = evaluateModel(saved, data.test, trainer.inferenceBatch);
+      const { logits } = predictLogits(saved, set, trainer.inferenceBatch);
       saved.dispose();
-      summary.test = { loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count };
-      emit({ kind: 'test', loss: ev.loss, accuracy: ev.accuracy, checkpoint: which, examples: data.test.count });
+      const report = evaluationReport(logits, set, { experiment: exp.name, split: evalSplit, checkpoint: which, classNames: data.classNames });
+      if (evalSplit === 'test') {
+        summary.test = { loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count };
+        emit({ kind: 'test', loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count });
+      }
+      writeArtifact('evaluation', report);
     }
     if (exp.transfer.kind === 'transductive' && result.status === 'completed') {
       await adaptTransductive(exp, net, data, {
         emit,
         shouldStop: () => cb.shouldStop?.() ?? false,
-        writeArtifact: (name, value) => {
-          writeJsonAtomic(path.join(run.dir, ARTIFACT_FILES[name]), value);
-          summary.artifacts = { ...summary.artifacts, [name]: ARTIFACT_FILES[name] };
-          emit({ kind: 'artifact', name, file: ARTIFACT_FILES[name] });
-        },
+        writeArtifact,
         result: (name, value, unit) => (summary.results ??= []).push({ name, value, ...(unit ? { unit } : {}) }),
         runDir: run.dir,
         ...(which ? { startCheckpoint: path.join(run.checkpointDir(which), 'model.json') } : {}),

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { AdvisorReport } from '../../../core/advisor/advise.js';
 import type { PointerEdit } from '../../../core/experiment/edits.js';
 import { parsePointer } from '../../../core/experiment/locate.js';
-import { ARTIFACT_FILES, type ArtifactName, type ClustersFile, type EmbeddingFile, type GaborMatchFile, type LayerSweepFile, type TransductiveFile } from '../../../core/runs/artifacts.js';
+import { ARTIFACT_FILES, type ArtifactName, type ClustersFile, type EmbeddingFile, type EvaluationFile, type GaborMatchFile, type LayerSweepFile, type TransductiveFile } from '../../../core/runs/artifacts.js';
 import type { AnalysesView, AnalysisResult, EmbeddingPoints } from '../../../protocol/webview.js';
 import type { RunRecord } from '../../runs/runRecords.js';
 import { getJsonValue } from '../edits/jsonText.js';
@@ -25,6 +25,7 @@ interface ArtifactTypes {
   embedding: EmbeddingFile;
   gaborMatch: GaborMatchFile;
   transductive: TransductiveFile;
+  evaluation: EvaluationFile;
 }
 
 /** Reads result files of run folders, each once (they are written once, atomically). */
