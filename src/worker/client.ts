@@ -53,7 +53,8 @@ export function startWorker(o: WorkerStartOptions): WorkerHandle {
   child.stdout?.on('data', (d: Buffer) => o.onOutput?.(d.toString()));
   child.stderr?.on('data', (d: Buffer) => o.onOutput?.(d.toString()));
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    // 'close', not 'exit': it comes after the IPC channel and stdio are drained, so a large last message (done, fatal) is delivered first.
+    child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.on('error', (err) => {
       o.onOutput?.(`cannot start worker: ${err.message}\n`);
       resolve(1);

@@ -12,8 +12,20 @@ let stopRequested = false;
 let started = false;
 let finishing = false;
 
-function send(msg: WorkerToHost): void {
-  if (process.connected) process.send!(msg);
+/**
+ * Sends one message to the parent. The promise resolves once the message is written to the IPC
+ * channel (send's callback), so a large message (a fatal error listing 2,000 problems: ~600 KB) is
+ * not cut off by the exit that follows; it resolves at once when the parent is gone.
+ */
+function send(msg: WorkerToHost): Promise<void> {
+  if (!process.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      process.send!(msg, undefined, {}, () => resolve());
+    } catch {
+      resolve(); // the channel closed between the check and the send
+    }
+  });
 }
 
 async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
@@ -22,19 +34,19 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
       msg.task ?? 'train',
       { experimentFile: msg.experimentFile, runsDir: msg.runsDir, backend: msg.backend, ...(msg.seed !== undefined ? { seed: msg.seed } : {}) },
       {
-        backend: (backend) => send({ type: 'backend', backend }),
-        started: (runId, runDir, exp) => send({ type: 'runStarted', runId, runDir, experiment: exp.name }),
-        event: (runId, event) => send({ type: 'event', runId, event }),
-        summary: (runId, summary) => send({ type: 'summary', runId, summary }),
+        backend: (backend) => void send({ type: 'backend', backend }),
+        started: (runId, runDir, exp) => void send({ type: 'runStarted', runId, runDir, experiment: exp.name }),
+        event: (runId, event) => void send({ type: 'event', runId, event }),
+        summary: (runId, summary) => void send({ type: 'summary', runId, summary }),
         shouldStop: () => stopRequested,
       },
       msg.taskOptions ?? {},
     );
-    send({ type: 'done', runId: summary.runId, summary });
+    await send({ type: 'done', runId: summary.runId, summary });
     finish(summary.status === 'completed' || summary.status === 'stopped' ? 0 : 1);
   } catch (e) {
     const code = exitCodeOf(e);
-    send({ type: 'fatal', message: (e as Error).message, exitCode: code });
+    await send({ type: 'fatal', message: (e as Error).message, exitCode: code });
     finish(code);
   }
 }
@@ -61,4 +73,4 @@ process.on('message', (raw: unknown) => {
 process.on('disconnect', () => {
   if (!finishing) process.exit(started ? 1 : 0);
 });
-send({ type: 'ready', pid: process.pid });
+void send({ type: 'ready', pid: process.pid });

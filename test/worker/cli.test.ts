@@ -29,7 +29,7 @@ const tiny = (epochs = 1, perClass = 40) => ({
 });
 
 function cli(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
 }
 
 test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
@@ -108,6 +108,18 @@ test('bad input exits 2 and names the file, the JSON path and line:column', () =
   assert.equal(d.status, 2, d.stderr);
   assert.match(d.stderr, /photos/);
   assert.ok(!fs.existsSync(ws.runs) || fs.readdirSync(ws.runs).length === 0, 'no run folder for bad input');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
+test('a fatal error of ~600 KB reaches the CLI whole: exit 2, every problem printed (it was "worker exited (2) without a result", exit 1)', () => {
+  // 60 unknown keys of 10,000 characters: each is named twice in its problem line, so the worker's fatal message is ~1.2 MB.
+  const exp: Record<string, unknown> = { ...tiny() };
+  for (let i = 0; i < 60; i++) exp[`k${String(i).padStart(2, '0')}_${'x'.repeat(10_000)}`] = i;
+  const ws = workspace({ 'big.transfer.json': exp });
+  const r = cli(['run', 'big.transfer.json'], ws.dir);
+  assert.equal(r.status, 2, r.stderr.slice(-500));
+  assert.ok(r.stderr.length > 600_000, `stderr has ${r.stderr.length} characters`);
+  for (const i of [0, 59]) assert.match(r.stderr, new RegExp(`/k${String(i).padStart(2, '0')}_x{10000}: unknown property`));
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 

@@ -99,7 +99,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   process.off('SIGINT', onSigint);
   bar?.stop();
   if (fatal) return { exitCode: typeof code === 'number' && code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: fatal };
-  if (!summary) return { exitCode: EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
+  if (!summary) return { exitCode: code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
   if (summary.status === 'running') {
     // The worker died mid-run (killed, crashed, out of memory): say so, with the status the run store
     // gives the record (`interrupted`; its checkpoints so far stay usable).
