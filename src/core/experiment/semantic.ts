@@ -492,6 +492,11 @@ class Checker {
       this.add(pointer, `${file} is a folder, not a ${what}${hint}`);
       return false;
     }
+    if (kind === 'file' && !stat.isFile()) {
+      // A device (/dev/zero), FIFO or socket would be read forever or block the run.
+      this.add(pointer, `${file} is not a regular file (a device, FIFO or socket): the ${what} must be a file`);
+      return false;
+    }
     if (kind === 'folder' && !stat.isDirectory()) {
       this.add(pointer, `${file} is a file, not a folder`);
       return false;

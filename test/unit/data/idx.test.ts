@@ -104,7 +104,8 @@ test('corrupt IDX files are DataErrors naming the file', async () => {
   await rejectsWith(src(png, good), png, /not an IDX file \(magic number 0x89504e47/);
 
   const badGzip = path.join(tmp, 'bad.gz');
-  writeFileSync(badGzip, gzipSync(Buffer.alloc(1000)).subarray(0, 20));
+  const whole = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 10, 0, 0, 0, 10]), Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 251))]));
+  writeFileSync(badGzip, whole.subarray(0, whole.length >> 1));
   await rejectsWith(src(badGzip, good), badGzip, /gzip data is corrupt or truncated/);
 
   const floats = idx('images-float', [3, 2, 2], new Uint8Array(48), { type: 0x0d });
@@ -115,6 +116,20 @@ test('corrupt IDX files are DataErrors naming the file', async () => {
 
   const missing = path.join(tmp, 'nope.gz');
   await rejectsWith(src(missing, good), missing, /not found/);
+});
+
+test('non-regular files and data longer than the header are refused without reading them all (/dev/zero hung the run)', { timeout: 30_000 }, async () => {
+  const good = idx('labels-ok3', [3], [0, 1, 2]);
+  const src = (images: string, labels: string) => loadSource({ kind: 'idx', images, labels }, { role: 'train', image: { ...gray, size: [2, 2] } });
+  await rejectsWith(src('/dev/zero', good), '/dev/zero', /is not a regular file \(a device\)/);
+  await rejectsWith(src(tmp, good), tmp, /is not a regular file \(a folder\)/);
+  // 64 MB of zeros after a 3×2×2 header, gzipped (64 KB on disk): refused at the first chunk past 12 bytes.
+  const header = Buffer.from([0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2]);
+  const long = path.join(tmp, 'long.gz');
+  writeFileSync(long, gzipSync(Buffer.concat([header, Buffer.alloc(64 << 20)])));
+  await rejectsWith(src(long, good), long, /12 bytes of data but the file has more \(trailing bytes\)/);
+  const extra = idx('images-extra', [3, 2, 2], new Uint8Array(13));
+  await rejectsWith(src(extra, good), extra, /12 bytes of data but the file has 13 \(trailing bytes\)/);
 });
 
 test('a label ≥ classNames.length names the file, the example and the value', async () => {

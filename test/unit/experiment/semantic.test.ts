@@ -210,6 +210,12 @@ test('files and folders must exist; class folders suggested', () => {
   expectAt(self, '/base/experiment', 'error', /cannot use its own runs/);
 });
 
+test('a device as an IDX file is an error of validate (it hung the run)', () => {
+  const c = check({ data: { train: { kind: 'idx', images: '/dev/zero', labels: '/dev/null' } } }, null);
+  expectAt(c, '/data/train/images', 'error', /\/dev\/zero is not a regular file \(a device, FIFO or socket\): the images file must be a file/);
+  expectAt(c, '/data/train/labels', 'error', /\/dev\/null is not a regular file/);
+});
+
 test('without the text, paths are still right (located at 1:1)', () => {
   const c = check({ transfer: { freeze: { names: ['conv_aa'] } } }, LAYERS, false);
   const p = expectAt(c, '/transfer/freeze/names/0', 'error', /did you mean "conv_a"/);

@@ -5,19 +5,18 @@
  * one accepted here), byte 3 the number of dimensions d, then d uint32 sizes, then the elements.
  * Images are [n, rows, cols] (or [n, rows, cols, channels]); labels are [n].
  *
- * Pixels stay in the decompressed file buffer (a subarray, no copy) unless a class filter or
+ * Pixels stay in the buffer the file is read into (no copy) unless a class filter or
  * per-class cap drops examples, in which case the kept ones are copied once and the buffer released.
  */
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import type { Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { IdxSource } from '../../experiment/schema.js';
 import { DataError, errorMessage } from '../errors.js';
 import { ExampleView, PixelStore } from '../example-set.js';
 import { selectByClass } from './select.js';
 import { checkFixedSize, type SourceContext, type SourceData } from './source.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** Names of IDX element type codes, for messages. */
 const IDX_TYPES: Record<number, string> = {
@@ -33,58 +32,113 @@ const IDX_TYPES: Record<number, string> = {
 export interface IdxArray {
   /** Sizes of each dimension from the header, e.g. [60000, 28, 28]. */
   dims: number[];
-  /** The elements, row-major (length = product of `dims`); a view into the decompressed file. */
+  /** The elements, row-major (length = product of `dims`). */
   data: Uint8Array;
 }
 
 /**
- * Reads an IDX file of unsigned bytes (gzip detected by content, not by name).
+ * Reads an IDX file of unsigned bytes (gzip detected by content, not by name). Only regular files
+ * are read, and never more bytes than the header announces plus one: a device such as `/dev/zero`,
+ * a FIFO, or a file (or gzip stream) longer than its header says is refused without reading it all.
  * @param file     Absolute path.
  * @param expected Allowed numbers of dimensions, e.g. [1] for labels, [3, 4] for images.
- * @throws DataError naming `file` if it is missing, not gzip-decodable, not IDX (bad magic), of
- *         another element type or dimensionality, or shorter/longer than its header says.
+ * @throws DataError naming `file` if it is missing, not a regular file, not gzip-decodable, not IDX
+ *         (bad magic), of another element type or dimensionality, or shorter/longer than its header says.
  */
 export async function readIdx(file: string, expected: number[]): Promise<IdxArray> {
-  let buf: Buffer;
+  let handle: FileHandle;
   try {
-    buf = await readFile(file);
+    handle = await open(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataError(code === 'ENOENT' ? `IDX file not found: ${file}` : `cannot read IDX file ${file}: ${errorMessage(e)}`, file, { cause: e });
   }
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = await gunzipAsync(buf);
-    } catch (e) {
-      throw new DataError(`${file}: gzip data is corrupt or truncated (${errorMessage(e)})`, file, { cause: e });
-    }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new DataError(`${file} is not a regular file (a ${fileKind(stat)}): an IDX source must be a file`, file);
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    const gzipped = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const raw = handle.createReadStream({ start: 0, autoClose: false });
+    return await decodeIdx(gzipped ? raw.pipe(createGunzip()) : raw, file, expected, gzipped ? undefined : stat.size);
+  } finally {
+    await handle.close();
   }
-  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
-    const magic = buf.subarray(0, 4).toString('hex').padEnd(8, '.');
-    throw new DataError(`${file} is not an IDX file (magic number 0x${magic}, expected 0x0000080${expected[0]})`, file);
-  }
-  const type = buf[2];
-  const ndim = buf[3];
-  if (type !== 0x08) {
-    throw new DataError(`${file}: IDX element type 0x${type.toString(16).padStart(2, '0')} (${IDX_TYPES[type] ?? 'unknown'}) is not supported; expected unsigned bytes (0x08)`, file);
-  }
-  if (!expected.includes(ndim)) {
-    throw new DataError(`${file}: IDX file has ${ndim} dimension(s), expected ${expected.join(' or ')}`, file);
-  }
-  const headerBytes = 4 + 4 * ndim;
-  if (buf.length < headerBytes) throw new DataError(`${file}: IDX header is truncated (${buf.length} bytes)`, file);
-  const dims: number[] = [];
-  for (let i = 0; i < ndim; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
-  const size = dims.reduce((a, b) => a * b, 1);
-  const actual = buf.length - headerBytes;
-  if (actual !== size) {
-    throw new DataError(
-      `${file}: header says ${dims.join('×')} = ${size} bytes of data but the file has ${actual} (${actual < size ? 'truncated' : 'trailing bytes'})`,
-      file,
-    );
-  }
-  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerBytes, size) };
 }
+
+/** What a non-regular file is, for messages. */
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'folder';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'device';
+  if (stat.isFIFO()) return 'FIFO';
+  if (stat.isSocket()) return 'socket';
+  return 'special file';
+}
+
+/**
+ * Decodes IDX bytes from `stream`: checks the header as soon as it has arrived and stops reading one
+ * byte past the size it announces (`fileSize`, known for an uncompressed file, is checked before
+ * any data is read). @throws DataError naming `file` (see {@link readIdx}).
+ */
+async function decodeIdx(stream: Readable, file: string, expected: number[], fileSize: number | undefined): Promise<IdxArray> {
+  let header: Buffer = Buffer.alloc(0);
+  let dims: number[] | undefined;
+  let data: Uint8Array | undefined;
+  let got = 0;
+  let size = 0;
+  let headerBytes = 0;
+  const fail = (message: string): never => {
+    throw new DataError(`${file}${message}`, file);
+  };
+  const parseHeader = (): void => {
+    if (header.length < 4) return;
+    if (header[0] !== 0 || header[1] !== 0) {
+      fail(` is not an IDX file (magic number 0x${header.subarray(0, 4).toString('hex')}, expected 0x0000080${expected[0]})`);
+    }
+    const type = header[2]!;
+    const ndim = header[3]!;
+    if (type !== 0x08) fail(`: IDX element type 0x${type.toString(16).padStart(2, '0')} (${IDX_TYPES[type] ?? 'unknown'}) is not supported; expected unsigned bytes (0x08)`);
+    if (!expected.includes(ndim)) fail(`: IDX file has ${ndim} dimension(s), expected ${expected.join(' or ')}`);
+    headerBytes = 4 + 4 * ndim;
+    if (header.length < headerBytes) return;
+    dims = Array.from({ length: ndim }, (_, i) => header.readUInt32BE(4 + 4 * i));
+    size = dims.reduce((a, b) => a * b, 1);
+    const what = `header says ${dims.join('×')} = ${size} bytes of data`;
+    if (fileSize !== undefined && fileSize - headerBytes !== size) {
+      fail(`: ${what} but the file has ${fileSize - headerBytes} (${fileSize - headerBytes < size ? 'truncated' : 'trailing bytes'})`);
+    }
+    if (size > MAX_IDX_BYTES) fail(`: ${what}, more than the ${MAX_IDX_BYTES} bytes an IDX source may hold`);
+    data = new Uint8Array(size);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let c = chunk;
+      if (!data) {
+        header = Buffer.concat([header, c]);
+        parseHeader();
+        if (!data) continue;
+        c = header.subarray(headerBytes);
+      }
+      if (got + c.length > size) fail(`: header says ${dims!.join('×')} = ${size} bytes of data but the file has more (trailing bytes)`);
+      data.set(c, got);
+      got += c.length;
+    }
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${file}: gzip data is corrupt or truncated (${errorMessage(e)})`, file, { cause: e });
+  } finally {
+    stream.destroy();
+  }
+  if (!data) {
+    if (header.length >= 4) fail(`: IDX header is truncated (${header.length} bytes)`);
+    fail(` is not an IDX file (magic number 0x${header.toString('hex').padEnd(8, '.')}, expected 0x0000080${expected[0]})`);
+  }
+  if (got !== size) fail(`: header says ${dims!.join('×')} = ${size} bytes of data but the file has ${got} (truncated)`);
+  return { dims: dims!, data: data! };
+}
+
+/** Largest IDX data accepted, bytes (2 GiB: Fashion-MNIST's training images are 47 MB). */
+const MAX_IDX_BYTES = 2 ** 31 - 1;
 
 /**
  * Reads an `idx` source: images at their header size (no resizing), labels checked against
