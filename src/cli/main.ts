@@ -12,6 +12,8 @@ import { demoCommand } from './commands/demo.js';
 import { adviseCommand } from './commands/advise.js';
 import { filtersCommand } from './commands/filters.js';
 import { sweepCommand } from './commands/sweep.js';
+import { convertCommand } from './commands/convert.js';
+import { layersCommand } from './commands/layers.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -140,6 +142,25 @@ program
       process.exitCode = await adviseCommand(file, { ...o, taskOptions: { thresholds, ...(o.source ? { sourceExperiment: path.resolve(o.source) } : {}) } });
     },
   );
+
+program
+  .command('layers')
+  .description("print the layers (index, name, class, output shape, parameters, trainable) of a model file or an experiment's base")
+  .argument('<file>', 'model.json, Keras .h5, or experiment file (*.transfer.json)')
+  .addOption(runsDirOption())
+  .option('--json', 'print the layers as JSON')
+  .action(async (file: string, o: { runsDir: string; json?: boolean }) => {
+    process.exitCode = await layersCommand(file, o);
+  });
+
+program
+  .command('convert')
+  .description('convert a Keras model file (.h5) into a TensorFlow.js Layers folder (model.json + weights.bin)')
+  .argument('<file>', 'Keras model file (model.save("model.h5"))')
+  .argument('<dir>', 'output folder')
+  .action(async (file: string, dir: string) => {
+    process.exitCode = await convertCommand(file, dir);
+  });
 
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`error: ${e.message}\n`);

@@ -4,7 +4,7 @@
  */
 import type { ImagePreprocess } from '../experiment/schema.js';
 
-/** `data.image.scale`: `unit` → [0, 1], `symmetric` → [-1, 1], `imagenet` → (x/255 − mean) / std. */
+/** `data.image.scale`: `unit` → [0, 1], `symmetric` → [-1, 1], `imagenet` → (x/255 − mean) / std, `raw` → 0..255. */
 export type PixelScale = NonNullable<ImagePreprocess['scale']>;
 
 /** ImageNet per-channel mean of RGB pixels in [0, 1] (torchvision, Keras `caffe`-free models). */
@@ -36,6 +36,8 @@ export function scaleByte(v: number, scale: PixelScale, c: number, channels: num
       return v / 255;
     case 'symmetric':
       return v / 127.5 - 1;
+    case 'raw':
+      return v;
     case 'imagenet': {
       const mean = channels === 3 ? IMAGENET_MEAN[c] : IMAGENET_GRAY.mean;
       const std = channels === 3 ? IMAGENET_STD[c] : IMAGENET_GRAY.std;

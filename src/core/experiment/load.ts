@@ -9,6 +9,7 @@ import { parse } from 'jsonc-parser';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
+import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
 import { listRuns } from '../runs/store.js';
 import { JSONC_OPTIONS, JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
@@ -155,9 +156,17 @@ async function baseInputShape(exp: ResolvedExperiment): Promise<(number | null)[
   }
 }
 
+/** Layer classes TensorFlow.js Layers can build (`scripts/gen-layer-classes.ts`). */
+const TFJS_LAYER_CLASSES = new Set<string>(tfjsLayerClasses as string[]);
+
 async function readLayers(file: string, pointer: string, report: Report): Promise<LayerInfo[] | undefined> {
   try {
-    return (await readModelTopology(file)).layers;
+    const layers = (await readModelTopology(file)).layers;
+    const unknown = layers.find((l) => !TFJS_LAYER_CLASSES.has(l.className));
+    if (unknown) {
+      report(pointer, `${file}: layer "${unknown.name}" is a ${unknown.className}, a layer class TensorFlow.js Layers does not have`, 'error');
+    }
+    return layers;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'EISDIR') report(pointer, `cannot read the model's layers from ${file}: ${(e as Error).message}`, 'error');

@@ -63,15 +63,16 @@ export const BuiltinBaseSchema = Type.Object(
 
 export const ModelFileBaseSchema = Type.Object(
   {
-    kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) on disk.' }),
+    kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) or a Keras `.h5` model file on disk.' }),
     path: Type.String({
       minLength: 1,
       description:
-        'Path to the `model.json`, relative to the experiment file. Nested models (a Teachable Machine export: a Sequential ' +
+        'Path to the `model.json`, or to a Keras 2 / tf.keras `.h5` written by `model.save("model.h5")` (read and converted ' +
+        'in memory; no Python needed), relative to the experiment file. Nested models (a Teachable Machine export: a Sequential ' +
         'holding a functional MobileNetV2, pooling and an old head) are flattened into their inner layers, which `transfer` ' +
         'refers to by name (`block_13_expand`, `out_relu`). A `metadata.json` beside it (Teachable Machine) is read when ' +
         'present: its `imageSize` is the input size of a model whose own input size is unknown; its `labels` are logged.',
-      examples: ['models/mobilenet/model.json', 'data/mobilenetv2-teachable/model.json'],
+      examples: ['models/mobilenet/model.json', 'data/mobilenetv2-teachable/model.json', 'models/mnist_cnn.h5'],
     }),
     inputShape: Type.Optional(InputShapeSchema),
   },
@@ -281,6 +282,7 @@ export const ImagePreprocessSchema = Type.Object(
         unit: 'Pixels scaled to [0, 1].',
         symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine: a Teachable Machine base warns without it).',
         imagenet: 'ImageNet mean/std normalisation per channel (ResNet family).',
+        raw: 'Pixels as they are, 0–255 (models trained on unscaled pixels, as many Keras MNIST tutorials are).',
       },
       { description: 'Pixel scaling the model expects.', default: 'unit' },
     )),

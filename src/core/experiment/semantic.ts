@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
 import { baseLayerNames, defaultCut } from '../models/cut.js';
+import { isKerasPath } from '../models/keras/read.js';
 import { isTeachableImageModel, type ModelMetadata } from '../models/metadata.js';
 import type { LayerInfo } from '../models/topology.js';
 import { isEmptySelector, selectLayers, selectorIssues } from './layer-selector.js';
@@ -431,7 +432,7 @@ class Checker {
   private files(): void {
     const b = this.exp.base;
     if (b.kind === 'model') {
-      this.mustExist('/base/path', b.path, 'file', 'model.json');
+      this.mustExist('/base/path', b.path, 'file', isKerasPath(b.path) ? 'Keras model file' : 'model.json');
     } else if (b.kind === 'run') {
       if (path.resolve(b.experiment) === path.resolve(this.exp.file)) {
         this.add('/base/experiment', 'an experiment cannot use its own runs as its base');

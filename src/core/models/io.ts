@@ -177,13 +177,12 @@ function* topologyLayers(node: unknown): Generator<{ className: string; name: st
 }
 
 /**
- * Loads a Layers model through `handler`, checking first that every layer class is known and then
- * that every weight in the model is set from the file and every weight in the file is used.
- * @throws ModelError naming the unknown class and layer, or the missing/unused weight names.
+ * Checks that TensorFlow.js Layers has every layer class of a topology (`{class_name, config}` or
+ * `{model_config}`), nested models included.
+ * @throws ModelError naming the first unknown class and its layer.
  */
-export async function loadLayersModelChecked(handler: tf.io.IOHandler, source: string): Promise<tf.LayersModel> {
-  const artifacts = await handler.load!();
-  const topo = artifacts.modelTopology as { model_config?: unknown } | undefined;
+export function assertKnownLayerClasses(topology: unknown, source: string): void {
+  const topo = topology as { model_config?: unknown } | undefined;
   const known = knownLayerClasses();
   const modelClasses = new Set(['Sequential', 'Model', 'Functional']);
   for (const l of topologyLayers(topo?.model_config ?? topo)) {
@@ -191,6 +190,16 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler, source: s
       throw new ModelError(`unknown layer class "${l.className}" (layer "${l.name}"); TensorFlow.js Layers has no such layer`, source);
     }
   }
+}
+
+/**
+ * Loads a Layers model through `handler`, checking first that every layer class is known and then
+ * that every weight in the model is set from the file and every weight in the file is used.
+ * @throws ModelError naming the unknown class and layer, or the missing/unused weight names.
+ */
+export async function loadLayersModelChecked(handler: tf.io.IOHandler, source: string): Promise<tf.LayersModel> {
+  const artifacts = await handler.load!();
+  assertKnownLayerClasses(artifacts.modelTopology, source);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true });
   } catch (e) {

@@ -11,6 +11,8 @@ import { buildGaborBase, GABOR_DEFAULT_INPUT } from '../gabor/base.js';
 import { defaultCut } from './cut.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, loadModelUrl, ModelError } from './io.js';
+import { loadKerasModel } from './keras/load.js';
+import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
 import { listRuns } from '../runs/store.js';
 
@@ -101,7 +103,7 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
     case 'builtin':
       return { model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
     case 'model':
-      return { model: await loadModelFile(b.path), source: b.path };
+      return { model: isKerasPath(b.path) ? await loadKerasModel(b.path) : await loadModelFile(b.path), source: b.path };
     case 'url':
       return { model: await loadModelUrl(b.url), source: b.url };
     case 'run': {

@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isKerasPath, readKerasTopology } from './keras/read.js';
 
 /** One (leaf) layer of a model. */
 export interface LayerInfo {
@@ -65,11 +66,12 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Reads and parses a `model.json` file.
+ * Reads and parses a `model.json` file, or the architecture and weight shapes of a Keras `.h5`.
  * @throws TopologyError for a file that is not a Layers model; Node's fs errors (ENOENT…) as is;
- *   SyntaxError for invalid JSON.
+ *   SyntaxError for invalid JSON; KerasFileError for a Keras file that cannot be read.
  */
 export async function readModelTopology(modelJsonPath: string, options: TopologyOptions = {}): Promise<ModelTopology> {
+  if (isKerasPath(modelJsonPath)) return parseModelTopology(readKerasTopology(modelJsonPath), options);
   const text = await fs.promises.readFile(modelJsonPath, 'utf8');
   return parseModelTopology(JSON.parse(text) as unknown, options);
 }

@@ -1,0 +1,126 @@
+/**
+ * A Keras model file (see `read.ts`) converted in memory to a tfjs Layers model: the architecture
+ * is deserialised by tfjs-layers from Keras's own `{class_name, config}` JSON (the format
+ * `tensorflowjs_converter` also writes into `model.json`), then each saved weight is written into
+ * the tfjs weight of the same layer and short name (`kernel`, `bias`, `gamma`, `moving_mean`…), as
+ * Keras's `load_weights_from_hdf5_group` matches them. Nested models (a functional MobileNetV2
+ * inside a Sequential) keep their structure here; `graph.ts` flattens them for the trainer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertKnownLayerClasses, ModelError } from '../io.js';
+import { KerasFileError, readKerasFile, type KerasLayerWeights, type KerasModelFile } from './read.js';
+
+/** Every leaf layer of `model`, nested models expanded, by name. */
+function leafLayers(model: tf.LayersModel): Map<string, tf.layers.Layer> {
+  const out = new Map<string, tf.layers.Layer>();
+  const walk = (m: tf.LayersModel) => {
+    for (const l of m.layers) {
+      if (l instanceof tf.LayersModel) walk(l);
+      else out.set(l.name, l);
+    }
+  };
+  walk(model);
+  return out;
+}
+
+/** The short name of a weight: `conv2d/kernel` → `kernel`. */
+const shortName = (name: string) => name.split('/').pop() ?? name;
+
+/**
+ * Assigns the saved weights of one top-level layer group. A leaf layer's weights are matched by
+ * short name, else (names from another scope, e.g. `dense_3/kernel` for a renamed layer) by order;
+ * a nested model's weights by the rightmost path segment that names one of its layers.
+ */
+function assignGroup(group: KerasLayerWeights, layers: Map<string, tf.layers.Layer>, top: tf.LayersModel, file: string, done: Set<tf.LayerVariable>): void {
+  let topLayer: tf.layers.Layer | undefined;
+  try {
+    topLayer = top.getLayer(group.layer);
+  } catch {
+    topLayer = undefined;
+  }
+  if (!topLayer) {
+    if (group.weights.length === 0) return;
+    throw new KerasFileError(file, `the weights of layer "${group.layer}" have no layer of that name in the architecture`);
+  }
+  const pairs: [tf.LayerVariable, (typeof group.weights)[number], string][] = [];
+  if (topLayer instanceof tf.LayersModel) {
+    for (const w of group.weights) {
+      const parts = w.name.split('/');
+      const owner = parts.slice(0, -1).reverse().find((p) => layers.has(p));
+      const layer = owner ? layers.get(owner) : undefined;
+      const v = layer?.weights.find((x) => shortName(x.originalName) === shortName(w.name));
+      if (!layer || !v) throw new KerasFileError(file, `weight "${w.name}" of nested model "${group.layer}" matches no layer weight of the architecture`);
+      pairs.push([v, w, layer.name]);
+    }
+  } else {
+    const vars = topLayer.weights;
+    if (vars.length !== group.weights.length) {
+      throw new KerasFileError(
+        file,
+        `layer "${group.layer}" (${topLayer.getClassName()}) has ${vars.length} weights in TensorFlow.js but ${group.weights.length} in the file ` +
+          `(${group.weights.map((w) => w.name).join(', ') || 'none'})`,
+      );
+    }
+    const byName = group.weights.every((w) => vars.some((v) => shortName(v.originalName) === shortName(w.name)));
+    group.weights.forEach((w, i) => {
+      const v = byName ? vars.find((x) => shortName(x.originalName) === shortName(w.name))! : vars[i]!;
+      pairs.push([v, w, topLayer.name]);
+    });
+  }
+  for (const [v, w, layerName] of pairs) {
+    const want = v.shape as number[];
+    if (want.length !== w.shape.length || want.some((d, i) => d !== w.shape[i])) {
+      throw new KerasFileError(file, `layer "${layerName}": weight "${w.name}" has shape [${w.shape.join(', ')}] in the file, the architecture needs [${want.join(', ')}]`);
+    }
+    const t = tf.tensor(w.read(), w.shape, 'float32');
+    v.write(t);
+    t.dispose();
+    done.add(v);
+  }
+}
+
+/**
+ * Builds the tfjs model of a Keras model file read by {@link readKerasFile}.
+ * @throws ModelError naming the file and the layer: a layer class TensorFlow.js lacks (with its
+ *   class), a config tfjs rejects, a weight of the architecture the file does not set, or a weight
+ *   whose shape differs.
+ */
+export async function kerasToLayersModel(k: KerasModelFile, file: string): Promise<tf.LayersModel> {
+  assertKnownLayerClasses(k.topology, file);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: k.topology as unknown as tf.io.ModelArtifacts['modelTopology'] } as never);
+  } catch (e) {
+    throw new ModelError(`TensorFlow.js cannot build the Keras architecture: ${(e as Error).message}`, file);
+  }
+  try {
+    const layers = leafLayers(model);
+    const done = new Set<tf.LayerVariable>();
+    for (const g of k.layers) assignGroup(g, layers, model, file, done);
+    const missing = model.weights.filter((v) => !done.has(v)).map((v) => v.originalName);
+    if (missing.length > 0) {
+      throw new KerasFileError(file, `the file sets no value for ${missing.length} weight(s) of the architecture: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
+    }
+  } catch (e) {
+    model.dispose();
+    if (e instanceof KerasFileError) throw new ModelError(e.message.slice(file.length + 2), file);
+    throw e;
+  }
+  return model;
+}
+
+/**
+ * Loads a Keras `.h5` model file as a tfjs Layers model.
+ * @throws ModelError naming the file (and layer or weight) for every problem of {@link readKerasFile}
+ *   and {@link kerasToLayersModel}.
+ */
+export async function loadKerasModel(file: string): Promise<tf.LayersModel> {
+  let k: KerasModelFile;
+  try {
+    k = readKerasFile(file);
+  } catch (e) {
+    if (e instanceof KerasFileError) throw new ModelError(e.message.slice(file.length + 2), file);
+    throw e;
+  }
+  return kerasToLayersModel(k, file);
+}

@@ -1,0 +1,156 @@
+/**
+ * Reads a Keras model file without Python and without tfjs: Keras 2 / tf.keras HDF5 (`.h5`, written
+ * by `model.save("model.h5")`) — its architecture (the `model_config` attribute, the JSON of
+ * `model.to_json()`) and its weights (`/model_weights/<layer>/<weight name>`, one group per
+ * top-level layer listed in the `layer_names` attribute, its datasets in the `weight_names`
+ * attribute's order; a nested model's group holds the weights of all its layers). Format source:
+ * Keras 2 `keras/saving/legacy/hdf5_format.py` (`save_model_to_hdf5`, `save_weights_to_hdf5_group`).
+ *
+ * The extension host uses {@link readKerasTopology} for layer lists, so this module must not import tfjs.
+ */
+import * as fs from 'node:fs';
+import { openHdf5, Hdf5Error, type H5Dataset, type H5Group } from './hdf5.js';
+
+/** A Keras file that cannot be used: names the file and what is wrong (a layer, a weight, an attribute). */
+export class KerasFileError extends Error {
+  override name = 'KerasFileError';
+  constructor(
+    /** The `.h5` / `.keras` path. */
+    readonly file: string,
+    message: string,
+    /** Node's error code when the file could not be read (`ENOENT`, `EISDIR`…). */
+    readonly code?: string,
+  ) {
+    super(`${file}: ${message}`);
+  }
+}
+
+/** One weight of a layer as stored in the file. */
+export interface KerasWeight {
+  /** Name as saved, without the `:0` suffix, e.g. `conv2d/kernel` or (inside a nested model) `Conv1/kernel`. */
+  name: string;
+  /** Dimensions, e.g. `[3, 3, 1, 32]`. */
+  shape: number[];
+  /** Reads the values (float32, row-major; the layout Keras and tfjs share). */
+  read(): Float32Array;
+}
+
+/** The weights saved for one top-level layer (a nested model counts as one layer). */
+export interface KerasLayerWeights {
+  /** Top-level layer name (the group name under `model_weights`). */
+  layer: string;
+  weights: KerasWeight[];
+}
+
+/** A Keras model file's architecture and weights. */
+export interface KerasModelFile {
+  /** `h5`: Keras 2 HDF5 (`model.save("x.h5")`). */
+  format: 'h5';
+  /** The `keras_version` attribute (e.g. `2.4.0`, `2.2.4-tf`), when present. */
+  kerasVersion?: string;
+  /** The `backend` attribute (`tensorflow`, `theano`…), when present. */
+  backend?: string;
+  /** The model's `{class_name, config}` (Keras `model.to_json()`), as tfjs reads it. */
+  topology: { class_name: string; config: unknown };
+  /** Weights per top-level layer, in the file's `layer_names` order. */
+  layers: KerasLayerWeights[];
+}
+
+/** True when `file` names a Keras model file by its extension (`.h5`, `.hdf5`, `.keras`). */
+export function isKerasPath(file: string): boolean {
+  return /\.(h5|hdf5|keras)$/i.test(file);
+}
+
+const stripSuffix = (n: string) => n.replace(/:\d+$/, '');
+
+function stringAttr(g: H5Group, name: string): string | undefined {
+  const v = g.attr(name);
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  return undefined;
+}
+
+function stringList(g: H5Group, name: string): string[] {
+  const v = g.attr(name);
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return [v];
+  return [];
+}
+
+/**
+ * Reads a Keras model file.
+ * @param file path of a `.h5` written by Keras 2 / tf.keras `model.save`.
+ * @throws KerasFileError for a missing or unreadable file, a weights-only file (`save_weights`:
+ *   no architecture), a `.keras` zip (Keras 3 format), a config that is not JSON, or a weight the
+ *   `weight_names` attribute lists but the file lacks (the message names the layer and weight).
+ */
+export function readKerasFile(file: string): KerasModelFile {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new KerasFileError(file, err.code === 'ENOENT' ? 'Keras model file not found' : `cannot read the file: ${err.message}`, err.code);
+  }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    throw new KerasFileError(file, 'this is a Keras 3 ".keras" zip; only Keras 2 / tf.keras HDF5 files (model.save("model.h5")) are read so far');
+  }
+  let root: H5Group;
+  try {
+    root = openHdf5(bytes, file);
+  } catch (e) {
+    throw new KerasFileError(file, e instanceof Hdf5Error ? e.message.slice(file.length + 2) : String(e));
+  }
+  return readH5Model(root, file);
+}
+
+function readH5Model(root: H5Group, file: string): KerasModelFile {
+  const configText = stringAttr(root, 'model_config');
+  if (configText === undefined) {
+    const weightsOnly = root.attr('layer_names') !== undefined;
+    throw new KerasFileError(
+      file,
+      weightsOnly
+        ? 'this file holds weights only (model.save_weights): it has no architecture ("model_config"); save the whole model with model.save("model.h5")'
+        : 'not a Keras model file: no "model_config" attribute at the HDF5 root',
+    );
+  }
+  let topology: { class_name: string; config: unknown };
+  try {
+    topology = JSON.parse(configText) as { class_name: string; config: unknown };
+  } catch (e) {
+    throw new KerasFileError(file, `the "model_config" attribute is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!topology || typeof topology.class_name !== 'string') throw new KerasFileError(file, 'the "model_config" attribute has no "class_name"');
+  const weightsRoot = root.group('model_weights') ?? root;
+  const layers: KerasLayerWeights[] = [];
+  for (const layer of stringList(weightsRoot, 'layer_names')) {
+    const g = weightsRoot.group(layer);
+    const names = g ? stringList(g, 'weight_names') : [];
+    const weights = names.map((raw): KerasWeight => {
+      const ds: H5Dataset | undefined = g!.dataset(raw);
+      if (!ds) throw new KerasFileError(file, `layer "${layer}": weight "${raw}" is listed in "weight_names" but missing from the file`);
+      return { name: stripSuffix(raw), shape: ds.shape, read: () => ds.read() };
+    });
+    layers.push({ layer, weights });
+  }
+  const kerasVersion = stringAttr(root, 'keras_version');
+  const backend = stringAttr(root, 'backend');
+  return { format: 'h5', ...(kerasVersion ? { kerasVersion } : {}), ...(backend ? { backend } : {}), topology, layers };
+}
+
+/**
+ * The file's architecture in the shape of a tfjs `model.json` (`modelTopology` plus a
+ * `weightsManifest` of names and shapes, no data), for the layer lister in `topology.ts`.
+ * @throws KerasFileError (see {@link readKerasFile}).
+ */
+export function readKerasTopology(file: string): { modelTopology: unknown; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] } {
+  const k = readKerasFile(file);
+  const weights = k.layers.flatMap((l) =>
+    l.weights.map((w) => ({ name: `${l.layer}/${w.name}`, shape: w.shape, dtype: 'float32' as const })),
+  );
+  return {
+    modelTopology: { ...k.topology, ...(k.kerasVersion ? { keras_version: k.kerasVersion } : {}), ...(k.backend ? { backend: k.backend } : {}) },
+    weightsManifest: [{ paths: [], weights }],
+  };
+}
