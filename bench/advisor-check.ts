@@ -31,7 +31,7 @@ import type { Rule } from '../src/core/advisor/rules.js';
 import { applyPointerEdits } from '../src/core/experiment/edits.js';
 import { loadExperiment } from '../src/core/experiment/load.js';
 import { latestCheckpoint } from '../src/core/models/network.js';
-import { runExperiment } from '../src/core/training/run.js';
+import { runExperiment } from '../src/core/tasks/train.js';
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLES = path.join(ROOT, 'examples');

@@ -6,6 +6,9 @@
  */
 import type { BackendInfo, RunEvent, RunSummary } from '../core/runs/events.js';
 import type { RunTask } from '../core/runs/artifacts.js';
+import type { BackendPreference } from '../core/backend/index.js';
+
+export type { BackendPreference };
 
 /** Settings of the `advise` task (thresholds of the verdicts, an explicit source experiment). */
 export interface AdviseTaskOptions {
@@ -13,9 +16,6 @@ export interface AdviseTaskOptions {
   /** Absolute path of the source experiment file (default: the experiment of a `run` base). */
   sourceExperiment?: string;
 }
-
-/** Which tfjs backend the worker should use. `auto`: tfjs-node when it loads, else wasm. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm';
 
 /** Parent → worker. */
 export type HostToWorker =
@@ -26,7 +26,7 @@ export type HostToWorker =
       /** Absolute runs root (default `<workspace>/.transfer-lab/runs`). */
       runsDir: string;
       backend: BackendPreference;
-      /** What to run (default `train`): see `core/training/tasks.ts`. */
+      /** What to run (default `train`): see `core/tasks/run-task.ts`. */
       task?: RunTask;
       /** Settings of the `advise` task. */
       taskOptions?: AdviseTaskOptions;

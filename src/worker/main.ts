@@ -5,7 +5,7 @@
  * It exits when its parent dies (the IPC channel closes).
  */
 import type { HostToWorker, WorkerToHost } from '../protocol/worker.js';
-import { runTask } from '../core/training/tasks.js';
+import { runTask } from '../core/tasks/run-task.js';
 import { exitCodeOf } from './exit-codes.js';
 
 let stopRequested = false;

@@ -6,13 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendPreference } from '../../protocol/worker.js';
 import type { BackendInfo } from '../runs/events.js';
 import { loadTfjsNode, TFJS_NODE_PACKAGE, type TfjsNodeLoad } from './tfjs-node.js';
 import { locateWasmBinaries } from './wasm-files.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 
 export { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+
+/** Which tfjs backend to use. `auto`: tfjs-node when it loads, else wasm. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm';
 
 /** Names of the tfjs backends {@link initBackend} can choose. */
 const TENSORFLOW = 'tensorflow';

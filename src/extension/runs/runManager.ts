@@ -65,7 +65,7 @@ export interface StartOptions {
   backend: BackendPreference;
   nodePath: string;
   maxConcurrentRuns: number;
-  /** What to run (default `train`): see `core/training/tasks.ts`. */
+  /** What to run (default `train`): see `core/tasks/run-task.ts`. */
   task?: RunTask;
   /** Settings of the `advise` task. */
   taskOptions?: AdviseTaskOptions;

@@ -17,7 +17,7 @@ import type { ExperimentFile } from '../../../src/core/experiment/schema.js';
 import type { ResolvedExperiment } from '../../../src/core/experiment/types.js';
 import { buildNetwork, loadBase, type Network } from '../../../src/core/models/network.js';
 import type { RunEvent } from '../../../src/core/runs/events.js';
-import { runExperiment } from '../../../src/core/training/run.js';
+import { runExperiment } from '../../../src/core/tasks/train.js';
 import { Trainer, type TrainerHooks } from '../../../src/core/training/trainer.js';
 
 const TEACHABLE = path.join(__dirname, '../../fixtures/models/teachable/model.json');

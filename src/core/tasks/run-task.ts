@@ -1,14 +1,11 @@
 /**
- * Every task a worker can run on an experiment file, each recorded as a run: `train` (run.ts: the
+ * Every task a worker can run on an experiment file, each recorded as a run: `train` (train.ts: the
  * experiment's own kind — inductive, transductive or unsupervised), and the analyses `layerSweep`
  * (linear heads on each candidate cut layer), `gaborMatch` (the base's first-layer filters against
  * Gabor kernels) and `advise` (the strategy advisor).
  */
-import { initBackend } from '../backend/index.js';
 import { advise } from '../advisor/advise.js';
-import type { AdvisorThresholds } from '../advisor/rules.js';
 import { loadData } from '../data/index.js';
-import { loadExperiment } from '../experiment/load.js';
 import { layerSweep, sweepExperiment } from '../features/layer-sweep.js';
 import { matchFilters } from '../gabor/match.js';
 import { flattenModel } from '../models/graph.js';
@@ -16,14 +13,11 @@ import { ModelError } from '../models/io.js';
 import { buildNetwork, loadBase } from '../models/network.js';
 import type { RunTask } from '../runs/artifacts.js';
 import type { RunSummary } from '../runs/events.js';
-import { runAnalysis } from './analysis-run.js';
-import { runExperiment, type RunCallbacks, type RunOptions } from './run.js';
-
-/** Options of the `advise` task. */
-export interface TaskOptions {
-  thresholds?: Partial<AdvisorThresholds>;
-  sourceExperiment?: string;
-}
+import { runAnalysis } from './analysis.js';
+import type { RunOptions, TaskOptions } from './options.js';
+import { prepareTask } from './prepare.js';
+import type { RunCallbacks } from './recorder.js';
+import { runExperiment } from './train.js';
 
 /**
  * Runs `task` on the experiment file of `opts`.
@@ -31,9 +25,7 @@ export interface TaskOptions {
  */
 export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks = {}, taskOptions: TaskOptions = {}): Promise<RunSummary> {
   if (task === 'train') return runExperiment(opts, cb);
-  const backend = await initBackend(opts.backend);
-  cb.backend?.(backend);
-  const { experiment: exp } = await loadExperiment(opts.experimentFile, { runsDir: opts.runsDir, ...(opts.seed === undefined ? {} : { seed: opts.seed }) });
+  const { backend, exp } = await prepareTask(opts, cb);
   const ctx = { runsDir: opts.runsDir };
   switch (task) {
     case 'layerSweep': {

@@ -3,15 +3,16 @@
  * features of a seeded sample of the loaded examples → PCA → k-means (`cluster.ts`); the same PCA
  * and k-means with the same k on the raw pixels as the baseline. Labels are read only afterwards,
  * to score both clusterings (NMI, ARI). Writes `clusters.json` and `embedding.json`
- * (`runs/artifacts.ts`).
+ * (`runs/artifacts.ts`). Recorded as an analysis run (`analysis.ts`); the clustering itself is in
+ * `core/unsupervised/`.
  */
 import type { ExampleSet, LoadedData } from '../data/index.js';
 import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { extractFeatures } from '../features/extract.js';
 import type { Network } from '../models/network.js';
 import type { ClustersFile, EmbeddingFile } from '../runs/artifacts.js';
-import type { AnalysisContext } from '../training/analysis-run.js';
-import { clusteringResult, clusterRows } from './cluster.js';
+import type { RunRecorder } from './recorder.js';
+import { clusteringResult, clusterRows } from '../unsupervised/cluster.js';
 
 /** Every loaded example (train, validation, test), as (set, index) pairs. */
 function allExamples(data: LoadedData): { set: ExampleSet; index: number }[] {
@@ -36,7 +37,7 @@ function gatherRows(pick: { set: ExampleSet; index: number }[], rows: (set: Exam
 }
 
 /** Runs the clustering of an unsupervised experiment in an analysis run. */
-export async function runUnsupervised(ctx: AnalysisContext, net: Network, data: LoadedData): Promise<void> {
+export async function runUnsupervised(ctx: RunRecorder, net: Network, data: LoadedData): Promise<void> {
   const u = ctx.exp.transfer.unsupervised!;
   const seed = ctx.exp.training.seed;
   const t0 = performance.now();

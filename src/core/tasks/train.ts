@@ -1,48 +1,25 @@
 /**
- * One run of an experiment, end to end: backend, experiment file, data, network, run record,
- * training, test evaluation on the saved checkpoint, summary. The worker process calls this; so do
- * tests that need a run without a child process.
+ * The `train` task: one run of an experiment, end to end — backend, experiment file, data, network,
+ * run record, training, test evaluation on the saved checkpoint, transductive adaptation, summary.
+ * An unsupervised experiment is recorded as an analysis run (`unsupervised.ts`). The worker process
+ * calls this (through `run-task.ts`); so do tests that need a run without a child process.
  */
 import * as path from 'node:path';
-import { initBackend } from '../backend/index.js';
-import { memoryUsage } from '../backend/memory.js';
 import { describeMetadata } from '../models/metadata.js';
 import { DataError, loadData } from '../data/index.js';
 import { augmentBatch } from '../data/augment.js';
 import { deriveSeed, Rng } from '../data/rng.js';
-import type { ExampleSet } from '../data/example-set.js';
-import { loadExperiment } from '../experiment/load.js';
-import type { ResolvedExperiment } from '../experiment/types.js';
 import { buildNetwork, loadBase } from '../models/network.js';
 import { loadModelFile, saveModel } from '../models/io.js';
-import { createRun, type RunHandle } from '../runs/store.js';
-import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
-import type { BackendPreference } from '../../protocol/worker.js';
-import { Trainer } from './trainer.js';
-import { initialSummary, runAnalysis } from './analysis-run.js';
-import { adaptTransductive } from './transductive.js';
-import { runUnsupervised } from '../unsupervised/run-unsupervised.js';
-import { ARTIFACT_FILES, type ArtifactName } from '../runs/artifacts.js';
+import type { RunEvent, RunSummary } from '../runs/events.js';
 import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
-import { writeJsonAtomic } from '../runs/store.js';
-
-/** Callbacks of a run (the worker forwards them over IPC). */
-export interface RunCallbacks {
-  backend?(info: BackendInfo): void;
-  started?(runId: string, runDir: string, experiment: ResolvedExperiment): void;
-  event?(runId: string, e: RunEvent): void;
-  summary?(runId: string, s: RunSummary): void;
-  /** Polled between steps. */
-  shouldStop?(): boolean;
-}
-
-export interface RunOptions {
-  experimentFile: string;
-  runsDir: string;
-  backend: BackendPreference;
-  /** Replaces the experiment's `training.seed` (recorded in the run's `config.json`). */
-  seed?: number;
-}
+import { Trainer } from '../training/trainer.js';
+import { adaptTransductive } from '../training/transductive.js';
+import { runAnalysis } from './analysis.js';
+import type { RunOptions } from './options.js';
+import { prepareTask } from './prepare.js';
+import { RunRecorder, type RunCallbacks } from './recorder.js';
+import { runUnsupervised } from './unsupervised.js';
 
 /**
  * Runs an experiment file to the end and returns its summary.
@@ -50,9 +27,7 @@ export interface RunOptions {
  *   before a run folder exists. Errors after that are recorded as a `failed` run and returned.
  */
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
-  const backend = await initBackend(opts.backend);
-  cb.backend?.(backend);
-  const { experiment: exp } = await loadExperiment(opts.experimentFile, { runsDir: opts.runsDir, ...(opts.seed === undefined ? {} : { seed: opts.seed }) });
+  const { backend, exp } = await prepareTask(opts, cb);
   const base = await loadBase(exp, { runsDir: opts.runsDir });
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;
@@ -68,30 +43,25 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   }
   if (exp.transfer.kind === 'unsupervised') {
     // Nothing trains: features → PCA → k-means, recorded as an analysis run.
-    const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', (ctx) => runUnsupervised(ctx, net, data));
+    const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', (rec) => runUnsupervised(rec, net, data));
     net.model.dispose();
     return s;
   }
 
-  const run: RunHandle = createRun(opts.runsDir, exp);
-  const t0 = performance.now();
-  const summary: RunSummary = {
-    ...initialSummary(run, exp, backend, exp.transfer.strategy, exp.training.epochs),
-    stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
-    examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
-    ...(exp.transfer.kind !== 'inductive' ? { transferKind: exp.transfer.kind } : {}),
-  };
-  const writeSummary = () => {
-    summary.seconds = (performance.now() - t0) / 1000;
-    run.writeSummary(summary);
-    cb.summary?.(run.id, summary);
-  };
+  const rec = RunRecorder.open(exp, opts.runsDir, backend, cb, {
+    strategy: exp.transfer.strategy,
+    epochsPlanned: exp.training.epochs,
+    summary: {
+      stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
+      examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
+      ...(exp.transfer.kind !== 'inductive' ? { transferKind: exp.transfer.kind } : {}),
+    },
+  });
+  const summary = rec.summary;
   // Set when the trainer saved the `best` checkpoint for the epoch whose event comes next.
   let bestSaved = false;
   const emit = (e: RunEvent) => {
-    run.append(e);
-    if (e.kind === 'log') run.log(`[${e.level}] ${e.message}`);
-    cb.event?.(run.id, e);
+    rec.emit(e);
     if (e.kind === 'epoch') {
       summary.epochsDone = e.epoch + 1;
       if (bestSaved) {
@@ -101,19 +71,11 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
         bestSaved = false;
       }
       summary.final = { trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
-      writeSummary();
+      rec.writeSummary();
     }
   };
-  /** Writes a result file into the run folder (atomically), lists it in the summary and announces it. */
-  const writeArtifact = (name: ArtifactName, value: unknown) => {
-    writeJsonAtomic(path.join(run.dir, ARTIFACT_FILES[name]), value);
-    summary.artifacts = { ...summary.artifacts, [name]: ARTIFACT_FILES[name] };
-    emit({ kind: 'artifact', name, file: ARTIFACT_FILES[name] });
-  };
-  run.writeLabels(data.classNames);
-  writeSummary();
-  cb.started?.(run.id, run.dir, exp);
-  emit({ kind: 'log', level: 'info', message: `backend ${backend.name}: ${backend.reason}` });
+  rec.run.writeLabels(data.classNames);
+  rec.start();
   emit({ kind: 'log', level: 'info', message: `base ${base.source}; ${net.baseLayers.length} base layers, cut at "${net.baseLayers[net.baseLayers.length - 1]}" (features ${net.featureShape.join('×')}); ${numClasses} classes` });
   if (net.droppedLayers.length > 0) {
     const what = net.droppedModel ? `the nested model "${net.droppedModel}" (${net.droppedLayers.join(', ')})` : net.droppedLayers.join(', ');
@@ -126,13 +88,13 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;
   const trainer = new Trainer(exp, net, numClasses);
-  const metadata = { labels: data.classNames, experiment: exp.name, runId: run.id, inputShape: net.inputShape };
+  const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape };
   try {
     const result = await trainer.train(data.train, data.validation, {
       emit,
-      shouldStop: () => cb.shouldStop?.() ?? false,
+      shouldStop: () => rec.shouldStop(),
       saveCheckpoint: async (which) => {
-        await saveModel(net.model, run.checkpointDir(which), metadata);
+        await saveModel(net.model, rec.run.checkpointDir(which), metadata);
         if (which === 'best') bestSaved = true;
       },
       ...(augment ? { augment: (x: Float32Array) => augmentBatch(x, data.train.shape, augment, augmentRng, data.train.range) } : {}),
@@ -148,7 +110,7 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
     const evalSplit = data.test && data.test.count > 0 ? ('test' as const) : data.validation.count > 0 ? ('validation' as const) : undefined;
     if (evalSplit && which && result.status !== 'diverged') {
       const set = evalSplit === 'test' ? data.test! : data.validation;
-      const saved = await loadModelFile(path.join(run.checkpointDir(which), 'model.json'));
+      const saved = await loadModelFile(path.join(rec.run.checkpointDir(which), 'model.json'));
       const { logits } = predictLogits(saved, set, trainer.inferenceBatch);
       saved.dispose();
       const report = evaluationReport(logits, set, { experiment: exp.name, split: evalSplit, checkpoint: which, classNames: data.classNames });
@@ -156,33 +118,25 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
         summary.test = { loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count };
         emit({ kind: 'test', loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count });
       }
-      writeArtifact('evaluation', report);
+      rec.writeArtifact('evaluation', report);
     }
     if (exp.transfer.kind === 'transductive' && result.status === 'completed') {
       await adaptTransductive(exp, net, data, {
         emit,
-        shouldStop: () => cb.shouldStop?.() ?? false,
-        writeArtifact,
-        result: (name, value, unit) => (summary.results ??= []).push({ name, value, ...(unit ? { unit } : {}) }),
-        runDir: run.dir,
-        ...(which ? { startCheckpoint: path.join(run.checkpointDir(which), 'model.json') } : {}),
+        shouldStop: () => rec.shouldStop(),
+        writeArtifact: (name, value) => rec.writeArtifact(name, value),
+        result: (name, value, unit) => rec.result(name, value, unit),
+        runDir: rec.dir,
+        ...(which ? { startCheckpoint: path.join(rec.run.checkpointDir(which), 'model.json') } : {}),
         metadata,
       });
     }
   } catch (e) {
-    summary.status = 'failed';
-    summary.error = (e as Error).message;
-    emit({ kind: 'log', level: 'error', message: (e as Error).stack ?? String(e) });
+    rec.fail(e);
   } finally {
     trainer.dispose();
   }
-  summary.endedAt = new Date().toISOString();
-  const cpu = process.cpuUsage();
-  summary.cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const mem = memoryUsage();
-  summary.memory = { rssPeakBytes: mem.rssPeakBytes, ...(mem.wasmHeapBytes !== undefined ? { wasmHeapBytes: mem.wasmHeapBytes } : {}) };
-  delete summary.pid;
-  writeSummary();
+  const final = rec.finish();
   net.model.dispose();
-  return summary;
+  return final;
 }

@@ -1,17 +1,18 @@
 // The new kinds and tasks end to end on real digits, in process and small: an unsupervised run, a
 // transductive run (AdaBN + one self-training round) and a layer sweep each write their result file,
 // list it in summary.json and announce it with an `artifact` event.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTask } from '../../../src/core/training/tasks.js';
+import { runTask } from '../../../src/core/tasks/run-task.js';
 import { readMetrics } from '../../../src/core/runs/store.js';
 import type { ClustersFile, EmbeddingFile, LayerSweepFile, TransductiveFile } from '../../../src/core/runs/artifacts.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-analysis-'));
 const runsDir = path.join(dir, 'runs');
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 function write(name: string, body: object): string {
   const file = path.join(dir, `${name}.transfer.json`);
   fs.writeFileSync(file, JSON.stringify(body));
