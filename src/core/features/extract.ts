@@ -5,6 +5,7 @@
  * and the strategy advisor read features through here.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batches } from '../data/batches.js';
 import type { ExampleSet } from '../data/example-set.js';
 import { crossingKeys, runOps, type OpGraph } from '../models/graph.js';
 
@@ -87,8 +88,7 @@ export function extractFeatures(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'k
   let data: Float32Array | undefined;
   let shape: number[] = [];
   let pool = 1;
-  for (let start = 0; start < n; start += batch) {
-    const idx = Array.from({ length: Math.min(batch, n - start) }, (_, i) => indices[start + i]!);
+  for (const { start, idx } of batches(indices, batch)) {
     const f = tf.tidy(() => {
       const x = tf.tensor(set.gather(idx), [idx.length, ...set.shape]);
       const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, x]]);

@@ -14,6 +14,7 @@
  * E[x²] − E[x]² form accurate) and across batches in float64.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batches } from '../data/batches.js';
 import type { ExampleSet } from '../data/example-set.js';
 import { runOps, type OpGraph } from '../models/graph.js';
 
@@ -101,8 +102,7 @@ export function adaptBatchNorm(graph: OpGraph, end: number, set: ExampleSet, opt
     }
     const moments = new ChannelMoments();
     const inputKey = op.inputs[0]!;
-    for (let start = 0; start < indices.length; start += batch) {
-      const idx = indices.slice(start, start + batch);
+    for (const { idx } of batches(indices, batch)) {
       tf.tidy(() => {
         const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, tf.tensor(set.gather(idx), [idx.length, ...set.shape])]]);
         runOps(graph, env, 0, i, () => false);

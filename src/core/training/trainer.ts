@@ -18,84 +18,16 @@ import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
 import type { Network } from '../models/network.js';
 import { crossingKeys, peakActivationValues, runOps } from '../models/graph.js';
-import type { EpochEvent, RunEvent, RunStatus } from '../runs/events.js';
+import type { EpochEvent } from '../runs/events.js';
+import type { TrainerHooks, TrainResult } from './hooks.js';
+import { defaultRules, type RuleContext, type Stop, type TrainerRule } from './rules.js';
 import { groupMultipliers, rateAt, stageScheduleInput } from './schedules.js';
 import { PerVariableOptimizer } from './optimizers.js';
 import { deriveSeed, Rng, shuffle } from '../data/rng.js';
+import { batches } from '../data/batches.js';
+import { classWeights, correct, crossEntropy, type Evaluation } from './loss.js';
 
-/** What the trainer needs from its host (the worker, or a test). */
-export interface TrainerHooks {
-  emit(event: RunEvent): void;
-  /** Polled between steps; true ends training after the current step with status `stopped`. */
-  shouldStop(): boolean;
-  /** Writes the current weights as checkpoint `which`. */
-  saveCheckpoint(which: 'best' | 'last'): Promise<void>;
-  /** In-place augmentation of a gathered batch [n, ...shape], or undefined when off; not applied in a stage with `augment: false`. */
-  augment?: (x: Float32Array, n: number) => void;
-}
-
-export interface TrainResult {
-  status: Extract<RunStatus, 'completed' | 'stopped' | 'diverged'>;
-  epochsDone: number;
-  bestEpoch?: number;
-  best?: { valLoss?: number; valAccuracy?: number };
-  final?: { trainLoss: number; trainAccuracy: number; valLoss?: number; valAccuracy?: number };
-  /** Which checkpoints were written. */
-  checkpoints: { best: boolean; last: boolean };
-  error?: string;
-}
-
-/** Loss and accuracy of a set. */
-export interface Evaluation {
-  loss: number;
-  accuracy: number;
-}
-
-/**
- * Loss weight of each class. 'balanced': n / (K · n_c) (scikit-learn's `compute_class_weight`).
- * @throws Error when an explicit list's length differs from the number of classes.
- */
-export function classWeights(spec: 'balanced' | number[] | undefined, labels: Int32Array, numClasses: number): Float32Array | undefined {
-  if (spec === undefined) return undefined;
-  if (Array.isArray(spec)) {
-    if (spec.length !== numClasses) throw new Error(`training.classWeights has ${spec.length} entries but the data has ${numClasses} classes`);
-    return Float32Array.from(spec);
-  }
-  const counts = new Float64Array(numClasses);
-  for (const y of labels) counts[y]! += 1;
-  return Float32Array.from(counts, (c) => (c > 0 ? labels.length / (numClasses * c) : 0));
-}
-
-/**
- * Softmax cross-entropy of `logits` [B, K] against integer `labels` [B]; with `weights` (one per
- * class) the weighted mean Σ w_y·ce / Σ w_y (PyTorch `CrossEntropyLoss(weight=…)`), else the mean.
- * One-hot targets are built on the host (the wasm `OneHot` kernel ignores its dtype).
- * @returns scalar loss tensor.
- */
-export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, weights?: Float32Array): tf.Scalar {
-  const [b, k] = logits.shape;
-  const onehot = new Float32Array(b * k);
-  const w = new Float32Array(b);
-  for (let i = 0; i < b; i++) {
-    onehot[i * k + labels[i]!] = 1;
-    w[i] = weights ? weights[labels[i]!]! : 1;
-  }
-  return tf.tidy(() => {
-    const ce = tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [b, k]), tf.logSoftmax(logits)), 1));
-    const wt = tf.tensor1d(w);
-    return tf.div(tf.sum(tf.mul(ce, wt)), tf.sum(wt)) as tf.Scalar;
-  });
-}
-
-/** Count of correct argmax predictions of `logits` [B, K] against `labels` [B]. */
-export function correct(logits: tf.Tensor2D, labels: Int32Array): number {
-  const t = tf.argMax(logits, 1);
-  const pred = t.dataSync();
-  t.dispose();
-  let c = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) c++;
-  return c;
-}
+export type { TrainerHooks, TrainResult } from './hooks.js';
 
 /**
  * Estimated activation memory allowed for one batch of inference (feature caching, evaluation),
@@ -208,8 +140,7 @@ export class Trainer {
     const n = set.count;
     let data: Float32Array | undefined;
     let shape: number[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+    for (const { start, idx } of batches(n, batchSize)) {
       const f = tf.tidy(() => this.prefix(tf.tensor(set.gather(idx), [idx.length, ...set.shape])));
       if (!data) {
         shape = f.shape.slice(1);
@@ -243,8 +174,7 @@ export class Trainer {
     if (!cache) batchSize = Math.min(batchSize, this.inferenceBatch);
     let loss = 0;
     let hits = 0;
-    for (let start = 0; start < set.count; start += batchSize) {
-      const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+    for (const { idx } of batches(set.count, batchSize)) {
       const labels = Int32Array.from(idx, (j) => set.labels[j]!);
       const f = this.features(set, idx, cache);
       const logits = tf.tidy(() => this.suffix(f, false));
@@ -257,22 +187,20 @@ export class Trainer {
   }
 
   /**
-   * Trains all stages. Events go to `hooks.emit`; checkpoints through `hooks.saveCheckpoint`.
-   * A non-finite loss ends the run as `diverged` without overwriting the last good checkpoint.
+   * Trains all stages. Events go to `hooks.emit`; when to stop and which checkpoints to save is
+   * decided by `rules` (`rules.ts`; default: non-finite loss → `diverged` without overwriting the last
+   * good checkpoint, stop requests, best/last checkpoints, early stopping).
    */
-  async train(train: ExampleSet, validation: ExampleSet | undefined, hooks: TrainerHooks): Promise<TrainResult> {
+  async train(train: ExampleSet, validation: ExampleSet | undefined, hooks: TrainerHooks, rules: TrainerRule[] = defaultRules(this.exp)): Promise<TrainResult> {
     const exp = this.exp;
     const batchSize = exp.training.batchSize;
     const stepsPerEpoch = Math.max(1, Math.ceil(train.count / batchSize));
     const mult = groupMultipliers(exp.learningRate, exp.transfer.strategy);
     const weights = classWeights(exp.training.classWeights, train.labels, this.numClasses);
     const rng = new Rng(deriveSeed(exp.training.seed, 'shuffle'));
-    const monitorAcc = exp.training.monitor === 'valAccuracy';
     const hasVal = !!validation && validation.count > 0;
-    const keep = exp.training.checkpoints;
     const result: TrainResult = { status: 'completed', epochsDone: 0, checkpoints: { best: false, last: false } };
-    let bestScore = -Infinity;
-    let sinceBest = 0;
+    const ctx: RuleContext = { exp, hooks, result };
     let step = 0;
     let epoch = 0;
 
@@ -320,11 +248,11 @@ export class Trainer {
         let lossSum = 0;
         let hits = 0;
         let seen = 0;
-        for (let k = 0; k < stepsPerEpoch; k++) {
-          const idx = order.slice(k * batchSize, (k + 1) * batchSize);
-          if (idx.length === 0) break;
+        /** Set by a rule's 'afterEpoch' answer in a step: training ends once this epoch is recorded. */
+        let stepStop: Stop;
+        for (const { start, idx } of batches(order.slice(0, stepsPerEpoch * batchSize), batchSize)) {
           const labels = Int32Array.from(idx, (j) => train.labels[j]!);
-          const r = rateAt(e * stepsPerEpoch + k, schedule);
+          const r = rateAt(e * stepsPerEpoch + start / batchSize, schedule);
           const lr: Record<string, number> = {};
           for (const [g, m] of Object.entries(mult)) lr[g] = r * m;
           const feats = this.features(train, idx, trainCache, augment);
@@ -336,6 +264,7 @@ export class Trainer {
               return crossEntropy(logits, labels, weights);
             }, varList);
             const v = value.dataSync()[0]!;
+            // A non-finite loss leaves the weights as they are (StopOnNonFinite then ends the run).
             if (Number.isFinite(v)) this.optimizer.apply(grads, variables, (name) => lr[groupOfVar.get(name)!]!);
             return v;
           });
@@ -344,18 +273,19 @@ export class Trainer {
           pred!.dispose();
           for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) hits++;
           hooks.emit({ kind: 'step', step, epoch, stage: si, loss: lossValue, lr });
+          const stepEnd = { step, epoch, stage: si, loss: lossValue };
           step++;
-          if (!Number.isFinite(lossValue)) {
-            result.status = 'diverged';
-            result.error = `loss became ${lossValue} at step ${step - 1} (epoch ${epoch}); the last good checkpoint is kept`;
-            break stages;
+          for (const rule of rules) {
+            const answer = rule.onStepEnd?.(ctx, stepEnd);
+            if (answer?.stop === 'now') {
+              if (answer.log) hooks.emit({ kind: 'log', level: 'info', message: answer.log });
+              break stages;
+            }
+            stepStop ??= answer;
           }
           lossSum += lossValue * idx.length;
           seen += idx.length;
-          if (hooks.shouldStop()) {
-            result.status = 'stopped';
-            break;
-          }
+          if (stepStop) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
         const trainLoss = lossSum / Math.max(1, seen);
@@ -375,31 +305,11 @@ export class Trainer {
         };
         result.epochsDone = epoch + 1;
         result.final = { trainLoss, trainAccuracy, ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}) };
-        const score = val ? (monitorAcc ? val.accuracy : -val.loss) : -trainLoss;
-        const minDelta = exp.training.earlyStopping?.minDelta ?? 0;
-        if (score > bestScore + minDelta || result.bestEpoch === undefined) {
-          bestScore = Math.max(score, bestScore);
-          result.bestEpoch = epoch;
-          result.best = val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {};
-          sinceBest = 0;
-          if (keep !== 'last') {
-            await hooks.saveCheckpoint('best');
-            result.checkpoints.best = true;
-          }
-        } else {
-          sinceBest++;
-        }
-        if (keep !== 'best' || result.status === 'stopped') {
-          await hooks.saveCheckpoint('last');
-          result.checkpoints.last = true;
-        }
+        const answers: Stop[] = [stepStop];
+        for (const rule of rules) answers.push(await rule.onEpochEnd?.(ctx, { epoch, stage: si, event: ev, validation: val }));
         hooks.emit(ev);
-        if (result.status === 'stopped') break stages;
-        const patience = exp.training.earlyStopping?.patience;
-        if (patience !== undefined && sinceBest >= patience) {
-          hooks.emit({ kind: 'log', level: 'info', message: `early stopping after epoch ${epoch}: no improvement for ${patience} epochs` });
-          break stages;
-        }
+        for (const a of answers) if (a?.log) hooks.emit({ kind: 'log', level: 'info', message: a.log });
+        if (answers.some((a) => a !== undefined)) break stages;
       }
     }
     return result;

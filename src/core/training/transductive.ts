@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ExampleSet, LoadedData } from '../data/index.js';
+import { batches } from '../data/batches.js';
 import { ConcatSet, PickedSet } from '../data/set-views.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import type { Network } from '../models/network.js';
@@ -52,8 +53,7 @@ export function targetIndices(target: ExampleSet, exclude: ExampleSet[]): number
 export function predictProbabilities(model: tf.LayersModel, set: ExampleSet, batchSize = 128): Float32Array {
   let out: Float32Array | undefined;
   let k = 0;
-  for (let start = 0; start < set.count; start += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+  for (const { start, idx } of batches(set.count, batchSize)) {
     const p = tf.tidy(() => tf.softmax(model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape])) as tf.Tensor2D));
     k = p.shape[1]!;
     out ??= new Float32Array(set.count * k);
