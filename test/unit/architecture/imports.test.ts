@@ -28,8 +28,10 @@ function importGraph(files: string[]): Map<string, { local: string[]; bare: stri
         bare.push(fileName);
         continue;
       }
-      const base = path.resolve(path.dirname(file), fileName).replace(/\.js$/, '');
-      const target = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+      const resolved = path.resolve(path.dirname(file), fileName);
+      const base = resolved.replace(/\.js$/, '');
+      // A TypeScript module (imported as .js), a folder's index, or a data file imported as it is (JSON).
+      const target = [`${base}.ts`, path.join(base, 'index.ts'), resolved].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
       assert.ok(target, `${path.relative(root, file)}: cannot resolve import '${fileName}'`);
       local.push(target);
     }
