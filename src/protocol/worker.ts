@@ -9,6 +9,7 @@ import type { RunTask } from '../core/runs/artifacts.js';
 import type { BackendPreference } from '../core/backend/index.js';
 
 export type { BackendPreference };
+import type { DownloadProgress } from '../core/models/download.js';
 
 /** Settings of the `advise` task (thresholds of the verdicts, an explicit source experiment). */
 export interface AdviseTaskOptions {
@@ -42,6 +43,8 @@ export type WorkerToHost =
   | { type: 'backend'; backend: BackendInfo }
   | { type: 'runStarted'; runId: string; runDir: string; experiment: string }
   | { type: 'event'; runId: string; event: RunEvent }
+  /** Progress of a base model's download (a `url` base), before the run folder exists; throttled to 4 a second. */
+  | { type: 'download'; progress: DownloadProgress }
   | { type: 'summary'; runId: string; summary: RunSummary }
   /** The run ended (any status); the worker exits after sending it. */
   | { type: 'done'; runId: string; summary: RunSummary }

@@ -7,7 +7,7 @@ export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 /** Error classes that mean "the user's input is wrong", by `name`. */
-const BAD_INPUT = new Set(['ExperimentError', 'DataError', 'ModelError', 'KerasFileError', 'TopologyError']);
+const BAD_INPUT = new Set(['ExperimentError', 'DataError', 'ModelError', 'KerasFileError', 'TopologyError', 'DownloadError']);
 
 /** 2 for errors about the user's input, else 1. */
 export function exitCodeOf(e: unknown): 1 | 2 {

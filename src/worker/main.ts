@@ -38,6 +38,7 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
         started: (runId, runDir, exp) => void send({ type: 'runStarted', runId, runDir, experiment: exp.name }),
         event: (runId, event) => void send({ type: 'event', runId, event }),
         summary: (runId, summary) => void send({ type: 'summary', runId, summary }),
+        download: (progress) => void send({ type: 'download', progress }),
         shouldStop: () => stopRequested,
       },
       msg.taskOptions ?? {},

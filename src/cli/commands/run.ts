@@ -2,6 +2,7 @@
  * `transfer-lab run <file>`: validates the experiment, runs it in a forked worker with a progress
  * bar on stderr, prints a final table (or the summary as JSON with --json).
  */
+import type { DownloadProgress } from '../../core/models/download.js';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunSummary } from '../../core/runs/events.js';
@@ -34,6 +35,14 @@ export interface RunOutcome {
   error?: string;
   /** The run folder, once the worker reported it. */
   runDir?: string;
+}
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+/** `downloading <url>: 1.2 MB of 3.4 MB (35%)`, or `downloaded <url> (3.4 MB)` when done. */
+export function describeDownload(p: DownloadProgress): string {
+  if (p.done) return `downloaded ${p.url} (${mb(p.received)})`;
+  return `downloading ${p.url}: ${mb(p.received)}${p.total ? ` of ${mb(p.total)} (${Math.round((100 * p.received) / p.total)}%)` : ''}`;
 }
 
 /** Runs one experiment file through the worker; resolves when the worker exits. */
@@ -84,6 +93,9 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
           }
           break;
         }
+        case 'download':
+          if (!o.quiet && !o.json) process.stderr.write(`${describeDownload(m.progress)}\n`);
+          break;
         case 'done':
           summary = m.summary;
           break;

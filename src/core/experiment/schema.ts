@@ -84,9 +84,16 @@ export const UrlBaseSchema = Type.Object(
     kind: Type.Literal('url', { description: 'A TensorFlow.js Layers model served over http(s).' }),
     url: Type.String({
       pattern: '^https?://',
-      description: 'URL of the `model.json`; weight files are fetched relative to it.',
+      description:
+        'URL of a tfjs `model.json` (weight files are fetched relative to it, from its folder only) or of a Keras `.h5`. Downloaded once ' +
+        'into the user-level cache (`~/.cache/transfer-lab`, or `TRANSFER_LAB_CACHE`) and reused offline; connect and idle timeouts, ' +
+        'a low-speed limit and a size limit end a download that would hang.',
       examples: ['https://example.com/models/mobilenet/model.json'],
     }),
+    sha256: Type.Optional(Type.String({
+      pattern: '^[0-9a-fA-F]{64}$',
+      description: 'SHA-256 (hex) of the file the URL names (`model.json` or `.h5`): a download with another hash is refused (exit 2).',
+    })),
     inputShape: Type.Optional(InputShapeSchema),
   },
   { additionalProperties: false, description: 'A tfjs Layers model fetched over http(s).' },

@@ -1,5 +1,5 @@
 /**
- * Loading and saving tfjs Layers models on disk and over http(s), with every weight accounted for.
+ * Loading and saving tfjs Layers models on disk, with every weight accounted for (http(s) bases: `url-base.ts`).
  *
  * `@tensorflow/tfjs` has `file://` handlers only in tfjs-node; this module is our own
  * `tf.io.IOHandler` for the file system (format: https://www.tensorflow.org/js/guide/save_load),
@@ -210,21 +210,6 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler, source: s
 /** Loads `model.json` from disk. @throws ModelError (see {@link loadLayersModelChecked}). */
 export function loadModelFile(modelJsonPath: string): Promise<tf.LayersModel> {
   return loadLayersModelChecked(fileSystemIO(modelJsonPath), modelJsonPath);
-}
-
-/** Loads a model over http(s) with Node's fetch. @throws ModelError on HTTP or weight errors. */
-export async function loadModelUrl(url: string): Promise<tf.LayersModel> {
-  const handler = tf.io.http(url, { fetchFunc: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) });
-  const wrapped: tf.io.IOHandler = {
-    load: async () => {
-      try {
-        return await handler.load!();
-      } catch (e) {
-        throw new ModelError(`cannot fetch model: ${(e as Error).message}`, url);
-      }
-    },
-  };
-  return loadLayersModelChecked(wrapped, url);
 }
 
 /** Saves `model` as `<dir>/model.json` + `<dir>/weights.bin`. */

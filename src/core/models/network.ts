@@ -10,7 +10,9 @@ import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';
 import { buildGaborBase, GABOR_DEFAULT_INPUT } from '../gabor/base.js';
 import { defaultCut } from './cut.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
-import { loadModelFile, loadModelUrl, ModelError } from './io.js';
+import { loadModelFile, ModelError } from './io.js';
+import type { DownloadProgress } from './download.js';
+import { loadUrlModel } from './url-base.js';
 import { loadKerasModel } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
@@ -40,6 +42,8 @@ export interface Network {
 /** Context needed to resolve a `run` base: the runs root of the workspace. */
 export interface NetworkContext {
   runsDir: string;
+  /** Progress of a `url` base's download. */
+  onDownload?(p: DownloadProgress): void;
 }
 
 /**
@@ -104,8 +108,10 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
       return { model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
     case 'model':
       return { model: isKerasPath(b.path) ? await loadKerasModel(b.path) : await loadModelFile(b.path), source: b.path };
-    case 'url':
-      return { model: await loadModelUrl(b.url), source: b.url };
+    case 'url': {
+      const { model, fromCache } = await loadUrlModel(b.url, { ...(b.sha256 ? { sha256: b.sha256 } : {}), ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}) });
+      return { model, source: fromCache ? `${b.url} (cached)` : b.url };
+    }
     case 'run': {
       const name = path.basename(b.experiment).replace(/\.transfer\.json$/, '');
       const file = latestCheckpoint(ctx.runsDir, name, b.checkpoint);

@@ -5,6 +5,7 @@
  * (`runs/artifacts.ts`) and headline numbers, forwards everything to the {@link RunCallbacks} (the
  * worker sends them over IPC), and finishes the record (status, end time, CPU time, memory).
  */
+import type { DownloadProgress } from '../models/download.js';
 import * as path from 'node:path';
 import { memoryUsage } from '../backend/memory.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
@@ -18,6 +19,8 @@ export interface RunCallbacks {
   started?(runId: string, runDir: string, experiment: ResolvedExperiment): void;
   event?(runId: string, e: RunEvent): void;
   summary?(runId: string, s: RunSummary): void;
+  /** Progress of the base model's download (a `url` base). */
+  download?(p: DownloadProgress): void;
   /** Polled between steps. */
   shouldStop?(): boolean;
 }

@@ -26,7 +26,7 @@ import { runExperiment } from './train.js';
 export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks = {}, taskOptions: TaskOptions = {}): Promise<RunSummary> {
   if (task === 'train') return runExperiment(opts, cb);
   const { backend, exp } = await prepareTask(opts, cb);
-  const ctx = { runsDir: opts.runsDir };
+  const ctx = { runsDir: opts.runsDir, ...(cb.download ? { onDownload: cb.download } : {}) };
   switch (task) {
     case 'layerSweep': {
       const swept = sweepExperiment(exp);

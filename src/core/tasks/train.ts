@@ -28,7 +28,7 @@ import { runUnsupervised } from './unsupervised.js';
  */
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
   const { backend, exp } = await prepareTask(opts, cb);
-  const base = await loadBase(exp, { runsDir: opts.runsDir });
+  const base = await loadBase(exp, { runsDir: opts.runsDir, ...(cb.download ? { onDownload: cb.download } : {}) });
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);

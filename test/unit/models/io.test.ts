@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/core/backend/index.js';
-import { loadModelFile, loadModelUrl, saveModel } from '../../../src/core/models/io.js';
+import { loadModelFile, saveModel } from '../../../src/core/models/io.js';
+import { loadUrlModel } from '../../../src/core/models/url-base.js';
 import { buildFlatModel, flattenModel, runOps } from '../../../src/core/models/graph.js';
 import { builtinTopologies, TOPOLOGIES_FILE } from '../../../scripts/gen-builtin-topologies.js';
 
@@ -83,10 +84,10 @@ test('loads a model over http from a loopback server', async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   try {
-    const back = await loadModelUrl(`http://127.0.0.1:${port}/model.json`);
+    const { model: back } = await loadUrlModel(`http://127.0.0.1:${port}/model.json`, { cache: tmp() });
     const x = tf.randomNormal([1, 12, 12, 3], 0, 1, 'float32', 5);
     assert.deepEqual(Array.from((back.predict(x) as tf.Tensor).dataSync()), Array.from((m.predict(x) as tf.Tensor).dataSync()));
-    await assert.rejects(loadModelUrl(`http://127.0.0.1:${port}/missing.json`), (e: Error) => e.name === 'ModelError' && e.message.includes('missing.json'));
+    await assert.rejects(loadUrlModel(`http://127.0.0.1:${port}/missing.json`, { cache: tmp() }), (e: Error) => e.name === 'DownloadError' && e.message.includes('missing.json: HTTP 404'));
   } finally {
     server.close();
     fs.rmSync(dir, { recursive: true });
