@@ -155,8 +155,8 @@ program
 
 program
   .command('convert')
-  .description('convert a Keras model file (.h5) into a TensorFlow.js Layers folder (model.json + weights.bin)')
-  .argument('<file>', 'Keras model file (model.save("model.h5"))')
+  .description('convert a Keras model file (.h5, .keras) into a TensorFlow.js Layers folder (model.json + weights.bin)')
+  .argument('<file>', 'Keras model file (model.save("model.h5") or a Keras 3 .keras)')
   .argument('<dir>', 'output folder')
   .action(async (file: string, dir: string) => {
     process.exitCode = await convertCommand(file, dir);

@@ -1,4 +1,4 @@
-/** `transfer-lab convert <file> <dir>`: a Keras `.h5` model file written as a tfjs Layers folder. */
+/** `transfer-lab convert <file> <dir>`: a Keras `.h5` / `.keras` model file written as a tfjs Layers folder. */
 import * as path from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeOf } from '../../worker/exit-codes.js';
 

@@ -63,11 +63,11 @@ export const BuiltinBaseSchema = Type.Object(
 
 export const ModelFileBaseSchema = Type.Object(
   {
-    kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) or a Keras `.h5` model file on disk.' }),
+    kind: Type.Literal('model', { description: 'A TensorFlow.js Layers model (`model.json` plus weight files) or a Keras `.h5` / `.keras` model file on disk.' }),
     path: Type.String({
       minLength: 1,
       description:
-        'Path to the `model.json`, or to a Keras 2 / tf.keras `.h5` written by `model.save("model.h5")` (read and converted ' +
+        'Path to the `model.json`, or to a Keras 2 / tf.keras `.h5` written by `model.save("model.h5")` or a Keras 3 `.keras` (read and converted ' +
         'in memory; no Python needed), relative to the experiment file. Nested models (a Teachable Machine export: a Sequential ' +
         'holding a functional MobileNetV2, pooling and an old head) are flattened into their inner layers, which `transfer` ' +
         'refers to by name (`block_13_expand`, `out_relu`). A `metadata.json` beside it (Teachable Machine) is read when ' +

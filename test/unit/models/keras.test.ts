@@ -1,4 +1,4 @@
-// Keras `.h5` files from public repositories (test/fixtures/keras/SOURCES.md) read without Python,
+// Keras `.h5` and `.keras` files from public repositories (test/fixtures/keras/SOURCES.md) read without Python,
 // converted to tfjs, and checked against an independent NumPy forward pass reading the same file
 // with h5py (test/fixtures/keras/numpy_forward.py) on real MNIST digits.
 import { before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { initBackend } from '../../../src/core/backend/index.js';
 import { loadModelFile, ModelError, saveModel } from '../../../src/core/models/io.js';
 import { loadKerasModel } from '../../../src/core/models/keras/load.js';
 import { readKerasFile } from '../../../src/core/models/keras/read.js';
+import { toSnakeCase } from '../../../src/core/models/keras/keras3.js';
 import { readModelTopology } from '../../../src/core/models/topology.js';
 import { mnistDigitsDir } from '../../../src/core/data/sources/mnist.js';
 import tfjsLayerClasses from '../../../src/core/models/tfjs-layer-classes.json';
@@ -172,4 +173,40 @@ with h5py.File(shp, 'r+') as f:
 
 test('the committed list of tfjs layer classes (validate checks against it) equals the registry', () => {
   assert.deepEqual(tfjsLayerClasses, registeredClasses(), 'stale: run npx tsx scripts/gen-layer-classes.ts');
+});
+
+test('mnist-mlp.keras (Keras 3.5 zip): read by content, equal to NumPy reading the zip to 1e-5, reads real digits', async () => {
+  const MLP = path.join(FIXTURES, 'mnist-mlp.keras');
+  const k = readKerasFile(MLP);
+  assert.equal(k.format, 'keras');
+  assert.equal(k.kerasVersion, '3.5.0');
+  // Keras 3 config rewritten for tfjs: dtype policies to names, batch_shape to batch_input_shape.
+  const layers = (k.topology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
+  assert.deepEqual(layers[0]!.config.batch_input_shape, [null, 28, 28]);
+  assert.equal(layers[1]!.config.dtype, 'float32');
+  const model = await loadKerasModel(MLP);
+  const { pixels, labels } = digits(5);
+  const out = tf.tidy(() => (model.predict(tf.tensor3d(pixels, [labels.length, 28, 28])) as tf.Tensor).dataSync().slice());
+  const ref = numpyForward(MLP, pixels, [labels.length, 28, 28, 1]);
+  const diff = maxAbsDiff(out, ref.values);
+  assert.ok(diff < 1e-5, `max |tfjs − numpy| = ${diff}`);
+  const argmax = (i: number) => {
+    const row = Array.from(out.slice(i * 10, i * 10 + 10));
+    return row.indexOf(Math.max(...row));
+  };
+  assert.ok(labels.filter((l, i) => argmax(i) === l).length >= 45, 'the MLP reads at least 45 of 50 real digits');
+  const topo = await readModelTopology(MLP);
+  assert.equal(topo.totalParams, 101770); // 784·128 + 128 + 128·10 + 10
+  model.dispose();
+});
+
+test('Keras 3 weight keys are snake_case class names numbered per class (keras naming.to_snake_case)', () => {
+  assert.deepEqual(['Conv2D', 'MaxPooling2D', 'BatchNormalization', 'ReLU', 'DepthwiseConv2D', 'GlobalAveragePooling2D'].map(toSnakeCase), [
+    'conv2d',
+    'max_pooling2d',
+    'batch_normalization',
+    're_lu',
+    'depthwise_conv2d',
+    'global_average_pooling2d',
+  ]);
 });

@@ -48,7 +48,9 @@ function assignGroup(group: KerasLayerWeights, layers: Map<string, tf.layers.Lay
       const parts = w.name.split('/');
       const owner = parts.slice(0, -1).reverse().find((p) => layers.has(p));
       const layer = owner ? layers.get(owner) : undefined;
-      const v = layer?.weights.find((x) => shortName(x.originalName) === shortName(w.name));
+      const short = shortName(w.name);
+      // Keras 3 names variables by position (`vars/0`): the same order as tfjs's weights.
+      const v = /^\d+$/.test(short) ? layer?.weights[Number(short)] : layer?.weights.find((x) => shortName(x.originalName) === short);
       if (!layer || !v) throw new KerasFileError(file, `weight "${w.name}" of nested model "${group.layer}" matches no layer weight of the architecture`);
       pairs.push([v, w, layer.name]);
     }

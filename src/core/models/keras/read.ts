@@ -1,5 +1,5 @@
 /**
- * Reads a Keras model file without Python and without tfjs: Keras 2 / tf.keras HDF5 (`.h5`, written
+ * Reads a Keras model file without Python and without tfjs (a Keras 3 `.keras` zip: `keras3.ts`): Keras 2 / tf.keras HDF5 (`.h5`, written
  * by `model.save("model.h5")`) — its architecture (the `model_config` attribute, the JSON of
  * `model.to_json()`) and its weights (`/model_weights/<layer>/<weight name>`, one group per
  * top-level layer listed in the `layer_names` attribute, its datasets in the `weight_names`
@@ -10,51 +10,10 @@
  */
 import * as fs from 'node:fs';
 import { openHdf5, Hdf5Error, type H5Dataset, type H5Group } from './hdf5.js';
+import { readKeras3 } from './keras3.js';
+import { KerasFileError, type KerasLayerWeights, type KerasModelFile, type KerasWeight } from './types.js';
 
-/** A Keras file that cannot be used: names the file and what is wrong (a layer, a weight, an attribute). */
-export class KerasFileError extends Error {
-  override name = 'KerasFileError';
-  constructor(
-    /** The `.h5` / `.keras` path. */
-    readonly file: string,
-    message: string,
-    /** Node's error code when the file could not be read (`ENOENT`, `EISDIR`…). */
-    readonly code?: string,
-  ) {
-    super(`${file}: ${message}`);
-  }
-}
-
-/** One weight of a layer as stored in the file. */
-export interface KerasWeight {
-  /** Name as saved, without the `:0` suffix, e.g. `conv2d/kernel` or (inside a nested model) `Conv1/kernel`. */
-  name: string;
-  /** Dimensions, e.g. `[3, 3, 1, 32]`. */
-  shape: number[];
-  /** Reads the values (float32, row-major; the layout Keras and tfjs share). */
-  read(): Float32Array;
-}
-
-/** The weights saved for one top-level layer (a nested model counts as one layer). */
-export interface KerasLayerWeights {
-  /** Top-level layer name (the group name under `model_weights`). */
-  layer: string;
-  weights: KerasWeight[];
-}
-
-/** A Keras model file's architecture and weights. */
-export interface KerasModelFile {
-  /** `h5`: Keras 2 HDF5 (`model.save("x.h5")`). */
-  format: 'h5';
-  /** The `keras_version` attribute (e.g. `2.4.0`, `2.2.4-tf`), when present. */
-  kerasVersion?: string;
-  /** The `backend` attribute (`tensorflow`, `theano`…), when present. */
-  backend?: string;
-  /** The model's `{class_name, config}` (Keras `model.to_json()`), as tfjs reads it. */
-  topology: { class_name: string; config: unknown };
-  /** Weights per top-level layer, in the file's `layer_names` order. */
-  layers: KerasLayerWeights[];
-}
+export { KerasFileError, type KerasLayerWeights, type KerasModelFile, type KerasWeight } from './types.js';
 
 /** True when `file` names a Keras model file by its extension (`.h5`, `.hdf5`, `.keras`). */
 export function isKerasPath(file: string): boolean {
@@ -79,9 +38,10 @@ function stringList(g: H5Group, name: string): string[] {
 
 /**
  * Reads a Keras model file.
- * @param file path of a `.h5` written by Keras 2 / tf.keras `model.save`.
+ * @param file path of a `.h5` written by Keras 2 / tf.keras `model.save`, or of a Keras 3 `.keras`
+ *   zip (`keras3.ts`; recognised by content, not by extension).
  * @throws KerasFileError for a missing or unreadable file, a weights-only file (`save_weights`:
- *   no architecture), a `.keras` zip (Keras 3 format), a config that is not JSON, or a weight the
+ *   no architecture), a config that is not JSON, or a weight the
  *   `weight_names` attribute lists but the file lacks (the message names the layer and weight).
  */
 export function readKerasFile(file: string): KerasModelFile {
@@ -92,9 +52,7 @@ export function readKerasFile(file: string): KerasModelFile {
     const err = e as NodeJS.ErrnoException;
     throw new KerasFileError(file, err.code === 'ENOENT' ? 'Keras model file not found' : `cannot read the file: ${err.message}`, err.code);
   }
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    throw new KerasFileError(file, 'this is a Keras 3 ".keras" zip; only Keras 2 / tf.keras HDF5 files (model.save("model.h5")) are read so far');
-  }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readKeras3(bytes, file); // a zip: Keras 3 `.keras`
   let root: H5Group;
   try {
     root = openHdf5(bytes, file);
