@@ -14,6 +14,8 @@ import { filtersCommand } from './commands/filters.js';
 import { sweepCommand } from './commands/sweep.js';
 import { convertCommand } from './commands/convert.js';
 import { layersCommand } from './commands/layers.js';
+import { cacheClearCommand, cacheLsCommand } from './commands/cache.js';
+import { CACHE_DIR_ENV, CACHE_SIZE_ENV } from '../core/features/cache-config.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -35,6 +37,13 @@ function parsePositive(v: string): number {
   return n;
 }
 
+/** Parses `--cache-size`: MiB ≥ 0, else a usage error (exit 2). */
+function parseCacheSize(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a size in MiB ≥ 0 (0 turns the cache off)');
+  return n;
+}
+
 program
   .name('transfer-lab')
   .description('Run transfer-learning experiments (*.transfer.json) headless.')
@@ -42,7 +51,15 @@ program
   .showHelpAfterError('(transfer-lab help <command> for its options)')
   // Usage errors (unknown option, bad --seed) are bad input: exit 2, as the commands do. Set before
   // the commands are added, which inherit it.
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .option('--cache-dir <dir>', `frozen-feature cache folder (env ${CACHE_DIR_ENV}; default ~/.cache/transfer-lab/features)`)
+  .addOption(new Option('--cache-size <MiB>', `frozen-feature cache size cap, 0 = off (env ${CACHE_SIZE_ENV}; default 4096)`).argParser(parseCacheSize))
+  // The worker inherits the environment: the cache options reach it (and `cache ls|clear`) this way.
+  .hook('preAction', () => {
+    const o = program.opts<{ cacheDir?: string; cacheSize?: number }>();
+    if (o.cacheDir !== undefined) process.env[CACHE_DIR_ENV] = path.resolve(o.cacheDir);
+    if (o.cacheSize !== undefined) process.env[CACHE_SIZE_ENV] = String(o.cacheSize);
+  });
 
 program
   .command('run')
@@ -160,6 +177,21 @@ program
   .argument('<dir>', 'output folder')
   .action(async (file: string, dir: string) => {
     process.exitCode = await convertCommand(file, dir);
+  });
+
+const cache = program.command('cache').description('the persistent frozen-feature cache shared by runs, sweeps, advice and unsupervised runs');
+cache
+  .command('ls')
+  .description('list the cached frozen passes: examples, size, last use')
+  .option('--json', 'print as JSON')
+  .action((o: { json?: boolean }) => {
+    process.exitCode = cacheLsCommand(o);
+  });
+cache
+  .command('clear')
+  .description('delete every cached feature')
+  .action(() => {
+    process.exitCode = cacheClearCommand();
   });
 
 program.parseAsync(process.argv).catch((e: Error) => {

@@ -38,6 +38,7 @@ import { classCounts, loadData, type ExampleSet, type LoadedData } from '../data
 import { loadExperiment } from '../experiment/load.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { cutPoints, extractFeatures, type CutPoint } from '../features/extract.js';
+import type { FeatureDiskCache } from '../features/disk-cache.js';
 import { bestLayer, capExamples, sweepExperiment } from '../features/layer-sweep.js';
 import { fitLinearProbe } from '../features/linear-probe.js';
 import type { OpGraph } from '../models/graph.js';
@@ -97,6 +98,8 @@ export interface AdviseOptions {
   sourceExperiment?: string;
   /** Reports progress. */
   log?(message: string): void;
+  /** Persistent frozen-feature cache for the similarity measures and the layer sweep. */
+  cache?: FeatureDiskCache;
 }
 
 /** Validation examples the advisor's layer sweep scores at most (it is a measurement, not the final head). */
@@ -173,7 +176,15 @@ const SWEEP_TRAIN_EXAMPLES = 500;
  * A linear head on each of `points`, trained on (capped) `train` with each penalty of the grid, the
  * penalty with the best validation accuracy kept; scored on (capped) `validation`.
  */
-function sweep(graph: OpGraph, points: readonly CutPoint[], exp: ResolvedExperiment, classes: number, train: ExampleSet, validation: ExampleSet): SweptLayer[] {
+function sweep(
+  graph: OpGraph,
+  points: readonly CutPoint[],
+  exp: ResolvedExperiment,
+  classes: number,
+  train: ExampleSet,
+  validation: ExampleSet,
+  cache: FeatureDiskCache | undefined,
+): SweptLayer[] {
   const s = exp.transfer.sweep;
   const trainIdx = capExamples(train, classes, Math.min(s.maxExamples, SWEEP_TRAIN_EXAMPLES));
   const valIdx = capExamples(validation, classes, Math.min(s.maxExamples, SWEEP_EXAMPLES));
@@ -181,8 +192,8 @@ function sweep(graph: OpGraph, points: readonly CutPoint[], exp: ResolvedExperim
   const yVal = Int32Array.from(valIdx, (i) => validation.labels[i]!);
   const grid = [...new Set([s.l2, ...SWEEP_L2])];
   return points.map((cut) => {
-    const ft = extractFeatures(graph, cut, train, { indices: trainIdx, maxFeatures: s.maxFeatures });
-    const fv = extractFeatures(graph, cut, validation, { indices: valIdx, maxFeatures: s.maxFeatures });
+    const ft = extractFeatures(graph, cut, train, { indices: trainIdx, maxFeatures: s.maxFeatures, ...(cache ? { cache } : {}) });
+    const fv = extractFeatures(graph, cut, validation, { indices: valIdx, maxFeatures: s.maxFeatures, ...(cache ? { cache } : {}) });
     let best: SweptLayer | undefined;
     for (const l2 of grid) {
       const r = fitLinearProbe({ x: ft.data, y: yTrain, dim: ft.dim }, { classes, iterations: s.iterations, learningRate: s.learningRate, l2 }, [{ x: fv.data, y: yVal, dim: fv.dim }]);
@@ -257,12 +268,13 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
     const similarity = measureSimilarity(net.graph, lastPoint, poolOf(sourceData.train, sourceData.validation, sourceData.test), poolOf(data.train, data.validation), {
       seed: exp.training.seed,
       maxFeatures: exp.transfer.sweep.maxFeatures,
+      ...(opts.cache ? { cache: opts.cache } : {}),
     });
     let layers: AdvisorReport['layers'];
     let choice: SweepChoice = {};
     if (data.validation.count > 0) {
       opts.log?.(`linear heads on ${candidates.length} cut layers (the task part of similarity)`);
-      const r = sweep(net.graph, candidates, swept, classes, data.train, data.validation);
+      const r = sweep(net.graph, candidates, swept, classes, data.train, data.validation, opts.cache);
       layers = r.map(({ hits: _hits, ...l }) => l);
       choice = chooseLayers(r, last);
     }

@@ -16,6 +16,7 @@
 import type { ExampleSet } from '../data/example-set.js';
 import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { extractFeatures, type CutPoint } from '../features/extract.js';
+import type { FeatureDiskCache } from '../features/disk-cache.js';
 import { fitLinearProbe, standardizer } from '../features/linear-probe.js';
 import type { OpGraph } from '../models/graph.js';
 
@@ -46,13 +47,19 @@ export function poolOf(...sets: (ExampleSet | undefined)[]): Pool {
 }
 
 /** Feature rows of the pool at `cut`, in pool order. */
-function featureRows(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'key'>, pool: Pool, maxFeatures: number): { x: Float32Array; dim: number } {
+function featureRows(
+  graph: OpGraph,
+  cut: Pick<CutPoint, 'index' | 'key'>,
+  pool: Pool,
+  maxFeatures: number,
+  cache: FeatureDiskCache | undefined,
+): { x: Float32Array; dim: number } {
   const bySet = new Map<ExampleSet, number[]>();
   pool.forEach((p, k) => bySet.set(p.set, [...(bySet.get(p.set) ?? []), k]));
   let x: Float32Array | undefined;
   let dim = 0;
   for (const [set, ks] of bySet) {
-    const f = extractFeatures(graph, cut, set, { indices: ks.map((k) => pool[k]!.index), maxFeatures });
+    const f = extractFeatures(graph, cut, set, { indices: ks.map((k) => pool[k]!.index), maxFeatures, ...(cache ? { cache } : {}) });
     dim = f.dim;
     x ??= new Float32Array(pool.length * dim);
     ks.forEach((k, j) => x!.set(f.data.subarray(j * dim, (j + 1) * dim), k * dim));
@@ -73,6 +80,8 @@ export interface SimilarityOptions {
   seed: number;
   /** Spatial pooling cap of the features (see `extractFeatures`). Default 8192. */
   maxFeatures?: number;
+  /** Persistent frozen-feature cache (see `features/cached-pass.ts`). */
+  cache?: FeatureDiskCache;
 }
 
 /**
@@ -84,8 +93,8 @@ export function measureSimilarity(graph: OpGraph, cut: Pick<CutPoint, 'index' | 
   if (n < 4) throw new RangeError(`similarity needs at least 4 examples of each domain (source ${source.length}, target ${target.length})`);
   const s = shuffle([...source], new Rng(deriveSeed(opts.seed, 'advisor-source'))).slice(0, n);
   const t = shuffle([...target], new Rng(deriveSeed(opts.seed, 'advisor-target'))).slice(0, n);
-  const fs = featureRows(graph, cut, s, opts.maxFeatures ?? 8192);
-  const ft = featureRows(graph, cut, t, opts.maxFeatures ?? 8192);
+  const fs = featureRows(graph, cut, s, opts.maxFeatures ?? 8192, opts.cache);
+  const ft = featureRows(graph, cut, t, opts.maxFeatures ?? 8192, opts.cache);
   const dim = fs.dim;
 
   // Domain classifier: first halves train, second halves test.

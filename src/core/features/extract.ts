@@ -5,9 +5,10 @@
  * and the strategy advisor read features through here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batches } from '../data/batches.js';
 import type { ExampleSet } from '../data/example-set.js';
 import { crossingKeys, runOps, type OpGraph } from '../models/graph.js';
+import type { FeatureDiskCache } from './disk-cache.js';
+import { cachedPass, passIdentity, type PassStats } from './cached-pass.js';
 
 /** A layer whose output alone carries everything later layers need: a place the network can be cut. */
 export interface CutPoint {
@@ -50,6 +51,8 @@ export interface FeatureMatrix {
   shape: number[];
   /** Spatial average-pooling window applied to reach `maxFeatures` (1: none). */
   pool: number;
+  /** How the rows were obtained (persistent cache hits, computed, time). */
+  stats: PassStats;
 }
 
 /** Options of {@link extractFeatures}. */
@@ -64,6 +67,8 @@ export interface ExtractOptions {
    * average pooling). Default: no limit.
    */
   maxFeatures?: number;
+  /** Persistent frozen-feature cache to read and fill (default none: everything is computed). */
+  cache?: FeatureDiskCache;
 }
 
 /**
@@ -78,33 +83,35 @@ export function poolWindow(shape: readonly number[], max: number | undefined): n
 }
 
 /**
- * Activations of op `cut.index` (the input for −1) for examples of `set`, in inference mode.
+ * Activations of op `cut.index` (the input for −1) for examples of `set`, in inference mode, read
+ * from `opts.cache` where present (see `cached-pass.ts` for what the key covers).
  * Memory: rows × dim × 4 bytes, plus one batch's activations.
+ * @throws Error from the file system when a cache entry cannot be written.
  */
 export function extractFeatures(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'key'>, set: ExampleSet, opts: ExtractOptions = {}): FeatureMatrix {
   const indices = opts.indices ?? Array.from({ length: set.count }, (_, i) => i);
-  const n = indices.length;
   const batch = opts.batchSize ?? 128;
-  let data: Float32Array | undefined;
-  let shape: number[] = [];
-  let pool = 1;
-  for (const { start, idx } of batches(indices, batch)) {
+  const symbolic = graph.shapes.get(cut.key)?.slice(1);
+  let pool = symbolic && symbolic.every((d) => typeof d === 'number') ? poolWindow(symbolic as number[], opts.maxFeatures) : undefined;
+  const compute = (x: Float32Array, n: number) => {
     const f = tf.tidy(() => {
-      const x = tf.tensor(set.gather(idx), [idx.length, ...set.shape]);
-      const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, x]]);
+      const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, tf.tensor(x, [n, ...set.shape])]]);
       runOps(graph, env, 0, cut.index + 1, () => false);
       let y = env.get(cut.key)!;
-      if (data === undefined) pool = poolWindow(y.shape.slice(1), opts.maxFeatures);
+      pool ??= poolWindow(y.shape.slice(1), opts.maxFeatures);
       if (pool > 1) y = tf.avgPool(y as tf.Tensor4D, pool, pool, 'valid');
       return y;
     });
-    if (!data) {
-      shape = f.shape.slice(1);
-      data = new Float32Array(n * shape.reduce((a, b) => a * b, 1));
-    }
-    data.set(f.dataSync() as Float32Array, start * (data.length / n));
+    const data = f.dataSync() as Float32Array;
+    const shape = f.shape.slice(1);
     f.dispose();
-  }
-  const dim = shape.reduce((a, b) => a * b, 1);
-  return { data: data ?? new Float32Array(0), rows: n, dim, shape, pool };
+    return { data, shape };
+  };
+  const extra = opts.maxFeatures === undefined ? '' : `max ${opts.maxFeatures} features`;
+  const pass = opts.cache?.enabled ? passIdentity(graph, cut.index, cut.key, set.shape, extra) : { key: '', description: '' };
+  const r = cachedPass(opts.cache, pass, set, indices, batch, compute);
+  // Every row came from the cache and the model records no shape: one example computed gives the window.
+  if (pool === undefined && indices.length > 0) compute(set.gather([indices[0]!]), 1);
+  const dim = r.shape.reduce((a, b) => a * b, 1);
+  return { data: r.data, rows: indices.length, dim, shape: r.shape, pool: pool ?? 1, stats: r.stats };
 }

@@ -15,6 +15,7 @@ import type { Network } from '../models/network.js';
 import type { LayerSweepEntry, LayerSweepFile } from '../runs/artifacts.js';
 import type { SweepEvent } from '../runs/events.js';
 import { cutPoints, extractFeatures, type CutPoint } from './extract.js';
+import type { FeatureDiskCache } from './disk-cache.js';
 import { fitLinearProbe, type LabelledFeatures } from './linear-probe.js';
 
 /** The experiment to build the sweep's network from: the pretrained base, cut at its default layer. */
@@ -67,7 +68,14 @@ export interface SweepData {
  * @param onLayer called after each layer (events, stop checks); return true to stop early.
  * @returns the `layer-sweep.json` content (the layers scored so far when stopped).
  */
-export function layerSweep(exp: ResolvedExperiment, net: Network, data: SweepData, baseSource: string, onLayer: (e: SweepEvent) => boolean = () => false): LayerSweepFile {
+export function layerSweep(
+  exp: ResolvedExperiment,
+  net: Network,
+  data: SweepData,
+  baseSource: string,
+  onLayer: (e: SweepEvent) => boolean = () => false,
+  cache?: FeatureDiskCache,
+): LayerSweepFile {
   const s = exp.transfer.sweep;
   const k = data.classes;
   const pick = (set: ExampleSet | undefined) => (set && set.count > 0 ? capExamples(set, k, s.maxExamples) : []);
@@ -79,7 +87,7 @@ export function layerSweep(exp: ResolvedExperiment, net: Network, data: SweepDat
   for (const cut of sweepCandidates(exp, net)) {
     const t0 = performance.now();
     const feats = (set: ExampleSet, idx: number[]): LabelledFeatures => {
-      const f = extractFeatures(net.graph, cut, set, { indices: idx, maxFeatures: s.maxFeatures });
+      const f = extractFeatures(net.graph, cut, set, { indices: idx, maxFeatures: s.maxFeatures, ...(cache ? { cache } : {}) });
       return { x: f.data, y: labels(set, idx), dim: f.dim };
     };
     const probe = extractFeatures(net.graph, cut, data.train, { indices: trainIdx.slice(0, 1), maxFeatures: s.maxFeatures });

@@ -18,6 +18,7 @@ import type { RunOptions, TaskOptions } from './options.js';
 import { prepareTask } from './prepare.js';
 import type { RunCallbacks } from './recorder.js';
 import { runExperiment } from './train.js';
+import { cacheFromEnv, describeCacheUse } from '../features/cache-config.js';
 
 /**
  * Runs `task` on the experiment file of `opts`.
@@ -36,10 +37,13 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
       try {
         return await runAnalysis(exp, opts.runsDir, backend, cb, task, 'layerSweep', async (a) => {
           a.summary.examples = { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 };
-          const file = layerSweep(exp, net, { classes: data.classNames.length, train: data.train, validation: data.validation, ...(data.test ? { test: data.test } : {}) }, base.source, (e) => {
+          const sets = { classes: data.classNames.length, train: data.train, validation: data.validation, ...(data.test ? { test: data.test } : {}) };
+          const cache = cacheFromEnv();
+          const file = layerSweep(exp, net, sets, base.source, (e) => {
             a.emit(e);
             return a.shouldStop();
-          });
+          }, cache);
+          a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
           a.writeArtifact('layerSweep', file);
           for (const l of file.layers) if (l.valAccuracy !== undefined) a.result(`val accuracy ${l.layer}`, l.valAccuracy, 'fraction');
           // The sweep's choice (ties broken by fewer features, then the earlier layer), for the CLI table and the Experiments view.
@@ -72,7 +76,9 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
     }
     case 'advise':
       return runAnalysis(exp, opts.runsDir, backend, cb, task, 'advise', async (a) => {
-        const report = await advise(exp, ctx, { ...taskOptions, log: (message) => a.emit({ kind: 'log', level: 'info', message }) });
+        const cache = cacheFromEnv();
+        const report = await advise(exp, ctx, { ...taskOptions, cache, log: (message) => a.emit({ kind: 'log', level: 'info', message }) });
+        a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
         a.writeArtifact('advice', report);
         a.result('median labelled examples per class', report.target.medianPerClass);
         a.result('domain classifier accuracy', report.similarity.domainAccuracy, 'fraction');

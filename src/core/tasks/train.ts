@@ -20,6 +20,7 @@ import type { RunOptions } from './options.js';
 import { prepareTask } from './prepare.js';
 import { RunRecorder, type RunCallbacks } from './recorder.js';
 import { runUnsupervised } from './unsupervised.js';
+import { cacheFromEnv, describeCacheUse } from '../features/cache-config.js';
 
 /**
  * Runs an experiment file to the end and returns its summary.
@@ -43,7 +44,11 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   }
   if (exp.transfer.kind === 'unsupervised') {
     // Nothing trains: features → PCA → k-means, recorded as an analysis run.
-    const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', (rec) => runUnsupervised(rec, net, data));
+    const cache = cacheFromEnv();
+    const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', async (rec) => {
+      await runUnsupervised(rec, net, data, cache);
+      rec.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
+    });
     net.model.dispose();
     return s;
   }
@@ -87,7 +92,7 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
 
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;
-  const trainer = new Trainer(exp, net, numClasses);
+  const trainer = new Trainer(exp, net, numClasses, cacheFromEnv());
   const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape };
   try {
     const result = await trainer.train(data.train, data.validation, {

@@ -9,6 +9,7 @@
 import type { ExampleSet, LoadedData } from '../data/index.js';
 import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { extractFeatures } from '../features/extract.js';
+import type { FeatureDiskCache } from '../features/disk-cache.js';
 import type { Network } from '../models/network.js';
 import type { ClustersFile, EmbeddingFile } from '../runs/artifacts.js';
 import type { RunRecorder } from './recorder.js';
@@ -36,8 +37,8 @@ function gatherRows(pick: { set: ExampleSet; index: number }[], rows: (set: Exam
   return { x: x ?? new Float32Array(0), dim };
 }
 
-/** Runs the clustering of an unsupervised experiment in an analysis run. */
-export async function runUnsupervised(ctx: RunRecorder, net: Network, data: LoadedData): Promise<void> {
+/** Runs the clustering of an unsupervised experiment in an analysis run, reading and filling `cache` for the base's features. */
+export async function runUnsupervised(ctx: RunRecorder, net: Network, data: LoadedData, cache?: FeatureDiskCache): Promise<void> {
   const u = ctx.exp.transfer.unsupervised!;
   const seed = ctx.exp.training.seed;
   const t0 = performance.now();
@@ -49,7 +50,7 @@ export async function runUnsupervised(ctx: RunRecorder, net: Network, data: Load
   ctx.summary.examples = { train: n, validation: 0, test: 0 };
   ctx.emit({ kind: 'log', level: 'info', message: `clustering ${n} examples: features at "${layer}" (${net.featureShape.join('×')}) → PCA ${u.components} → k-means` });
 
-  const feats = gatherRows(pick, (set, idx) => extractFeatures(net.graph, cut, set, { indices: idx }));
+  const feats = gatherRows(pick, (set, idx) => extractFeatures(net.graph, cut, set, { indices: idx, ...(cache ? { cache } : {}) }));
   const opts = { components: u.components, kRange: u.kRange, seed, ...(u.clusters !== undefined ? { k: u.clusters } : {}) };
   const fc = clusterRows(feats.x, n, feats.dim, opts);
   const labels = Int32Array.from(pick, (p) => p.set.labels[p.index]!);

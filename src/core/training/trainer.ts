@@ -26,6 +26,8 @@ import { PerVariableOptimizer } from './optimizers.js';
 import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { batches } from '../data/batches.js';
 import { classWeights, correct, crossEntropy, type Evaluation } from './loss.js';
+import type { FeatureDiskCache } from '../features/disk-cache.js';
+import { cachedPass, describeStats, passIdentity, type PassStats } from '../features/cached-pass.js';
 
 export type { TrainerHooks, TrainResult } from './hooks.js';
 
@@ -45,6 +47,8 @@ const MAX_INFERENCE_BATCH = 128;
 interface FeatureCache {
   data: Float32Array;
   shape: number[];
+  /** How the features were obtained (persistent cache hits, computed, time). */
+  stats: PassStats;
 }
 
 /** The trainer for one network and one experiment. */
@@ -60,10 +64,15 @@ export class Trainer {
   /** Examples per inference batch, from {@link INFERENCE_MEMORY_BYTES} and the network's peak activations. */
   readonly inferenceBatch: number;
 
+  /**
+   * @param diskCache persistent frozen-feature cache shared by runs (none: features are computed
+   *   every stage, as before).
+   */
   constructor(
     readonly exp: ResolvedExperiment,
     readonly net: Network,
     numClasses: number,
+    private readonly diskCache?: FeatureDiskCache,
   ) {
     this.inputKey = net.graph.inputs[0]!;
     this.outputKey = net.graph.outputs[0]!;
@@ -132,24 +141,22 @@ export class Trainer {
   }
 
   /**
-   * Split-point features of every example of `set`, computed in batches in inference mode.
+   * Split-point features of every example of `set`, computed in batches in inference mode, or read
+   * from the persistent feature cache when the trainer has one (see `features/cached-pass.ts`).
    * Memory: count × prod(feature shape) × 4 bytes.
    * @param batchSize examples per batch (default {@link inferenceBatch}).
+   * @throws Error from the file system when a cache entry cannot be written.
    */
   cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch): FeatureCache {
-    const n = set.count;
-    let data: Float32Array | undefined;
-    let shape: number[] = [];
-    for (const { start, idx } of batches(n, batchSize)) {
-      const f = tf.tidy(() => this.prefix(tf.tensor(set.gather(idx), [idx.length, ...set.shape])));
-      if (!data) {
-        shape = f.shape.slice(1);
-        data = new Float32Array(n * shape.reduce((a, b) => a * b, 1));
-      }
-      data.set(f.dataSync(), start * (data.length / n));
+    const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
+    const indices = Array.from({ length: set.count }, (_, i) => i);
+    return cachedPass(this.diskCache, pass, set, indices, batchSize, (x, n) => {
+      const f = tf.tidy(() => this.prefix(tf.tensor(x, [n, ...set.shape])));
+      const data = f.dataSync() as Float32Array;
+      const shape = f.shape.slice(1);
       f.dispose();
-    }
-    return { data: data ?? new Float32Array(0), shape };
+      return { data, shape };
+    });
   }
 
   /** Split-point features of examples `idx` of `set` (from the cache when given). */
@@ -239,6 +246,9 @@ export class Trainer {
         const shape = (trainCache ?? valCache)?.shape.join('×');
         const cached = trainCache ? 'run once on training and validation examples' : `run every step on augmented training examples, once on validation examples`;
         hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: ${this.boundary + 1} frozen leading layers ${cached}${shape ? `; cached features ${shape} per example` : ''}` });
+        for (const [what, c, n] of [['training', trainCache, train.count], ['validation', valCache, validation?.count ?? 0]] as const) {
+          if (c) hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: frozen features of ${n} ${what} examples: ${describeStats(c.stats)}` });
+        }
       }
       const schedule = stageScheduleInput(exp, si, stepsPerEpoch);
 

@@ -23,6 +23,7 @@ import type { AdaptEvent, RunEvent, RunResult } from '../runs/events.js';
 import { adaptBatchNorm } from './adabn.js';
 import { selectPseudoLabels } from './pseudo-labels.js';
 import { Trainer } from './trainer.js';
+import { cacheFromEnv } from '../features/cache-config.js';
 
 /** What the transductive steps need from the run. */
 export interface TransductiveHooks {
@@ -155,7 +156,7 @@ export async function adaptTransductive(exp: ResolvedExperiment, net: Network, d
       training: { ...exp.training, epochs: st.epochs, seed: exp.training.seed + round, checkpoints: 'last' },
     };
     delete roundExp.training.earlyStopping;
-    const trainer = new Trainer(roundExp, net, k);
+    const trainer = new Trainer(roundExp, net, k, cacheFromEnv());
     try {
       await trainer.train(trainSet, undefined, {
         // Step and epoch events of the rounds would restart the run's epoch count: keep only logs.

@@ -153,9 +153,13 @@ test('the frozen-feature cache: on without augmentation, off for augmented train
   // stage 2: validation cached once, then the frozen prefix runs on every augmented training step
   assert.equal(perStage[2]! - perStage[1]!, batches(data.validation.count, trainer.inferenceBatch) + 2 * steps);
   assert.equal(augmented, 2 * steps, 'augmentation ran only in the augmented stage');
-  const logs = events.filter((e): e is Extract<RunEvent, { kind: 'log' }> => e.kind === 'log').map((e) => e.message);
+  const all = events.filter((e): e is Extract<RunEvent, { kind: 'log' }> => e.kind === 'log').map((e) => e.message);
+  const logs = all.filter((m) => m.includes('frozen leading layers'));
   assert.match(logs[0]!, /^stage 0: .* run once on training and validation examples/);
   assert.match(logs[1]!, /^stage 1: .* run every step on augmented training examples, once on validation examples/);
+  // Without a persistent cache every frozen feature is computed, and the log says so.
+  const n = data.train.count;
+  assert.ok(all.some((m) => m.startsWith(`stage 0: frozen features of ${n} training examples: 0 from the feature cache, ${n} computed, `)), all.join('\n'));
   trainer.dispose();
   net.model.dispose();
 });
