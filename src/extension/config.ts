@@ -1,6 +1,8 @@
 /** Typed access to the `transferLab.*` settings. */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CACHE_DIR_ENV, CACHE_SIZE_ENV, DEFAULT_CACHE_MB } from '../core/features/cache-config.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 /** The extension's settings, read fresh on each use (changes apply to the next run). */
@@ -11,6 +13,10 @@ export interface TransferLabSettings {
   runsDirectory: string;
   maxConcurrentRuns: number;
   backend: BackendPreference;
+  /** `transferLab.featureCache.directory`: frozen-feature cache folder; empty = the default (~/.cache/transfer-lab/features). */
+  featureCacheDirectory: string;
+  /** `transferLab.featureCache.maxSizeMB`: its size cap in MiB; 0 turns it off. */
+  featureCacheMaxSizeMB: number;
 }
 
 /** Reads the settings for a resource (folder-scoped settings such as `runsDirectory` may differ per folder). */
@@ -22,7 +28,18 @@ export function readSettings(scope?: vscode.Uri): TransferLabSettings {
     runsDirectory: c.get<string>('runsDirectory', '.transfer-lab/runs').trim() || '.transfer-lab/runs',
     maxConcurrentRuns: Math.max(1, Math.floor(c.get<number>('maxConcurrentRuns', 2))),
     backend: backend === 'tensorflow' || backend === 'wasm' ? backend : 'auto',
+    featureCacheDirectory: c.get<string>('featureCache.directory', '').trim(),
+    featureCacheMaxSizeMB: Math.max(0, c.get<number>('featureCache.maxSizeMB', DEFAULT_CACHE_MB)),
   };
+}
+
+/**
+ * The worker's environment for the feature-cache settings (read by `core/features/cache-config.ts`):
+ * the folder (a leading `~` is the home folder) when set, and the cap.
+ */
+export function featureCacheEnv(s: Pick<TransferLabSettings, 'featureCacheDirectory' | 'featureCacheMaxSizeMB'>): Record<string, string> {
+  const dir = s.featureCacheDirectory.replace(/^~(?=$|[\\/])/, os.homedir());
+  return { ...(dir ? { [CACHE_DIR_ENV]: path.resolve(os.homedir(), dir) } : {}), [CACHE_SIZE_ENV]: String(s.featureCacheMaxSizeMB) };
 }
 
 /**

@@ -22,6 +22,7 @@ export const Commands = {
   recommendStrategy: 'transferLab.recommendStrategy',
   sweepCutLayers: 'transferLab.sweepCutLayers',
   compareFilters: 'transferLab.compareFilters',
+  clearFeatureCache: 'transferLab.clearFeatureCache',
 } as const;
 
 /** Id of the Experiments tree view. */

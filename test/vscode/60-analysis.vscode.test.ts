@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AdvisorReport } from '../../src/core/advisor/advise.js';
@@ -14,7 +15,7 @@ import type { GaborMatchFile, LayerSweepFile } from '../../src/core/runs/artifac
 import type { RunSummary } from '../../src/core/runs/events.js';
 import type { AnalysisOutcome } from '../../src/extension/commands/analysisCommands.js';
 import type { StartedRun } from '../../src/extension/commands/runCommands.js';
-import { api, runNodes, waitFor, workerChildren, wsUri } from './helpers.js';
+import { api, runNodes, setSetting, waitFor, workerChildren, wsUri } from './helpers.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(wsUri(ANALYSIS).fsPath, 'utf8');
@@ -252,5 +253,29 @@ suite('analyses (real worker, real MNIST digits)', () => {
     const two = (x: number) => x.toFixed(2);
     const expected = `clusters k=3 · NMI ${two(c.value.features.scores.nmi!)} vs ${two(c.value.raw.scores.nmi!)} pixels`;
     assert.strictEqual(await treeDescription('cluster-digits', run.runId, expected), expected);
+  });
+  test('the frozen-feature cache: a second run reads every feature from the folder the settings name; Clear Frozen-Feature Cache empties it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-vscode-cache-'));
+    await setSetting('featureCache.directory', dir);
+    try {
+      const use = (run: StartedRun) => {
+        const metrics = fs.readFileSync(path.join(run.runDir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean);
+        const line = metrics.map((l) => JSON.parse(l) as { kind: string; message?: string }).find((e) => e.kind === 'log' && e.message?.startsWith('frozen features:'));
+        assert.ok(line, 'no feature-cache line in the run log');
+        return line.message!;
+      };
+      const first = use(await train('cluster-digits.transfer.json'));
+      const second = use(await train('cluster-digits.transfer.json'));
+      console.log(`    ${first}\n    ${second}`);
+      assert.match(first, /^frozen features: 0 from the feature cache, 150 computed/);
+      assert.match(second, /^frozen features: 150 from the feature cache, 0 computed/);
+      assert.ok(second.includes(dir), second);
+      const bytes = await vscode.commands.executeCommand<number>('transferLab.clearFeatureCache', { confirm: true });
+      assert.ok(bytes && bytes > 150 * 128 * 4, `cleared ${bytes} bytes`);
+      assert.deepStrictEqual(fs.readdirSync(dir), []);
+    } finally {
+      await setSetting('featureCache.directory', undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

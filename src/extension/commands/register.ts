@@ -11,6 +11,7 @@ import { newExperiment, type NewExperimentOptions } from './newExperiment.js';
 import { runExperiment, stopRun } from './runCommands.js';
 import { openRunFolder, openRunSummary } from './runFolderCommands.js';
 import { experimentTarget, isTreeNode, runFromArg } from './targets.js';
+import { clearFeatureCache, type ClearCacheOptions } from './featureCache.js';
 import { validateExperiment } from './validateExperiment.js';
 
 /** Wraps a handler so an unexpected error is logged and shown instead of vanishing. */
@@ -48,6 +49,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [Commands.recommendStrategy]: (arg?: unknown, opts?: AnalysisCommandOptions) => recommendStrategy(ctx, arg, opts),
     [Commands.sweepCutLayers]: (arg?: unknown, opts?: AnalysisCommandOptions) => sweepCutLayers(ctx, arg, opts),
     [Commands.compareFilters]: (arg?: unknown, opts?: AnalysisCommandOptions) => compareFilters(ctx, arg, opts),
+    [Commands.clearFeatureCache]: (opts?: ClearCacheOptions) => clearFeatureCache(ctx, opts),
     [Commands.openExperiment]: async (arg?: unknown) => {
       const uri = await experimentTarget(arg);
       if (uri) await vscode.window.showTextDocument(uri);

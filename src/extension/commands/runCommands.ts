@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunTask } from '../../core/runs/artifacts.js';
 import type { AdviseTaskOptions } from '../../protocol/worker.js';
-import { readSettings, runsRootFor } from '../config.js';
+import { featureCacheEnv, readSettings, runsRootFor } from '../config.js';
 import { allProblems } from '../diagnostics/checkExperiment.js';
 import { RunStartError, type ActiveRun, type RunOutcome } from '../runs/runManager.js';
 import { WorkerRuntimeError } from '../runs/workerRuntime.js';
@@ -66,6 +66,7 @@ export async function startRun(ctx: CommandContext, arg: unknown, opts: StartRun
   try {
     run = await ctx.runs.start(uri.fsPath, {
       ...settings,
+      cacheEnv: featureCacheEnv(settings),
       runsDir,
       ...(opts.task ? { task: opts.task } : {}),
       ...(opts.taskOptions ? { taskOptions: opts.taskOptions } : {}),

@@ -69,6 +69,8 @@ export interface StartOptions {
   task?: RunTask;
   /** Settings of the `advise` task. */
   taskOptions?: AdviseTaskOptions;
+  /** Worker environment naming the frozen-feature cache (`featureCacheEnv` of the settings). */
+  cacheEnv?: Record<string, string>;
 }
 
 interface Tracked extends ActiveRun {
@@ -145,7 +147,7 @@ export class RunManager implements vscode.Disposable {
     const worker = startWorker({
       workerPath: this.workerScript,
       execPath: runtime.execPath,
-      env: { ...runtime.env, TRANSFER_LAB_HOST: 'vscode' },
+      env: { ...runtime.env, ...opts.cacheEnv, TRANSFER_LAB_HOST: 'vscode' },
       experimentFile,
       runsDir: opts.runsDir,
       backend: opts.backend,
