@@ -1,6 +1,7 @@
 /** `transfer-lab validate <file>`: schema and semantic checks, one line per problem. */
 import * as path from 'node:path';
 import { loadExperiment } from '../../core/experiment/load.js';
+import { checkTextExperiment } from '../../core/text/check.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
 
 /** Prints `file:line:col severity path: message` per problem. @returns 0 when no errors, else 2. */
@@ -9,10 +10,13 @@ export async function validateCommand(file: string, o: { json?: boolean; runsDir
   try {
     // With the run store, a `run` base's layers are read from its checkpoint: cut layer and freeze
     // selectors are checked against them, as `run` does before training.
-    const { problems } = await loadExperiment(abs, o.runsDir ? { runsDir: o.runsDir } : {});
-    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems }, null, 2) + '\n');
+    const { experiment, problems } = await loadExperiment(abs, o.runsDir ? { runsDir: o.runsDir } : {});
+    // Text: the vectors and documents are read (bad lines, encodings, columns fail here) and coverage is reported.
+    const text = await checkTextExperiment(experiment);
+    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems, ...(text.length ? { text } : {}) }, null, 2) + '\n');
     else {
       for (const p of problems) process.stdout.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);
+      for (const line of text) process.stdout.write(`${file}: ${line}\n`);
       process.stdout.write(`${file}: valid${problems.length ? ` (${problems.length} warning${problems.length > 1 ? 's' : ''})` : ''}\n`);
     }
     return EXIT_OK;

@@ -249,9 +249,9 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
   if (!sourceFile) throw new Error(`cannot measure similarity: the base is "${exp.base.kind}", not another experiment's run; name the source experiment (--source)`);
   const swept = sweepExperiment(exp);
   const base = await loadBase(swept, ctx);
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
   const { experiment: source } = await loadExperiment(sourceFile);
-  const sourceData: LoadedData = await loadData(source.data, { inputShape: base.inputShape, seed: source.training.seed });
+  const sourceData: LoadedData = await loadData(source.data, { inputShape: base.inputShape, seed: source.training.seed, ...(base.text ? { text: base.text } : {}) });
   const classes = data.classNames.length;
   const net = buildNetwork(swept, base, classes);
   try {

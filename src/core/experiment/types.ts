@@ -7,6 +7,9 @@ import type {
   AugmentSpec,
   BuiltinBase,
   CsvSource,
+  SpamAssassinSource,
+  TextTableSource,
+  WordVectorsBase,
   DataSource,
   GaborBase,
   HeadSpec,
@@ -30,7 +33,11 @@ export type ResolvedBase =
   | ModelFileBase
   | UrlBase
   | (RunBase & { checkpoint: NonNullable<RunBase['checkpoint']> })
-  | ResolvedGaborBase;
+  | ResolvedGaborBase
+  | ResolvedWordVectorsBase;
+
+/** A `wordVectors` base with its defaults (`vectors` is `glove-100d` or an absolute path). */
+export type ResolvedWordVectorsBase = Required<Omit<WordVectorsBase, 'maxWords'>> & Pick<WordVectorsBase, 'maxWords'>;
 
 /** A `gabor` base with every bank parameter filled in (`sigmas` one per wavelength). */
 export type ResolvedGaborBase = Required<Omit<GaborBase, 'inputShape'>> & Pick<GaborBase, 'inputShape'>;
@@ -51,7 +58,11 @@ export type ResolvedUnsupervised = Required<Omit<UnsupervisedSpec, 'clusters'>> 
 export type ResolvedSweep = Required<Omit<SweepSpec, 'layers'>> & Pick<SweepSpec, 'layers'>;
 
 /** A data source with its defaults filled in (`labelColumn` of csv) and paths absolute. */
-export type ResolvedDataSource = Exclude<DataSource, CsvSource> | (CsvSource & { labelColumn: string });
+export type ResolvedDataSource =
+  | Exclude<DataSource, CsvSource | TextTableSource | SpamAssassinSource>
+  | (CsvSource & { labelColumn: string })
+  | (TextTableSource & { textColumn: string; labelColumn: string })
+  | (SpamAssassinSource & Required<Pick<SpamAssassinSource, 'groups' | 'headers'>>);
 
 export type Strategy = 'scratch' | 'featureExtraction' | 'fineTune';
 export type Monitor = 'valLoss' | 'valAccuracy';
@@ -76,6 +87,8 @@ export interface ResolvedData {
   /** Fractions of each class of `train` held out; 0 when the matching `validation` / `test` source is given. */
   split: { validation: number; test: number; trainPerClass?: number };
   image: Required<Pick<ImagePreprocess, 'resize' | 'scale'>> & Pick<ImagePreprocess, 'size' | 'channels'>;
+  /** `data.text`: tokens kept per document (text sources); always set by `resolveExperiment`. */
+  text?: { maxLength: number };
   /** Undefined when no augmentation is on (then frozen-prefix outputs may be cached). */
   augment?: Required<AugmentSpec>;
 }

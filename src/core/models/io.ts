@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import './text-layers.js'; // registers MaskedPooling1D, so text checkpoints load
 
 /** Errors about a model file: missing file, bad JSON, missing or mismatched weights, unknown layers. */
 export class ModelError extends Error {

@@ -17,6 +17,9 @@ import { loadKerasModel } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
 import { listRuns } from '../runs/store.js';
+import { buildTextBase } from './text-base.js';
+import { vocabularyOf, type Vocabulary } from '../text/encode.js';
+import { loadVectors } from '../text/vectors.js';
 
 /** The network to train: one flat functional model, its op graph, and where the base ends. */
 export interface Network {
@@ -31,8 +34,8 @@ export interface Network {
   droppedLayers: string[];
   /** The nested model dropped as a whole by the default cut (e.g. `sequential_5`), if any. */
   droppedModel?: string;
-  /** Input shape [h, w, c] of one example. */
-  inputShape: [number, number, number];
+  /** Input shape of one example: [h, w, c] for images, [maxLength] token ids for text. */
+  inputShape: number[];
   /** Shape of the cut layer's output for one example. */
   featureShape: number[];
   /** Where the base came from (for logs and the run record). */
@@ -67,11 +70,28 @@ export interface LoadedBase {
    * Input shape [h, w, c] the network will run at: `base.inputShape`, else the model's own, else
    * (for a model whose input size is unknown) `metadata.json`'s `imageSize` × `imageSize` × 3.
    */
-  inputShape: [number, number, number];
+  inputShape: number[];
+  /** A text base: its vocabulary (embedding rows) and vectors. */
+  text?: TextBaseInfo;
+  /** The base has no old head (a `wordVectors` base): the default cut is its last layer. */
+  headless?: boolean;
   /** The model's `metadata.json` (Teachable Machine: old labels, image size), when it has one. */
   metadata?: ModelMetadata;
   /** Why a `metadata.json` that exists was not used (invalid JSON…): informative only, never fatal. */
   metadataProblem?: string;
+}
+
+/** What a text base adds: the vocabulary that maps tokens to embedding rows. */
+export interface TextBaseInfo {
+  vocabulary: Vocabulary;
+  /** Words of rows 2.. of the embedding, in row order. */
+  words: string[];
+  /** Vector size. */
+  dim: number;
+  /** `glove-100d` or the vectors file. */
+  vectors: string;
+  /** Tokens per document (`data.text.maxLength`). */
+  maxLength: number;
 }
 
 /**
@@ -81,6 +101,14 @@ export interface LoadedBase {
  * @throws ModelError naming the file or URL when it cannot be loaded.
  */
 export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Promise<LoadedBase> {
+  if (exp.base.kind === 'wordVectors') {
+    const vectors = await loadVectors(exp.base.vectors, exp.base.maxWords);
+    const maxLength = exp.data.text?.maxLength ?? 256;
+    const model = buildTextBase(exp.base, vectors, maxLength, exp.training.seed);
+    const source = `wordVectors:${vectors.source} (${vectors.words.length} words × ${vectors.dim} d, encoder ${exp.base.encoder})`;
+    const text = { vocabulary: vocabularyOf(vectors.words), words: vectors.words, dim: vectors.dim, vectors: vectors.source, maxLength };
+    return { model, source, inputShape: [maxLength], text, headless: true };
+  }
   const { model, source } = await loadBaseModel(exp, ctx);
   let metadata: ModelMetadata | undefined;
   let metadataProblem: string | undefined;
@@ -94,7 +122,7 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
   const sourceShape = model.inputs[0]!.shape.slice(1);
   const size = metadata?.imageSize;
   const fromMetadata = size !== undefined && sourceShape.length === 3 && sourceShape.some((d) => d == null) ? [size, size, sourceShape[2] ?? 3] : undefined;
-  const inputShape = (exp.base.inputShape ?? fromMetadata ?? sourceShape) as [number, number, number];
+  const inputShape = (exp.base.inputShape ?? fromMetadata ?? sourceShape) as number[];
   if (inputShape.length !== 3 || inputShape.some((d) => d == null)) {
     throw new ModelError(`the base's input is [${sourceShape.join(', ')}]; an image base with a fixed size is needed (set base.inputShape)`, source);
   }
@@ -123,6 +151,8 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
       }
       return { model: await loadModelFile(file), source: file };
     }
+    case 'wordVectors':
+      throw new Error('internal: wordVectors bases are built by loadBase');
     case 'gabor':
       return { model: buildGaborBase(b, exp.training.seed, b.inputShape ?? GABOR_DEFAULT_INPUT), source: `gabor:${b.wavelengths.length}x${b.orientations}x${b.phases.length}` };
   }
@@ -163,9 +193,11 @@ function reinitialise(layer: tf.layers.Layer, seed: number): void {
 export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numClasses: number): Network {
   const { model: source, source: baseSource, inputShape } = loaded;
   const graph = flattenModel(source);
-  if (graph.ops.length < 2) throw new ModelError('the base needs at least two layers (its old head is replaced by the new head)', baseSource);
+  if (graph.ops.length < 2 && !loaded.headless) throw new ModelError('the base needs at least two layers (its old head is replaced by the new head)', baseSource);
   const names = graph.ops.map((o) => o.layer.name);
-  const byDefault = defaultCut(graph.ops.map((o) => ({ name: o.layer.name, ...(o.parent ? { parent: o.parent } : {}) })));
+  const byDefault = loaded.headless
+    ? { index: graph.ops.length - 1, dropped: [] as string[] }
+    : defaultCut(graph.ops.map((o) => ({ name: o.layer.name, ...(o.parent ? { parent: o.parent } : {}) })));
   let cut = byDefault.index;
   if (exp.transfer.cutLayer) {
     cut = names.indexOf(exp.transfer.cutLayer);

@@ -32,7 +32,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
     case 'layerSweep': {
       const swept = sweepExperiment(exp);
       const base = await loadBase(swept, ctx);
-      const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+      const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
       const net = buildNetwork(swept, base, data.classNames.length);
       try {
         return await runAnalysis(exp, opts.runsDir, backend, cb, task, 'layerSweep', async (a) => {

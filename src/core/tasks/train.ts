@@ -10,6 +10,7 @@ import { DataError, loadData } from '../data/index.js';
 import { augmentBatch } from '../data/augment.js';
 import { deriveSeed, Rng } from '../data/rng.js';
 import { buildNetwork, loadBase } from '../models/network.js';
+import { describeCoverage } from '../text/encode.js';
 import { loadModelFile, saveModel } from '../models/io.js';
 import type { RunEvent, RunSummary } from '../runs/events.js';
 import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
@@ -30,7 +31,7 @@ import { cacheFromEnv, describeCacheUse } from '../features/cache-config.js';
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
   const { backend, exp } = await prepareTask(opts, cb);
   const base = await loadBase(exp, { runsDir: opts.runsDir, ...(cb.download ? { onDownload: cb.download } : {}) });
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
   const shape = data.train.shape;
@@ -89,6 +90,9 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   if (base.metadata) emit({ kind: 'log', level: 'info', message: `${base.metadata.file}: ${describeMetadata(base.metadata)}` });
   if (base.metadataProblem) emit({ kind: 'log', level: 'warn', message: `${base.metadataProblem} (ignored)` });
   for (const s of data.skipped) emit({ kind: 'log', level: 'warn', message: `skipped ${s.file}: ${s.reason}` });
+  for (const [role, stats] of Object.entries(data.text ?? {})) {
+    emit({ kind: 'log', level: 'info', message: `text ${role}: ${describeCoverage(stats)}` });
+  }
 
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;

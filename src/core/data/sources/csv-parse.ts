@@ -1,5 +1,5 @@
 /**
- * A small RFC 4180 CSV parser (no CSV package is installed): comma-separated fields, fields in double
+ * A small RFC 4180 CSV parser (no CSV package is installed): comma- (or tab-) separated fields, fields in double
  * quotes may contain commas, newlines and doubled quotes (`""`), LF or CRLF line ends, a UTF-8 BOM is
  * ignored, lines that are completely empty are skipped.
  */
@@ -17,10 +17,11 @@ export interface CsvRecord {
  * Splits CSV text into records.
  * @param text CSV file content.
  * @param file File path, for messages and `DataError.source`.
+ * @param delimiter Field separator: `,` (CSV) or a tab (TSV).
  * @throws DataError naming the file, line and column (1-based field number) for a quote that is never
  *         closed, a character after a closing quote, or a quote inside an unquoted field.
  */
-export function parseCsv(text: string, file: string): CsvRecord[] {
+export function parseCsv(text: string, file: string, delimiter: ',' | '\t' = ','): CsvRecord[] {
   const records: CsvRecord[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -49,12 +50,12 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
           i = q + 1;
           break;
         }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
+        if (i < n && text[i] !== delimiter && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
           throw new DataError(`${file}: row ${line}, column ${column}: unexpected ${JSON.stringify(text[i])} after a closing quote`, file);
         }
       } else {
         const start = i;
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
+        while (i < n && text[i] !== delimiter && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
           if (text[i] === '"') {
             throw new DataError(`${file}: row ${line}, column ${column}: quote inside an unquoted field (quote the whole field and double the quote)`, file);
           }
@@ -63,7 +64,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
         value = text.slice(start, i);
       }
       fields.push(value);
-      if (i < n && text[i] === ',') {
+      if (i < n && text[i] === delimiter) {
         i++;
         continue;
       }

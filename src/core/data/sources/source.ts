@@ -4,6 +4,7 @@
 import type { PixelScale } from '../scale.js';
 import type { ExampleView } from '../example-set.js';
 import { DataError } from '../errors.js';
+import type { TextStats, Vocabulary } from '../../text/encode.js';
 
 /** One file that could not be read; reported, not fatal. */
 export interface SkippedFile {
@@ -37,6 +38,8 @@ export interface SourceContext {
    * name (csv) resolve labels against them directly; the others are aligned by name afterwards.
    */
   knownClasses?: readonly string[];
+  /** The text base's vocabulary and `data.text.maxLength` (text sources need them). */
+  text?: { vocabulary: Vocabulary; maxLength: number };
 }
 
 /** The result of reading one source. */
@@ -47,6 +50,8 @@ export interface SourceData {
   set: ExampleView;
   /** Files that could not be decoded (image folders only). */
   skipped: SkippedFile[];
+  /** Text sources: documents and vocabulary coverage. */
+  text?: TextStats;
 }
 
 /**

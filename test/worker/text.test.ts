@@ -1,0 +1,84 @@
+// Text experiments through the CLI as a child process: a run on a text folder with a user vectors
+// file, `validate` reporting coverage, and bad input (a malformed vectors line, non-UTF-8 text)
+// exiting 2 with the file and line named and no run folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+}
+
+/** Two topics whose words have separable 4-d vectors: fruit words near +e1, vehicle words near +e2. */
+function workspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-text-'));
+  const fruit = ['apple', 'banana', 'cherry', 'grape', 'lemon', 'mango'];
+  const vehicle = ['car', 'truck', 'bus', 'train', 'bike', 'plane'];
+  const lines = [
+    ...fruit.map((w, i) => `${w} 1 0 ${(i % 3) * 0.1} 0.2`),
+    ...vehicle.map((w, i) => `${w} 0 1 0.2 ${(i % 3) * 0.1}`),
+    'the 0.1 0.1 0.1 0.1',
+  ];
+  fs.writeFileSync(path.join(dir, 'vectors.txt'), lines.join('\n') + '\n');
+  for (const [cls, words] of [['fruit', fruit], ['vehicle', vehicle]] as const) {
+    fs.mkdirSync(path.join(dir, 'docs', cls), { recursive: true });
+    for (let d = 0; d < 30; d++) {
+      const text = Array.from({ length: 5 + (d % 4) }, (_, k) => `the ${words[(d * 7 + k * 5) % words.length]}`).join(' ');
+      fs.writeFileSync(path.join(dir, 'docs', cls, `${String(d).padStart(2, '0')}.txt`), text);
+    }
+  }
+  const exp = (strategy: string) => ({
+    base: { kind: 'wordVectors', vectors: 'vectors.txt', encoder: 'mean' },
+    data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0.2, test: 0.2 }, text: { maxLength: 12 } },
+    transfer: strategy === 'fineTune'
+      ? { strategy, stages: [{ name: 'head', epochs: 4, freeze: { all: true } }, { name: 'all', epochs: 2, freeze: {} }] }
+      : { strategy, head: { units: [] } },
+    learningRate: { base: 0.05 },
+    training: { epochs: 6, batchSize: 8 },
+  });
+  fs.writeFileSync(path.join(dir, 'fe.transfer.json'), JSON.stringify(exp('featureExtraction')));
+  fs.writeFileSync(path.join(dir, 'ft.transfer.json'), JSON.stringify(exp('fineTune')));
+  return dir;
+}
+
+test('text: feature extraction and fine-tuning on a text folder with a GloVe-format vectors file; validate reports coverage', () => {
+  const dir = workspace();
+  const v = cli(['validate', 'fe.transfer.json'], dir);
+  assert.equal(v.status, 0, v.stderr);
+  // 60 documents, every token in the vectors
+  assert.match(v.stdout, /vectors .*vectors\.txt: 13 words × 4 d/);
+  assert.match(v.stdout, /train: 60 documents \(0 empty skipped, \d+ truncated\); vocabulary coverage 100\.0% of tokens/);
+  for (const name of ['fe', 'ft']) {
+    const r = cli(['run', `${name}.transfer.json`, '--json'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.status, 'completed');
+    assert.ok(s.test.accuracy >= 0.9, `${name}: test accuracy ${s.test.accuracy}`);
+    const runDir = path.join(dir, '.transfer-lab', 'runs', name, s.runId);
+    const log = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+    assert.match(log, /text train: 60 documents/);
+  }
+});
+
+test('text: a malformed vectors line and a non-UTF-8 document exit 2, name file and line, leave no run folder', () => {
+  const dir = workspace();
+  fs.appendFileSync(path.join(dir, 'vectors.txt'), 'broken 1 2\n');
+  for (const cmd of ['validate', 'run']) {
+    const r = cli([cmd, 'fe.transfer.json'], dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /vectors\.txt: line 14: the vector of "broken" has 2 values, expected 4/);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, '.transfer-lab', 'runs', 'fe')));
+  const dir2 = workspace();
+  fs.writeFileSync(path.join(dir2, 'docs', 'fruit', '99.txt'), Buffer.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9]));
+  const r = cli(['run', 'fe.transfer.json'], dir2);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /99\.txt: line 2 is not valid UTF-8/);
+  assert.ok(!fs.existsSync(path.join(dir2, '.transfer-lab', 'runs', 'fe')));
+});
