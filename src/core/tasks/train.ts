@@ -10,7 +10,7 @@ import { DataError, loadData } from '../data/index.js';
 import { augmentBatch } from '../data/augment.js';
 import { deriveSeed, Rng } from '../data/rng.js';
 import { buildNetwork, loadBase } from '../models/network.js';
-import { describeCoverage } from '../text/encode.js';
+import { describeCoverage, documentSnippets } from '../text/encode.js';
 import { loadModelFile, saveModel } from '../models/io.js';
 import type { RunEvent, RunSummary } from '../runs/events.js';
 import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
@@ -122,7 +122,8 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
       const saved = await loadModelFile(path.join(rec.run.checkpointDir(which), 'model.json'));
       const { logits } = predictLogits(saved, set, trainer.inferenceBatch);
       saved.dispose();
-      const report = evaluationReport(logits, set, { experiment: exp.name, split: evalSplit, checkpoint: which, classNames: data.classNames });
+      const text = documentSnippets(set);
+      const report = evaluationReport(logits, set, { experiment: exp.name, split: evalSplit, checkpoint: which, classNames: data.classNames, ...(text ? { text } : {}) });
       if (evalSplit === 'test') {
         summary.test = { loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count };
         emit({ kind: 'test', loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count });
@@ -149,3 +150,4 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   net.model.dispose();
   return final;
 }
+

@@ -6,7 +6,7 @@
  * vectors' words in file order ({@link Vocabulary}). A document is its first `maxLength` tokens,
  * padded with 0 at the end; a document without any token is skipped and counted (`empty`).
  */
-import type { ExampleStore } from '../data/example-set.js';
+import { ExampleView, type ExampleSet, type ExampleStore } from '../data/example-set.js';
 import { tokenize } from './tokenizer.js';
 
 /** Row of the padding token. */
@@ -152,4 +152,14 @@ export function describeCoverage(s: TextStats): string {
     `${pct(s.tokensFound, s.tokens)} of tokens (${s.tokensFound} of ${s.tokens}), ${pct(s.typesFound, s.types)} of types; ` +
     `${s.types - s.typesFound} OOV types, ${s.tokens - s.tokensFound} OOV tokens${top ? ` (most frequent: ${top})` : ''}`
   );
+}
+
+/**
+ * The text of example `i` of a text set (its first `chars` characters, white space collapsed), for
+ * misclassified-document snippets; undefined for a set that does not hold documents.
+ */
+export function documentSnippets(set: ExampleSet, chars = 300): ((i: number) => string) | undefined {
+  if (!(set instanceof ExampleView) || !(set.store instanceof TokenStore)) return undefined;
+  const store = set.store;
+  return (i) => store.snippet(set.positions[i]!, chars);
 }

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import { DataError } from '../../../src/core/data/errors.js';
 import { loadSource } from '../../../src/core/data/index.js';
 import type { SourceContext } from '../../../src/core/data/sources/source.js';
-import { TokenStore, vocabularyOf } from '../../../src/core/text/encode.js';
+import { documentSnippets, TokenStore, vocabularyOf } from '../../../src/core/text/encode.js';
+import { evaluationReport } from '../../../src/core/evaluation/evaluate.js';
 import { untagBrown } from '../../../src/core/data/sources/brown-corpus.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'text-src-'));
@@ -86,4 +87,16 @@ test('bad text input: missing column, single class, no documents, non-UTF-8, bad
 
 test('Brown corpus: POS tags removed', () => {
   assert.equal(untagBrown("The/at Fulton/np-tl County's/nn$ ``/`` jury/nn ./."), "The Fulton County's `` jury .");
+});
+
+test('misclassified documents: evaluation.json mistakes carry the document text as a snippet', async () => {
+  put('ev/a/1.txt', 'The   cat sat.\nOn the mat.');
+  put('ev/b/1.txt', 'the dog ran');
+  const d = await loadSource({ kind: 'textFolder', path: path.join(tmp, 'ev') }, ctx);
+  const text = documentSnippets(d.set, 8)!;
+  assert.equal(text(0), 'The cat…');
+  // both predicted wrong with confidence
+  const report = evaluationReport([-2, 2, 2, -2], d.set, { experiment: 'x', split: 'test', checkpoint: 'best', classNames: d.classNames, text: documentSnippets(d.set)! });
+  assert.deepEqual(report.mistakes.map((m) => m.snippet).sort(), ['The cat sat. On the mat.', 'the dog ran']);
+  assert.equal(documentSnippets({ count: 0, shape: [1], labels: new Int32Array(0), id: () => '', gather: () => new Float32Array(0) }), undefined);
 });

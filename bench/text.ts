@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:text`: text transfer on real data, a figure, not a test.
+ *
+ * For each dataset and labels-per-class size, over several label draws (seeds 1..draws: other
+ * labelled documents, split and initialisation; every strategy sees the same draws), it runs
+ * - `tfidf`: TF-IDF + logistic regression (scikit-learn, `bench/tfidf_baseline.py`, C chosen on
+ *   validation), the classic strong baseline, on the same training/validation/test documents;
+ * - `scratch`, `featureExtraction` (frozen GloVe), `fineTune` (head, then the embedding at 0.1×) on
+ *   the same network: embedding → mean pooling → linear head, through `runExperiment` (the worker's
+ *   own code path, in-process), test accuracy of the best-validation checkpoint.
+ * It prints mean ± sd over draws and each strategy's paired difference from scratch, and writes
+ * `bench/results/text.json`: rows {dataset, labelsPerClass, strategy, draws, testAccuracyMean,
+ * testAccuracySd, seconds} (seconds: wall time summed over draws).
+ *
+ * Usage: npm run bench:text [-- --draws 3] [-- --datasets spam,brown]
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadData } from '../src/core/data/index.js';
+import type { ExampleView } from '../src/core/data/example-set.js';
+import { loadExperiment } from '../src/core/experiment/load.js';
+import { runExperiment } from '../src/core/training/run.js';
+import { vocabularyOf, type TokenStore } from '../src/core/text/encode.js';
+import { loadVectors } from '../src/core/text/vectors.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const DRAWS = Number(opt('draws', '3'));
+const WANT = opt('datasets', 'spam,brown').split(',');
+
+/** Brown genres with at least 27 documents (humor 9, science_fiction 6, religion 17, reviews 17 are too small for 10 per class plus validation and test). */
+const BROWN = ['adventure', 'belles_lettres', 'editorial', 'fiction', 'government', 'hobbies', 'learned', 'lore', 'mystery', 'news', 'romance'];
+const DATASETS = [
+  { name: 'spam', train: { kind: 'spamAssassin' }, maxLength: 256, sizes: [10, 50] },
+  // 50 per class is impossible: only two genres have more than 50 documents.
+  { name: 'brown', train: { kind: 'brownCorpus', classes: BROWN }, maxLength: 1000, sizes: [10] },
+].filter((d) => WANT.includes(d.name));
+
+type Strategy = 'tfidf' | 'scratch' | 'featureExtraction' | 'fineTune';
+const STRATEGIES: Strategy[] = ['tfidf', 'scratch', 'featureExtraction', 'fineTune'];
+
+function experiment(d: (typeof DATASETS)[number], perClass: number, strategy: Exclude<Strategy, 'tfidf'>): object {
+  const transfer =
+    strategy === 'fineTune'
+      ? { strategy, head: { units: [] }, stages: [{ name: 'head', epochs: 30, freeze: { all: true } }, { name: 'embedding', epochs: 10, freeze: {} }] }
+      : { strategy, head: { units: [] } };
+  return {
+    base: { kind: 'wordVectors', vectors: 'glove-100d', encoder: 'mean' },
+    data: { train: d.train, split: { validation: 0.2, test: 0.3, trainPerClass: perClass }, text: { maxLength: d.maxLength } },
+    transfer,
+    learningRate: { base: 0.05, baseMultiplier: 0.1 },
+    training: { epochs: strategy === 'scratch' ? 30 : 40, batchSize: 10, checkpoints: 'best' },
+  };
+}
+
+/** TF-IDF + LR on the documents of one draw (the same split as the runs: same seed, same loader). */
+async function tfidf(file: string, seed: number): Promise<number> {
+  const { experiment: exp } = await loadExperiment(file, { seed });
+  if (exp.base.kind !== 'wordVectors') throw new Error('internal: not a text experiment');
+  const vectors = await loadVectors(exp.base.vectors);
+  const maxLength = exp.data.text!.maxLength;
+  const data = await loadData(exp.data, { inputShape: [maxLength], seed, text: { vocabulary: vocabularyOf(vectors.words), maxLength } });
+  const rows = (set: ExampleView) => Array.from(set.positions, (p, i) => [(set.store as TokenStore).texts[p], set.labels[i]]);
+  const input = JSON.stringify({ train: rows(data.train as ExampleView), validation: rows(data.validation as ExampleView), test: rows(data.test as ExampleView) });
+  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'tfidf_baseline.py')], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return (JSON.parse(out) as { testAccuracy: number }).testAccuracy;
+}
+
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+const sd = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1)));
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-text-'));
+  const runsDir = path.join(dir, 'runs');
+  const rows: { dataset: string; labelsPerClass: number; strategy: Strategy; draws: number; testAccuracyMean: number; testAccuracySd: number; seconds: number; perDraw: number[] }[] = [];
+  const t0 = performance.now();
+  for (const d of DATASETS) {
+    for (const perClass of d.sizes) {
+      for (const strategy of STRATEGIES) {
+        const file = path.join(dir, `${d.name}-${perClass}-${strategy === 'tfidf' ? 'featureExtraction' : strategy}.transfer.json`);
+        fs.writeFileSync(file, JSON.stringify(experiment(d, perClass, strategy === 'tfidf' ? 'featureExtraction' : strategy), null, 2));
+        const acc: number[] = [];
+        const s0 = performance.now();
+        for (let seed = 1; seed <= DRAWS; seed++) {
+          if (strategy === 'tfidf') acc.push(await tfidf(file, seed));
+          else {
+            const s = await runExperiment({ experimentFile: file, runsDir, backend: 'wasm', seed });
+            if (s.status !== 'completed' || !s.test) throw new Error(`${file} seed ${seed}: ${s.status} ${s.error ?? ''}`);
+            acc.push(s.test.accuracy);
+          }
+          process.stdout.write(`${d.name} ${perClass}/class ${strategy} draw ${seed}: test ${(100 * acc[acc.length - 1]!).toFixed(1)}%\n`);
+        }
+        rows.push({ dataset: d.name, labelsPerClass: perClass, strategy, draws: DRAWS, testAccuracyMean: mean(acc), testAccuracySd: sd(acc), seconds: (performance.now() - s0) / 1000, perDraw: acc });
+      }
+    }
+  }
+  const pct = (v: number) => (100 * v).toFixed(1);
+  console.log('\nText transfer: test accuracy, mean ± sd over label draws (same draws for every strategy)\n');
+  console.log('dataset  labels/class  strategy           draws  test acc      seconds (all draws)');
+  for (const r of rows) {
+    console.log(`${r.dataset.padEnd(7)}  ${String(r.labelsPerClass).padStart(12)}  ${r.strategy.padEnd(17)}  ${String(r.draws).padStart(5)}  ${`${pct(r.testAccuracyMean)}% ± ${pct(r.testAccuracySd)}`.padEnd(12)}  ${r.seconds.toFixed(1).padStart(7)}`);
+  }
+  console.log('\nMinus scratch, paired by draw (points):');
+  for (const r of rows.filter((x) => x.strategy !== 'scratch')) {
+    const base = rows.find((x) => x.dataset === r.dataset && x.labelsPerClass === r.labelsPerClass && x.strategy === 'scratch')!;
+    const diff = r.perDraw.map((v, i) => 100 * (v - base.perDraw[i]!));
+    console.log(`  ${r.dataset} ${r.labelsPerClass}/class ${r.strategy.padEnd(17)} ${mean(diff) >= 0 ? '+' : ''}${mean(diff).toFixed(1)} ± ${(sd(diff) / Math.sqrt(diff.length)).toFixed(1)} (s.e.), per draw ${diff.map((v) => (v >= 0 ? '+' : '') + v.toFixed(1)).join(' ')}`);
+  }
+  const out = path.join(__dirname, 'results', 'text.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(rows.map(({ perDraw: _perDraw, ...r }) => r), null, 2) + '\n');
+  console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s; rows written to ${out}; runs in ${runsDir}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
