@@ -66,6 +66,27 @@ test('text: feature extraction and fine-tuning on a text folder with a GloVe-for
   }
 });
 
+test('text: a run of a text experiment is the base of another (its vocabulary travels with the checkpoint)', () => {
+  const dir = workspace();
+  assert.equal(cli(['run', 'ft.transfer.json'], dir).status, 0);
+  const target = {
+    base: { kind: 'run', experiment: 'ft.transfer.json' },
+    data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0.2, test: 0.2, trainPerClass: 5 } },
+    transfer: { strategy: 'featureExtraction', head: { units: [] } },
+    learningRate: { base: 0.05 },
+    training: { epochs: 5, batchSize: 4 },
+  };
+  fs.writeFileSync(path.join(dir, 'target.transfer.json'), JSON.stringify(target));
+  const r = cli(['run', 'target.transfer.json', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.status, 'completed');
+  assert.ok(s.test.accuracy >= 0.9, `test accuracy ${s.test.accuracy}`);
+  const log = fs.readFileSync(path.join(dir, '.transfer-lab', 'runs', 'target', s.runId, 'metrics.jsonl'), 'utf8');
+  // the source's base (embedding, pool) and its head are kept up to the old logits: 13 words, 100 % covered
+  assert.match(log, /text train: 60 documents .*coverage 100\.0% of tokens/);
+});
+
 test('text: a malformed vectors line and a non-UTF-8 document exit 2, name file and line, leave no run folder', () => {
   const dir = workspace();
   fs.appendFileSync(path.join(dir, 'vectors.txt'), 'broken 1 2\n');

@@ -86,7 +86,7 @@ export interface TextBaseInfo {
   vocabulary: Vocabulary;
   /** Words of rows 2.. of the embedding, in row order. */
   words: string[];
-  /** Vector size. */
+  /** Vector size (0 when a checkpoint has no Embedding layer). */
   dim: number;
   /** `glove-100d` or the vectors file. */
   vectors: string;
@@ -110,6 +110,17 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
     return { model, source, inputShape: [maxLength], text, headless: true };
   }
   const { model, source } = await loadBaseModel(exp, ctx);
+  const vocabulary = (model.getUserDefinedMetadata() as { vocabulary?: unknown } | undefined)?.vocabulary;
+  if (Array.isArray(vocabulary) && vocabulary.every((w) => typeof w === 'string')) {
+    // A checkpoint of a text experiment: token ids [maxLength] in, the vocabulary it was trained with.
+    const inputShape = model.inputs[0]!.shape.slice(1) as number[];
+    if (inputShape.length !== 1 || inputShape[0] == null) throw new ModelError(`a text checkpoint needs a fixed [maxLength] input, not [${inputShape.join(', ')}]`, source);
+    const words = vocabulary as string[];
+    const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
+    const dim = (embedding?.getConfig() as { outputDim?: number } | undefined)?.outputDim ?? 0;
+    const text = { vocabulary: vocabularyOf(words), words, dim, vectors: source, maxLength: inputShape[0] };
+    return { model, source, inputShape, text };
+  }
   let metadata: ModelMetadata | undefined;
   let metadataProblem: string | undefined;
   if (exp.base.kind === 'model') {

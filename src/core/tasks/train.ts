@@ -97,7 +97,8 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;
   const trainer = new Trainer(exp, net, numClasses, cacheFromEnv());
-  const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape };
+  // A text checkpoint carries its vocabulary (embedding rows 2..) so that it can be the `run` base of another text experiment.
+  const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape, ...(base.text ? { vocabulary: base.text.words } : {}) };
   try {
     const result = await trainer.train(data.train, data.validation, {
       emit,
