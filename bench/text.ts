@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { loadData } from '../src/core/data/index.js';
 import type { ExampleView } from '../src/core/data/example-set.js';
 import { loadExperiment } from '../src/core/experiment/load.js';
-import { runExperiment } from '../src/core/training/run.js';
+import { runExperiment } from '../src/core/tasks/train.js';
 import { vocabularyOf, type TokenStore } from '../src/core/text/encode.js';
 import { loadVectors } from '../src/core/text/vectors.js';
 
