@@ -13,6 +13,7 @@ import { experimentPanels, registerExperimentPanels } from './panel/index.js';
 import { RunManager } from './runs/runManager.js';
 import { RunProgress } from './runs/runProgress.js';
 import { ExperimentsTree } from './tree/experimentsTree.js';
+import { isFolderChange, isSummaryChange, RunStoreWatcher } from './workspace/runStoreWatcher.js';
 import { WorkspaceWatchers } from './workspace/watchers.js';
 
 /** Grace period on deactivate (window close/reload) before workers are killed. */
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
   const view = vscode.window.createTreeView(EXPERIMENTS_VIEW, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const diagnostics = new ExperimentDiagnostics(log);
   const watchers = new WorkspaceWatchers();
+  const runStore = new RunStoreWatcher();
   const progress = new RunProgress(runs);
   context.subscriptions.push(
     log,
@@ -38,12 +40,15 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     view,
     diagnostics,
     watchers,
+    runStore,
     progress,
-    watchers.onDidChange((e) => (e.kind === 'runs' ? tree.onRunFileChanged(e.uri) : void tree.refresh())),
+    watchers.onDidChange(() => void tree.refresh()),
+    // The tree shows experiment and run folders and each run's summary.
+    runStore.onDidChange((c) => (isFolderChange(c) || isSummaryChange(c) ? tree.onRunFileChanged(c.uri) : undefined)),
     runs.onDidChange((r) => tree.onRunChanged(r)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
     ...registerCommands({ extensionUri: context.extensionUri, log, runs, tree, diagnostics }),
-    registerExperimentPanels({ extensionUri: context.extensionUri, runs, log }),
+    registerExperimentPanels({ extensionUri: context.extensionUri, runs, runStore, log }),
   );
   const activationMs = performance.now() - t0;
   log.info(`Transfer Lab activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${process.release.name} ${process.version})`);

@@ -1,14 +1,14 @@
 /**
  * Owns the experiment panels: one per experiment file (create or reveal), the serializer that
  * restores them after a window reload (from the state the page saved with `setState`), and the
- * wiring of editor, run-manager, run-store and settings events to the panels they concern.
+ * wiring of editor, run-manager, run-store (the watcher shared with the Experiments view) and settings
+ * events to the panels they concern.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSummary } from '../../core/runs/store.js';
 import { PANEL_VIEW_TYPE, type PersistedPanelState } from '../../protocol/webview.js';
-import { runsRootFor } from '../config.js';
 import { ExperimentPanel, panelOptions, type PanelServices } from './experimentPanel.js';
 
 /** What to open: an experiment file, optionally showing one of its runs. */
@@ -22,7 +22,6 @@ export interface PanelTarget {
 export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<PersistedPanelState> {
   private readonly panels = new Map<string, ExperimentPanel>();
   private readonly disposables: vscode.Disposable[] = [];
-  private runWatchers: vscode.Disposable[] = [];
 
   constructor(private readonly services: PanelServices) {
     const each = (f: (p: ExperimentPanel) => void) => () => this.panels.forEach(f);
@@ -34,27 +33,17 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
         if (e.contentChanges.length > 0) this.panels.get(e.document.uri.fsPath)?.onDocumentChanged();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('transferLab')) {
-          this.watchRuns();
-          this.panels.forEach((p) => p.onEnvironmentChanged());
-        }
+        if (e.affectsConfiguration('transferLab')) this.panels.forEach((p) => p.onEnvironmentChanged());
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(each((p) => p.onEnvironmentChanged())),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.watchRuns()),
+      // Runs from the CLI or another window show up too: a run's summary and metrics, run folders appearing or going.
+      services.runStore.onDidChange((c) => {
+        const file = c.parts[2];
+        if (c.parts.length === 2 || (c.parts.length === 3 && (file === 'summary.json' || file === 'metrics.jsonl'))) {
+          this.panels.forEach((p) => p.onRunStoreChanged(c.uri.fsPath));
+        }
+      }),
     );
-    this.watchRuns();
-  }
-
-  /** Watches the run stores (runs from the CLI or another window show up too). */
-  private watchRuns(): void {
-    this.runWatchers.forEach((d) => d.dispose());
-    this.runWatchers = [];
-    const roots = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => runsRootFor(f, f.uri.fsPath)));
-    for (const root of roots) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '*/*/{summary.json,metrics.jsonl}'));
-      const fire = (uri: vscode.Uri) => this.panels.forEach((p) => p.onRunStoreChanged(uri.fsPath));
-      this.runWatchers.push(w, w.onDidCreate(fire), w.onDidChange(fire), w.onDidDelete(fire));
-    }
   }
 
   /** The open panel of an experiment file, if any. */
@@ -109,7 +98,6 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
   dispose(): void {
     this.panels.forEach((p) => p.dispose());
     this.panels.clear();
-    this.runWatchers.forEach((d) => d.dispose());
     this.disposables.forEach((d) => d.dispose());
   }
 }

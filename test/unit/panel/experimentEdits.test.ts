@@ -14,7 +14,7 @@ import {
   stagesWritten,
   toggleFreeze,
 } from '../../../src/extension/panel/edits/experimentEdits.js';
-import { minimalReplacement } from '../../../src/extension/panel/edits/jsonText.js';
+import { minimalReplacement } from '../../../src/core/experiment/json-text.js';
 import { STAGES_TEXT, contextOf } from './helpers.js';
 
 /** The only changed span of the text, as [before, after]. */

@@ -12,7 +12,7 @@ import { parsePointer } from '../../../core/experiment/locate.js';
 import { ARTIFACT_FILES, type ArtifactName, type ClustersFile, type EmbeddingFile, type EvaluationFile, type GaborMatchFile, type LayerSweepFile, type TransductiveFile } from '../../../core/runs/artifacts.js';
 import type { AnalysesView, AnalysisResult, EmbeddingPoints } from '../../../protocol/webview.js';
 import type { RunRecord } from '../../runs/runRecords.js';
-import { getJsonValue } from '../edits/jsonText.js';
+import { getJsonValue } from '../../../core/experiment/json-text.js';
 
 /** Most scatter points sent to the page (an even sample of the embedding beyond this). */
 export const MAX_SCATTER_POINTS = 4000;

@@ -8,7 +8,7 @@ import type { JSONPath } from 'jsonc-parser';
 import type { LayerGroupSpec, LayerSelector } from '../../../core/experiment/schema.js';
 import type { ResolvedExperiment } from '../../../core/experiment/types.js';
 import type { SettingTarget } from '../../../protocol/webview.js';
-import { getJsonValue, setJsonValue } from './jsonText.js';
+import { getJsonValue, setJsonValue } from '../../../core/experiment/json-text.js';
 import { selectedSet, selectorFor, upToSelector } from './selectors.js';
 
 /** What an edit needs to know: the current text and what it resolves to. */

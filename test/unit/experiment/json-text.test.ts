@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'jsonc-parser';
-import { detectFormatting, getJsonValue, minimalReplacement, renderCompact, renderMultiline, setJsonValue } from '../../../src/extension/panel/edits/jsonText.js';
+import { detectFormatting, getJsonValue, minimalReplacement, renderCompact, renderMultiline, setJsonValue } from '../../../src/core/experiment/json-text.js';
 
 const FILE = `{
   // the experiment

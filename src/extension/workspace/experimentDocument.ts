@@ -1,12 +1,12 @@
 /**
- * The experiment file as the panel host reads and changes it: the text of its document (the editor
+ * The experiment file as the extension reads and changes it (the panel, the analysis commands): the text of its document (the editor
  * buffer when it is open, which may be ahead of the disk), one `WorkspaceEdit` per panel action (so one
  * undo step), and revealing a JSON pointer in the editor.
  */
 import * as vscode from 'vscode';
 import { applyPointerEdits, type PointerEdit } from '../../core/experiment/edits.js';
 import { JsonLocator } from '../../core/experiment/locate.js';
-import { detectFormatting, minimalReplacement } from './edits/jsonText.js';
+import { detectFormatting, minimalReplacement } from '../../core/experiment/json-text.js';
 
 /** The document of the experiment file (loaded from disk when no editor has it). */
 export function experimentDocument(uri: vscode.Uri): Thenable<vscode.TextDocument> {
