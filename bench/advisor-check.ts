@@ -30,7 +30,7 @@ import { advise, ruleEdits, type AdvisorReport } from '../src/core/advisor/advis
 import type { Rule } from '../src/core/advisor/rules.js';
 import { applyPointerEdits } from '../src/core/experiment/edits.js';
 import { loadExperiment } from '../src/core/experiment/load.js';
-import { latestCheckpoint } from '../src/core/models/network.js';
+import { latestCheckpoint } from '../src/core/experiment/name.js';
 import { runExperiment } from '../src/core/tasks/train.js';
 
 const ROOT = path.join(__dirname, '..');

@@ -18,7 +18,7 @@ import { caseResult, checkTargets, formatResults, median, writeReport, type Benc
 import { runOurs, type OurRun } from './run-ours.js';
 import { runTorch, TORCH_PYTHON, type TorchRun } from './run-torch.js';
 import { loadAverage, systemInfo } from './system.js';
-import { latestCheckpoint } from '../src/core/models/network.js';
+import { latestCheckpoint } from '../src/core/experiment/name.js';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { latestCheckpoint } from '../../core/models/network.js';
+import { latestCheckpoint } from '../../core/experiment/name.js';
 import { readSummary } from '../../core/runs/store.js';
 import type { RunSummary } from '../../core/runs/events.js';
 import { drawStats, pairedComparison, type DrawStats, type PairedComparison } from '../../core/runs/draws.js';

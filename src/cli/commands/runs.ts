@@ -1,5 +1,5 @@
 /** `transfer-lab runs [file]`: the run store as a table. */
-import * as path from 'node:path';
+import { experimentNameOfFile } from '../../core/experiment/name.js';
 import { listRuns } from '../../core/runs/store.js';
 import { formatTable, pct, secs } from '../table.js';
 import { formatEvaluation } from '../evaluationTable.js';
@@ -11,7 +11,7 @@ import { readEvaluation } from '../../core/evaluation/read.js';
  * `evaluation` beside its summary. @returns 0.
  */
 export function runsCommand(file: string | undefined, o: { runsDir: string; json?: boolean }): number {
-  const name = file ? path.basename(file).replace(/\.transfer\.json$/, '') : undefined;
+  const name = file ? experimentNameOfFile(file) : undefined;
   const runs = listRuns(o.runsDir, name);
   if (o.json) {
     const withEvaluation = runs.map((r) => {

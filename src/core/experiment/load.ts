@@ -5,15 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'jsonc-parser';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
-import { listRuns } from '../runs/store.js';
-import { JSONC_OPTIONS, JsonLocator } from './locate.js';
+import { JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
-import { experimentNameFromFile, resolveExperiment } from './resolve.js';
+import { latestCheckpoint, experimentNameOfFile } from './name.js';
+import { resolveExperiment } from './resolve.js';
 import { checkSemantics } from './semantic.js';
 import type { ResolvedExperiment } from './types.js';
 import { validateExperimentText } from './validate.js';
@@ -120,12 +119,9 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
       return readLayers(b.path, '/base/path', report);
     case 'run': {
       if (!options.runsDir || !fs.existsSync(b.experiment)) return undefined;
-      const name = sourceExperimentName(b.experiment);
+      const name = experimentNameOfFile(b.experiment);
       // The newest completed run that has the checkpoint (analysis runs — sweeps, advice — have none).
-      const model = listRuns(options.runsDir, name)
-        .filter((r) => r.summary.status === 'completed')
-        .map((r) => path.join(r.dir, 'checkpoints', b.checkpoint, 'model.json'))
-        .find((f) => fs.existsSync(f));
+      const model = latestCheckpoint(options.runsDir, name, b.checkpoint);
       if (!model) {
         report('/base/experiment', `no completed run of "${name}" with a "${b.checkpoint}" checkpoint yet: run that experiment first`, 'warning');
         return undefined;
@@ -172,15 +168,4 @@ async function readLayers(file: string, pointer: string, report: Report): Promis
     if (code !== 'ENOENT' && code !== 'EISDIR') report(pointer, `cannot read the model's layers from ${file}: ${(e as Error).message}`, 'error');
     return undefined;
   }
-}
-
-/** The name of the experiment in `file` (its `name`, else its file name), without full validation. */
-function sourceExperimentName(file: string): string {
-  try {
-    const v = parse(fs.readFileSync(file, 'utf8'), [], JSONC_OPTIONS) as { name?: unknown } | undefined;
-    if (typeof v?.name === 'string' && v.name !== '') return v.name;
-  } catch {
-    // fall back to the file name
-  }
-  return experimentNameFromFile(file);
 }

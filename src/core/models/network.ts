@@ -2,7 +2,6 @@
  * Builds the network an experiment trains: the base (built-in, loaded from disk or URL, or another
  * run's checkpoint), cut at the cut layer, optionally run at a new input size, with a new head.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedExperiment } from '../experiment/types.js';
@@ -16,10 +15,11 @@ import { loadUrlModel } from './url-base.js';
 import { loadKerasModel } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
-import { listRuns } from '../runs/store.js';
 import { buildTextBase } from './text-base.js';
 import { vocabularyOf, type Vocabulary } from '../text/encode.js';
 import { loadVectors } from '../text/vectors.js';
+import { experimentNameOfFile, latestCheckpoint } from '../experiment/name.js';
+import { experimentRunsDir } from '../runs/store.js';
 
 /** The network to train: one flat functional model, its op graph, and where the base ends. */
 export interface Network {
@@ -47,18 +47,6 @@ export interface NetworkContext {
   runsDir: string;
   /** Progress of a `url` base's download. */
   onDownload?(p: DownloadProgress): void;
-}
-
-/**
- * Path of `checkpoints/<which>/model.json` of the newest completed run of experiment `name` that has
- * that checkpoint, or undefined.
- */
-export function latestCheckpoint(runsDir: string, name: string, which: 'best' | 'last'): string | undefined {
-  for (const run of listRuns(runsDir, name)) {
-    const file = path.join(run.dir, 'checkpoints', which, 'model.json');
-    if (run.summary.status === 'completed' && fs.existsSync(file)) return file;
-  }
-  return undefined;
 }
 
 /** A loaded (or built) base before its head is attached. */
@@ -152,11 +140,11 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
       return { model, source: fromCache ? `${b.url} (cached)` : b.url };
     }
     case 'run': {
-      const name = path.basename(b.experiment).replace(/\.transfer\.json$/, '');
+      const name = experimentNameOfFile(b.experiment);
       const file = latestCheckpoint(ctx.runsDir, name, b.checkpoint);
       if (!file) {
         throw new ModelError(
-          `no completed run of "${name}" with a "${b.checkpoint}" checkpoint under ${path.join(ctx.runsDir, name)}; run that experiment first`,
+          `no completed run of "${name}" with a "${b.checkpoint}" checkpoint under ${experimentRunsDir(ctx.runsDir, name)}; run that experiment first`,
           b.experiment,
         );
       }

@@ -16,6 +16,7 @@ import type { AnalysisViewName } from '../../protocol/webview.js';
 import type { AdviseTaskOptions } from '../../protocol/worker.js';
 import { editsInEffect } from '../panel/analyses/analyses.js';
 import { getJsonValue } from '../../core/experiment/json-text.js';
+import { experimentNameOfFile } from '../../core/experiment/name.js';
 import { applyJsonEdits, experimentDocument } from '../workspace/experimentDocument.js';
 import { experimentPanels } from '../panel/index.js';
 import { findExperiments } from '../workspace/experimentFiles.js';
@@ -97,7 +98,7 @@ async function runAnalysisCommand<T>(ctx: CommandContext, arg: unknown, spec: An
     const panel = await experimentPanels()?.open({ experiment: uri });
     panel?.revealAnalysis(spec.view);
   }
-  const name = outcome.summary?.experiment ?? path.basename(uri.fsPath, '.transfer.json');
+  const name = outcome.summary?.experiment ?? experimentNameOfFile(uri.fsPath);
   const pending = edits.length > 0 && !applied && !editsInEffect((await experimentDocument(uri)).getText(), edits);
   const buttons = pending ? [spec.applyLabel(result)] : [];
   void vscode.window.showInformationMessage(`${spec.message(result, name)}${pending ? ` Suggested edit: ${edits.map(describeEdit).join(', ')}.` : ''}`, ...buttons).then(async (pick) => {

@@ -1,7 +1,7 @@
 // The trainer's rules on their own (scores, checkpoints and stops epoch by epoch) and inside the real
 // trainer on real digits: a rule of one's own is consulted after every step and epoch and can end
 // training at once or after the epoch's record.
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
