@@ -37,6 +37,12 @@ export type HostToWorker =
   /** Finish the current step, write a checkpoint and a summary with status `stopped`, exit. */
   | { type: 'stop' };
 
+/** The `start` message: what to run and where. */
+export type StartMessage = Extract<HostToWorker, { type: 'start' }>;
+
+/** The settings of a run as the host gives them to a worker (the `start` message without its type). */
+export type WorkerRunSettings = Omit<StartMessage, 'type'>;
+
 /** Worker → parent. */
 export type WorkerToHost =
   | { type: 'ready'; pid: number }

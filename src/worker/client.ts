@@ -5,26 +5,17 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { AdviseTaskOptions, BackendPreference, HostToWorker, WorkerToHost } from '../protocol/worker.js';
-import type { RunTask } from '../core/runs/artifacts.js';
+import type { HostToWorker, WorkerRunSettings, WorkerToHost } from '../protocol/worker.js';
 import { isWorkerToHost } from '../protocol/worker.js';
 
-export interface WorkerStartOptions {
+/** How to start a worker, and the run it gets (`experimentFile`, `runsDir`, `backend`, `task`, `taskOptions`, `seed`: the `start` message). */
+export interface WorkerStartOptions extends WorkerRunSettings {
   /** Absolute path of `worker.js` (default: beside the running bundle). */
   workerPath?: string;
   /** Node (or Electron-as-node) binary; default `process.execPath`. */
   execPath?: string;
   /** Extra environment (e.g. `ELECTRON_RUN_AS_NODE=1`). */
   env?: NodeJS.ProcessEnv;
-  experimentFile: string;
-  runsDir: string;
-  backend: BackendPreference;
-  /** What to run (default `train`). */
-  task?: RunTask;
-  /** Settings of the `advise` task. */
-  taskOptions?: AdviseTaskOptions;
-  /** Replaces the experiment's `training.seed` for this run. */
-  seed?: number;
   onMessage?(msg: WorkerToHost): void;
   /** Lines the worker writes to stdout/stderr (tfjs warnings, crashes). */
   onOutput?(text: string): void;

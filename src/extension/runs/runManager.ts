@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendInfo, RunStatus, RunSummary } from '../../core/runs/events.js';
 import type { RunTask } from '../../core/runs/artifacts.js';
-import type { AdviseTaskOptions, BackendPreference, WorkerToHost } from '../../protocol/worker.js';
+import type { WorkerRunSettings, WorkerToHost } from '../../protocol/worker.js';
 import { startWorker, type WorkerHandle } from '../../worker/client.js';
 import { finishInterruptedRun } from './runFinalizer.js';
 import { resolveWorkerRuntime } from './workerRuntime.js';
@@ -59,16 +59,10 @@ export class RunStartError extends Error {
   }
 }
 
-/** Options of {@link RunManager.start}. */
-export interface StartOptions {
-  runsDir: string;
-  backend: BackendPreference;
+/** Options of {@link RunManager.start}: the worker's run settings (`runsDir`, `backend`, `task` — see `core/tasks/run-task.ts` —, `taskOptions`) and the runtime. */
+export interface StartOptions extends Pick<WorkerRunSettings, 'runsDir' | 'backend' | 'task' | 'taskOptions'> {
   nodePath: string;
   maxConcurrentRuns: number;
-  /** What to run (default `train`): see `core/tasks/run-task.ts`. */
-  task?: RunTask;
-  /** Settings of the `advise` task. */
-  taskOptions?: AdviseTaskOptions;
   /** Worker environment naming the frozen-feature cache (`featureCacheEnv` of the settings). */
   cacheEnv?: Record<string, string>;
 }
@@ -79,7 +73,7 @@ interface Tracked extends ActiveRun {
 }
 
 const TAIL_LINES = 40;
-/** How long the worker gets to finish a step and write its checkpoint before SIGTERM. */
+/** How long the worker gets to finish a step and write its checkpoint before it is killed (SIGKILL, `worker/client.ts`). */
 export const DEFAULT_STOP_GRACE_MS = 15_000;
 
 /** Owns every worker process of this window. */

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants.js';
-import { formatBestMetric } from '../tree/runPresentation.js';
+import { formatBestMetric } from '../../core/runs/headline.js';
 import type { ActiveRun, RunManager, RunOutcome } from './runManager.js';
 
 /** How an analysis run is named in the status bar and its notification. */

@@ -20,7 +20,7 @@ export function statusIcon(status: RunStatus): vscode.ThemeIcon {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export { formatBestMetric, runDescription, runHeadline } from './runHeadline.js';
+export { formatBestMetric, runDescription, runHeadline } from '../../core/runs/headline.js';
 
 /** Short run label from the start time: `HH:MM:SS` today, else `MM-DD HH:MM`; the run id when unknown. */
 export function runLabel(runId: string, s: RunSummary | undefined, now = new Date()): string {

@@ -3,7 +3,7 @@
  * `summary.json` alone (no vscode, no file reads): progress while running, else the result that says
  * what the run found. Pure formatting.
  */
-import type { RunResult, RunStatus, RunSummary } from '../../core/runs/events.js';
+import type { RunResult, RunStatus, RunSummary } from './events.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 

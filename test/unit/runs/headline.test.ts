@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../../../src/core/runs/events.js';
-import { runDescription, runHeadline } from '../../../src/extension/tree/runHeadline.js';
+import { runDescription, runHeadline } from '../../../src/core/runs/headline.js';
 import { epochsCell } from '../../../webview/panel/format.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/run-summaries/summaries.json');
