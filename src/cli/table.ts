@@ -9,10 +9,8 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-/** 0.8123 → "81.2%"; undefined → "–". */
-export function pct(x: number | undefined): string {
-  return x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
-}
+/** 0.8123 → "81.2%"; undefined → "–" (`core/format.ts`). */
+export { percent as pct } from '../core/format.js';
 
 /** Seconds with one decimal. */
 export function secs(x: number | undefined): string {

@@ -318,10 +318,3 @@ export function restyleCharts(): void {
     setSeries(chart, shown.series, shown.markers);
   }
 }
-
-/** Forgets a chart that was removed from the page. */
-export function destroyChart(chart: Chart<'line'> | undefined): void {
-  if (!chart) return;
-  charts.delete(chart);
-  chart.destroy();
-}

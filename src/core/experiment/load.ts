@@ -50,6 +50,8 @@ export interface CheckedExperiment {
   metadata?: ModelMetadata;
   /** Syntax, schema and semantic problems in text order. */
   problems: Problem[];
+  /** The JSON syntax and schema problems among them (what VS Code's JSON service also reports). */
+  schemaProblems: Problem[];
 }
 
 /**
@@ -60,7 +62,7 @@ export interface CheckedExperiment {
 export async function checkExperimentText(text: string, filePath: string, options: LoadOptions = {}): Promise<CheckedExperiment> {
   const file = path.resolve(filePath);
   const validated = validateExperimentText(text, file);
-  if (!validated.experiment) return { problems: validated.problems };
+  if (!validated.experiment) return { problems: validated.problems, schemaProblems: validated.problems };
   const experiment = resolveExperiment(validated.experiment, file);
   const locator = new JsonLocator(text);
   const extra: Problem[] = [];
@@ -74,7 +76,7 @@ export async function checkExperimentText(text: string, filePath: string, option
     ...(metadata ? { metadata } : {}),
     ...(modelInputShape ? { modelInputShape } : {}),
   });
-  return { experiment, ...(layers ? { layers } : {}), ...(metadata ? { metadata } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]) };
+  return { experiment, ...(layers ? { layers } : {}), ...(metadata ? { metadata } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]), schemaProblems: validated.problems };
 }
 
 /**

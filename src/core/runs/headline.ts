@@ -3,9 +3,9 @@
  * `summary.json` alone (no vscode, no file reads): progress while running, else the result that says
  * what the run found. Pure formatting.
  */
+import { percent as pct } from '../format.js';
 import type { RunResult, RunStatus, RunSummary } from './events.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Best validation metric, e.g. `val acc 97.3%`; falls back to final train accuracy; undefined when none yet. */
 export function formatBestMetric(s: RunSummary): string | undefined {

@@ -17,6 +17,7 @@ import type { AdviseTaskOptions } from '../../protocol/worker.js';
 import { editsInEffect } from '../panel/analyses/analyses.js';
 import { getJsonValue } from '../../core/experiment/json-text.js';
 import { experimentNameOfFile } from '../../core/experiment/name.js';
+import { percent } from '../../core/format.js';
 import { applyJsonEdits, experimentDocument } from '../workspace/experimentDocument.js';
 import { experimentPanels } from '../panel/index.js';
 import { findExperiments } from '../workspace/experimentFiles.js';
@@ -108,7 +109,7 @@ async function runAnalysisCommand<T>(ctx: CommandContext, arg: unknown, spec: An
   return { runId, runDir, status: outcome.status, result, edits, applied };
 }
 
-const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+const pct = (x: number | undefined) => percent(x, '—');
 
 /** Transfer Lab: Recommend Strategy — the strategy advisor (`advise` task). */
 export function recommendStrategy(ctx: CommandContext, arg?: unknown, opts: AnalysisCommandOptions = {}): Promise<AnalysisOutcome<AdvisorReport> | undefined> {

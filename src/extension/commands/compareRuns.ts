@@ -6,9 +6,10 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { percent } from '../../core/format.js';
 import { pickRuns, runsFromArgs, type RunTarget } from './targets.js';
 
-const pct = (x: number | undefined) => (x === undefined ? '' : `${(100 * x).toFixed(1)}%`);
+const pct = (x: number | undefined) => percent(x, '');
 const num = (x: number | undefined, d = 4) => (x === undefined ? '' : x.toFixed(d));
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -36,7 +36,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [Commands.openPanel]: async (arg?: unknown) => {
       const run = isTreeNode(arg) && arg.kind === 'run' ? await runFromArg(arg) : undefined;
       const experiment = run ? (isTreeNode(arg) && arg.kind === 'run' ? arg.experiment.uri : undefined) : await experimentTarget(arg, 'Pick an experiment');
-      if (experiment || run) await openExperimentPanel(ctx.extensionUri, { experiment, runDir: run?.runDir });
+      if (experiment || run) await openExperimentPanel({ experiment, runDir: run?.runDir });
     },
     [Commands.validateExperiment]: (arg?: unknown) => validateExperiment(ctx, arg),
     [Commands.openRunFolder]: (arg?: unknown) => openRunFolder(arg),

@@ -5,7 +5,6 @@
  */
 import { checkExperimentText as checkAll } from '../../core/experiment/load.js';
 import type { Problem } from '../../core/experiment/problem.js';
-import { validateExperimentText } from '../../core/experiment/validate.js';
 
 /** Problems by kind, each located in the text. */
 export interface CheckResult {
@@ -27,8 +26,8 @@ const key = (p: Problem) => `${p.offset}\u0000${p.path}\u0000${p.message}`;
  * `runsDir` lets a `run` base's layers be read from its checkpoint).
  */
 export async function checkExperimentText(file: string, text: string, runsDir?: string): Promise<CheckResult> {
-  const schema = validateExperimentText(text, file).problems;
-  const seen = new Set(schema.map(key));
+  // One pass of the core checks: the schema problems are reported as such, the rest as semantic.
   const all = await checkAll(text, file, runsDir ? { runsDir } : {});
-  return { schema, semantic: all.problems.filter((p) => !seen.has(key(p))) };
+  const seen = new Set(all.schemaProblems.map(key));
+  return { schema: all.schemaProblems, semantic: all.problems.filter((p) => !seen.has(key(p))) };
 }

@@ -28,7 +28,7 @@ export function experimentPanels(): ExperimentPanels | undefined {
 }
 
 /** Opens (or reveals) the panel for an experiment / run. */
-export async function openExperimentPanel(_extensionUri: vscode.Uri, target: PanelTarget): Promise<void> {
+export async function openExperimentPanel(target: PanelTarget): Promise<void> {
   if (!panels) throw new Error('the experiment panel is not ready (the extension is still activating)');
   await panels.open(target);
 }

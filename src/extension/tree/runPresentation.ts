@@ -1,6 +1,7 @@
 /** How a run looks in the tree and in messages: status icon, best metric, tooltip. Pure formatting. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { percent as pct } from '../../core/format.js';
 import type { RunStatus, RunSummary } from '../../core/runs/events.js';
 
 const ICONS: Record<RunStatus, [string, string | undefined]> = {
@@ -18,7 +19,6 @@ export function statusIcon(status: RunStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export { formatBestMetric, runDescription, runHeadline } from '../../core/runs/headline.js';
 
