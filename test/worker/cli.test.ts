@@ -123,6 +123,19 @@ test('a fatal error of ~600 KB reaches the CLI whole: exit 2, every problem prin
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
+test('pathological experiment files: validate and run exit 2 with one clear error (nesting 100,000 deep was a stack overflow, exit 1)', () => {
+  const ws = workspace({ 'deep.transfer.json': `{ "base": ${'['.repeat(100_000)}${']'.repeat(100_000)} }`, 'huge.transfer.json': `{${' '.repeat(2 << 20)}}` });
+  for (const cmd of ['validate', 'run']) {
+    const deep = cli([cmd, 'deep.transfer.json'], ws.dir);
+    assert.equal(deep.status, 2, deep.stderr);
+    assert.match(deep.stderr, /deep\.transfer\.json:1:74 .*objects and arrays are nested more than 64 levels deep/);
+    const huge = cli([cmd, 'huge.transfer.json'], ws.dir);
+    assert.equal(huge.status, 2, huge.stderr);
+    assert.match(huge.stderr, /huge\.transfer\.json is 2\.1 MB: an experiment file may be at most 1\.0 MB/);
+  }
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
 function steps(messages: WorkerToHost[]): number {
   return messages.filter((m) => m.type === 'event' && m.event.kind === 'step').length;
 }

@@ -105,13 +105,22 @@ export class JsonLocator {
 }
 
 /** The value node of property `segment` of an object (the last one when the name is duplicated), or of an array element. */
+/** Property name → value node of each object node located in so far. */
+const propertyIndex = new WeakMap<Node, Map<string, Node>>();
+
 function childAt(node: Node, segment: string): Node | undefined {
   if (node.type === 'object') {
-    let found: Node | undefined;
-    for (const prop of node.children ?? []) {
-      if (prop.children?.[0]?.value === segment) found = prop.children[1];
+    let index = propertyIndex.get(node);
+    if (!index) {
+      // One map per object, built on first use: locating many properties of a huge object stays linear.
+      index = new Map();
+      for (const prop of node.children ?? []) {
+        const [key, value] = prop.children ?? [];
+        if (key && value) index.set(String(key.value), value); // the last of duplicate names wins, as in JSON.parse
+      }
+      propertyIndex.set(node, index);
     }
-    return found;
+    return index.get(segment);
   }
   if (node.type === 'array' && /^(0|[1-9][0-9]*)$/.test(segment)) return node.children?.[Number(segment)];
   return undefined;

@@ -8,6 +8,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { getLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { buildExperimentJsonSchema, VSCODE_SCHEMA_KEYWORDS } from './json-schema.js';
 import { JSONC_OPTIONS, JsonLocator, parsePointer, toPointer, type LocateOptions } from './locate.js';
+import { capProblems, describeSize, findTooDeep, MAX_EXPERIMENT_CHARS, MAX_EXPERIMENT_DEPTH, MAX_PROBLEMS } from './limits.js';
 import { hasErrors, sortProblems, type Problem } from './problem.js';
 import type { ExperimentFile } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
@@ -38,31 +39,54 @@ function validator(): ValidateFunction {
  * @param file the file path, used only in messages.
  * @returns the experiment (when there are no errors) and the problems, each with a JSON pointer
  *   path and a 1-based line:column. A JSON syntax error stops there (no schema check). Duplicate
- *   property names are warnings (the last one wins, as in `JSON.parse`).
+ *   property names are warnings (the last one wins, as in `JSON.parse`). A text over 1 MiB or
+ *   nested more than 64 levels deep is one error, found before parsing; at most 100 problems are
+ *   listed, the rest counted in a last one (`limits.ts`). Linear in the text's length.
  */
 export function validateExperimentText(text: string, file: string): ValidationResult {
+  if (text.length > MAX_EXPERIMENT_CHARS) {
+    const message = `${file} is ${describeSize(text.length)}: an experiment file may be at most ${describeSize(MAX_EXPERIMENT_CHARS)} (real ones are a few KB)`;
+    return { problems: [{ path: '', message, severity: 'error', offset: 0, length: Math.min(1, text.length), line: 1, column: 1 }] };
+  }
+  const deep = findTooDeep(text);
+  if (deep) {
+    const message = `objects and arrays are nested more than ${MAX_EXPERIMENT_DEPTH} levels deep here (an experiment needs at most 6)`;
+    return { problems: [{ path: '', message, severity: 'error', offset: deep.offset, length: 1, ...lineColumn(text, deep.offset) }] };
+  }
   const syntax: ParseError[] = [];
   const root = parseTree(text, syntax, JSONC_OPTIONS);
   const locator = new JsonLocator(text, root);
   if (syntax.length > 0) {
-    return { problems: sortProblems(syntax.map((e) => syntaxProblem(locator, e))) };
+    return { problems: capProblems(sortProblems(syntax.slice(0, MAX_PROBLEMS).map((e) => syntaxProblem(locator, e))), Math.max(0, syntax.length - MAX_PROBLEMS)) };
   }
   if (!root) {
     return { problems: [locator.problem('', `${file} is empty: expected an experiment object { "base": …, "data": … }`)] };
   }
   const problems = duplicateKeys(locator, root, []);
+  let unlisted = 0;
   const value = getNodeValue(root) as unknown;
   const validate = validator();
   if (!validate(value)) {
     const { errors, extra } = focusUnions(validate.errors ?? [], value);
-    for (const e of extra) problems.push(locator.problem(e.path, e.message, 'error', e.options));
-    for (const e of errors) {
-      const p = schemaProblem(e, value);
-      if (p) problems.push(locator.problem(p.path, p.message, 'error', p.options));
-    }
+    // Only the first MAX_PROBLEMS are located (locating is what costs); the rest are counted.
+    const listed = errors.filter((e) => e.keyword !== 'anyOf'); // schemaProblem gives one problem for each of these
+    const raw = [...extra, ...listed.slice(0, MAX_PROBLEMS).map((e) => schemaProblem(e, value)!)].slice(0, MAX_PROBLEMS);
+    for (const e of raw) problems.push(locator.problem(e.path, e.message, 'error', e.options));
+    unlisted = extra.length + listed.length - raw.length;
   }
-  const sorted = sortProblems(problems);
+  const sorted = capProblems(sortProblems(problems), unlisted);
   return hasErrors(sorted) ? { problems: sorted } : { experiment: value as ExperimentFile, problems: sorted };
+}
+
+/** 1-based line and column of `offset` (one pass over the text before it; no parse). */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }
 
 // ---------------------------------------------------------------------------------------------
