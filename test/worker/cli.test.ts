@@ -136,6 +136,15 @@ test('pathological experiment files: validate and run exit 2 with one clear erro
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 
+test('advise without --source on a base that is not a run: usage error, exit 2, no run recorded (was exit 1 and a failed run)', () => {
+  const ws = workspace({ 'target.transfer.json': tiny() });
+  const r = cli(['advise', 'target.transfer.json'], ws.dir);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /target\.transfer\.json:\d+:\d+ \/base\/kind: advice compares the target with the data the base was trained on: the base is "builtin".*--source/);
+  assert.ok(!fs.existsSync(ws.runs) || fs.readdirSync(ws.runs).length === 0, 'no run folder');
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+});
+
 function steps(messages: WorkerToHost[]): number {
   return messages.filter((m) => m.type === 'event' && m.event.kind === 'step').length;
 }

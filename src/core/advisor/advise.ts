@@ -33,9 +33,11 @@
  * The source data is that of the experiment whose run the base comes from (`base.kind: "run"`), or of
  * an explicitly given source experiment file.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classCounts, loadData, type ExampleSet, type LoadedData } from '../data/index.js';
-import { loadExperiment } from '../experiment/load.js';
+import { ExperimentError, loadExperiment } from '../experiment/load.js';
+import { JsonLocator } from '../experiment/locate.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { cutPoints, extractFeatures, type CutPoint } from '../features/extract.js';
 import type { FeatureDiskCache } from '../features/disk-cache.js';
@@ -240,13 +242,30 @@ export function chooseLayers(layers: readonly SweptLayer[], last: number): Sweep
 }
 
 /**
+ * The experiment file whose data the base was trained on: `opts.sourceExperiment`, else the
+ * experiment of a `run` base. Call it before recording a run: a missing source is bad input.
+ * @throws ExperimentError (exit code 2) at `/base/kind` when the base is not a run and no source is named.
+ */
+export function adviceSource(exp: ResolvedExperiment, opts: Pick<AdviseOptions, 'sourceExperiment'> = {}): string {
+  if (opts.sourceExperiment) return path.resolve(opts.sourceExperiment);
+  if (exp.base.kind === 'run') return exp.base.experiment;
+  const message = `advice compares the target with the data the base was trained on: the base is "${exp.base.kind}", not another experiment's run, so name that experiment (transfer-lab advise --source <file>)`;
+  let text = '';
+  try {
+    text = fs.readFileSync(exp.file, 'utf8');
+  } catch {
+    // located at 1:1
+  }
+  throw new ExperimentError(exp.file, [new JsonLocator(text).problem('/base/kind', message)]);
+}
+
+/**
  * Advises on `exp`.
- * @throws Error when there is no source experiment to measure similarity against.
+ * @throws ExperimentError when there is no source experiment to measure similarity against ({@link adviceSource}).
  */
 export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts: AdviseOptions = {}): Promise<AdvisorReport> {
   const configured = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
-  const sourceFile = opts.sourceExperiment ? path.resolve(opts.sourceExperiment) : exp.base.kind === 'run' ? exp.base.experiment : undefined;
-  if (!sourceFile) throw new Error(`cannot measure similarity: the base is "${exp.base.kind}", not another experiment's run; name the source experiment (--source)`);
+  const sourceFile = adviceSource(exp, opts);
   const swept = sweepExperiment(exp);
   const base = await loadBase(swept, ctx);
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });

@@ -4,7 +4,7 @@
  * (linear heads on each candidate cut layer), `gaborMatch` (the base's first-layer filters against
  * Gabor kernels) and `advise` (the strategy advisor).
  */
-import { advise } from '../advisor/advise.js';
+import { advise, adviceSource } from '../advisor/advise.js';
 import { loadData } from '../data/index.js';
 import { layerSweep, sweepExperiment } from '../features/layer-sweep.js';
 import { matchFilters } from '../gabor/match.js';
@@ -75,6 +75,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
       }
     }
     case 'advise':
+      adviceSource(exp, taskOptions); // a missing source is bad input (exit 2), found before a run is recorded
       return runAnalysis(exp, opts.runsDir, backend, cb, task, 'advise', async (a) => {
         const cache = cacheFromEnv();
         const report = await advise(exp, ctx, { ...taskOptions, cache, log: (message) => a.emit({ kind: 'log', level: 'info', message }) });
