@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
+import { hasClassFile, listClassFolders } from '../data/sources/class-folders.js';
 import { baseLayerNames, defaultCut } from '../models/cut.js';
 import { isKerasPath } from '../models/keras/read.js';
 import { isTeachableImageModel, type ModelMetadata } from '../models/metadata.js';
@@ -264,7 +265,7 @@ class Checker {
       case 'imageFolder':
         if (src.classes) return src.classes.length;
         try {
-          return fs.readdirSync(src.path, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).length;
+          return listClassFolders(src.path).size; // the loader's own listing (hidden folders such as __MACOSX skipped)
         } catch {
           return undefined;
         }
@@ -306,12 +307,18 @@ class Checker {
       }
     }
     const trainClasses = this.classCount(d.train);
+    if (trainClasses === 1) {
+      const p = d.train.kind !== 'csv' && 'classes' in d.train && d.train.classes ? '/data/train/classes' : '/data/train';
+      this.add(p, 'data.train has only one class: a classifier needs at least two (with one it reaches "100%" by always answering it)');
+    }
     for (const [p, src] of sources.slice(1)) {
       const n = src ? this.classCount(src) : undefined;
       if (n !== undefined && trainClasses !== undefined && n !== trainClasses) {
         this.add(p, `has ${n} classes but data.train has ${trainClasses}`, 'warning');
       }
     }
+
+    this.tabularBase(sources);
 
     const size = d.image.size;
     const declared = this.options.modelInputShape;
@@ -477,17 +484,7 @@ class Checker {
           this.mustExist(`${p}/path`, src.path, 'file', 'CSV file');
           break;
         case 'imageFolder':
-          if (this.mustExist(`${p}/path`, src.path, 'folder', 'image folder') && src.classes) {
-            let folders: string[] = [];
-            try {
-              folders = fs.readdirSync(src.path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-            } catch {
-              // unreadable: reported when the data is loaded
-            }
-            src.classes.forEach((c, i) => {
-              if (!folders.includes(c)) this.add(`${p}/classes/${i}`, `no class folder "${c}" in ${src.path}${didYouMean(c, folders)}`);
-            });
-          }
+          if (this.mustExist(`${p}/path`, src.path, 'folder', 'image folder')) this.imageFolder(p, src.path, src.classes);
           break;
         case 'textFolder':
           this.mustExist(`${p}/path`, src.path, 'folder', 'text folder');
@@ -507,6 +504,55 @@ class Checker {
         this.add(`${p}/kind`, `a wordVectors base reads text, but this is a ${src.kind} source (use textFolder, textTable, spamAssassin or brownCorpus)`);
       }
     }
+  }
+
+  /**
+   * A `csv` source gives flat feature vectors; a base that takes images (every built-in, a Gabor
+   * bank, a model whose input is [h, w, c]) cannot train on them (every run crashed with "expected
+   * ndim=4, found ndim=2").
+   */
+  private tabularBase(sources: [string, ResolvedDataSource | undefined][]): void {
+    const csv = sources.find(([, src]) => src?.kind === 'csv');
+    if (!csv) return;
+    const b = this.exp.base;
+    const input = this.options.modelInputShape;
+    const takes =
+      b.kind === 'builtin' ? `the built-in ${b.architecture ?? 'smallCnn'}` : b.kind === 'gabor' ? 'a Gabor filter bank' : b.kind === 'model' && input && input.length === 4 ? `the model ${b.path}` : undefined;
+    if (!takes) return;
+    const shape = b.kind === 'model' && input ? ` [${input.slice(1).join(', ')}]` : '';
+    this.add(`${csv[0]}/kind`, `a csv source holds flat feature vectors (tabular data), but ${takes} takes images${shape}: use a model base whose input is [features]`);
+  }
+
+  /**
+   * An image folder as the loader will list it (`class-folders.ts`: hidden entries skipped, names in
+   * NFC): it has class subfolders, each class of `classes` has its folder, and each class folder
+   * that will be read has at least one file.
+   */
+  private imageFolder(p: string, root: string, classes: readonly string[] | undefined): void {
+    let folders: Map<string, string>;
+    try {
+      folders = listClassFolders(root);
+    } catch (e) {
+      this.add(`${p}/path`, (e as Error).message);
+      return;
+    }
+    const names = [...folders.keys()];
+    const used = classes ? classes.map((c) => c.normalize('NFC')) : names;
+    used.forEach((c, i) => {
+      const onDisk = folders.get(c);
+      if (onDisk === undefined) {
+        this.add(`${p}/classes/${i}`, `no class folder "${c}" in ${root}${didYouMean(c, names)}`);
+        return;
+      }
+      const dir = path.join(root, onDisk);
+      let empty = false;
+      try {
+        empty = !hasClassFile(dir);
+      } catch {
+        // unreadable: reported when the data is loaded
+      }
+      if (empty) this.add(classes ? `${p}/classes/${i}` : `${p}/path`, `class folder ${dir} is empty (no image files)`);
+    });
   }
 
   /** Adds an error unless `file` exists as the given kind; true when it does. */

@@ -76,6 +76,14 @@ test('a bad integer label names the row, the column and the value', async () => 
   await assert.rejects(loadSource({ kind: 'csv', path: neg }, train), dataError(/row 3, .*label "-1"/, neg));
 });
 
+test('integer labels 1..3 (no 0): the out-of-range label is named with its value and row (was "no examples of class 0")', async () => {
+  const file = csv('one-based.csv', 'a,b,c,d,label\n1,2,3,4,1\n1,2,3,4,2\n1,2,3,4,3\n1,2,3,4,3\n');
+  await assert.rejects(
+    loadSource({ kind: 'csv', path: file }, train),
+    dataError(/row 4, column 5 \("label"\): label 3 is out of range for the 3 classes found: .* no row has label 0 \(labels found: 1, 2, 3\)/, file),
+  );
+});
+
 test('validation csv: labels resolved against the training classes by name or integer', async () => {
   const ok = csv('val.csv', 'a,b,c,species\n1,2,3,virginica\n1,2,3,0\n');
   const known = { ...train, role: 'validation' as const, knownClasses: ['setosa', 'versicolor', 'virginica'] };

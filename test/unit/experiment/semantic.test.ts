@@ -216,6 +216,41 @@ test('a device as an IDX file is an error of validate (it hung the run)', () => 
   expectAt(c, '/data/train/labels', 'error', /\/dev\/null is not a regular file/);
 });
 
+test('image folders are listed as the loader lists them: __MACOSX skipped, names in NFC, empty folders and one class are errors', () => {
+  const root = path.join(dir, 'photos');
+  const nfd = 'café'.normalize('NFD');
+  for (const sub of ['train', 'val']) {
+    for (const c of [nfd, 'tea', '__MACOSX']) {
+      fs.mkdirSync(path.join(root, sub, c), { recursive: true });
+      fs.writeFileSync(path.join(root, sub, c, 'a.png'), 'x');
+    }
+  }
+  fs.mkdirSync(path.join(root, 'train', '.hidden'), { recursive: true });
+  const ok = check({ data: { train: { kind: 'imageFolder', path: 'photos/train', classes: ['café'.normalize('NFC'), 'tea'] }, validation: { kind: 'imageFolder', path: 'photos/val' } } }, null);
+  assert.deepEqual(ok.problems, [], show(ok.problems));
+
+  fs.mkdirSync(path.join(root, 'empty', '__MACOSX'), { recursive: true });
+  const empty = check({ data: { train: { kind: 'imageFolder', path: 'photos/empty' } } }, null);
+  expectAt(empty, '/data/train/path', 'error', /image folder .*empty has no class subfolders/);
+
+  fs.mkdirSync(path.join(root, 'noimages', 'a'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'noimages', 'b', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'noimages', 'a', 'x.png'), 'x');
+  fs.writeFileSync(path.join(root, 'noimages', 'b', '.DS_Store'), 'x');
+  const noFiles = check({ data: { train: { kind: 'imageFolder', path: 'photos/noimages', classes: ['a', 'b'] } } }, null);
+  expectAt(noFiles, '/data/train/classes/1', 'error', /class folder .*noimages.b is empty \(no image files\)/);
+
+  const one = check({ data: { train: { kind: 'imageFolder', path: 'photos/train', classes: ['tea'] } } }, null);
+  expectAt(one, '/data/train/classes', 'error', /only one class: a classifier needs at least two/);
+  const oneDigit = check({ data: { train: { kind: 'mnist', classes: [3] } } }, null);
+  expectAt(oneDigit, '/data/train/classes', 'error', /only one class/);
+});
+
+test('a csv source on a base that takes images is refused by validate (every run crashed with "expected ndim=4")', () => {
+  const c = check({ base: { kind: 'builtin', architecture: 'smallCnn' }, data: { train: { kind: 'csv', path: 'flowers.csv' } } }, null);
+  expectAt(c, '/data/train/kind', 'error', /a csv source holds flat feature vectors \(tabular data\), but the built-in smallCnn takes images/, '"csv"');
+});
+
 test('without the text, paths are still right (located at 1:1)', () => {
   const c = check({ transfer: { freeze: { names: ['conv_aa'] } } }, LAYERS, false);
   const p = expectAt(c, '/transfer/freeze/names/0', 'error', /did you mean "conv_a"/);

@@ -117,6 +117,19 @@ function labelsOfTraining(
       labels[k] = Number(v);
       max = Math.max(max, labels[k]);
     });
+    const seen = new Set(labels);
+    const missing = Array.from({ length: max + 1 }, (_, i) => i).filter((i) => !seen.has(i));
+    if (missing.length > 0) {
+      // Labels 1..3 for three classes: class indices start at 0, so the highest label is out of range.
+      const found = [...seen].sort((a, b) => a - b);
+      const shown = found.length <= 12 ? found.join(', ') : `${found.slice(0, 12).join(', ')}, …`;
+      throw new DataError(
+        `${where(rows[labels.indexOf(max)].line)}: label ${max} is out of range for the ${found.length} classes found: integer labels are class ` +
+          `indices 0..n-1, and no row has label ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} (labels found: ${shown}); ` +
+          'number the classes from 0, or use class names',
+        file,
+      );
+    }
     return { classNames: Array.from({ length: max + 1 }, (_, i) => String(i)), labels };
   }
   const classNames = [...new Set(raw)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -12,10 +12,10 @@
  *   `perClass`, replaced by the next file of its class, so `perClass` counts readable images.
  * - Decoding runs {@link DECODE_CONCURRENCY} files at a time.
  */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFolderSource } from '../../experiment/schema.js';
 import { DataError, errorMessage } from '../errors.js';
+import { byCodePoint, listClassFiles, listClassFolders } from './class-folders.js';
 import { ExampleView, PixelStore } from '../example-set.js';
 import { decodeImage, type DecodeTarget } from './decode-image.js';
 import type { SkippedFile, SourceContext, SourceData } from './source.js';
@@ -23,12 +23,7 @@ import type { SkippedFile, SourceContext, SourceData } from './source.js';
 /** Images decoded at the same time (sharp also uses libvips threads inside each decode). */
 export const DECODE_CONCURRENCY = 4;
 
-const HIDDEN_NAMES = new Set(['__macosx', 'thumbs.db', 'desktop.ini']);
-
-/** True for entries that are never data: dot-files and dot-folders, `__MACOSX`, `Thumbs.db`, `desktop.ini`. */
-export function isHiddenEntry(name: string): boolean {
-  return name.startsWith('.') || HIDDEN_NAMES.has(name.toLowerCase());
-}
+export { isHiddenEntry } from './class-folders.js';
 
 /**
  * Reads an image folder, each image resized to `ctx.image.size` with `ctx.image.channels` channels.
@@ -44,7 +39,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
     throw new DataError(`image folder ${root} needs an image size: set data.image.size or use a model with an [h, w, c] input`, root);
   }
   const target: DecodeTarget = { height: size[0], width: size[1], channels: ctx.image.channels, resize: ctx.image.resize };
-  const folders = await listClassFolders(root);
+  const folders = listClassFolders(root);
   const classNames = src.classes ? src.classes.map((c) => c.normalize('NFC')) : [...folders.keys()].sort(byCodePoint);
   for (const name of classNames) {
     if (!folders.has(name)) {
@@ -55,7 +50,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
   const classFiles: string[][] = [];
   for (const name of classNames) {
     const dir = path.join(root, folders.get(name)!);
-    const files = await listImageFiles(dir);
+    const files = listClassFiles(dir);
     if (files.length === 0) throw new DataError(`class folder ${dir} is empty (no image files)`, dir);
     classFiles.push(files);
   }
@@ -90,44 +85,6 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
     id: (pos) => ids[pos],
   });
   return { classNames, set: ExampleView.all(store, Int32Array.from(labelList)), skipped };
-}
-
-/** Class folders of `root`: NFC name → on-disk name. */
-async function listClassFolders(root: string): Promise<Map<string, string>> {
-  let st;
-  try {
-    st = await stat(root);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `image folder not found: ${root}` : `cannot read image folder ${root}: ${errorMessage(e)}`, root, { cause: e });
-  }
-  if (!st.isDirectory()) throw new DataError(`${root} is not a folder (an image folder holds one subfolder per class)`, root);
-  const folders = new Map<string, string>();
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (isHiddenEntry(entry.name)) continue;
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(path.join(root, entry.name)).catch(() => null))?.isDirectory());
-    if (!isDir) continue;
-    const name = entry.name.normalize('NFC');
-    const other = folders.get(name);
-    if (other !== undefined) {
-      throw new DataError(`${root} has two class folders named "${name}" (${JSON.stringify(other)} and ${JSON.stringify(entry.name)} differ only in Unicode normalisation)`, root);
-    }
-    folders.set(name, entry.name);
-  }
-  if (folders.size === 0) throw new DataError(`image folder ${root} has no class subfolders (expected ${root}/<class>/<images>)`, root);
-  return folders;
-}
-
-/** Non-hidden files of a class folder (absolute paths), in UTF-16 code unit order of their names. */
-async function listImageFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (isHiddenEntry(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile());
-    if (isFile) files.push(full);
-  }
-  return files.sort(byCodePoint);
 }
 
 /**
@@ -165,8 +122,4 @@ async function decodeFirst(
     if (data) out.push({ file: files[k], data });
   });
   return out;
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
