@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
+import { unknownLayerClass, weightFileProblem, type ManifestGroup } from '../models/model-files.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
@@ -68,6 +69,7 @@ export async function checkExperimentText(text: string, filePath: string, option
   const extra: Problem[] = [];
   const report: Report = (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity));
   const layers = await baseLayers(experiment, options, report);
+  baseModelFiles(experiment, report);
   const metadata = baseMetadata(experiment, report);
   const modelInputShape = await baseInputShape(experiment);
   const semantic = checkSemantics(experiment, layers, {
@@ -131,6 +133,25 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
       return readLayers(model, '/base/experiment', report);
     }
   }
+}
+
+/**
+ * What loading a `model` base would trip on, checked as the loader checks it (`model-files.ts`): a
+ * layer class TensorFlow.js Layers does not have, a weight file path outside the model's folder, a
+ * missing weight file, a weight file shorter or longer than its weights. A model.json that cannot be
+ * read is reported by the layer and file checks.
+ */
+function baseModelFiles(exp: ResolvedExperiment, report: Report): void {
+  if (exp.base.kind !== 'model') return;
+  let json: { modelTopology?: unknown; weightsManifest?: ManifestGroup[] };
+  try {
+    json = JSON.parse(fs.readFileSync(exp.base.path, 'utf8')) as typeof json;
+  } catch {
+    return;
+  }
+  if (!json || typeof json !== 'object' || !json.modelTopology) return;
+  const problem = unknownLayerClass(json.modelTopology) ?? weightFileProblem(exp.base.path, Array.isArray(json.weightsManifest) ? json.weightsManifest : []);
+  if (problem) report('/base/path', `${exp.base.path}: ${problem}`, 'error');
 }
 
 /** The `metadata.json` of a `model` base, when present; an unreadable one is reported as a warning. */

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import './text-layers.js'; // registers MaskedPooling1D, so text checkpoints load
+import { unknownLayerClass, weightFilePaths, weightFileProblem } from './model-files.js';
 
 /** Errors about a model file: missing file, bad JSON, missing or mismatched weights, unknown layers. */
 export class ModelError extends Error {
@@ -48,18 +49,16 @@ export function fileSystemIO(modelJsonPath: string): tf.io.IOHandler {
         throw new ModelError(err.code === 'ENOENT' ? 'model file not found' : `cannot read model JSON: ${err.message}`, modelJsonPath);
       }
       if (!json.modelTopology) throw new ModelError('not a tfjs Layers model (no "modelTopology")', modelJsonPath);
+      const groups = json.weightsManifest ?? [];
+      // Paths inside the folder, files present and of the size the weights need (model-files.ts, as validate checks).
+      const problem = weightFileProblem(modelJsonPath, groups);
+      if (problem) throw new ModelError(problem, modelJsonPath);
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Buffer[] = [];
-      for (const group of json.weightsManifest ?? []) {
-        specs.push(...group.weights);
-        for (const p of group.paths) {
-          const file = path.resolve(dir, p);
-          try {
-            buffers.push(await fs.promises.readFile(file));
-          } catch {
-            throw new ModelError(`weight file "${p}" not found (looked at ${file})`, modelJsonPath);
-          }
-        }
+      const files = weightFilePaths(dir, groups);
+      for (let g = 0; g < groups.length; g++) {
+        specs.push(...groups[g]!.weights);
+        for (const file of files[g]!) buffers.push(await fs.promises.readFile(file));
       }
       const all = Buffer.concat(buffers);
       return {
@@ -161,41 +160,20 @@ function knownLayerClasses(): Set<string> {
   return new Set(Object.keys(map));
 }
 
-/** Every `{class_name, config.name}` in a Layers topology, nested models included. */
-function* topologyLayers(node: unknown): Generator<{ className: string; name: string }> {
-  if (Array.isArray(node)) {
-    for (const n of node) yield* topologyLayers(n);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const o = node as { class_name?: unknown; config?: { name?: unknown; layers?: unknown } };
-  if (typeof o.class_name === 'string' && o.config && typeof o.config === 'object') {
-    yield { className: o.class_name, name: typeof o.config.name === 'string' ? o.config.name : '?' };
-    if (o.config.layers) yield* topologyLayers(o.config.layers);
-    return;
-  }
-  for (const v of Object.values(o)) yield* topologyLayers(v);
-}
-
 /**
  * Checks that TensorFlow.js Layers has every layer class of a topology (`{class_name, config}` or
  * `{model_config}`), nested models included.
  * @throws ModelError naming the first unknown class and its layer.
  */
 export function assertKnownLayerClasses(topology: unknown, source: string): void {
-  const topo = topology as { model_config?: unknown } | undefined;
-  const known = knownLayerClasses();
-  const modelClasses = new Set(['Sequential', 'Model', 'Functional']);
-  for (const l of topologyLayers(topo?.model_config ?? topo)) {
-    if (!known.has(l.className) && !modelClasses.has(l.className)) {
-      throw new ModelError(`unknown layer class "${l.className}" (layer "${l.name}"); TensorFlow.js Layers has no such layer`, source);
-    }
-  }
+  const unknown = unknownLayerClass(topology, knownLayerClasses());
+  if (unknown) throw new ModelError(unknown, source);
 }
 
 /**
  * Loads a Layers model through `handler`, checking first that every layer class is known and then
- * that every weight in the model is set from the file and every weight in the file is used.
+ * that every weight in the model is set from the file and every weight in the file is used (weight
+ * files on disk are checked before this: paths, presence, sizes; see `model-files.ts`).
  * @throws ModelError naming the unknown class and layer, or the missing/unused weight names.
  */
 export async function loadLayersModelChecked(handler: tf.io.IOHandler, source: string): Promise<tf.LayersModel> {
