@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
-import { unknownLayerClass, weightFileProblem, type ManifestGroup } from '../models/model-files.js';
+import { weightFileProblem, type ManifestGroup } from '../models/model-files.js';
 import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
@@ -136,10 +136,10 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
 }
 
 /**
- * What loading a `model` base would trip on, checked as the loader checks it (`model-files.ts`): a
- * layer class TensorFlow.js Layers does not have, a weight file path outside the model's folder, a
- * missing weight file, a weight file shorter or longer than its weights. A model.json that cannot be
- * read is reported by the layer and file checks.
+ * What loading a `model` base's weights would trip on, checked as the loader checks it
+ * (`model-files.ts`): a weight file path outside the model's folder, a missing weight file, a weight
+ * file shorter or longer than its weights. A model.json that cannot be read (and unknown layer
+ * classes) are reported with the layers.
  */
 function baseModelFiles(exp: ResolvedExperiment, report: Report): void {
   if (exp.base.kind !== 'model') return;
@@ -150,7 +150,7 @@ function baseModelFiles(exp: ResolvedExperiment, report: Report): void {
     return;
   }
   if (!json || typeof json !== 'object' || !json.modelTopology) return;
-  const problem = unknownLayerClass(json.modelTopology) ?? weightFileProblem(exp.base.path, Array.isArray(json.weightsManifest) ? json.weightsManifest : []);
+  const problem = weightFileProblem(exp.base.path, Array.isArray(json.weightsManifest) ? json.weightsManifest : []);
   if (problem) report('/base/path', `${exp.base.path}: ${problem}`, 'error');
 }
 
