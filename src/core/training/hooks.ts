@@ -24,5 +24,7 @@ export interface TrainResult {
   final?: { trainLoss: number; trainAccuracy: number; valLoss?: number; valAccuracy?: number };
   /** Which checkpoints were written. */
   checkpoints: { best: boolean; last: boolean };
+  /** Epoch (0-based) of the `last` checkpoint on disk, when one was written. */
+  lastEpochSaved?: number;
   error?: string;
 }

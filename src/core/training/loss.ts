@@ -27,7 +27,8 @@ export function classWeights(spec: 'balanced' | number[] | undefined, labels: In
 
 /**
  * Softmax cross-entropy of `logits` [B, K] against integer `labels` [B]; with `weights` (one per
- * class) the weighted mean Σ w_y·ce / Σ w_y (PyTorch `CrossEntropyLoss(weight=…)`), else the mean.
+ * class) the weighted mean Σ w_y·ce / Σ w_y (PyTorch `CrossEntropyLoss(weight=…)`), else the mean;
+ * 0 when every example of the batch has weight 0 (where PyTorch divides 0 by 0).
  * One-hot targets are built on the host (the wasm `OneHot` kernel ignores its dtype).
  * @returns scalar loss tensor.
  */
@@ -35,14 +36,17 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, weights?: 
   const [b, k] = logits.shape;
   const onehot = new Float32Array(b * k);
   const w = new Float32Array(b);
+  let sumW = 0;
   for (let i = 0; i < b; i++) {
     onehot[i * k + labels[i]!] = 1;
     w[i] = weights ? weights[labels[i]!]! : 1;
+    sumW += w[i]!;
   }
   return tf.tidy(() => {
     const ce = tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [b, k]), tf.logSoftmax(logits)), 1));
     const wt = tf.tensor1d(w);
-    return tf.div(tf.sum(tf.mul(ce, wt)), tf.sum(wt)) as tf.Scalar;
+    // A batch of only zero-weighted classes contributes zero loss and zero gradient (PyTorch gives 0/0 = NaN).
+    return tf.div(tf.sum(tf.mul(ce, wt)), sumW > 0 ? sumW : 1) as tf.Scalar;
   });
 }
 

@@ -27,6 +27,8 @@ export interface RuleContext {
   readonly hooks: TrainerHooks;
   /** The result being built; rules set `status`, `error`, `bestEpoch`, `best`, `checkpoints`. */
   readonly result: TrainResult;
+  /** True when every weight of the network (trainable or not) is finite: no checkpoint is written otherwise. */
+  weightsFinite(): boolean;
 }
 
 /** One optimizer step that has been taken (or skipped, when its loss was not finite). */
@@ -58,13 +60,46 @@ export interface TrainerRule {
   onEpochEnd?(ctx: RuleContext, e: EpochEnd): Stop | Promise<Stop>;
 }
 
-/** Ends a run whose loss is NaN or infinite as `diverged` at once, keeping the last good checkpoint (fastai's TerminateOnNaN). */
+/**
+ * What a diverged run leaves on disk, for its message: the checkpoints written before (their epochs),
+ * or that there is none. A checkpoint is never written with non-finite weights.
+ */
+export function keptCheckpoints(r: TrainResult): string {
+  const kept = [
+    ...(r.checkpoints.best && r.bestEpoch !== undefined ? [`best (epoch ${r.bestEpoch + 1})`] : []),
+    ...(r.checkpoints.last && r.lastEpochSaved !== undefined ? [`last (epoch ${r.lastEpochSaved + 1})`] : []),
+  ];
+  return kept.length > 0 ? `the checkpoints written before are kept: ${kept.join(', ')}` : 'no checkpoint was written';
+}
+
+/**
+ * Ends a run as `diverged` when training loss, validation loss or the weights stop being finite
+ * (fastai's TerminateOnNaN, extended to validation and weights): at once after a step whose loss is
+ * NaN or infinite (that step's update is not applied); after an epoch whose training or validation
+ * loss or weights are not finite, before any checkpoint of that epoch is written (this rule comes
+ * before {@link SaveCheckpoints}, which also refuses non-finite weights). The message says which
+ * checkpoints survive ({@link keptCheckpoints}).
+ */
 export class StopOnNonFinite implements TrainerRule {
   onStepEnd(ctx: RuleContext, s: StepEnd): Stop {
     if (Number.isFinite(s.loss)) return undefined;
     ctx.result.status = 'diverged';
-    ctx.result.error = `loss became ${s.loss} at step ${s.step} (epoch ${s.epoch}); the last good checkpoint is kept`;
+    ctx.result.error = `training loss became ${s.loss} at step ${s.step} (epoch ${s.epoch + 1}); ${keptCheckpoints(ctx.result)}`;
     return { stop: 'now' };
+  }
+
+  onEpochEnd(ctx: RuleContext, e: EpochEnd): Stop {
+    const what = !Number.isFinite(e.event.trainLoss)
+      ? `the training loss of epoch ${e.epoch + 1} is ${e.event.trainLoss}`
+      : e.validation && !Number.isFinite(e.validation.loss)
+        ? `the validation loss of epoch ${e.epoch + 1} is ${e.validation.loss}`
+        : !ctx.weightsFinite()
+          ? `weights became non-finite in epoch ${e.epoch + 1}`
+          : undefined;
+    if (!what) return undefined;
+    ctx.result.status = 'diverged';
+    ctx.result.error = `${what}; ${keptCheckpoints(ctx.result)}`;
+    return { stop: 'afterEpoch' };
   }
 }
 
@@ -121,6 +156,13 @@ export class SaveCheckpoints implements TrainerRule {
   async onEpochEnd(ctx: RuleContext, e: EpochEnd): Promise<Stop> {
     const keep = this.exp.training.checkpoints;
     const r = ctx.result;
+    // A diverged epoch (StopOnNonFinite) or non-finite weights are never written over a checkpoint.
+    if (r.status === 'diverged') return undefined;
+    if (!ctx.weightsFinite()) {
+      r.status = 'diverged';
+      r.error = `weights became non-finite in epoch ${e.epoch + 1}; ${keptCheckpoints(r)}`;
+      return { stop: 'afterEpoch' };
+    }
     if (this.tracker.update(e)) {
       r.bestEpoch = e.epoch;
       r.best = e.validation ? { valLoss: e.validation.loss, valAccuracy: e.validation.accuracy } : {};
@@ -132,6 +174,7 @@ export class SaveCheckpoints implements TrainerRule {
     if (keep !== 'best' || r.status === 'stopped') {
       await ctx.hooks.saveCheckpoint('last');
       r.checkpoints.last = true;
+      r.lastEpochSaved = e.epoch;
     }
     return undefined;
   }

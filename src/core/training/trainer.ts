@@ -207,7 +207,7 @@ export class Trainer {
     const rng = new Rng(deriveSeed(exp.training.seed, 'shuffle'));
     const hasVal = !!validation && validation.count > 0;
     const result: TrainResult = { status: 'completed', epochsDone: 0, checkpoints: { best: false, last: false } };
-    const ctx: RuleContext = { exp, hooks, result };
+    const ctx: RuleContext = { exp, hooks, result, weightsFinite: () => this.weightsFinite() };
     let step = 0;
     let epoch = 0;
 
@@ -323,6 +323,16 @@ export class Trainer {
       }
     }
     return result;
+  }
+
+  /** True when every weight of the network (trainable and not: BatchNorm statistics too) is finite. */
+  weightsFinite(): boolean {
+    return this.net.model.weights.every((w) => {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(w.read()))));
+      const any = bad.dataSync()[0] === 1;
+      bad.dispose();
+      return !any;
+    });
   }
 
   /** Frees optimizer state (the network's weights belong to the caller). */

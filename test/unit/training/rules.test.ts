@@ -33,10 +33,10 @@ const experiment = (training: ExperimentFile['training'] = {}) =>
     path.join(os.tmpdir(), 'rules.transfer.json'),
   );
 
-function context(exp = experiment(), stop = false): RuleContext & { saved: string[] } {
+function context(exp = experiment(), stop = false, finite = true): RuleContext & { saved: string[] } {
   const saved: string[] = [];
   const result: TrainResult = { status: 'completed', epochsDone: 0, checkpoints: { best: false, last: false } };
-  return { exp, result, saved, hooks: { emit: () => {}, shouldStop: () => stop, saveCheckpoint: async (w) => void saved.push(w) } };
+  return { exp, result, saved, weightsFinite: () => finite, hooks: { emit: () => {}, shouldStop: () => stop, saveCheckpoint: async (w) => void saved.push(w) } };
 }
 
 /** The end of epoch `epoch` with validation loss and accuracy (train loss 1). */
@@ -56,8 +56,35 @@ test('StopOnNonFinite: a finite loss goes on; NaN and Infinity end the run at on
     const c = context();
     assert.deepEqual(rule.onStepEnd(c, step(loss)), { stop: 'now' });
     assert.equal(c.result.status, 'diverged');
-    assert.equal(c.result.error, `loss became ${loss} at step 7 (epoch 2); the last good checkpoint is kept`);
+    assert.equal(c.result.error, `training loss became ${loss} at step 7 (epoch 3); no checkpoint was written`);
   }
+});
+
+test('a NaN validation loss or non-finite weights at an epoch end: diverged, no checkpoint written, the message names what survives', async () => {
+  // Was: a NaN validation loss was not caught and `last` was overwritten with junk, while the message said "the last good checkpoint is kept".
+  for (const [name, end, finite, what] of [
+    ['NaN validation loss', epochEnd(1, NaN), true, 'the validation loss of epoch 2 is NaN'],
+    ['infinite training loss', { ...epochEnd(1, 0.5), event: { ...epochEnd(1, 0.5).event, trainLoss: Infinity } }, true, 'the training loss of epoch 2 is Infinity'],
+    ['non-finite weights', epochEnd(1, 0.5), false, 'weights became non-finite in epoch 2'],
+  ] as const) {
+    const c = context();
+    const rules = defaultRules(c.exp);
+    for (const r of rules) await r.onEpochEnd?.(c, epochEnd(0, 0.9));
+    assert.deepEqual(c.saved, ['best', 'last'], name);
+    const bad = context(c.exp, false, finite);
+    Object.assign(bad.result, c.result);
+    const answers = [];
+    for (const r of rules) answers.push(await r.onEpochEnd?.(bad, end));
+    assert.deepEqual(bad.saved, [], `${name}: nothing written`);
+    assert.ok(answers.some((a) => a?.stop === 'afterEpoch'), name);
+    assert.equal(bad.result.status, 'diverged');
+    assert.equal(bad.result.error, `${what}; the checkpoints written before are kept: best (epoch 1), last (epoch 1)`);
+  }
+  // SaveCheckpoints alone (a rule list without StopOnNonFinite) refuses non-finite weights too.
+  const alone = context(experiment(), false, false);
+  assert.deepEqual(await new SaveCheckpoints(alone.exp).onEpochEnd(alone, epochEnd(0, 0.5)), { stop: 'afterEpoch' });
+  assert.deepEqual(alone.saved, []);
+  assert.match(alone.result.error!, /^weights became non-finite in epoch 1; no checkpoint was written$/);
 });
 
 test('StopOnRequest: polls shouldStop; a request stops after the epoch with status stopped', () => {

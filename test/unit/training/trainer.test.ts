@@ -16,6 +16,7 @@ import { loadData, type LoadedData } from '../../../src/core/data/index.js';
 import { buildNetwork, loadBase, type Network } from '../../../src/core/models/network.js';
 import { loadModelFile, saveModel } from '../../../src/core/models/io.js';
 import { Trainer, type TrainerHooks } from '../../../src/core/training/trainer.js';
+import { crossEntropy } from '../../../src/core/training/loss.js';
 import type { RunEvent, StepEvent } from '../../../src/core/runs/events.js';
 
 before(async () => {
@@ -232,6 +233,65 @@ test('a non-finite loss ends the run as diverged; stop ends it as stopped with a
   assert.ok(kinds.includes('save:last'), 'a stopped run writes its last checkpoint');
   t2.dispose();
   stop.net.model.dispose();
+});
+
+test('learning rate 1e39: diverged, every checkpoint on disk has finite weights, the message says which survive', async () => {
+  // Was: best and last both 100% NaN while the message said "the last good checkpoint is kept".
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    const { exp, data, net } = await setup({
+      base: { kind: 'builtin', architecture: 'smallCnn' },
+      data: { train: { kind: 'mnist', classes: [0, 1], perClass: 40 }, split: { validation: 0.2, test: 0 } },
+      transfer: { strategy: 'scratch' },
+      optimizer: { type: optimizer },
+      learningRate: { base: 1e39 },
+      training: { epochs: 3, batchSize: 16 },
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-nan-'));
+    const trainer = new Trainer(exp, net, 2);
+    const r = await trainer.train(data.train, data.validation, hooks([], { saveCheckpoint: (w) => saveModel(net.model, path.join(dir, w)) }));
+    assert.equal(r.status, 'diverged', optimizer);
+    for (const w of ['best', 'last'] as const) {
+      const file = path.join(dir, w, 'model.json');
+      assert.equal(fs.existsSync(file), r.checkpoints[w], `${optimizer} ${w}: written iff reported`);
+      if (!fs.existsSync(file)) continue;
+      const saved = await loadModelFile(file);
+      saved.getWeights().forEach((t, i) => assert.ok((t.dataSync() as Float32Array).every(Number.isFinite), `${optimizer} ${w}: weight ${i} is finite`));
+      saved.dispose();
+    }
+    const kept = r.checkpoints.best || r.checkpoints.last;
+    assert.match(r.error!, kept ? /the checkpoints written before are kept: / : /no checkpoint was written$/, `${optimizer}: ${r.error}`);
+    trainer.dispose();
+    net.model.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('class weight 0: batches holding only zero-weighted classes contribute zero loss (was "diverged: loss became NaN at step 7")', async () => {
+  const logits = tf.tensor2d([[2, -1], [0.5, 0.25], [-1, 3]]);
+  const onlyZero = crossEntropy(logits, Int32Array.from([0, 0, 0]), Float32Array.from([0, 1]));
+  assert.equal(onlyZero.dataSync()[0], 0);
+  // A mixed batch: Σ w·ce / Σ w, computed here in float64 from log-softmax by hand.
+  const ce = (row: number[], y: number) => Math.log(row.reduce((a, v) => a + Math.exp(v), 0)) - row[y]!;
+  const want = (0 * ce([2, -1], 0) + 1 * ce([0.5, 0.25], 1) + 1 * ce([-1, 3], 1)) / 2;
+  const mixed = crossEntropy(logits, Int32Array.from([0, 1, 1]), Float32Array.from([0, 1]));
+  assert.ok(Math.abs(mixed.dataSync()[0]! - want) < 1e-6, `${mixed.dataSync()[0]} vs ${want}`);
+  tf.dispose([logits, onlyZero, mixed]);
+
+  const { exp, data, net } = await setup({
+    base: { kind: 'builtin', architecture: 'smallCnn' },
+    data: { train: { kind: 'mnist', classes: [0, 1, 2], perClass: 30 }, split: { validation: 0.2, test: 0 } },
+    transfer: { strategy: 'scratch' },
+    training: { epochs: 2, batchSize: 2, classWeights: [0, 1, 1] },
+  });
+  const events: RunEvent[] = [];
+  const trainer = new Trainer(exp, net, 3);
+  const r = await trainer.train(data.train, data.validation, hooks(events));
+  const steps = events.filter((e): e is StepEvent => e.kind === 'step');
+  assert.equal(r.status, 'completed', r.error);
+  assert.ok(steps.every((e) => Number.isFinite(e.loss)));
+  assert.ok(steps.some((e) => e.loss === 0), 'some batch held only class 0 (weight 0) and contributed zero loss');
+  trainer.dispose();
+  net.model.dispose();
 });
 
 test('building a scratch network leaves no tensors behind once its model is disposed (re-initialised weights included)', async () => {
