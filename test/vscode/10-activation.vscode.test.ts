@@ -19,7 +19,8 @@ suite('activation', () => {
     const a = await api();
     const wall = performance.now() - t0;
     assert.ok(ext.isActive);
-    assert.ok(a.activationMs >= 0);
+    // A duration measured in this extension host: positive, and shorter than the host has been up.
+    assert.ok(Number.isFinite(a.activationMs) && a.activationMs > 0 && a.activationMs < performance.now(), `activationMs ${a.activationMs}`);
     console.log(`    activation: activate() ${a.activationMs.toFixed(1)} ms; ext.activate() awaited ${wall.toFixed(1)} ms (VS Code ${vscode.version})`);
   });
 

@@ -3,13 +3,16 @@
  * backend: batch-norm-like reductions with and without keepDims, negative and unsorted axes, and
  * the cases left to the original kernels (inner axes, all axes, few rows, int32).
  */
+import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { isInstalledByUs } from '../../../src/core/backend/wasm-kernels/kernel-install.js';
 import { ErrorLog, expectSameOnBothBackends, random, setUpBackends } from './helpers.js';
 
 before(setUpBackends);
 
 test('Sum and Mean on wasm match cpu', async (t) => {
+  assert.ok(isInstalledByUs('Sum', 'wasm') && isInstalledByUs('Mean', 'wasm'), 'the Sum/Mean overrides are installed on wasm');
   const log = new ErrorLog();
   const cases: Array<[number[], number | number[], boolean, string]> = [
     [[4, 6, 6, 8], [0, 1, 2], false, 'leading (override)'],
@@ -31,6 +34,11 @@ test('Sum and Mean on wasm match cpu', async (t) => {
       const label = `${op} [${shape}] axis ${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''} ${kind}`;
       const e = await expectSameOnBothBackends(() => tf[op](tf.tensor(x, shape), axis, keepDims), label, 1e-5);
       log.add(`${op === 'sum' ? 'Sum' : 'Mean'} ${kind.includes('override') ? '(override)' : '(original)'}`, label, e);
+      // The override's fast path runs an AvgPool kernel; the original kernel does not. Without this the
+      // comparison above would pass as well if the override were never installed or never taken.
+      await tf.setBackend('wasm');
+      const profile = await tf.profile(() => tf[op](tf.tensor(x, shape), axis, keepDims));
+      assert.equal(profile.kernelNames.includes('AvgPool'), kind.includes('override'), `${label}: kernels run ${profile.kernelNames.join(', ')}`);
     }
   }
   const ints = Int32Array.from({ length: 64 * 3 }, (_, i) => (i * 7) % 11);

@@ -2,13 +2,17 @@
  * UnsortedSegmentSum (missing on wasm) against the tfjs cpu backend: duplicate ids, empty segments,
  * out-of-range ids, rank-2 ids, int32 data, and the gradient of tf.gather that uses it.
  */
+import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { isInstalledByUs } from '../../../src/core/backend/wasm-kernels/kernel-install.js';
 import { ErrorLog, expectSameOnBothBackends, random, randomInt, runKernel, setUpBackends } from './helpers.js';
 
 before(setUpBackends);
 
 test('UnsortedSegmentSum on wasm matches cpu', async (t) => {
+  // Stock tfjs-backend-wasm 4.22 has no UnsortedSegmentSum: the kernel compared below must be ours.
+  assert.ok(isInstalledByUs('UnsortedSegmentSum', 'wasm'), 'our UnsortedSegmentSum kernel is installed on wasm');
   const log = new ErrorLog();
   const cases: Array<{ n: number[]; rest: number[]; segments: number; outOfRange: boolean; dtype: 'float32' | 'int32' }> = [
     { n: [10], rest: [3], segments: 4, outOfRange: false, dtype: 'float32' },
