@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CASES, MODES, type BenchCase, type Mode } from './cases.js';
+import { CASES, MODES, type Mode } from './cases.js';
 import { deriveExperiment } from './derive.js';
 import { exportForTorch } from './export-for-torch.js';
 import { ensureFashion96 } from './fashion96.js';

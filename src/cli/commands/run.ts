@@ -86,7 +86,11 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
             bar?.update(Math.min(totalSteps, (e.step % totalSteps) + 1), { epoch: e.epoch + 1, loss: e.loss.toFixed(4) });
           } else if (e.kind === 'epoch' && !o.quiet && !o.json) {
             const line = `epoch ${e.epoch + 1}: loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)} | val loss ${e.valLoss?.toFixed(4) ?? '–'} acc ${pct(e.valAccuracy)} | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSecond)} samples/s`;
-            if (bar) bar.stop(), (bar = undefined), (totalSteps = 0);
+            if (bar) {
+              bar.stop();
+              bar = undefined;
+              totalSteps = 0;
+            }
             process.stderr.write(line + '\n');
           } else if (e.kind === 'log' && e.level !== 'info' && !o.json) {
             process.stderr.write(`${e.level}: ${e.message}\n`);

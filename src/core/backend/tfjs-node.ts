@@ -27,6 +27,7 @@ export type TfjsNodeLoad =
  */
 export function loadTfjsNode(): TfjsNodeLoad {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional package, loaded synchronously only if installed
     require(TFJS_NODE_PACKAGE);
   } catch (err) {
     const code = (err as { code?: unknown }).code;

@@ -38,6 +38,7 @@ export function locateWasmBinaries(): WasmBinaries {
   } catch (err) {
     throw new Error(
       `@tensorflow/tfjs-backend-wasm is not installed (${firstLine(err)}); run \`npm install\` in the extension folder`,
+      { cause: err },
     );
   }
   const dir = path.join(path.dirname(packageJson), 'dist');

@@ -94,9 +94,8 @@ export function layerSweep(
     const train = feats(data.train, trainIdx);
     const evalSets = [valIdx.length ? feats(data.validation, valIdx) : undefined, testIdx.length && data.test ? feats(data.test, testIdx) : undefined];
     const r = fitLinearProbe(train, { classes: k, iterations: s.iterations, learningRate: s.learningRate, l2: s.l2 }, evalSets.filter((e): e is LabelledFeatures => !!e));
-    let next = 0;
-    const val = evalSets[0] ? r.evaluations[next++] : undefined;
-    const test = evalSets[1] ? r.evaluations[next++] : undefined;
+    const val = evalSets[0] ? r.evaluations[0] : undefined;
+    const test = evalSets[1] ? r.evaluations[evalSets[0] ? 1 : 0] : undefined;
     const entry: LayerSweepEntry = {
       layer: cut.name,
       index: cut.index,

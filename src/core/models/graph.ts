@@ -270,7 +270,7 @@ export function buildFlatModel(graph: OpGraph, to: number, outputKey: number, in
     try {
       y = op.layer.apply(xs.length === 1 ? xs[0]! : xs) as SymbolicTensor | SymbolicTensor[];
     } catch (e) {
-      throw new Error(`layer "${op.layer.name}" (${op.layer.getClassName()}) cannot take input shape [${inputShape.join(', ')}]: ${(e as Error).message}`);
+      throw new Error(`layer "${op.layer.name}" (${op.layer.getClassName()}) cannot take input shape [${inputShape.join(', ')}]: ${(e as Error).message}`, { cause: e });
     }
     const ys = Array.isArray(y) ? y : [y];
     op.outputs.forEach((k, j) => env.set(k, ys[j]!));

@@ -30,7 +30,7 @@ interface ModelJson {
   generatedBy?: string;
   convertedBy?: string | null;
   trainingConfig?: tf.io.TrainingConfig;
-  userDefinedMetadata?: Record<string, {}>;
+  userDefinedMetadata?: Record<string, NonNullable<unknown>>;
 }
 
 /**
@@ -192,7 +192,7 @@ export function loadModelFile(modelJsonPath: string): Promise<tf.LayersModel> {
 }
 
 /** Saves `model` as `<dir>/model.json` + `<dir>/weights.bin`. */
-export async function saveModel(model: tf.LayersModel, dir: string, metadata?: Record<string, {}>): Promise<void> {
+export async function saveModel(model: tf.LayersModel, dir: string, metadata?: Record<string, NonNullable<unknown>>): Promise<void> {
   const handler = fileSystemIO(path.join(dir, 'model.json'));
   const withMeta: tf.io.IOHandler = {
     save: (a) => handler.save!({ ...a, ...(metadata ? { userDefinedMetadata: metadata } : {}) }),

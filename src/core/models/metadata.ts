@@ -70,13 +70,13 @@ export function readModelMetadata(modelJsonPath: string): ModelMetadata | undefi
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${file}: cannot read: ${(e as Error).message}`);
+    throw new Error(`${file}: cannot read: ${(e as Error).message}`, { cause: e });
   }
   let json: unknown;
   try {
     json = JSON.parse(text) as unknown;
   } catch (e) {
-    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`, { cause: e });
   }
   return parseModelMetadata(json, file);
 }

@@ -2,7 +2,6 @@
  * Builds the network an experiment trains: the base (built-in, loaded from disk or URL, or another
  * run's checkpoint), cut at the cut layer, optionally run at a new input size, with a new head.
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { buildBuiltin, BUILTIN_INPUT_SHAPES } from './builtin.js';

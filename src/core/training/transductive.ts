@@ -36,7 +36,7 @@ export interface TransductiveHooks {
   /** The checkpoint to start from (`model.json`), e.g. the best; absent: the weights as they are. */
   startCheckpoint?: string;
   /** Metadata saved with the adapted checkpoint. */
-  metadata: Record<string, {}>;
+  metadata: Record<string, NonNullable<unknown>>;
 }
 
 /**
@@ -53,10 +53,9 @@ export function targetIndices(target: ExampleSet, exclude: ExampleSet[]): number
 /** Softmax probabilities [count, K] of the network on `set`, inference mode. */
 export function predictProbabilities(model: tf.LayersModel, set: ExampleSet, batchSize = 128): Float32Array {
   let out: Float32Array | undefined;
-  let k = 0;
   for (const { start, idx } of batches(set.count, batchSize)) {
     const p = tf.tidy(() => tf.softmax(model.predict(tf.tensor(set.gather(idx), [idx.length, ...set.shape])) as tf.Tensor2D));
-    k = p.shape[1]!;
+    const k = p.shape[1]!;
     out ??= new Float32Array(set.count * k);
     out.set(p.dataSync() as Float32Array, start * k);
     p.dispose();

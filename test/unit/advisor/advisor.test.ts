@@ -92,7 +92,10 @@ test('pairedDifference: gap and standard error against the discordant-pair count
   const a: number[] = [];
   const b: number[] = [];
   const push = (x: number, y: number, k: number) => {
-    for (let i = 0; i < k; i++) (a.push(x), b.push(y));
+    for (let i = 0; i < k; i++) {
+      a.push(x);
+      b.push(y);
+    }
   };
   push(1, 1, 20);
   push(0, 0, 4);

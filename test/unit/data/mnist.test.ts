@@ -34,7 +34,10 @@ test('all 10,000 digits, about 1,000 per class', async () => {
   const x = set.gather([0, 9999]);
   let min = Infinity;
   let max = -Infinity;
-  for (const v of x) (min = Math.min(min, v)), (max = Math.max(max, v));
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
   assert.equal(min, 0);
   assert.ok(max > 0.95 && max <= 1);
 });

@@ -40,7 +40,7 @@ test('a property added after a line comment goes below it, the comma before the 
 
 test('missing objects on the way are created, nested in the layout of the parent', () => {
   const out = setJsonValue(FILE, ['training', 'batchSize'], 16);
-  assert.match(out, /\n  },\n  "training": \{\n    "batchSize": 16\n  \}\n\}\n$/);
+  assert.match(out, /\n {2}},\n {2}"training": \{\n {4}"batchSize": 16\n {2}\}\n\}\n$/);
   assert.equal((parse(out) as { training: { batchSize: number } }).training.batchSize, 16);
   assert.ok(out.includes('// the experiment') && out.includes('// head rate'));
 });

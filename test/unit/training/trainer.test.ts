@@ -131,7 +131,6 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
       const steps = events.filter((e): e is StepEvent => e.kind === 'step');
       assert.equal(steps.length, 6);
       // replay the optimizer in float64 with the *logged* rates and the analytic gradients
-      const c = exp.optimizer;
       let W: Float64Array<ArrayBufferLike> = Float64Array.from(weightsAt[0]![0]!);
       let b: Float64Array<ArrayBufferLike> = Float64Array.from(weightsAt[0]![1]!);
       const slots = [W, b].map((w) => ({ a: new Float64Array(w.length), v: new Float64Array(w.length) }));

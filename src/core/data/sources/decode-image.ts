@@ -39,7 +39,7 @@ export async function decodeImage(file: string, target: DecodeTarget): Promise<U
     // between concurrent decodes): name the format from the file's magic bytes instead.
     const message = (e as Error).message;
     if (!/^unknown error$/i.test(message.trim())) throw e;
-    throw new Error(`${await sniffFormat(file)} data is corrupt or truncated (the decoder gave no detail)`);
+    throw new Error(`${await sniffFormat(file)} data is corrupt or truncated (the decoder gave no detail)`, { cause: e });
   }
 }
 

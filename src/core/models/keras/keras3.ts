@@ -109,7 +109,7 @@ export function readKeras3(bytes: Uint8Array, file: string): KerasModelFile {
   if (configText === undefined) throw new KerasFileError(file, 'not a Keras 3 model: the zip has no config.json');
   if (!entries['model.weights.h5']) throw new KerasFileError(file, 'the zip has no model.weights.h5');
   let config: Json;
-  let metadata: Json = {};
+  let metadata: Json;
   try {
     config = JSON.parse(configText) as Json;
     metadata = JSON.parse(text('metadata.json') ?? '{}') as Json;
