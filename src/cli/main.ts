@@ -16,6 +16,7 @@ import { convertCommand } from './commands/convert.js';
 import { layersCommand } from './commands/layers.js';
 import { cacheClearCommand, cacheLsCommand } from './commands/cache.js';
 import { CACHE_DIR_ENV, CACHE_SIZE_ENV } from '../core/features/cache-config.js';
+import { predictCommand } from './commands/predict.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -71,6 +72,20 @@ program
   .addOption(new Option('--seed <n>', "replace the experiment's training.seed (another label draw, split and initialisation)").argParser(parseSeed))
   .action(async (file: string, o: { runsDir: string; backend: BackendPreference; json?: boolean; seed?: number }) => {
     process.exitCode = await runCommand(file, o);
+  });
+
+program
+  .command('predict')
+  .description("classify image files with a run's best checkpoint and its training preprocessing (top-k per file)")
+  .argument('<run>', 'run folder, or experiment file (*.transfer.json): its newest run with a checkpoint')
+  .argument('<files...>', 'image files or folders (searched recursively)')
+  .addOption(runsDirOption())
+  .addOption(backendOption())
+  .addOption(new Option('--top-k <k>', 'classes listed per file (default 3)').argParser(parsePositive))
+  .option('--json', 'print the predictions as JSON')
+  .option('--csv', 'print the predictions as CSV (file, class_1, probability_1, …)')
+  .action(async (run: string, files: string[], o: { runsDir: string; backend: BackendPreference; topK?: number; json?: boolean; csv?: boolean }) => {
+    process.exitCode = await predictCommand(run, files, o);
   });
 
 program

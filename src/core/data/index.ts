@@ -166,10 +166,10 @@ export function describeSource(src: DataSource): string {
 }
 
 /**
- * The image target from `data.image` and the model input shape.
+ * The image target from `data.image` and the model input shape (also how `predict` prepares new files).
  * @throws DataError (source "data.image") if the channels are not 1 or 3.
  */
-function imageTarget(data: ResolvedData, inputShape: LoadOptions['inputShape']): ImageTarget {
+export function imageTarget(data: ResolvedData, inputShape: LoadOptions['inputShape']): ImageTarget {
   const modelSize = inputShape.length === 3 ? ([inputShape[0], inputShape[1]] as [number, number]) : undefined;
   const channels = data.image.channels ?? (inputShape.length === 3 ? inputShape[2] : 1);
   if (channels !== 1 && channels !== 3) {
