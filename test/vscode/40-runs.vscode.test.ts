@@ -84,8 +84,15 @@ suite('runs (real worker, real MNIST digits)', () => {
 
   test('Open Run Summary, Open Run Folder and Open Experiment Panel act on the run', async () => {
     const node = await runNode('tiny-digits', completed.runId);
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('transferLab.openRunSummary', node);
-    assert.strictEqual(editor?.document.uri.fsPath, path.join(completed.runDir, 'summary.json'));
+    // The readable summary: epochs from 1, seconds rounded, the raw summary.json one link away.
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('transferLab.openRunSummary', node);
+    const text = doc?.getText() ?? '';
+    const raw = summaryOf(completed.runDir);
+    assert.match(text, new RegExp(`^# tiny-digits — run ${completed.runId}$`, 'm'));
+    assert.ok(text.includes(`](${vscode.Uri.file(path.join(completed.runDir, 'summary.json')).toString()})`), text);
+    if (raw.bestEpoch !== undefined) assert.match(text, new RegExp(`^\\| best epoch \\| ${raw.bestEpoch + 1} `, 'm'));
+    assert.match(text, new RegExp(`^\\| time \\| ${Math.round(raw.seconds)} s`, 'm'));
+    assert.match(text, /^\| macro avg \| /m);
     const folder = await vscode.commands.executeCommand<vscode.Uri>('transferLab.openRunFolder', completed.runDir);
     assert.strictEqual(folder?.fsPath, completed.runDir);
     // The panel (a webview, or a text editor before it existed) opens as the active tab.

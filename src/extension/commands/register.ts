@@ -13,6 +13,7 @@ import { openRunFolder, openRunSummary } from './runFolderCommands.js';
 import { experimentTarget, isTreeNode, runFromArg } from './targets.js';
 import { clearFeatureCache, type ClearCacheOptions } from './featureCache.js';
 import { validateExperiment } from './validateExperiment.js';
+import { registerRunSummaryDocuments } from '../runs/runSummaryDocument.js';
 
 /** Wraps a handler so an unexpected error is logged and shown instead of vanishing. */
 function guarded<A extends unknown[], R>(ctx: CommandContext, id: string, fn: (...args: A) => Promise<R>) {
@@ -55,5 +56,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (uri) await vscode.window.showTextDocument(uri);
     },
   };
-  return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(ctx, id, fn as (...a: unknown[]) => Promise<unknown>)));
+  return [
+    registerRunSummaryDocuments(),
+    ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(ctx, id, fn as (...a: unknown[]) => Promise<unknown>))),
+  ];
 }

@@ -1,7 +1,7 @@
 /** Transfer Lab: Open Run Folder and Open Run Summary. */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runTarget } from './targets.js';
+import { summaryUri } from '../runs/runSummaryDocument.js';
 
 /** Reveals the run folder: in the Explorer when it is inside the workspace, else in the OS file manager. */
 export async function openRunFolder(arg?: unknown): Promise<vscode.Uri | undefined> {
@@ -13,9 +13,21 @@ export async function openRunFolder(arg?: unknown): Promise<vscode.Uri | undefin
   return uri;
 }
 
-/** Opens the run's `summary.json` in an editor. */
-export async function openRunSummary(arg?: unknown): Promise<vscode.TextEditor | undefined> {
+/**
+ * Opens the run's readable summary (epochs from 1, seconds rounded, what the model got wrong) in the
+ * Markdown preview; its first line links the raw `summary.json`. Without the Markdown preview (the
+ * built-in extension disabled), the Markdown opens as text.
+ * @returns the readable summary's document
+ */
+export async function openRunSummary(arg?: unknown): Promise<vscode.TextDocument | undefined> {
   const run = await runTarget(arg, 'Pick a run to open its summary');
   if (!run) return undefined;
-  return vscode.window.showTextDocument(vscode.Uri.file(path.join(run.runDir, 'summary.json')), { preview: true });
+  const uri = summaryUri(run.runDir);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+  return doc;
 }
