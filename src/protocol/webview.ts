@@ -13,7 +13,7 @@
  */
 import type { AdvisorReport } from '../core/advisor/advise.js';
 import type { ScheduleSpec, WarmupSpec } from '../core/experiment/schema.js';
-import type { ClustersFile, EmbeddingFile, GaborMatchFile, LayerSweepFile, RunTask, TransductiveFile } from '../core/runs/artifacts.js';
+import type { ClustersFile, EmbeddingFile, EvaluationFile, GaborMatchFile, LayerSweepFile, RunTask, TransductiveFile } from '../core/runs/artifacts.js';
 import type { BackendInfo, EpochEvent, RunStatus, StageEvent, TestEvent } from '../core/runs/events.js';
 
 /** `viewType` of the panel (also the serializer's key). */
@@ -292,6 +292,11 @@ export interface AnalysesView {
   gaborMatch?: AnalysisResult<GaborMatchFile>;
   /** `transductive.json`. */
   transductive?: AnalysisResult<TransductiveFile>;
+  /**
+   * `evaluation.json` of a training run: what the model got wrong. `thumbnails[i]` is a webview URI of
+   * `value.mistakes[i]`'s image (null when it has no file, or the file is outside the experiment's data folders).
+   */
+  evaluation?: AnalysisResult<EvaluationFile> & { thumbnails: (string | null)[] };
 }
 
 /** Names of the analysis views (the host can ask the page to scroll one into view). */
@@ -370,6 +375,8 @@ export interface WebviewToHostMessages {
   applyAdvice: { runId: string };
   /** Stop this experiment's run. */
   stop: Record<string, never>;
+  /** Open the file of a misclassified example (`mistakes[index]` of this run's `evaluation.json`). */
+  openEvaluationExample: { runId: string; index: number };
   /** Reveal a JSON pointer (or the file) in the text editor. */
   openJson: { pointer?: string };
   /** The page saw a Content-Security-Policy violation (should never happen). */

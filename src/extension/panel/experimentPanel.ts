@@ -19,6 +19,7 @@ import type { RunStoreWatcher } from '../workspace/runStoreWatcher.js';
 import { DocumentEditing } from './documentEditing.js';
 import { freezeUpTo, setCutLayer, setLayerGroup, setSetting, toggleFreeze } from './edits/experimentEdits.js';
 import { mediaRoot, panelHtml } from './html.js';
+import { Thumbnails } from './analyses/thumbnails.js';
 import { RunFollowing } from './runFollowing.js';
 
 export { isTrainingRun } from './runFollowing.js';
@@ -71,6 +72,8 @@ export class ExperimentPanel implements vscode.Disposable {
     this.file = uri.fsPath;
     const runsRoot = () => runsRootFor(vscode.workspace.getWorkspaceFolder(this.uri), path.dirname(this.file));
     const post = this.post.bind(this);
+    // Webview URIs of misclassified examples' images: the resource roots grow by the run's image folders only.
+    const thumbnails = new Thumbnails(panel.webview, [mediaRoot(services.extensionUri)]);
     this.document = new DocumentEditing(
       uri,
       services.log,
@@ -86,7 +89,14 @@ export class ExperimentPanel implements vscode.Disposable {
       uri,
       services.runs,
       services.log,
-      { post, pageReady: () => this.pageReady, runsRoot, experimentName: () => this.document.experimentName(), text: () => this.document.text },
+      {
+        post,
+        pageReady: () => this.pageReady,
+        runsRoot,
+        experimentName: () => this.document.experimentName(),
+        text: () => this.document.text,
+        thumbnail: (file, runDir) => thumbnails.uri(file, runDir),
+      },
       { ...(persisted?.runId !== undefined ? { runId: persisted.runId } : {}), ...(persisted?.compare ? { compare: persisted.compare } : {}) },
     );
     panel.webview.options = panelOptions(services.extensionUri);
@@ -241,6 +251,8 @@ export class ExperimentPanel implements vscode.Disposable {
         return;
       case 'applyAdvice':
         return this.applyAdvice(m.payload.runId);
+      case 'openEvaluationExample':
+        return this.runs.openEvaluationExample(m.payload.runId, m.payload.index);
       case 'openJson':
         return doc.reveal(m.payload.pointer);
       case 'cspViolation':

@@ -16,6 +16,7 @@ import { readSettings } from '../config.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
 import { listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
 import { ArtifactCache, analysesKey, collectAnalyses } from './analyses/analyses.js';
+import { openEvaluationExample } from './analyses/openExample.js';
 import { Batcher } from './metrics/batcher.js';
 import { compareRunFolders } from './metrics/runComparison.js';
 import { RunFollower } from './metrics/runFollower.js';
@@ -38,6 +39,8 @@ export interface RunFollowingHost {
   experimentName(): string;
   /** The file's text at the last check (the advice view says whether its edit is in effect). */
   text(): string | undefined;
+  /** The webview URI of an evaluation example's image (`file`, of the run in `runDir`); null when not served. */
+  thumbnail(file: string, runDir: string): string | null;
 }
 
 /** The runs and analyses of one panel. */
@@ -181,7 +184,7 @@ export class RunFollowing implements vscode.Disposable {
 
   /** The results of the experiment's analysis runs (the shown run's first). */
   private analysesView(): AnalysesView {
-    return collectAnalyses(this.runsList, this.shownRun()?.runId, this.host.text(), this.artifacts);
+    return collectAnalyses(this.runsList, this.shownRun()?.runId, this.host.text(), this.artifacts, (file, run) => this.host.thumbnail(file, run.runDir));
   }
 
   /** What the analysis views show now, read again from the run store (for tests and the API). */
@@ -218,6 +221,12 @@ export class RunFollowing implements vscode.Disposable {
   advice(runId: string): AdvisorReport | undefined {
     const run = this.runsList.find((r) => r.runId === runId);
     return run && this.artifacts.read(run, 'advice');
+  }
+
+  /** Opens the file of `mistakes[index]` of a run's `evaluation.json` (nothing when the run or the file is gone). */
+  async openEvaluationExample(runId: string, index: number): Promise<void> {
+    const run = this.runsList.find((r) => r.runId === runId);
+    if (run) await openEvaluationExample(this.artifacts.read(run, 'evaluation'), index);
   }
 
   /** Switches the charts to the run that should be shown now, when it changed. */

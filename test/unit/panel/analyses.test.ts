@@ -94,3 +94,22 @@ test('scatter points: ids dropped, every field sampled at the same indices, the 
   assert.deepEqual(few.label, [0, 0, 1, 1]);
   assert.equal(few.total, 10);
 });
+
+test('the evaluation comes with a thumbnail per mistake that has a file (the host decides which files it serves)', () => {
+  const mistakes = [
+    { id: '/data/bees/a.jpg', path: '/data/bees/a.jpg', trueClass: 'bees', predictedClass: 'ants', probability: 0.9, trueProbability: 0.1 },
+    { id: 'mnist:3#1', trueClass: '3', predictedClass: '8', probability: 0.8, trueProbability: 0.2 },
+    { id: '/elsewhere/b.jpg', path: '/elsewhere/b.jpg', trueClass: 'ants', predictedClass: 'bees', probability: 0.7, trueProbability: 0.3 },
+  ];
+  const r = run('e1', { evaluation: ['evaluation.json', { version: 1, confusion: [[0]], mistakes }] });
+  const asked: string[] = [];
+  const v = collectAnalyses([r], undefined, undefined, new ArtifactCache(), (file, from) => {
+    asked.push(file);
+    assert.equal(from, r);
+    return file.startsWith('/data/') ? `webview:${file}` : null;
+  });
+  assert.equal(v.evaluation?.runId, 'e1');
+  assert.deepEqual(v.evaluation?.thumbnails, ['webview:/data/bees/a.jpg', null, null]);
+  assert.deepEqual(asked, ['/data/bees/a.jpg', '/elsewhere/b.jpg']);
+  assert.notEqual(analysesKey(v), analysesKey({}));
+});

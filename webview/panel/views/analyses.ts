@@ -13,6 +13,7 @@ import { ClustersView } from './clusters.js';
 import { GaborView } from './gabor.js';
 import { LayerSweepView } from './layerSweep.js';
 import { TransductiveView } from './transductive.js';
+import { EvaluationView } from './evaluation.js';
 
 /** The buttons of the toolbar: task, label, tooltip. */
 const TASKS: [AnalysisTask, string, string][] = [
@@ -33,6 +34,7 @@ export class AnalysesSection {
     clusters: new ClustersView(),
     gaborMatch: new GaborView(),
     transductive: new TransductiveView(),
+    evaluation: new EvaluationView(),
   };
 
   constructor() {

@@ -84,8 +84,15 @@ export function scatterPoints(e: EmbeddingFile, max = MAX_SCATTER_POINTS): Embed
  * @param runs the experiment's runs, newest first.
  * @param shownRunId the run the panel shows (its results win over newer runs').
  * @param text the experiment file's current text (for {@link AnalysesView.advice}'s `inEffect`).
+ * @param thumbnail the webview URI of an evaluation example's image file (null: not shown)
  */
-export function collectAnalyses(runs: readonly RunRecord[], shownRunId: string | undefined, text: string | undefined, cache: ArtifactCache): AnalysesView {
+export function collectAnalyses(
+  runs: readonly RunRecord[],
+  shownRunId: string | undefined,
+  text: string | undefined,
+  cache: ArtifactCache,
+  thumbnail: (file: string, run: RunRecord) => string | null = () => null,
+): AnalysesView {
   const shown = runs.find((r) => r.runId === shownRunId);
   const order = shown ? [shown, ...runs.filter((r) => r !== shown)] : runs;
   const find = <K extends ArtifactName>(name: K): { run: RunRecord; value: ArtifactTypes[K] } | undefined => {
@@ -112,10 +119,12 @@ export function collectAnalyses(runs: readonly RunRecord[], shownRunId: string |
   if (gabor) view.gaborMatch = gabor;
   const transductive = result(find('transductive'));
   if (transductive) view.transductive = transductive;
+  const evaluation = find('evaluation');
+  if (evaluation) view.evaluation = { ...result(evaluation)!, thumbnails: evaluation.value.mistakes.map((m) => (m.path ? thumbnail(m.path, evaluation.run) : null)) };
   return view;
 }
 
 /** A short key of what an analyses view shows (which run each result is from, and the advice state): equal keys, nothing to resend. */
 export function analysesKey(v: AnalysesView): string {
-  return JSON.stringify([v.advice?.runId, v.advice?.inEffect, v.layerSweep?.runId, v.clusters?.runId, v.gaborMatch?.runId, v.transductive?.runId]);
+  return JSON.stringify([v.advice?.runId, v.advice?.inEffect, v.layerSweep?.runId, v.clusters?.runId, v.gaborMatch?.runId, v.transductive?.runId, v.evaluation?.runId]);
 }
