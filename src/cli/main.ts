@@ -16,7 +16,6 @@ import { convertCommand } from './commands/convert.js';
 import { layersCommand } from './commands/layers.js';
 import { cacheClearCommand, cacheLsCommand } from './commands/cache.js';
 import { CACHE_DIR_ENV, CACHE_SIZE_ENV } from '../core/features/cache-config.js';
-import { predictCommand } from './commands/predict.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -85,6 +84,8 @@ program
   .option('--json', 'print the predictions as JSON')
   .option('--csv', 'print the predictions as CSV (file, class_1, probability_1, …)')
   .action(async (run: string, files: string[], o: { runsDir: string; backend: BackendPreference; topK?: number; json?: boolean; csv?: boolean }) => {
+    // Imported on use: it loads tfjs with the wasm backend, which other in-process commands (convert, layers) must not see registered.
+    const { predictCommand } = await import('./commands/predict.js');
     process.exitCode = await predictCommand(run, files, o);
   });
 
