@@ -322,6 +322,7 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
     };
   } finally {
     net.model.dispose();
+    base.model.dispose(); // the old head and the base's own reference to the shared layers
   }
 }
 

@@ -88,8 +88,9 @@ export function fitLinearProbe(train: LabelledFeatures, opts: ProbeOptions, eval
   const X = standardize(train.x);
   const Y = onehot(train.y);
   const n = train.y.length;
-  const W = tf.variable(tf.zeros([dim, k]));
-  const b = tf.variable(tf.zeros([k]));
+  // A variable shares its initial value's data (reference-counted): tidy releases the zeros' own handle.
+  const W = tf.tidy(() => tf.variable(tf.zeros([dim, k])));
+  const b = tf.tidy(() => tf.variable(tf.zeros([k])));
   const m = [tf.zeros([dim, k]), tf.zeros([k])];
   const v = [tf.zeros([dim, k]), tf.zeros([k])];
   const b1 = 0.9;

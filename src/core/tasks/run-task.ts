@@ -52,6 +52,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
         });
       } finally {
         net.model.dispose();
+        base.model.dispose(); // the old head and the base's own reference to the shared layers
       }
     }
     case 'gaborMatch': {

@@ -9,10 +9,11 @@ import { describeMetadata } from '../models/metadata.js';
 import { DataError, loadData } from '../data/index.js';
 import { augmentBatch } from '../data/augment.js';
 import { deriveSeed, Rng } from '../data/rng.js';
-import { buildNetwork, loadBase } from '../models/network.js';
+import { buildNetwork, loadBase, type LoadedBase } from '../models/network.js';
 import { describeCoverage, documentSnippets } from '../text/encode.js';
 import { loadModelFile, saveModel } from '../models/io.js';
-import type { RunEvent, RunSummary } from '../runs/events.js';
+import type { BackendInfo, RunEvent, RunSummary } from '../runs/events.js';
+import type { ResolvedExperiment } from '../experiment/types.js';
 import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
 import { Trainer } from '../training/trainer.js';
 import { adaptTransductive } from '../training/transductive.js';
@@ -31,6 +32,16 @@ import { cacheFromEnv, describeCacheUse } from '../features/cache-config.js';
 export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Promise<RunSummary> {
   const { backend, exp } = await prepareTask(opts, cb);
   const base = await loadBase(exp, { runsDir: opts.runsDir, ...(cb.download ? { onDownload: cb.download } : {}) });
+  try {
+    return await runOnBase(opts, cb, backend, exp, base);
+  } finally {
+    // The network shares the base's layers up to the cut (disposed with the network); the loaded model
+    // holds the rest (the old head) and one reference to the shared ones: without this each run kept them.
+    base.model.dispose();
+  }
+}
+
+async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInfo, exp: ResolvedExperiment, base: LoadedBase): Promise<RunSummary> {
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
