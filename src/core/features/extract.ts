@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExampleSet } from '../data/example-set.js';
-import { crossingKeys, runOps, type OpGraph } from '../models/graph.js';
+import { crossingKeys, inferenceBatchSize, peakActivationValues, runOps, type OpGraph } from '../models/graph.js';
 import type { FeatureDiskCache } from './disk-cache.js';
 import { cachedPass, passIdentity, type PassStats } from './cached-pass.js';
 
@@ -59,7 +59,7 @@ export interface FeatureMatrix {
 export interface ExtractOptions {
   /** Rows of `set` to use, in this order (default all). */
   indices?: ArrayLike<number>;
-  /** Examples per forward pass (default 128). */
+  /** Examples per forward pass (default: as many as fit `INFERENCE_MEMORY_BYTES` of live activations, at most 128). */
   batchSize?: number;
   /**
    * When an [h, w, c] feature map has more values than this, it is average-pooled with the smallest
@@ -85,18 +85,21 @@ export function poolWindow(shape: readonly number[], max: number | undefined): n
 /**
  * Activations of op `cut.index` (the input for −1) for examples of `set`, in inference mode, read
  * from `opts.cache` where present (see `cached-pass.ts` for what the key covers).
- * Memory: rows × dim × 4 bytes, plus one batch's activations.
+ * Memory: rows × dim × 4 bytes, plus the live activations of one batch (freed as read, see `runOps`).
  * @throws Error from the file system when a cache entry cannot be written.
  */
 export function extractFeatures(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'key'>, set: ExampleSet, opts: ExtractOptions = {}): FeatureMatrix {
   const indices = opts.indices ?? Array.from({ length: set.count }, (_, i) => i);
-  const batch = opts.batchSize ?? 128;
+  // Memory-lean: activations are freed as soon as no later op reads them, and the batch is sized so
+  // that the live ones fit INFERENCE_MEMORY_BYTES (a MobileNetV2 at 224×224: 16, not 128, examples).
+  const keep = new Set([cut.key]);
+  const batch = opts.batchSize ?? inferenceBatchSize(peakActivationValues(graph, 0, cut.index + 1, keep));
   const symbolic = graph.shapes.get(cut.key)?.slice(1);
   let pool = symbolic && symbolic.every((d) => typeof d === 'number') ? poolWindow(symbolic as number[], opts.maxFeatures) : undefined;
   const compute = (x: Float32Array, n: number) => {
     const f = tf.tidy(() => {
       const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, tf.tensor(x, [n, ...set.shape])]]);
-      runOps(graph, env, 0, cut.index + 1, () => false);
+      runOps(graph, env, 0, cut.index + 1, () => false, keep);
       let y = env.get(cut.key)!;
       pool ??= poolWindow(y.shape.slice(1), opts.maxFeatures);
       if (pool > 1) y = tf.avgPool(y as tf.Tensor4D, pool, pool, 'valid');

@@ -183,6 +183,26 @@ function lastReaders(graph: OpGraph, from: number, to: number): Map<number, numb
 }
 
 /**
+ * Estimated activation memory allowed for one batch of inference (feature caching, evaluation),
+ * bytes: the batch size is chosen so that {@link peakActivationValues} × 4 × batch stays below it.
+ * For the Teachable Machine MobileNetV2 at 224×224 (estimated 7.9 MB per example) that is a batch
+ * of 16, measured at 116 MB of live tensors and a 139 MB wasm heap; a batch of 128 with every
+ * activation kept (tfjs' `tf.tidy` alone) needs more than the 4 GiB wasm32 heap and aborts.
+ */
+export const INFERENCE_MEMORY_BYTES = 128 * 1024 ** 2;
+
+/** Largest inference batch, whatever the memory. */
+const MAX_INFERENCE_BATCH = 128;
+
+/**
+ * Examples per memory-lean inference batch ({@link runOps} with `keep`) for `values` from
+ * {@link peakActivationValues}: within {@link INFERENCE_MEMORY_BYTES}, between 1 and 128; 32 when unknown.
+ */
+export function inferenceBatchSize(values: number | undefined): number {
+  return values ? Math.max(1, Math.min(MAX_INFERENCE_BATCH, Math.floor(INFERENCE_MEMORY_BYTES / (4 * values)))) : 32;
+}
+
+/**
  * Peak number of float values per example alive at once while ops `from..to-1` run memory-lean
  * (`runOps` with `keep` = `keepKeys`): at each op, the tensors still to be read or kept, plus twice
  * the op's outputs (the outputs and the layer's temporaries while it runs). Multiply by 4 bytes and

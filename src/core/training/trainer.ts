@@ -17,7 +17,7 @@ import type { ExampleSet } from '../data/example-set.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
 import type { Network } from '../models/network.js';
-import { crossingKeys, peakActivationValues, runOps } from '../models/graph.js';
+import { crossingKeys, inferenceBatchSize, peakActivationValues, runOps } from '../models/graph.js';
 import type { EpochEvent } from '../runs/events.js';
 import type { TrainerHooks, TrainResult } from './hooks.js';
 import { defaultRules, type RuleContext, type Stop, type TrainerRule } from './rules.js';
@@ -30,18 +30,6 @@ import type { FeatureDiskCache } from '../features/disk-cache.js';
 import { cachedPass, describeStats, passIdentity, type PassStats } from '../features/cached-pass.js';
 
 export type { TrainerHooks, TrainResult } from './hooks.js';
-
-/**
- * Estimated activation memory allowed for one batch of inference (feature caching, evaluation),
- * bytes: the batch size is chosen so that {@link peakActivationValues} × 4 × batch stays below it.
- * For the Teachable Machine MobileNetV2 at 224×224 (estimated 7.9 MB per example) that is a batch
- * of 16, measured at 116 MB of live tensors and a 139 MB wasm heap; a batch of 128 with every
- * activation kept (tfjs' `tf.tidy` alone) needs more than the 4 GiB wasm32 heap and aborts.
- */
-export const INFERENCE_MEMORY_BYTES = 128 * 1024 ** 2;
-
-/** Largest inference batch, whatever the memory. */
-const MAX_INFERENCE_BATCH = 128;
 
 /** Features at the split point, for every example of a set: computed once per stage when cacheable. */
 interface FeatureCache {
@@ -61,7 +49,7 @@ export class Trainer {
   private frozen = new Set<string>();
   private readonly optimizer: PerVariableOptimizer;
   private readonly numClasses: number;
-  /** Examples per inference batch, from {@link INFERENCE_MEMORY_BYTES} and the network's peak activations. */
+  /** Examples per inference batch, from the network's peak activations (`inferenceBatchSize` of models/graph.ts). */
   readonly inferenceBatch: number;
 
   /**
@@ -80,7 +68,7 @@ export class Trainer {
     this.optimizer = new PerVariableOptimizer(exp.optimizer);
     this.numClasses = numClasses;
     const values = peakActivationValues(net.graph, 0, net.graph.ops.length);
-    this.inferenceBatch = values ? Math.max(1, Math.min(MAX_INFERENCE_BATCH, Math.floor(INFERENCE_MEMORY_BYTES / (4 * values)))) : 32;
+    this.inferenceBatch = inferenceBatchSize(values);
   }
 
   /** Names of the base layers frozen in the current stage. */
