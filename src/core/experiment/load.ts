@@ -14,6 +14,7 @@ import { JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
 import { latestCheckpoint, experimentNameOfFile } from './name.js';
 import { resolveExperiment } from './resolve.js';
+import { runStoreProblem } from '../runs/store.js';
 import { checkSemantics } from './semantic.js';
 import type { ResolvedExperiment } from './types.js';
 import { validateExperimentText } from './validate.js';
@@ -68,6 +69,11 @@ export async function checkExperimentText(text: string, filePath: string, option
   const locator = new JsonLocator(text);
   const extra: Problem[] = [];
   const report: Report = (pointer, message, severity) => extra.push(locator.problem(pointer, message, severity));
+  if (options.runsDir !== undefined) {
+    // Found here, a run store that cannot take the run is bad input before any data loads (it was ENAMETOOLONG/EACCES after).
+    const store = runStoreProblem(options.runsDir, experiment.name);
+    if (store) report(store.setting === 'name' && validated.experiment.name !== undefined ? '/name' : '', store.message, 'error');
+  }
   const layers = await baseLayers(experiment, options, report);
   baseModelFiles(experiment, report);
   const metadata = baseMetadata(experiment, report);

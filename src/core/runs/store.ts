@@ -127,6 +127,73 @@ export function experimentRunsDir(runsDir: string, experimentName: string): stri
   return path.join(runsDir, experimentDirName(experimentName));
 }
 
+/** Longest name of one folder or file, in UTF-8 bytes (NAME_MAX of ext4, tmpfs, APFS; NTFS counts UTF-16 units, fewer). */
+const NAME_MAX_BYTES = 255;
+/** Longest absolute path, in bytes (PATH_MAX: Linux 4096, macOS 1024; Node writes long paths on Windows). */
+const PATH_MAX_BYTES = process.platform === 'darwin' ? 1024 : process.platform === 'win32' ? 32767 : 4096;
+/**
+ * Bytes a run writes below its experiment folder, with margin: `/<run id>/checkpoints/best/model.json.tmp-<pid>`
+ * is 60, temp files of result files (`layer-sweep.json.<pid>.<n>.tmp`) are shorter.
+ */
+const RUN_PATH_TAIL_BYTES = 96;
+
+/** Why runs of an experiment cannot be stored: which setting to change and a message naming the path. */
+export interface RunStoreProblem {
+  /** `name`: the experiment's name makes a folder name or path too long; `runsDir`: the runs folder cannot be written. */
+  setting: 'name' | 'runsDir';
+  message: string;
+}
+
+/**
+ * What would stop {@link createRun} from storing a run of `experimentName` under `runsDir`, checked
+ * without writing anything: a run folder name or path longer than the file system allows
+ * (ENAMETOOLONG), a path through a file (the runs folder, or a folder above it, is a file), and a
+ * nearest existing folder that cannot be written (read-only, EACCES/EROFS). `validate` and `run`
+ * (before any data loads) report it as bad input.
+ * @returns undefined when a run can be created (as far as permissions and names tell; a full disk is not foreseen).
+ */
+export function runStoreProblem(runsDir: string, experimentName: string): RunStoreProblem | undefined {
+  const root = path.resolve(runsDir);
+  const folder = experimentDirName(experimentName);
+  const expDir = path.join(root, folder);
+  const folderBytes = Buffer.byteLength(folder, 'utf8');
+  if (folderBytes > NAME_MAX_BYTES) {
+    return {
+      setting: 'name',
+      message: `the experiment name is ${folderBytes} bytes as a folder name under ${root}; file systems allow ${NAME_MAX_BYTES}: shorten \`name\``,
+    };
+  }
+  const long = root.split(path.sep).find((part) => Buffer.byteLength(part, 'utf8') > NAME_MAX_BYTES);
+  if (long !== undefined) return { setting: 'runsDir', message: `the runs folder ${root} has a folder name of ${Buffer.byteLength(long, 'utf8')} bytes (at most ${NAME_MAX_BYTES})` };
+  const deepest = Buffer.byteLength(expDir, 'utf8') + RUN_PATH_TAIL_BYTES;
+  if (deepest > PATH_MAX_BYTES) {
+    return {
+      setting: Buffer.byteLength(root, 'utf8') + RUN_PATH_TAIL_BYTES + 1 > PATH_MAX_BYTES / 2 ? 'runsDir' : 'name',
+      message: `run files would have paths of about ${deepest} bytes under ${expDir}; the file system allows ${PATH_MAX_BYTES}: shorten \`name\` or the runs folder`,
+    };
+  }
+  // The nearest folder that exists on the way to the experiment's runs folder must be a writable folder.
+  for (let dir = expDir; ; dir = path.dirname(dir)) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(dir) !== dir) continue;
+      return { setting: 'runsDir', message: `cannot store runs under ${root}: ${dir}: ${(e as Error).message}` };
+    }
+    if (!st.isDirectory()) return { setting: 'runsDir', message: `cannot store runs under ${root}: ${dir} is a file, not a folder` };
+    try {
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'EROFS' ? 'it is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'it is not writable' : (e as Error).message;
+      return { setting: 'runsDir', message: `cannot store runs under ${root}: ${dir === root ? 'the runs folder' : dir} cannot be written (${why})` };
+    }
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // writing
 // ---------------------------------------------------------------------------------------------
