@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readMetrics, readMetricsFrom, readSummary } from '../../src/core/runs/store.js';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -82,4 +83,45 @@ test('a read-only runs folder: exit 2 naming it', () => {
     refused(file, runs, new RegExp(`cannot store runs under ${runs}: the runs folder cannot be written \\(it is not writable\\)`));
     fs.chmodSync(runs, 0o755);
   }
+});
+
+test('disk full mid-run (a 512 KiB tmpfs as the runs folder): exit 1, summary.json says failed and why, readers take a metrics.jsonl cut mid-line', () => {
+  assert.equal(process.getuid?.(), 0, 'this test mounts a tmpfs: run it as root');
+  const file = experiment('full.transfer.json');
+  const runs = path.join(dir, 'runs-full');
+  fs.mkdirSync(runs);
+  // The small CNN's checkpoint alone is larger than this file system: the first save runs out of space.
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', runs], { encoding: 'utf8' });
+  assert.equal(m.status, 0, `mount a tmpfs: ${m.stderr}`);
+  mounts.push(runs);
+  const r = cli(['run', file, '--runs-dir', runs, '--json']);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const [runId] = fs.readdirSync(path.join(runs, 'full'));
+  const runDir = path.join(runs, 'full', runId!);
+  const s = readSummary(runDir)!;
+  assert.equal(s.status, 'failed');
+  assert.match(s.error!, new RegExp(`the disk is full \\(writing the run in ${runDir}\\): ENOSPC`));
+  assert.equal(s.pid, undefined, 'finished, not left running');
+  assert.equal(fs.existsSync(path.join(runDir, 'reserve.tmp')), false, 'the reserve is given back');
+  // No partial files are left taking space: no weight file without a model.json naming it, no temp files.
+  const left = fs.readdirSync(runDir, { recursive: true }).map(String);
+  assert.deepEqual(left.filter((f) => f.endsWith('.tmp') || /tmp-\d+$/.test(f)), []);
+  for (const which of ['best', 'last']) {
+    const cp = path.join(runDir, 'checkpoints', which);
+    if (!fs.existsSync(cp)) continue;
+    const named = fs.existsSync(path.join(cp, 'model.json')) ? JSON.parse(fs.readFileSync(path.join(cp, 'model.json'), 'utf8')).weightsManifest[0].paths : [];
+    assert.deepEqual(fs.readdirSync(cp).filter((f) => f.endsWith('.bin')), named, `${which}: only the weights a model.json names`);
+  }
+  const events = readMetrics(runDir);
+  assert.ok(events.some((e) => e.kind === 'log' && /backend/.test(e.message)), 'metrics.jsonl readable');
+  // A metrics.jsonl that ends mid-line (a writer stopped by the full disk elsewhere): readers keep every whole line.
+  const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  const cut = path.join(dir, 'cut-run');
+  fs.cpSync(runDir, cut, { recursive: true });
+  fs.writeFileSync(path.join(cut, 'metrics.jsonl'), text + '{"kind":"epoch","epoch":0,"stage":0,"trainLo');
+  assert.deepEqual(readMetrics(cut), events);
+  assert.deepEqual(readMetricsFrom(cut).events, events);
+  const list = cli(['runs', '--json', '--runs-dir', runs]);
+  assert.equal(list.status, 0, list.stderr);
+  assert.equal(JSON.parse(list.stdout)[0].summary.status, 'failed');
 });

@@ -95,7 +95,13 @@ export function fileSystemIO(modelJsonPath: string): tf.io.IOHandler {
         weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      await writeFileSynced(path.join(dir, weightsFile), data);
+      try {
+        await writeFileSynced(path.join(dir, weightsFile), data);
+      } catch (e) {
+        // No model.json names this file: a partial one (a disk that filled) only takes space.
+        await fs.promises.rm(path.join(dir, weightsFile), { force: true });
+        throw e;
+      }
       const tmp = `${modelJsonPath}.tmp-${process.pid}`;
       try {
         await writeFileSynced(tmp, Buffer.from(JSON.stringify(modelJson)));

@@ -5,7 +5,8 @@
  * - `summary.json`   the latest `RunSummary`, replaced atomically (temp file + rename),
  * - `labels.json`    `{ "classNames": [...] }`, the label of each output index,
  * - `checkpoints/best/`, `checkpoints/last/`  saved models,
- * - `worker.log`     free-text log of the worker.
+ * - `worker.log`     free-text log of the worker,
+ * - `reserve.tmp`    64 KiB kept while the run is live, so a disk that fills still takes its final summary.
  * Run ids sort by start time: `YYYYMMDD-HHMMSS-xxxx` (UTC; `xxxx` encodes the milliseconds).
  * Pure Node fs (no tfjs, no vscode): the worker writes, the extension host and the CLI read.
  */
@@ -21,6 +22,10 @@ export const SUMMARY_FILE = 'summary.json';
 export const LABELS_FILE = 'labels.json';
 export const LOG_FILE = 'worker.log';
 export const CHECKPOINTS_DIR = 'checkpoints';
+/** Space a live run keeps for its last `summary.json` on a disk that fills (deleted when the run ends). */
+export const RESERVE_FILE = 'reserve.tmp';
+/** Size of {@link RESERVE_FILE}: a final summary is a few KiB; 64 KiB covers 4 KiB blocks with margin. */
+export const RESERVE_BYTES = 64 * 1024;
 
 /** Matches a run id: `YYYYMMDD-HHMMSS-xxxx`. */
 export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
@@ -58,6 +63,14 @@ export interface RunHandle {
   log(line: string): void;
   /** Closes the metrics file (further appends reopen it). */
   close(): void;
+  /**
+   * Writes {@link RESERVE_FILE} ({@link RESERVE_BYTES} bytes): space kept so that a run whose disk fills
+   * can still write its final `summary.json` (the recorder gives it back on ENOSPC and retries).
+   * @throws Node fs errors (ENOSPC: the disk is already full).
+   */
+  reserveSpace(): void;
+  /** Deletes {@link RESERVE_FILE}; false when it was not there. */
+  releaseReserve(): boolean;
 }
 
 /** A run as listed by {@link listRuns}. */
@@ -227,6 +240,7 @@ class RunWriter implements RunHandle {
   readonly summaryPath: string;
   readonly labelsPath: string;
   readonly logPath: string;
+  private readonly reservePath: string;
   private fd: number | undefined;
 
   constructor(
@@ -239,16 +253,46 @@ class RunWriter implements RunHandle {
     this.summaryPath = path.join(dir, SUMMARY_FILE);
     this.labelsPath = path.join(dir, LABELS_FILE);
     this.logPath = path.join(dir, LOG_FILE);
+    this.reservePath = path.join(dir, RESERVE_FILE);
   }
 
   append(event: RunEvent): void {
     this.fd ??= fs.openSync(this.metricsPath, 'a');
-    writeAll(this.fd, Buffer.from(JSON.stringify(event) + '\n', 'utf8'));
+    const before = fs.fstatSync(this.fd).size;
+    try {
+      writeAll(this.fd, Buffer.from(JSON.stringify(event) + '\n', 'utf8'));
+    } catch (e) {
+      // A disk that filled mid-line: cut the partial line off, so the next event starts a line of its own.
+      try {
+        fs.ftruncateSync(this.fd, before);
+      } catch {
+        // readers skip a partial line anyway
+      }
+      throw e;
+    }
     if (event.kind === 'epoch' || event.kind === 'stage' || event.kind === 'test') fs.fsyncSync(this.fd);
   }
 
   writeSummary(summary: RunSummary): void {
     writeJsonAtomic(this.summaryPath, summary);
+  }
+
+  reserveSpace(): void {
+    const fd = fs.openSync(this.reservePath, 'w');
+    try {
+      writeAll(fd, Buffer.alloc(RESERVE_BYTES));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  releaseReserve(): boolean {
+    try {
+      fs.unlinkSync(this.reservePath);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   writeLabels(classNames: readonly string[]): void {
@@ -291,9 +335,12 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   try {
     writeAll(fd, Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8'));
     fs.fsyncSync(fd);
-  } finally {
+  } catch (e) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true }); // a disk that filled: leave no partial temp file taking space
+    throw e;
   }
+  fs.closeSync(fd);
   for (let attempt = 0; ; attempt++) {
     try {
       fs.renameSync(tmp, file);

@@ -87,9 +87,10 @@ export class RunRecorder {
     return this.run.dir;
   }
 
-  /** Writes the first `summary.json`, reports the start (`started` callback) and logs the backend. */
+  /** Writes the first `summary.json` and the run's space reserve, reports the start (`started` callback) and logs the backend. */
   start(): void {
     this.writeSummary();
+    this.run.reserveSpace();
     this.cb.started?.(this.run.id, this.run.dir, this.exp);
     this.emit({ kind: 'log', level: 'info', message: `backend ${this.backend.name}: ${this.backend.reason}` });
   }
@@ -132,17 +133,26 @@ export class RunRecorder {
     return this.cb.shouldStop?.() ?? false;
   }
 
-  /** Records a thrown error: status `failed`, its message in the summary, its stack in the log. */
+  /**
+   * Records a thrown error: status `failed`, its message in the summary, its stack in the log. A full
+   * disk (ENOSPC) is said in words with the run folder; the log line is then best effort.
+   */
   fail(e: unknown): void {
     this.summary.status = 'failed';
-    this.summary.error = (e as Error).message;
-    this.emit({ kind: 'log', level: 'error', message: (e as Error).stack ?? String(e) });
+    const message = (e as Error).message ?? String(e);
+    this.summary.error = (e as NodeJS.ErrnoException).code === 'ENOSPC' ? `the disk is full (writing the run in ${this.run.dir}): ${message}` : message;
+    try {
+      this.emit({ kind: 'log', level: 'error', message: (e as Error).stack ?? String(e) });
+    } catch {
+      // the disk that failed the run may also refuse the log line; summary.json still records the error
+    }
   }
 
   /**
    * Ends the record: `status` when given, else the status set so far; end time, the process's CPU
    * seconds and memory (`backend/memory.ts`); no pid (the run is no longer live). Writes the final
-   * `summary.json` and closes `metrics.jsonl`.
+   * `summary.json` (on a full disk, after giving back the run's space reserve), closes `metrics.jsonl`
+   * and deletes the reserve.
    * @returns the final summary.
    */
   finish(status?: RunStatus): RunSummary {
@@ -153,8 +163,15 @@ export class RunRecorder {
     const mem = memoryUsage();
     this.summary.memory = { rssPeakBytes: mem.rssPeakBytes, ...(mem.wasmHeapBytes !== undefined ? { wasmHeapBytes: mem.wasmHeapBytes } : {}) };
     delete this.summary.pid;
-    this.writeSummary();
+    try {
+      this.writeSummary();
+    } catch (e) {
+      // A full disk: give back the space kept for this moment and write once more, so the record says what happened.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC' || !this.run.releaseReserve()) throw e;
+      this.writeSummary();
+    }
     this.run.close();
+    this.run.releaseReserve();
     return this.summary;
   }
 }
