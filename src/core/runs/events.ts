@@ -116,6 +116,14 @@ export interface RunResult {
   unit?: 'fraction';
 }
 
+/** Files a run's data loader skipped, grouped by reason (see `skippedSummary`). */
+export interface SkippedSummary {
+  /** Files skipped in all. */
+  count: number;
+  /** One entry per distinct reason, most frequent first: how many files, and the first few of them (absolute paths). */
+  reasons: { reason: string; count: number; files: string[] }[];
+}
+
 /** `summary.json`: written atomically at start, after each epoch and at the end. */
 export interface RunSummary {
   runId: string;
@@ -142,6 +150,8 @@ export interface RunSummary {
   test?: { loss: number; accuracy: number; checkpoint: 'best' | 'last'; examples: number };
   /** Counts of training/validation/test examples. */
   examples?: { train: number; validation: number; test: number };
+  /** Input files left out of the run (unreadable or corrupt images): how many, and why (absent: none). */
+  skipped?: SkippedSummary;
   /** Present when status is failed or diverged. */
   error?: string;
   /** CPU time (user + system) of the training process at the end of the run, seconds: steadier than wall time on a busy machine. */

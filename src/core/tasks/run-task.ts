@@ -14,6 +14,7 @@ import { buildNetwork, loadBase } from '../models/network.js';
 import type { RunTask } from '../runs/artifacts.js';
 import type { RunSummary } from '../runs/events.js';
 import { runAnalysis } from './analysis.js';
+import { skippedSummary } from '../runs/skipped.js';
 import type { RunOptions, TaskOptions } from './options.js';
 import { prepareTask } from './prepare.js';
 import type { RunCallbacks } from './recorder.js';
@@ -37,6 +38,9 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
       try {
         return await runAnalysis(exp, opts.runsDir, backend, cb, task, 'layerSweep', async (a) => {
           a.summary.examples = { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 };
+          const skipped = skippedSummary(data.skipped);
+          if (skipped) a.summary.skipped = skipped;
+          for (const f of data.skipped) a.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
           const sets = { classes: data.classNames.length, train: data.train, validation: data.validation, ...(data.test ? { test: data.test } : {}) };
           const cache = cacheFromEnv();
           const file = layerSweep(exp, net, sets, base.source, (e) => {

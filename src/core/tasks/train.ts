@@ -18,6 +18,7 @@ import { evaluationReport, predictLogits } from '../evaluation/evaluate.js';
 import { Trainer } from '../training/trainer.js';
 import { adaptTransductive } from '../training/transductive.js';
 import { runAnalysis } from './analysis.js';
+import { skippedSummary } from '../runs/skipped.js';
 import type { RunOptions } from './options.js';
 import { prepareTask } from './prepare.js';
 import { RunRecorder, type RunCallbacks } from './recorder.js';
@@ -58,6 +59,9 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
     // Nothing trains: features → PCA → k-means, recorded as an analysis run.
     const cache = cacheFromEnv();
     const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', async (rec) => {
+      const skipped = skippedSummary(data.skipped);
+      if (skipped) rec.summary.skipped = skipped;
+      for (const f of data.skipped) rec.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
       await runUnsupervised(rec, net, data, cache);
       rec.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
     });
@@ -65,12 +69,14 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
     return s;
   }
 
+  const skipped = skippedSummary(data.skipped);
   const rec = RunRecorder.open(exp, opts.runsDir, backend, cb, {
     strategy: exp.transfer.strategy,
     epochsPlanned: exp.training.epochs,
     summary: {
       stepsPerEpoch: Math.max(1, Math.ceil(data.train.count / exp.training.batchSize)),
       examples: { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0 },
+      ...(skipped ? { skipped } : {}),
       ...(exp.transfer.kind !== 'inductive' ? { transferKind: exp.transfer.kind } : {}),
     },
   });
