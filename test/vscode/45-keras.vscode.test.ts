@@ -1,8 +1,8 @@
 /**
  * A real Keras `.h5` from a public repository (test/fixtures/keras/SOURCES.md) as the base of a
  * feature-extraction and a fine-tuning run started with Run Experiment in the real worker, and the
- * same file as a `url` base served from 127.0.0.1: the run completes, and a second run reuses the
- * cached copy without a request.
+ * same file as a `url` base served from 127.0.0.1: the status bar's run shows the download, the run
+ * completes, and a second run reuses the cached copy without a request.
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
@@ -50,8 +50,18 @@ suite('Keras .h5 bases (real worker, real digits)', () => {
     const body = fs.readFileSync(FIXTURE);
     server = http.createServer((req, res) => {
       requests++;
+      // Slowly enough (64 KB every 100 ms) that the status bar can show the download.
       res.writeHead(200, { 'content-length': body.length });
-      res.end(body);
+      let at = 0;
+      const t = setInterval(() => {
+        res.write(body.subarray(at, at + 65536));
+        at += 65536;
+        if (at >= body.length) {
+          clearInterval(t);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(t));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mnist-cnn.h5`;
@@ -85,9 +95,12 @@ suite('Keras .h5 bases (real worker, real digits)', () => {
     });
   }
 
-  test('a URL base: the run completes, the next run uses the cached copy', async () => {
+  test('a URL base: the status bar shows the download, the run completes, the next run uses the cache', async () => {
     const a = await api();
-    const started = await run('keras-url.transfer.json');
+    const pending = run('keras-url.transfer.json');
+    const seen = await waitFor(() => a.runs.active().find((r) => r.download && r.download.received > 0), 60_000, 'download progress on the active run');
+    assert.match(seen.download!.url, /mnist-cnn\.h5$/);
+    const started = await pending;
     assert.ok(started?.runId, 'no run started');
     assert.strictEqual((await a.runs.find(started.runId)!.done).status, 'completed');
     assert.strictEqual(requests, 1);

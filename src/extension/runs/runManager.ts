@@ -5,6 +5,7 @@
  * manager caps concurrent runs, stops gracefully (a `stop` message, then SIGKILL after a grace
  * period), records crashes in the run's summary, and on dispose leaves no worker running.
  */
+import type { DownloadProgress } from '../../core/models/download.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -48,6 +49,8 @@ export interface ActiveRun {
   epochsDone: number;
   /** Last reported training loss, for the status bar. */
   lastLoss?: number;
+  /** The base model's download while it lasts (a `url` base not yet in the cache). */
+  download?: DownloadProgress;
   /** Settles when the worker process has exited. */
   readonly done: Promise<RunOutcome>;
 }
@@ -203,6 +206,10 @@ export class RunManager implements vscode.Disposable {
         break;
       case 'fatal':
         this.log.error(`[${run.pid}] ${m.message}`);
+        break;
+      case 'download':
+        run.download = m.progress.done ? undefined : m.progress;
+        if (m.progress.done) this.log.info(`[${run.pid}] downloaded ${m.progress.url} (${m.progress.received} bytes)`);
         break;
     }
     this.changed.fire(run);

@@ -34,6 +34,10 @@ export class RunProgress implements vscode.Disposable {
     const name = (r.experiment ?? path.basename(r.experimentFile, '.transfer.json')) + (r.task !== 'train' ? ` ${TASK_LABEL[r.task]}` : '');
     const planned = r.summary?.epochsPlanned;
     const epochs = planned ? ` ${r.epochsDone}/${planned}` : '';
+    if (r.state === 'starting' && r.download) {
+      const d = r.download;
+      return `${name} downloading the base ${(d.received / 1e6).toFixed(1)}${d.total ? `/${(d.total / 1e6).toFixed(1)}` : ''} MB`;
+    }
     return r.state === 'starting' ? `${name} starting` : r.state === 'stopping' ? `${name} stopping` : `${name}${epochs}`;
   }
 
