@@ -35,6 +35,8 @@ interface Prep {
   cpuSeconds: number;
   hits: number;
   computed: number;
+  /** Photos read from the decoded-photo cache (the rest were decoded). */
+  photoHits: number;
 }
 
 async function child(dataRoot: string): Promise<void> {
@@ -60,11 +62,12 @@ async function child(dataRoot: string): Promise<void> {
     path.join(dataRoot, 'bench.transfer.json'),
   );
   const base = await loadBase(exp, { runsDir: os.tmpdir() });
+  const cache = cacheFromEnv();
   const t1 = performance.now();
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, cache });
   const t2 = performance.now();
   const net = buildNetwork(exp, base, data.classNames.length);
-  const trainer = new Trainer(exp, net, data.classNames.length, cacheFromEnv());
+  const trainer = new Trainer(exp, net, data.classNames.length, cache);
   trainer.setStage(0);
   const a = trainer.cacheFeatures(data.train);
   const b = trainer.cacheFeatures(data.validation);
@@ -76,6 +79,7 @@ async function child(dataRoot: string): Promise<void> {
     frozenSeconds: (t3 - t2) / 1000,
     prepSeconds: (t3 - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    photoHits: data.photos?.hits ?? 0,
     hits: a.stats.hits + b.stats.hits,
     computed: a.stats.computed + b.stats.computed,
   };
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
         rows.push({ round: r, run, load: before, ...prep });
         process.stdout.write(
           `round ${r} ${run}: ${prep.photos} photos, decode ${prep.decodeSeconds.toFixed(1)} s, frozen pass ${prep.frozenSeconds.toFixed(1)} s ` +
-            `(${prep.hits} from cache, ${prep.computed} computed), preparation ${prep.prepSeconds.toFixed(1)} s, CPU ${prep.cpuSeconds.toFixed(1)} s, load ${before}\n`,
+            `(photos: ${prep.photoHits} from cache; features: ${prep.hits} from cache, ${prep.computed} computed), preparation ${prep.prepSeconds.toFixed(1)} s, CPU ${prep.cpuSeconds.toFixed(1)} s, load ${before}\n`,
         );
       }
     }

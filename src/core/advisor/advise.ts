@@ -268,9 +268,9 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
   const sourceFile = adviceSource(exp, opts);
   const swept = sweepExperiment(exp);
   const base = await loadBase(swept, ctx);
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(opts.cache ? { cache: opts.cache } : {}), ...(base.text ? { text: base.text } : {}) });
   const { experiment: source } = await loadExperiment(sourceFile);
-  const sourceData: LoadedData = await loadData(source.data, { inputShape: base.inputShape, seed: source.training.seed, ...(base.text ? { text: base.text } : {}) });
+  const sourceData: LoadedData = await loadData(source.data, { inputShape: base.inputShape, seed: source.training.seed, ...(opts.cache ? { cache: opts.cache } : {}), ...(base.text ? { text: base.text } : {}) });
   const classes = data.classNames.length;
   const net = buildNetwork(swept, base, classes);
   try {

@@ -5,6 +5,8 @@
  * Pure TypeScript (Node fs, zlib, sharp); no `vscode`, no tfjs. Every problem with the data is a
  * {@link DataError}; single unreadable image files are listed in `skipped` instead.
  */
+import type { FeatureDiskCache } from '../features/disk-cache.js';
+import { PixelCache, type PixelCacheStats } from './sources/pixel-cache.js';
 import type { DataSource } from '../experiment/schema.js';
 import type { ResolvedData } from '../experiment/types.js';
 import { DataError } from './errors.js';
@@ -45,6 +47,8 @@ export interface LoadedData {
   skipped: SkippedFile[];
   /** Text sources: documents, empty ones and vocabulary coverage of each part read (before the split). */
   text?: Partial<Record<'train' | 'validation' | 'test' | 'target', TextStats>>;
+  /** Image folders: photos read from the decoded-photo cache and photos decoded, over every source. */
+  photos?: PixelCacheStats;
 }
 
 /** Options of {@link loadData}. */
@@ -57,6 +61,8 @@ export interface LoadOptions {
   inputShape: number[];
   /** `training.seed`: drives the split and the `trainPerClass` choice. */
   seed: number;
+  /** The run's persistent cache: image folders read decoded photos from it and store them there (`sources/pixel-cache.ts`). */
+  cache?: FeatureDiskCache;
   /** The vocabulary of a text base and `data.text.maxLength`: needed by text sources. */
   text?: { vocabulary: Vocabulary; maxLength: number };
 }
@@ -76,7 +82,8 @@ export interface LoadOptions {
  */
 export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<LoadedData> {
   const image = imageTarget(data, opts.inputShape);
-  const textCtx = opts.text ? { text: opts.text } : {};
+  const pixels = new PixelCache(opts.cache);
+  const textCtx = { ...(opts.text ? { text: opts.text } : {}), pixels };
   const train = await loadSource(data.train, { role: 'train', image, ...textCtx });
   const classNames = train.classNames;
   const known = { image, knownClasses: classNames, ...textCtx } as const;
@@ -100,7 +107,10 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
   const trainSet = data.split.trainPerClass ? capPerClass(split.train, classNames.length, data.split.trainPerClass, opts.seed) : split.train;
   if (trainSet.count === 0) throw new DataError('the training set is empty', describeSource(data.train));
   const testSet = test?.set ?? (split.test.count > 0 ? split.test : undefined);
+  pixels.finish();
+  const photos = pixels.stats.hits + pixels.stats.decoded > 0 ? { photos: pixels.stats } : {};
   return {
+    ...photos,
     classNames,
     train: trainSet,
     validation: validation?.set ?? split.validation,

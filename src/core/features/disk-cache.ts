@@ -6,8 +6,9 @@
  * run has written its entries the oldest files are deleted until the store is under its size cap.
  *
  * Layout: `<dir>/v1/<pass key, 2 hex>/<pass key>/<example key>.tlf`; an entry file is
- * `TLFEAT1\n` · u32 little-endian header length · header JSON `{ shape }` · float32 values · SHA-256
- * of everything before it (32 bytes).
+ * `TLFEAT1\n` · u32 little-endian header length · header JSON `{ shape, dtype? }` · values · SHA-256
+ * of everything before it (32 bytes). Values are float32 (frozen features; `dtype` absent) or uint8
+ * (`"dtype": "uint8"`: decoded photo pixels, see `data/sources/pixel-cache.ts`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -32,6 +33,13 @@ export interface CacheEntry {
   /** Shape of one example's features, e.g. [7, 7, 1280]. */
   shape: number[];
   values: Float32Array;
+}
+
+/** One stored byte entry (uint8 values), as read back. */
+export interface ByteEntry {
+  /** Shape of the stored array, e.g. [224, 224, 3]. */
+  shape: number[];
+  bytes: Uint8Array;
 }
 
 /** What {@link FeatureDiskCache.list} reports for one frozen pass. */
@@ -81,6 +89,15 @@ export class FeatureDiskCache {
    * deleted and counted in `stats.corrupt`). A hit marks the entry as used now (for eviction).
    */
   read(pass: string, example: string, stats?: ReadStats): CacheEntry | undefined {
+    return this.readChecked(pass, example, decodeEntry, stats);
+  }
+
+  /** Like {@link read}, for an entry stored by {@link writeBytes}. */
+  readBytes(pass: string, example: string, stats?: ReadStats): ByteEntry | undefined {
+    return this.readChecked(pass, example, decodeByteEntry, stats);
+  }
+
+  private readChecked<T>(pass: string, example: string, decodeAs: (buf: Buffer) => T | undefined, stats?: ReadStats): T | undefined {
     const file = this.entryPath(pass, example);
     let buf: Buffer;
     try {
@@ -88,7 +105,7 @@ export class FeatureDiskCache {
     } catch {
       return undefined;
     }
-    const entry = decodeEntry(buf);
+    const entry = decodeAs(buf);
     if (!entry) {
       if (stats) stats.corrupt++;
       fs.rmSync(file, { force: true });
@@ -111,13 +128,22 @@ export class FeatureDiskCache {
    * @throws Error from the file system (no space, no permission).
    */
   write(pass: string, example: string, shape: readonly number[], values: Float32Array, description?: string): void {
+    this.writeEncoded(pass, example, encodeEntry(shape, values), description);
+  }
+
+  /** Like {@link write}, for uint8 values (decoded pixels). @throws Error from the file system. */
+  writeBytes(pass: string, example: string, shape: readonly number[], bytes: Uint8Array, description?: string): void {
+    this.writeEncoded(pass, example, encodeEntry(shape, bytes), description);
+  }
+
+  private writeEncoded(pass: string, example: string, entry: Buffer, description?: string): void {
     const dir = this.passDir(pass);
     fs.mkdirSync(dir, { recursive: true });
     if (description !== undefined) {
       const about = path.join(dir, 'about.txt');
       if (!fs.existsSync(about)) writeAtomic(about, Buffer.from(description + '\n'));
     }
-    writeAtomic(this.entryPath(pass, example), encodeEntry(shape, values));
+    writeAtomic(this.entryPath(pass, example), entry);
   }
 
   /** Every pass in the cache with its entries, size and last use, most recent first. */
@@ -220,34 +246,51 @@ function writeAtomic(file: string, data: Buffer): void {
   }
 }
 
-/** The bytes of an entry file (see the module comment). */
-export function encodeEntry(shape: readonly number[], values: Float32Array): Buffer {
-  const header = Buffer.from(JSON.stringify({ shape }));
+/** The bytes of an entry file (see the module comment): float32 values, or uint8 ones (`dtype` in the header). */
+export function encodeEntry(shape: readonly number[], values: Float32Array | Uint8Array): Buffer {
+  const header = Buffer.from(JSON.stringify(values instanceof Uint8Array ? { shape, dtype: 'uint8' } : { shape }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   const body = Buffer.concat([MAGIC, len, header, Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
-/** An entry file's contents, or undefined when the magic, lengths or checksum are wrong. */
-export function decodeEntry(buf: Buffer): CacheEntry | undefined {
+/** Shape, dtype and value bytes of an entry file, or undefined when the magic, lengths or checksum are wrong. */
+function decodeRaw(buf: Buffer): { shape: number[]; dtype: 'float32' | 'uint8'; payload: Buffer } | undefined {
   if (buf.length < MAGIC.length + 4 + DIGEST_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const body = buf.subarray(0, buf.length - DIGEST_BYTES);
   if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - DIGEST_BYTES))) return undefined;
   const headerLen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4 + headerLen;
   if (start > body.length) return undefined;
-  let shape: unknown;
+  let header: { shape?: unknown; dtype?: unknown };
   try {
-    shape = (JSON.parse(body.subarray(MAGIC.length + 4, start).toString('utf8')) as { shape?: unknown }).shape;
+    header = JSON.parse(body.subarray(MAGIC.length + 4, start).toString('utf8')) as { shape?: unknown; dtype?: unknown };
   } catch {
     return undefined;
   }
+  const shape = header.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return undefined;
+  const dtype = header.dtype === undefined ? 'float32' : header.dtype;
+  if (dtype !== 'float32' && dtype !== 'uint8') return undefined;
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (body.length - start !== count * 4) return undefined;
+  if (body.length - start !== count * (dtype === 'uint8' ? 1 : 4)) return undefined;
+  return { shape: shape as number[], dtype, payload: body.subarray(start) };
+}
+
+/** A float32 entry file's contents, or undefined when damaged or not float32. */
+export function decodeEntry(buf: Buffer): CacheEntry | undefined {
+  const raw = decodeRaw(buf);
+  if (!raw || raw.dtype !== 'float32') return undefined;
   // Copy: the values must be 4-byte aligned and independent of the file buffer.
-  const values = new Float32Array(count);
-  new Uint8Array(values.buffer).set(body.subarray(start));
-  return { shape: shape as number[], values };
+  const values = new Float32Array(raw.payload.length / 4);
+  new Uint8Array(values.buffer).set(raw.payload);
+  return { shape: raw.shape, values };
+}
+
+/** A uint8 entry file's contents, or undefined when damaged or not uint8. */
+export function decodeByteEntry(buf: Buffer): ByteEntry | undefined {
+  const raw = decodeRaw(buf);
+  if (!raw || raw.dtype !== 'uint8') return undefined;
+  return { shape: raw.shape, bytes: Uint8Array.from(raw.payload) };
 }

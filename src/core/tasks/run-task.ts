@@ -33,7 +33,8 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
     case 'layerSweep': {
       const swept = sweepExperiment(exp);
       const base = await loadBase(swept, ctx);
-      const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
+      const cache = cacheFromEnv();
+      const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, cache, ...(base.text ? { text: base.text } : {}) });
       const net = buildNetwork(swept, base, data.classNames.length);
       try {
         return await runAnalysis(exp, opts.runsDir, backend, cb, task, 'layerSweep', async (a) => {
@@ -42,7 +43,6 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
           if (skipped) a.summary.skipped = skipped;
           for (const f of data.skipped) a.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
           const sets = { classes: data.classNames.length, train: data.train, validation: data.validation, ...(data.test ? { test: data.test } : {}) };
-          const cache = cacheFromEnv();
           const file = layerSweep(exp, net, sets, base.source, (e) => {
             a.emit(e);
             return a.shouldStop();

@@ -4,6 +4,7 @@
  * An unsupervised experiment is recorded as an analysis run (`unsupervised.ts`). The worker process
  * calls this (through `run-task.ts`); so do tests that need a run without a child process.
  */
+import { describePixelStats } from '../data/sources/pixel-cache.js';
 import * as path from 'node:path';
 import { describeMetadata } from '../models/metadata.js';
 import { DataError, loadData } from '../data/index.js';
@@ -43,7 +44,9 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
 }
 
 async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInfo, exp: ResolvedExperiment, base: LoadedBase): Promise<RunSummary> {
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(base.text ? { text: base.text } : {}) });
+  // One persistent cache for the run: decoded photos (loadData) and frozen features (the trainer, analyses).
+  const cache = cacheFromEnv();
+  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, cache, ...(base.text ? { text: base.text } : {}) });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
   const shape = data.train.shape;
@@ -57,11 +60,11 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   }
   if (exp.transfer.kind === 'unsupervised') {
     // Nothing trains: features → PCA → k-means, recorded as an analysis run.
-    const cache = cacheFromEnv();
     const s = await runAnalysis(exp, opts.runsDir, backend, cb, 'train', 'unsupervised', async (rec) => {
       const skipped = skippedSummary(data.skipped);
       if (skipped) rec.summary.skipped = skipped;
       for (const f of data.skipped) rec.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
+      if (data.photos) rec.emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}` });
       await runUnsupervised(rec, net, data, cache);
       rec.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
     });
@@ -106,6 +109,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   }
   if (base.metadata) emit({ kind: 'log', level: 'info', message: `${base.metadata.file}: ${describeMetadata(base.metadata)}` });
   if (base.metadataProblem) emit({ kind: 'log', level: 'warn', message: `${base.metadataProblem} (ignored)` });
+  if (data.photos) emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}` });
   for (const s of data.skipped) emit({ kind: 'log', level: 'warn', message: `skipped ${s.file}: ${s.reason}` });
   for (const [role, stats] of Object.entries(data.text ?? {})) {
     emit({ kind: 'log', level: 'info', message: `text ${role}: ${describeCoverage(stats)}` });
@@ -113,7 +117,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
 
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;
-  const trainer = new Trainer(exp, net, numClasses, cacheFromEnv());
+  const trainer = new Trainer(exp, net, numClasses, cache);
   // A text checkpoint carries its vocabulary (embedding rows 2..) so that it can be the `run` base of another text experiment.
   const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape, ...(base.text ? { vocabulary: base.text.words } : {}) };
   try {

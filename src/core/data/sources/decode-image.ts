@@ -25,15 +25,16 @@ const FIT = { cover: 'cover', contain: 'contain', stretch: 'fill' } as const;
 
 /**
  * Reads, decodes and resizes one image.
- * @param file Image path (any name; the format is sniffed).
+ * @param file Image path (any name; the format is sniffed); named in errors.
+ * @param bytes the file's contents when the caller has read them already (then the file is not read again).
  * @returns Bytes laid out [height, width, channels] row-major, exactly height×width×channels long.
  * @throws Error (sharp's message, e.g. "Input file contains unsupported image format" or
  *         "VipsJpeg: premature end of JPEG image") for an unreadable, unsupported, truncated or
  *         corrupt file. Callers report it as a skipped file.
  */
-export async function decodeImage(file: string, target: DecodeTarget): Promise<Uint8Array> {
+export async function decodeImage(file: string, target: DecodeTarget, bytes?: Buffer): Promise<Uint8Array> {
   try {
-    return await decode(file, target);
+    return await decode(bytes ?? file, target);
   } catch (e) {
     // libvips sometimes reports a failed decode as just "Unknown error" (its error buffer is shared
     // between concurrent decodes): name the format from the file's magic bytes instead.
@@ -59,8 +60,8 @@ async function sniffFormat(file: string): Promise<string> {
   }
 }
 
-async function decode(file: string, target: DecodeTarget): Promise<Uint8Array> {
-  const { data, info } = await sharp(file, { failOn: 'error' })
+async function decode(input: string | Buffer, target: DecodeTarget): Promise<Uint8Array> {
+  const { data, info } = await sharp(input, { failOn: 'error' })
     .rotate() // apply EXIF orientation, then drop the tag
     .removeAlpha()
     .toColourspace(target.channels === 1 ? 'b-w' : 'srgb')

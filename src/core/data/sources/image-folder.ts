@@ -10,7 +10,8 @@
  *   names.
  * - Every file is decoded by content; one that cannot be decoded is reported in `skipped` and, with
  *   `perClass`, replaced by the next file of its class, so `perClass` counts readable images.
- * - Decoding runs {@link DECODE_CONCURRENCY} files at a time.
+ * - Decoding runs {@link DECODE_CONCURRENCY} files at a time, through the decoded-photo cache when
+ *   the load has one (`pixel-cache.ts`: a photo already decoded to the same target is read back).
  */
 import path from 'node:path';
 import type { ImageFolderSource } from '../../experiment/schema.js';
@@ -18,6 +19,7 @@ import { DataError, errorMessage } from '../errors.js';
 import { byCodePoint, listClassFiles, listClassFolders } from './class-folders.js';
 import { ExampleView, PixelStore } from '../example-set.js';
 import { decodeImage, type DecodeTarget } from './decode-image.js';
+import type { PixelCache } from './pixel-cache.js';
 import type { SkippedFile, SourceContext, SourceData } from './source.js';
 
 /** Images decoded at the same time (sharp also uses libvips threads inside each decode). */
@@ -63,7 +65,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
   const labelList: number[] = [];
   const skipped: SkippedFile[] = [];
   for (let c = 0; c < classNames.length; c++) {
-    const decoded = await decodeFirst(classFiles[c], Math.min(cap, classFiles[c].length), target, skipped);
+    const decoded = await decodeFirst(classFiles[c], Math.min(cap, classFiles[c].length), target, skipped, ctx.pixels);
     if (decoded.length === 0) {
       throw new DataError(`class folder ${path.dirname(classFiles[c][0])} has no readable images (${classFiles[c].length} skipped)`, path.dirname(classFiles[c][0]));
     }
@@ -97,6 +99,7 @@ async function decodeFirst(
   need: number,
   target: DecodeTarget,
   skipped: SkippedFile[],
+  pixels: PixelCache | undefined,
 ): Promise<{ file: string; data: Uint8Array }[]> {
   const results: (Uint8Array | null)[] = new Array<Uint8Array | null>(files.length).fill(null);
   let next = 0;
@@ -107,7 +110,7 @@ async function decodeFirst(
       const k = next++;
       inFlight++;
       try {
-        results[k] = await decodeImage(files[k], target);
+        results[k] = pixels ? await pixels.decode(files[k], target) : await decodeImage(files[k], target);
         ok++;
       } catch (e) {
         skipped.push({ file: files[k], reason: errorMessage(e).split('\n')[0] });

@@ -1,6 +1,7 @@
 /**
  * What every source reader (`mnist`, `idx`, `imageFolder`, `csv`) receives and returns.
  */
+import type { PixelCache } from './pixel-cache.js';
 import type { PixelScale } from '../scale.js';
 import type { ExampleView } from '../example-set.js';
 import { DataError } from '../errors.js';
@@ -40,6 +41,8 @@ export interface SourceContext {
   knownClasses?: readonly string[];
   /** The text base's vocabulary and `data.text.maxLength` (text sources need them). */
   text?: { vocabulary: Vocabulary; maxLength: number };
+  /** Decodes photos through the persistent cache (image folders); without it every photo is decoded. */
+  pixels?: PixelCache;
 }
 
 /** The result of reading one source. */
