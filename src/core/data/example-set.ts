@@ -7,7 +7,7 @@
  * an {@link ExampleView} is a list of positions plus their labels, so subsets (splits, class filters
  * of a validation source, few-label training sets) cost 8 bytes per example and no pixel copies.
  */
-import { scaleTables, valueRange, type PixelScale, type ValueRange } from './scale.js';
+import { scaleTables, swapsToBgr, valueRange, type PixelScale, type ValueRange } from './scale.js';
 
 /** A labelled set of examples, stored compactly (pixel bytes for images), gathered into float batches on demand. */
 export interface ExampleSet {
@@ -77,6 +77,9 @@ export class PixelStore implements ExampleStore {
   private readonly inChannels: number;
   private readonly pixelsPerImage: number;
   private readonly tables: Float32Array[];
+  /** Source channel of output channels 0 and 2 (2 and 0 for BGR output, `caffe`). */
+  private readonly first: number;
+  private readonly third: number;
   private readonly idOf: (pos: number) => string;
 
   /** @throws Error if `pixels` is shorter than count×height×width×channels or the channel change is unsupported. */
@@ -95,6 +98,9 @@ export class PixelStore implements ExampleStore {
     this.shape = [o.height, o.width, outChannels];
     this.tables = scaleTables(o.scale, outChannels);
     this.range = valueRange(o.scale, outChannels);
+    const bgr = swapsToBgr(o.scale) && o.channels === 3;
+    this.first = bgr ? 2 : 0;
+    this.third = bgr ? 0 : 2;
     this.idOf = o.id;
   }
 
@@ -112,10 +118,11 @@ export class PixelStore implements ExampleStore {
       for (let k = 0; k < n; k++) out[offset + k] = t[src[s + k]];
     } else if (this.inChannels === 3) {
       const [t0, t1, t2] = this.tables;
+      const { first, third } = this;
       for (let k = 0, o = offset; k < n; k++, o += 3, s += 3) {
-        out[o] = t0[src[s]];
+        out[o] = t0[src[s + first]];
         out[o + 1] = t1[src[s + 1]];
-        out[o + 2] = t2[src[s + 2]];
+        out[o + 2] = t2[src[s + third]];
       }
     } else {
       const [t0, t1, t2] = this.tables;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { weightFileProblem, type ManifestGroup } from '../models/model-files.js';
-import { builtinTopology, readModelTopology, type LayerInfo } from '../models/topology.js';
+import { builtinTopology, readModelTopology, type LayerInfo, type TopologyOptions } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
 import { JsonLocator } from './locate.js';
@@ -126,7 +126,7 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
     case 'gabor':
       return gaborTopology(b);
     case 'model':
-      return readLayers(b.path, '/base/path', report);
+      return readLayers(b.path, '/base/path', report, b.application ? { application: b.application } : {});
     case 'run': {
       if (!options.runsDir || !fs.existsSync(b.experiment)) return undefined;
       const name = experimentNameOfFile(b.experiment);
@@ -175,7 +175,7 @@ function baseMetadata(exp: ResolvedExperiment, report: Report): ModelMetadata | 
 async function baseInputShape(exp: ResolvedExperiment): Promise<(number | null)[] | undefined> {
   if (exp.base.kind !== 'model') return undefined;
   try {
-    return (await readModelTopology(exp.base.path)).inputShape;
+    return (await readModelTopology(exp.base.path, exp.base.application ? { application: exp.base.application } : {})).inputShape;
   } catch {
     return undefined; // reported with the layers
   }
@@ -184,9 +184,9 @@ async function baseInputShape(exp: ResolvedExperiment): Promise<(number | null)[
 /** Layer classes TensorFlow.js Layers can build (`scripts/gen-layer-classes.ts`). */
 const TFJS_LAYER_CLASSES = new Set<string>(tfjsLayerClasses as string[]);
 
-async function readLayers(file: string, pointer: string, report: Report): Promise<LayerInfo[] | undefined> {
+async function readLayers(file: string, pointer: string, report: Report, options: TopologyOptions = {}): Promise<LayerInfo[] | undefined> {
   try {
-    const layers = (await readModelTopology(file)).layers;
+    const layers = (await readModelTopology(file, options)).layers;
     const unknown = layers.find((l) => !TFJS_LAYER_CLASSES.has(l.className));
     if (unknown) {
       report(pointer, `${file}: layer "${unknown.name}" is a ${unknown.className}, a layer class TensorFlow.js Layers does not have`, 'error');

@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import type { PixelScale } from '../data/scale.js';
+import { APPLICATION_SCALE, applicationOfFile } from '../models/keras/applications/names.js';
 import {
   AugmentSchema,
   BuiltinBaseSchema,
@@ -150,7 +152,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
       },
       image: {
         resize: image.resize!,
-        scale: image.scale!,
+        scale: data.image?.scale ?? applicationScale(file.base) ?? image.scale!,
         ...(image.size ? { size: image.size } : {}),
         ...(image.channels !== undefined ? { channels: image.channels } : {}),
       },
@@ -213,6 +215,13 @@ function stageFreeze(strategy: Strategy, freeze: LayerSelector | undefined): Lay
     case 'scratch':
       return {};
   }
+}
+
+/** The preprocessing of a Keras Applications base (`base.application`, else its weights file's name), if it is one. */
+function applicationScale(base: BaseSpec): PixelScale | undefined {
+  if (base.kind !== 'model') return undefined;
+  const app = base.application ?? applicationOfFile(base.path)?.application;
+  return app ? APPLICATION_SCALE[app] : undefined;
 }
 
 function resolveBase(base: BaseSpec, at: (p: string) => string): ResolvedBase {

@@ -74,6 +74,22 @@ export const ModelFileBaseSchema = Type.Object(
         'present: its `imageSize` is the input size of a model whose own input size is unknown; its `labels` are logged.',
       examples: ['models/mobilenet/model.json', 'data/mobilenetv2-teachable/model.json', 'models/mnist_cnn.h5'],
     }),
+    application: Type.Optional(StringEnum(
+      {
+        ResNet50: 'ResNet50 (caffe preprocessing).',
+        VGG16: 'VGG16 (caffe preprocessing).',
+        InceptionV3: 'InceptionV3, 299 × 299 (pixels in [-1, 1]).',
+        MobileNet: 'MobileNet v1, width 1.0 (pixels in [-1, 1]).',
+        MobileNetV2: 'MobileNetV2, width 1.0 (pixels in [-1, 1]).',
+        EfficientNetB0: 'EfficientNetB0 (ImageNet mean/std).',
+      },
+      {
+        description:
+          'The Keras Applications architecture of a weights-only `.h5` (ImageNet weights as `keras.applications` downloads them). ' +
+          'Default: recognised from the file name (`resnet50_weights_tf_dim_ordering_tf_kernels.h5`, `…_notop.h5`, ' +
+          '`mobilenet_1_0_224_tf.h5`, `efficientnetb0.h5`…). The architecture is built and the weights are loaded by layer name.',
+      },
+    )),
     inputShape: Type.Optional(InputShapeSchema),
   },
   { additionalProperties: false, description: 'A tfjs Layers model in the workspace.' },
@@ -390,10 +406,16 @@ export const ImagePreprocessSchema = Type.Object(
       {
         unit: 'Pixels scaled to [0, 1].',
         symmetric: 'Pixels scaled to [-1, 1] (MobileNet, Teachable Machine: a Teachable Machine base warns without it).',
-        imagenet: 'ImageNet mean/std normalisation per channel (ResNet family).',
+        imagenet: 'ImageNet mean/std normalisation per channel: x/255, minus mean, over std (Keras "torch" mode; EfficientNet).',
+        caffe: 'RGB reordered to BGR, minus the ImageNet mean in 0–255 [103.939, 116.779, 123.68] (Keras "caffe" mode: ResNet50, VGG16).',
         raw: 'Pixels as they are, 0–255 (models trained on unscaled pixels, as many Keras MNIST tutorials are).',
       },
-      { description: 'Pixel scaling the model expects.', default: 'unit' },
+      {
+        description:
+          'Pixel scaling the model expects. Default: a Keras Applications base\'s own (caffe for ResNet50 and VGG16, symmetric for ' +
+          'InceptionV3 and the MobileNets, imagenet for EfficientNetB0), else unit.',
+        default: 'unit',
+      },
     )),
   },
   { additionalProperties: false, description: 'How images are decoded and scaled for the model.' },

@@ -11,7 +11,7 @@ import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, ModelError } from './io.js';
 import type { DownloadProgress } from './download.js';
 import { loadUrlModel } from './url-base.js';
-import { loadKerasModel } from './keras/load.js';
+import { loadKerasBase } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
 import { buildTextBase } from './text-base.js';
@@ -96,7 +96,7 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
     const text = { vocabulary: vocabularyOf(vectors.words), words: vectors.words, dim: vectors.dim, vectors: vectors.source, maxLength };
     return { model, source, inputShape: [maxLength], text, headless: true };
   }
-  const { model, source } = await loadBaseModel(exp, ctx);
+  const { model, source, headless } = await loadBaseModel(exp, ctx);
   const vocabulary = (model.getUserDefinedMetadata() as { vocabulary?: unknown } | undefined)?.vocabulary;
   if (Array.isArray(vocabulary) && vocabulary.every((w) => typeof w === 'string')) {
     // A checkpoint of a text experiment: token ids [maxLength] in, the vocabulary it was trained with.
@@ -124,16 +124,22 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
   if (inputShape.length !== 3 || inputShape.some((d) => d == null)) {
     throw new ModelError(`the base's input is [${sourceShape.join(', ')}]; an image base with a fixed size is needed (set base.inputShape)`, source);
   }
-  return { model, source, inputShape, ...(metadata ? { metadata } : {}), ...(metadataProblem ? { metadataProblem } : {}) };
+  return { model, source, inputShape, ...(headless ? { headless } : {}), ...(metadata ? { metadata } : {}), ...(metadataProblem ? { metadataProblem } : {}) };
 }
 
-async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string }> {
+async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string; headless?: boolean }> {
   const b = exp.base;
   switch (b.kind) {
     case 'builtin':
       return { model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
-    case 'model':
-      return { model: isKerasPath(b.path) ? await loadKerasModel(b.path) : await loadModelFile(b.path), source: b.path };
+    case 'model': {
+      if (!isKerasPath(b.path)) return { model: await loadModelFile(b.path), source: b.path };
+      const k = await loadKerasBase(b.path, b.application ? { application: b.application } : {});
+      if (!k.application) return { model: k.model, source: b.path };
+      // A weights-only Keras Applications file: without its top, the whole network is the base.
+      const source = `${b.path} (${k.application.application}${k.application.includeTop ? '' : ', no top'})`;
+      return { model: k.model, source, ...(k.application.includeTop ? {} : { headless: true }) };
+    }
     case 'url': {
       const { model, fromCache } = await loadUrlModel(b.url, { ...(b.sha256 ? { sha256: b.sha256 } : {}), ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}) });
       return { model, source: fromCache ? `${b.url} (cached)` : b.url };

@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { APPLICATION_INPUT, APPLICATION_LAST_BASE_LAYER, type KerasApplication } from './keras/applications/names.js';
 import { isKerasPath, readKerasTopology } from './keras/read.js';
 
 /** One (leaf) layer of a model. */
@@ -58,6 +59,8 @@ export class TopologyError extends Error {
 export interface TopologyOptions {
   /** Count parameters from layer configs even when a weights manifest is present (default false). */
   ignoreManifest?: boolean;
+  /** The Keras Application a weights-only `.h5` belongs to (`base.application`; default: from the file name). */
+  application?: KerasApplication;
 }
 
 type Shape = (number | null)[];
@@ -71,7 +74,11 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
  *   SyntaxError for invalid JSON; KerasFileError for a Keras file that cannot be read.
  */
 export async function readModelTopology(modelJsonPath: string, options: TopologyOptions = {}): Promise<ModelTopology> {
-  if (isKerasPath(modelJsonPath)) return parseModelTopology(readKerasTopology(modelJsonPath), options);
+  if (isKerasPath(modelJsonPath)) {
+    const k = readKerasTopology(modelJsonPath, options.application);
+    if ('application' in k) return applicationModelTopology(k.application, k.includeTop);
+    return parseModelTopology(k, options);
+  }
   const text = await fs.promises.readFile(modelJsonPath, 'utf8');
   return parseModelTopology(JSON.parse(text) as unknown, options);
 }
@@ -574,4 +581,32 @@ export function builtinTopology(architecture: string, file?: string): LayerInfo[
     isBatchNorm: l.isBatchNorm === true,
     ...(typeof l.parent === 'string' ? { parent: l.parent } : {}),
   }));
+}
+
+/** Where `application-topologies.json` is, from the source tree or a bundle (as {@link builtinTopologyCandidates}). */
+function applicationTopologyCandidates(): string[] {
+  return builtinTopologyCandidates().map((f) => path.join(path.dirname(f), 'application-topologies.json'));
+}
+
+/**
+ * The layer list of a Keras Application (`keras/applications/`), from the committed
+ * `src/core/models/application-topologies.json` (`npm run topologies`), without its top when
+ * `includeTop` is false.
+ * @throws TopologyError when the table is missing (a broken install).
+ */
+export function applicationModelTopology(application: KerasApplication, includeTop: boolean): ModelTopology {
+  const file = applicationTopologyCandidates().find((f) => fs.existsSync(f));
+  const all = file ? builtinTopology(application, file) : undefined;
+  if (!all) throw new TopologyError(`the layer table of ${application} (application-topologies.json) is missing`);
+  const last = all.findIndex((l) => l.name === APPLICATION_LAST_BASE_LAYER[application]);
+  const layers = includeTop ? all : all.slice(0, last + 1);
+  return {
+    name: application,
+    className: 'Functional',
+    inputShape: [null, ...APPLICATION_INPUT[application]],
+    layers,
+    nestedModels: [],
+    totalParams: layers.reduce((s, l) => s + l.params, 0),
+    paramsFromManifest: false,
+  };
 }

@@ -8,7 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertKnownLayerClasses, ModelError } from '../io.js';
-import { KerasFileError, readKerasFile, type KerasLayerWeights, type KerasModelFile } from './read.js';
+import { buildApplication } from './applications/build.js';
+import { applicationOfWeights, type ApplicationFile, type KerasApplication } from './applications/names.js';
+import { KerasFileError, readKerasFileOrWeights, WEIGHTS_ONLY_MESSAGE, type KerasLayerWeights, type KerasModelFile } from './read.js';
 
 /** Every leaf layer of `model`, nested models expanded, by name. */
 function leafLayers(model: tf.LayersModel): Map<string, tf.layers.Layer> {
@@ -111,18 +113,85 @@ export async function kerasToLayersModel(k: KerasModelFile, file: string): Promi
   return model;
 }
 
+/** Options of {@link loadKerasBase}. */
+export interface KerasLoadOptions {
+  /** The Keras Application a weights-only file belongs to (`base.application`; default: from the file name). */
+  application?: KerasApplication;
+}
+
+/** A loaded Keras file: the model, and for a weights-only Keras Applications file which one it is. */
+export interface LoadedKeras {
+  model: tf.LayersModel;
+  application?: ApplicationFile;
+}
+
+/** Weight groups of Keras' EfficientNet input normalisation, which the data pipeline replaces (`efficientnet.ts`). */
+const NORMALISATION_GROUP = /^(rescaling|normalization)(_\d+)?$/;
+
 /**
- * Loads a Keras `.h5` model file as a tfjs Layers model.
- * @throws ModelError naming the file (and layer or weight) for every problem of {@link readKerasFile}
- *   and {@link kerasToLayersModel}.
+ * Builds the Keras Application `app` and writes a weights-only file's weights into it: by layer
+ * name when every weight group names a layer of the architecture, else by order over the layers
+ * that have weights, as Keras' `load_weights` does for HDF5 (`load_weights_from_hdf5_group`; e.g.
+ * InceptionV3 files written by Keras 2.0 number their layers from `conv2d_1`). Every weight's shape
+ * is checked.
+ * @throws KerasFileError naming the file and layer: a count or shape that differs, a weight left unset.
  */
-export async function loadKerasModel(file: string): Promise<tf.LayersModel> {
-  let k: KerasModelFile;
+export function applicationFromWeights(app: ApplicationFile, groups: KerasLayerWeights[], file: string): tf.LayersModel {
+  const model = buildApplication(app.application, { includeTop: app.includeTop });
   try {
-    k = readKerasFile(file);
+    let named = groups.filter((g) => g.weights.length > 0);
+    if (app.application === 'EfficientNetB0') named = named.filter((g) => !NORMALISATION_GROUP.test(g.layer));
+    const byName = named.every((g) => model.layers.some((l) => l.name === g.layer));
+    let assigned = named;
+    if (!byName) {
+      const withWeights = model.layers.filter((l) => l.weights.length > 0);
+      if (withWeights.length !== named.length) {
+        const stray = named.find((g) => !model.layers.some((l) => l.name === g.layer));
+        throw new KerasFileError(
+          file,
+          `weight group "${stray?.layer}" names no layer of ${app.application}${app.includeTop ? '' : ' (without top)'}, and the file has ${named.length} layers ` +
+            `with weights where the architecture has ${withWeights.length}: not ${app.application} ImageNet weights`,
+        );
+      }
+      assigned = named.map((g, i) => ({ layer: withWeights[i]!.name, weights: g.weights }));
+    }
+    const layers = leafLayers(model);
+    const done = new Set<tf.LayerVariable>();
+    for (const g of assigned) assignGroup(g, layers, model, file, done);
+    const missing = model.weights.filter((v) => !done.has(v)).map((v) => v.originalName);
+    if (missing.length > 0) {
+      throw new KerasFileError(file, `the file sets no value for ${missing.length} weight(s) of ${app.application}: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/**
+ * Loads a Keras `.h5` / `.keras` model file, or a weights-only Keras Applications file onto its
+ * architecture ({@link applicationFromWeights}).
+ * @throws ModelError naming the file (and layer or weight) for every problem of {@link readKerasFile}
+ *   and {@link kerasToLayersModel}; a weights-only file of no known architecture.
+ */
+export async function loadKerasBase(file: string, o: KerasLoadOptions = {}): Promise<LoadedKeras> {
+  try {
+    const k = readKerasFileOrWeights(file);
+    if (k.format !== 'weights') return { model: await kerasToLayersModel(k, file) };
+    const app = applicationOfWeights(file, k.layers.map((l) => l.layer), o.application);
+    if (!app) throw new KerasFileError(file, WEIGHTS_ONLY_MESSAGE);
+    return { model: applicationFromWeights(app, k.layers, file), application: app };
   } catch (e) {
     if (e instanceof KerasFileError) throw new ModelError(e.message.slice(file.length + 2), file);
     throw e;
   }
-  return kerasToLayersModel(k, file);
+}
+
+/**
+ * Loads a Keras `.h5` model file as a tfjs Layers model ({@link loadKerasBase}).
+ * @throws ModelError naming the file (and layer or weight).
+ */
+export async function loadKerasModel(file: string, o: KerasLoadOptions = {}): Promise<tf.LayersModel> {
+  return (await loadKerasBase(file, o)).model;
 }

@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { openHdf5, Hdf5Error, type H5Dataset, type H5Group } from './hdf5.js';
+import { applicationOfWeights, type ApplicationFile, type KerasApplication } from './applications/names.js';
 import { readKeras3 } from './keras3.js';
 import { KerasFileError, type KerasLayerWeights, type KerasModelFile, type KerasWeight } from './types.js';
 
@@ -45,6 +46,29 @@ function stringList(g: H5Group, name: string): string[] {
  *   `weight_names` attribute lists but the file lacks (the message names the layer and weight).
  */
 export function readKerasFile(file: string): KerasModelFile {
+  const k = readKerasFileOrWeights(file);
+  if (k.format === 'weights') throw new KerasFileError(file, WEIGHTS_ONLY_MESSAGE);
+  return k;
+}
+
+export const WEIGHTS_ONLY_MESSAGE =
+  'this file holds weights only (model.save_weights): it has no architecture ("model_config"); save the whole model with model.save("model.h5"), ' +
+  'or, for a Keras Applications ImageNet weights file, name its architecture in base.application';
+
+/** A weights-only Keras HDF5 file (`model.save_weights`, the Keras Applications ImageNet files): weights per layer, no architecture. */
+export interface KerasWeightsFile {
+  format: 'weights';
+  kerasVersion?: string;
+  backend?: string;
+  /** Weights per layer, in the file's `layer_names` order (the order Keras' `load_weights` matches by). */
+  layers: KerasLayerWeights[];
+}
+
+/**
+ * Reads a Keras model file ({@link readKerasFile}) or a weights-only HDF5 file.
+ * @throws KerasFileError as {@link readKerasFile}, except for a weights-only file.
+ */
+export function readKerasFileOrWeights(file: string): KerasModelFile | KerasWeightsFile {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -62,16 +86,14 @@ export function readKerasFile(file: string): KerasModelFile {
   return readH5Model(root, file);
 }
 
-function readH5Model(root: H5Group, file: string): KerasModelFile {
+function readH5Model(root: H5Group, file: string): KerasModelFile | KerasWeightsFile {
   const configText = stringAttr(root, 'model_config');
+  const kerasVersion = stringAttr(root, 'keras_version');
+  const backend = stringAttr(root, 'backend');
+  const about = { ...(kerasVersion ? { kerasVersion } : {}), ...(backend ? { backend } : {}) };
   if (configText === undefined) {
-    const weightsOnly = root.attr('layer_names') !== undefined;
-    throw new KerasFileError(
-      file,
-      weightsOnly
-        ? 'this file holds weights only (model.save_weights): it has no architecture ("model_config"); save the whole model with model.save("model.h5")'
-        : 'not a Keras model file: no "model_config" attribute at the HDF5 root',
-    );
+    if (root.attr('layer_names') !== undefined) return { format: 'weights', ...about, layers: readWeightGroups(root, file) };
+    throw new KerasFileError(file, 'not a Keras model file: no "model_config" attribute at the HDF5 root');
   }
   let topology: { class_name: string; config: unknown };
   try {
@@ -80,6 +102,11 @@ function readH5Model(root: H5Group, file: string): KerasModelFile {
     throw new KerasFileError(file, `the "model_config" attribute is not valid JSON: ${(e as Error).message}`);
   }
   if (!topology || typeof topology.class_name !== 'string') throw new KerasFileError(file, 'the "model_config" attribute has no "class_name"');
+  return { format: 'h5', ...about, topology, layers: readWeightGroups(root, file) };
+}
+
+/** The weight groups under `/model_weights` (a model file) or the root (a weights file). */
+function readWeightGroups(root: H5Group, file: string): KerasLayerWeights[] {
   const weightsRoot = root.group('model_weights') ?? root;
   const layers: KerasLayerWeights[] = [];
   for (const layer of stringList(weightsRoot, 'layer_names')) {
@@ -92,18 +119,26 @@ function readH5Model(root: H5Group, file: string): KerasModelFile {
     });
     layers.push({ layer, weights });
   }
-  const kerasVersion = stringAttr(root, 'keras_version');
-  const backend = stringAttr(root, 'backend');
-  return { format: 'h5', ...(kerasVersion ? { kerasVersion } : {}), ...(backend ? { backend } : {}), topology, layers };
+  return layers;
 }
 
 /**
  * The file's architecture in the shape of a tfjs `model.json` (`modelTopology` plus a
- * `weightsManifest` of names and shapes, no data), for the layer lister in `topology.ts`.
- * @throws KerasFileError (see {@link readKerasFile}).
+ * `weightsManifest` of names and shapes, no data), for the layer lister in `topology.ts`; for a
+ * weights-only Keras Applications file, the architecture it belongs to instead (`application.ts`
+ * names it from `explicit` or the file name).
+ * @throws KerasFileError (see {@link readKerasFile}); for a weights-only file of no known architecture.
  */
-export function readKerasTopology(file: string): { modelTopology: unknown; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] } {
-  const k = readKerasFile(file);
+export function readKerasTopology(
+  file: string,
+  explicit?: KerasApplication,
+): { modelTopology: unknown; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] } | ApplicationFile {
+  const k = readKerasFileOrWeights(file);
+  if (k.format === 'weights') {
+    const app = applicationOfWeights(file, k.layers.map((l) => l.layer), explicit);
+    if (!app) throw new KerasFileError(file, WEIGHTS_ONLY_MESSAGE);
+    return app;
+  }
   const weights = k.layers.flatMap((l) =>
     l.weights.map((w) => ({ name: `${l.layer}/${w.name}`, shape: w.shape, dtype: 'float32' as const })),
   );
