@@ -81,6 +81,10 @@ function workspace(url: string): string {
 test('run: a URL base is downloaded once with progress, then taken from the cache', async () => {
   const dir = workspace(`${base}/mnist-cnn.h5`);
   const env = { TRANSFER_LAB_CACHE: path.join(dir, 'cache') };
+  const before = await cli(['validate', 'u.transfer.json'], dir, env);
+  assert.equal(before.status, 0, before.stderr);
+  assert.match(before.stdout, new RegExp(`base ${base}/mnist-cnn\\.h5: not in the download cache \\(.*cache\\); the first run downloads it`));
+  assert.equal(hits.filter((h) => h === '/mnist-cnn.h5').length, 0, 'validate downloaded');
   const first = await cli(['run', 'u.transfer.json'], dir, env);
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stderr, new RegExp(`downloaded ${base}/mnist-cnn\\.h5 \\(1\\.6 MB\\)`));
@@ -90,6 +94,38 @@ test('run: a URL base is downloaded once with progress, then taken from the cach
   assert.doesNotMatch(second.stderr, /download/);
   assert.equal(hits.filter((h) => h === '/mnist-cnn.h5').length, 1, 'no second request');
   assert.equal(JSON.parse(second.stdout).status, 'completed');
+  const after = await cli(['validate', 'u.transfer.json', '--json'], dir, env);
+  assert.equal(after.status, 0, after.stderr);
+  const cache = JSON.parse(after.stdout).cache;
+  assert.equal(cache.cached, true);
+  assert.equal(cache.bytes, fs.statSync(CNN).size);
+  assert.equal(cache.sha256, 'a6bfd0ac99e6b9bf06d7da0e3a0828d8b2ad0f7ca3a3d4cb1bbb70bd997c3f0e'); // test/fixtures/keras/SOURCES.md
+  assert.equal(hits.filter((h) => h === '/mnist-cnn.h5').length, 1, 'validate downloaded');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('validate: URL and sha256 forms checked without a request (exit 2 naming /base/url or /base/sha256)', async () => {
+  const cases: [object, RegExp][] = [
+    [{ kind: 'url', url: 'http://' }, /\/base\/url: "http:\/\/" is not a valid URL/],
+    [{ kind: 'url', url: 'https://user:secret@example.com/model.json' }, /\/base\/url: .* carries user credentials/],
+    [{ kind: 'url', url: `${base}/m.h5`, sha256: 'abc123' }, /\/base\/sha256/],
+  ];
+  const count = hits.length;
+  for (const [b, message] of cases) {
+    const dir = workspace('');
+    const file = path.join(dir, 'u.transfer.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), base: b }));
+    const r = await cli(['validate', 'u.transfer.json'], dir, { TRANSFER_LAB_CACHE: path.join(dir, 'cache') });
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stderr, message);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // A path that names neither a model.json nor a Keras file: a warning, still valid.
+  const dir = workspace(`${base}/models/latest`);
+  const r = await cli(['validate', 'u.transfer.json'], dir, { TRANSFER_LAB_CACHE: path.join(dir, 'cache') });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /warning \/base\/url: .*names neither a model\.json/);
+  assert.equal(hits.length, count, 'validate made a request');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

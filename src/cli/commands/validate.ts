@@ -1,8 +1,23 @@
 /** `transfer-lab validate <file>`: schema and semantic checks, one line per problem. */
 import * as path from 'node:path';
 import { loadExperiment } from '../../core/experiment/load.js';
+import type { ResolvedExperiment } from '../../core/experiment/types.js';
+import { cacheDir, cachedEntry } from '../../core/models/download.js';
 import { checkTextExperiment } from '../../core/text/check.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
+
+/** Whether a URL base is in the download cache (no network): a line for people, an object for --json. */
+function baseCacheStatus(exp: ResolvedExperiment): { line: string; json: { url: string; cached: boolean; sha256?: string; bytes?: number; fetched?: string } } | undefined {
+  if (exp.base.kind !== 'url') return undefined;
+  const { url, sha256 } = exp.base;
+  const hit = cachedEntry(url, sha256 ? { sha256 } : {});
+  if (!hit) return { line: `base ${url}: not in the download cache (${cacheDir()}); the first run downloads it`, json: { url, cached: false } };
+  const when = hit.fetched ? `, downloaded ${hit.fetched}` : '';
+  return {
+    line: `base ${url}: cached (${hit.bytes} bytes, sha256 ${hit.sha256}${when}); runs use the cached copy`,
+    json: { url, cached: true, sha256: hit.sha256, bytes: hit.bytes, ...(hit.fetched ? { fetched: hit.fetched } : {}) },
+  };
+}
 
 /** Prints `file:line:col severity path: message` per problem. @returns 0 when no errors, else 2. */
 export async function validateCommand(file: string, o: { json?: boolean; runsDir?: string }): Promise<number> {
@@ -13,10 +28,12 @@ export async function validateCommand(file: string, o: { json?: boolean; runsDir
     const { experiment, problems } = await loadExperiment(abs, o.runsDir ? { runsDir: o.runsDir } : {});
     // Text: the vectors and documents are read (bad lines, encodings, columns fail here) and coverage is reported.
     const text = await checkTextExperiment(experiment);
-    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems, ...(text.length ? { text } : {}) }, null, 2) + '\n');
+    const cache = baseCacheStatus(experiment);
+    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems, ...(text.length ? { text } : {}), ...(cache ? { cache: cache.json } : {}) }, null, 2) + '\n');
     else {
       for (const p of problems) process.stdout.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);
       for (const line of text) process.stdout.write(`${file}: ${line}\n`);
+      if (cache) process.stdout.write(`${file}: ${cache.line}\n`);
       process.stdout.write(`${file}: valid${problems.length ? ` (${problems.length} warning${problems.length > 1 ? 's' : ''})` : ''}\n`);
     }
     return EXIT_OK;

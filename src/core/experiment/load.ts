@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModelMetadata, type ModelMetadata } from '../models/metadata.js';
 import { weightFileProblem, type ManifestGroup } from '../models/model-files.js';
+import { modelUrlProblem } from '../models/download.js';
 import { builtinTopology, readModelTopology, type LayerInfo, type TopologyOptions } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
@@ -121,8 +122,11 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
   switch (b.kind) {
     case 'builtin':
       return builtinTopology(b.architecture);
-    case 'url':
+    case 'url': {
+      const problem = modelUrlProblem(b.url);
+      if (problem) report('/base/url', problem.message, problem.severity);
       return undefined;
+    }
     case 'gabor':
       return gaborTopology(b);
     case 'model':

@@ -218,6 +218,58 @@ export interface CachedFile {
   fromCache: boolean;
 }
 
+/** A URL's file found in the cache by {@link cachedEntry}. */
+export interface CacheEntry {
+  file: string;
+  sha256: string;
+  /** Size in bytes. */
+  bytes: number;
+  /** When it was downloaded (ISO 8601), when the cache recorded it. */
+  fetched?: string;
+}
+
+/**
+ * The cached file of `url` (or, with `sha256`, the cached file of that hash), without any network.
+ * @returns undefined when the URL was not downloaded yet, its file is gone, or its hash is not `sha256`.
+ */
+export function cachedEntry(url: string, o: { sha256?: string; cache?: string } = {}): CacheEntry | undefined {
+  const root = o.cache ?? cacheDir();
+  const want = o.sha256?.toLowerCase();
+  const pinned = want ? path.join(root, 'sha256', want) : undefined;
+  if (pinned && fs.existsSync(pinned)) return { file: pinned, sha256: want!, bytes: fs.statSync(pinned).size };
+  try {
+    const rec = JSON.parse(fs.readFileSync(path.join(root, 'urls', `${sha256Hex(url)}.json`), 'utf8')) as UrlRecord;
+    const file = path.join(root, 'sha256', rec.sha256);
+    if (rec.url === url && fs.existsSync(file) && (!want || want === rec.sha256)) return { file, sha256: rec.sha256, bytes: rec.bytes, fetched: rec.fetched };
+  } catch {
+    // not downloaded yet (or an unreadable record)
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with the form of a model URL, checked without any network. Errors: not a URL, not
+ * http(s), no host, user credentials in it. A warning: a path naming neither a tfjs `model.json`
+ * (`.json`) nor a Keras file (`.h5`, `.hdf5`, `.keras`): it is read as a model.json.
+ * @returns the problem, or undefined when the URL is well formed.
+ */
+export function modelUrlProblem(url: string): { message: string; severity: 'error' | 'warning' } | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { message: `"${url}" is not a valid URL`, severity: 'error' };
+  }
+  const error = (message: string) => ({ message, severity: 'error' as const });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return error(`"${url}": only http and https URLs are supported, not ${u.protocol}`);
+  if (!u.hostname) return error(`"${url}" has no host`);
+  if (u.username || u.password) return error(`"${url}" carries user credentials; they would be stored in the cache's records and run logs`);
+  if (!/\.(json|h5|hdf5|keras)$/i.test(u.pathname)) {
+    return { message: `"${url}" names neither a model.json (.json) nor a Keras file (.h5, .hdf5, .keras): it will be read as a tfjs model.json`, severity: 'warning' };
+  }
+  return undefined;
+}
+
 /**
  * The file at `url`, from the cache when this URL was downloaded before (and its file is still
  * there and, when `sha256` is given, has that hash), else downloaded within the limits and stored.
@@ -231,15 +283,8 @@ export async function cachedDownload(
   const root = o.cache ?? cacheDir();
   const want = o.sha256?.toLowerCase();
   const recordFile = path.join(root, 'urls', `${sha256Hex(url)}.json`);
-  const pinned = want ? path.join(root, 'sha256', want) : undefined;
-  if (pinned && fs.existsSync(pinned)) return { file: pinned, sha256: want!, fromCache: true };
-  try {
-    const rec = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as UrlRecord;
-    const file = path.join(root, 'sha256', rec.sha256);
-    if (rec.url === url && fs.existsSync(file) && (!want || want === rec.sha256)) return { file, sha256: rec.sha256, fromCache: true };
-  } catch {
-    // not downloaded yet (or an unreadable record): download
-  }
+  const hit = cachedEntry(url, o);
+  if (hit) return { file: hit.file, sha256: hit.sha256, fromCache: true };
   const data = await fetchBytes(url, o.limits ?? downloadLimits(), o.onProgress);
   const got = sha256Hex(data);
   if (want && got !== want) throw new DownloadError(url, `SHA-256 mismatch: expected ${want}, the download has ${got} (${data.length} bytes); nothing was cached`);
