@@ -13,6 +13,7 @@ import { adviseCommand } from './commands/advise.js';
 import { filtersCommand } from './commands/filters.js';
 import { sweepCommand } from './commands/sweep.js';
 import { convertCommand } from './commands/convert.js';
+import { modelsCommand } from './commands/models.js';
 import { layersCommand } from './commands/layers.js';
 import { cacheClearCommand, cacheLsCommand } from './commands/cache.js';
 import { CACHE_DIR_ENV, CACHE_SIZE_ENV } from '../core/features/cache-config.js';
@@ -184,6 +185,14 @@ program
   .option('--json', 'print the layers as JSON')
   .action(async (file: string, o: { runsDir: string; json?: boolean }) => {
     process.exitCode = await layersCommand(file, o);
+  });
+
+program
+  .command('models')
+  .description('list the catalogue of well-known models ({"kind": "catalog"}) and the Keras Applications recognised by file name')
+  .option('--json', 'print the catalogue as JSON')
+  .action((o: { json?: boolean }) => {
+    process.exitCode = modelsCommand(o);
   });
 
 program

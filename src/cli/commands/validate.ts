@@ -2,14 +2,18 @@
 import * as path from 'node:path';
 import { loadExperiment } from '../../core/experiment/load.js';
 import type { ResolvedExperiment } from '../../core/experiment/types.js';
+import { catalogEntry, catalogUrl } from '../../core/models/catalog.js';
 import { cacheDir, cachedEntry } from '../../core/models/download.js';
 import { checkTextExperiment } from '../../core/text/check.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
 
-/** Whether a URL base is in the download cache (no network): a line for people, an object for --json. */
+/** Whether a URL or catalogued base is in the download cache (no network): a line for people, an object for --json. */
 function baseCacheStatus(exp: ResolvedExperiment): { line: string; json: { url: string; cached: boolean; sha256?: string; bytes?: number; fetched?: string } } | undefined {
-  if (exp.base.kind !== 'url') return undefined;
-  const { url, sha256 } = exp.base;
+  const b = exp.base;
+  const entry = b.kind === 'catalog' ? catalogEntry(b.name) : undefined;
+  if (b.kind !== 'url' && !entry) return undefined;
+  const url = b.kind === 'url' ? b.url : catalogUrl(entry!);
+  const sha256 = b.kind === 'url' || b.kind === 'catalog' ? (b.sha256 ?? entry?.sha256) : undefined;
   const hit = cachedEntry(url, sha256 ? { sha256 } : {});
   if (!hit) return { line: `base ${url}: not in the download cache (${cacheDir()}); the first run downloads it`, json: { url, cached: false } };
   const when = hit.fetched ? `, downloaded ${hit.fetched}` : '';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import type { PixelScale } from '../data/scale.js';
 import { APPLICATION_SCALE, applicationOfFile } from '../models/keras/applications/names.js';
+import { catalogEntry } from '../models/catalog.js';
 import {
   AugmentSchema,
   BuiltinBaseSchema,
@@ -217,8 +218,9 @@ function stageFreeze(strategy: Strategy, freeze: LayerSelector | undefined): Lay
   }
 }
 
-/** The preprocessing of a Keras Applications base (`base.application`, else its weights file's name), if it is one. */
+/** The preprocessing of a catalogued base, or of a Keras Applications base (`base.application`, else its weights file's name). */
 function applicationScale(base: BaseSpec): PixelScale | undefined {
+  if (base.kind === 'catalog') return catalogEntry(base.name)?.scale;
   if (base.kind !== 'model') return undefined;
   const app = base.application ?? applicationOfFile(base.path)?.application;
   return app ? APPLICATION_SCALE[app] : undefined;
@@ -231,6 +233,7 @@ function resolveBase(base: BaseSpec, at: (p: string) => string): ResolvedBase {
     case 'model':
       return { ...structuredClone(base), path: at(base.path) };
     case 'url':
+    case 'catalog':
       return structuredClone(base);
     case 'run':
       return { ...(withDefaults(RunBaseSchema, base) as ResolvedBase & { kind: 'run' }), experiment: at(base.experiment) };

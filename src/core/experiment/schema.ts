@@ -9,6 +9,7 @@
  * Every property carries a `description`, a `default` where one applies, `examples`, and enums carry
  * `enumDescriptions` (a VS Code extension of JSON Schema, shown in completion lists).
  */
+import { CATALOG, CATALOG_NAMES } from '../models/catalog.js';
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 /** A string enum with one description per value (VS Code shows them in completion). */
@@ -115,6 +116,22 @@ export const UrlBaseSchema = Type.Object(
   { additionalProperties: false, description: 'A tfjs Layers model fetched over http(s).' },
 );
 
+export const CatalogBaseSchema = Type.Object(
+  {
+    kind: Type.Literal('catalog', { description: 'A well-known tfjs Layers model from the catalogue (`transfer-lab models` lists it), downloaded on first use.' }),
+    name: Type.Union(
+      CATALOG.map((e) => Type.Literal(e.name, { description: `${e.description}. ${e.inputShape[0]}×${e.inputShape[1]}, scale ${e.scale}, ${e.licence}.` })),
+      { description: 'The catalogued model.', examples: [CATALOG_NAMES[0]] },
+    ),
+    sha256: Type.Optional(Type.String({
+      pattern: '^[0-9a-fA-F]{64}$',
+      description: "SHA-256 (hex) of the model's `model.json`: pins it (the catalogue pins none of its entries: no hash is published for them).",
+    })),
+    inputShape: Type.Optional(InputShapeSchema),
+  },
+  { additionalProperties: false, description: 'A catalogued model, fetched over https and cached.' },
+);
+
 export const RunBaseSchema = Type.Object(
   {
     kind: Type.Literal('run', { description: "A checkpoint of another experiment's latest completed run, reused as initial weights." }),
@@ -199,9 +216,9 @@ export const WordVectorsBaseSchema = Type.Object(
   { additionalProperties: false, description: 'Pretrained word vectors (GloVe) under a bag-of-embeddings or Conv1D encoder: a text base.' },
 );
 
-export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, RunBaseSchema, GaborBaseSchema, WordVectorsBaseSchema], {
+export const BaseSchema = Type.Union([BuiltinBaseSchema, ModelFileBaseSchema, UrlBaseSchema, CatalogBaseSchema, RunBaseSchema, GaborBaseSchema, WordVectorsBaseSchema], {
   description:
-    'The base (backbone) network: a built-in architecture, a tfjs Layers `model.json` in the workspace, an http(s) URL, ' +
+    'The base (backbone) network: a built-in architecture, a tfjs Layers `model.json` in the workspace, an http(s) URL, a catalogued model, ' +
     "another experiment's checkpoint, a fixed Gabor filter bank, or pretrained word vectors (`wordVectors`, text). Its old head is dropped (see `transfer.cutLayer`).",
 });
 
@@ -813,6 +830,7 @@ export type BaseSpec = Static<typeof BaseSchema>;
 export type BuiltinBase = Static<typeof BuiltinBaseSchema>;
 export type ModelFileBase = Static<typeof ModelFileBaseSchema>;
 export type UrlBase = Static<typeof UrlBaseSchema>;
+export type CatalogBase = Static<typeof CatalogBaseSchema>;
 export type RunBase = Static<typeof RunBaseSchema>;
 export type GaborBase = Static<typeof GaborBaseSchema>;
 export type WordVectorsBase = Static<typeof WordVectorsBaseSchema>;

@@ -24,6 +24,7 @@ import type {
   SweepSpec,
   UnsupervisedSpec,
   UrlBase,
+  CatalogBase,
   WarmupSpec,
 } from './schema.js';
 
@@ -32,6 +33,7 @@ export type ResolvedBase =
   | (BuiltinBase & { architecture: NonNullable<BuiltinBase['architecture']> })
   | ModelFileBase
   | UrlBase
+  | CatalogBase
   | (RunBase & { checkpoint: NonNullable<RunBase['checkpoint']> })
   | ResolvedGaborBase
   | ResolvedWordVectorsBase;

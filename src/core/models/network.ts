@@ -10,7 +10,8 @@ import { defaultCut } from './cut.js';
 import { buildFlatModel, flattenModel, type OpGraph } from './graph.js';
 import { loadModelFile, ModelError } from './io.js';
 import type { DownloadProgress } from './download.js';
-import { loadUrlModel } from './url-base.js';
+import { DownloadError, loadUrlModel } from './url-base.js';
+import { catalogEntry, catalogUrl } from './catalog.js';
 import { loadKerasBase } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
@@ -143,6 +144,23 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
     case 'url': {
       const { model, fromCache } = await loadUrlModel(b.url, { ...(b.sha256 ? { sha256: b.sha256 } : {}), ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}) });
       return { model, source: fromCache ? `${b.url} (cached)` : b.url };
+    }
+    case 'catalog': {
+      const entry = catalogEntry(b.name);
+      if (!entry) throw new ModelError(`"${b.name}" is not in the catalogue (transfer-lab models lists it)`, 'base.name');
+      const url = catalogUrl(entry);
+      const sha256 = b.sha256 ?? entry.sha256;
+      try {
+        const { model, fromCache } = await loadUrlModel(url, { ...(sha256 ? { sha256 } : {}), ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}) });
+        return { model, source: `catalog:${b.name} ${url}${fromCache ? ' (cached)' : ''}` };
+      } catch (e) {
+        if (!(e instanceof DownloadError)) throw e;
+        throw new ModelError(
+          `the catalogued model "${b.name}" is not in the download cache and could not be downloaded (${e.message}). ` +
+            `Connect to the network once (it is cached afterwards), or download it yourself and use {"kind": "model", "path": …}`,
+          url,
+        );
+      }
     }
     case 'run': {
       const name = experimentNameOfFile(b.experiment);

@@ -115,7 +115,7 @@ test('an unknown kind is one problem at the kind, with a suggestion', () => {
 }`;
   const ps = problems(text);
   assert.equal(ps.length, 1);
-  one(text, '/base/kind', '"modle"', /unknown kind "modle": must be one of "builtin", "model", "url", "run", "gabor", "wordVectors"; did you mean "model"\?/);
+  one(text, '/base/kind', '"modle"', /unknown kind "modle": must be one of "builtin", "model", "url", "catalog", "run", "gabor", "wordVectors"; did you mean "model"\?/);
 });
 
 test('a missing kind is one problem at the union', () => {
