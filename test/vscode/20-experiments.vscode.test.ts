@@ -6,6 +6,7 @@ import Ajv from 'ajv';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../../src/extension/diagnostics/checkExperiment.js';
 import { TEMPLATES } from '../../src/extension/templates/templates.js';
+import { CATALOG } from '../../src/core/models/catalog.js';
 import { api, EXTENSION_ID, experimentNodes, waitFor, workspaceDir, wsUri } from './helpers.js';
 
 suite('experiments', () => {
@@ -22,7 +23,7 @@ suite('experiments', () => {
     const dir = path.join(workspaceDir(), 'templates-out');
     fs.mkdirSync(dir, { recursive: true });
     for (const t of TEMPLATES) {
-      const uri = await vscode.commands.executeCommand<vscode.Uri>('transferLab.newExperiment', vscode.Uri.file(dir), { template: t.id, name: `t-${t.id}`, noOpen: true });
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('transferLab.newExperiment', vscode.Uri.file(dir), { template: t.id, name: `t-${t.id.replace(/[^A-Za-z0-9._-]/g, '-')}`, noOpen: true });
       assert.ok(uri, `${t.id}: no file created`);
       created.push(uri.fsPath);
       const files = [uri.fsPath, ...Object.keys(t.companions ?? {}).map((f) => path.join(dir, f))];
@@ -33,6 +34,12 @@ suite('experiments', () => {
       }
       const result = await vscode.commands.executeCommand<CheckResult>('transferLab.validateExperiment', uri);
       assert.deepStrictEqual(result.schema.map((p) => p.message), [], `${t.id}: core validator schema problems`);
+    }
+    // The catalogue is offered: one template per catalogued model, its base named.
+    for (const e of CATALOG) {
+      const t = TEMPLATES.find((x) => x.id === `catalog:${e.name}`);
+      assert.ok(t, `no template for ${e.name}`);
+      assert.deepStrictEqual(t.experiment.base, { kind: 'catalog', name: e.name });
     }
     created.push(dir);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,11 +3,12 @@
  * template that drifts from the schema fails type-checking; an extension-host test also validates the
  * written files against `schemas/transfer.schema.json`.
  */
-import type { ExperimentFile } from '../../core/experiment/schema.js';
+import type { CatalogBase, ExperimentFile } from '../../core/experiment/schema.js';
+import { CATALOG, type CatalogEntry } from '../../core/models/catalog.js';
 
 /** A template: the experiment it writes, plus any experiment it depends on. */
 export interface ExperimentTemplate {
-  id: 'featureExtractionDigits' | 'fineTuneImageFolder' | 'fashionMnist' | 'scratch';
+  id: 'featureExtractionDigits' | 'fineTuneImageFolder' | 'fashionMnist' | 'scratch' | `catalog:${string}`;
   label: string;
   detail: string;
   /** Default file name stem (`<stem>.transfer.json`). */
@@ -21,6 +22,29 @@ export interface ExperimentTemplate {
 const DIGITS_SOURCE = 'digits-0-4.transfer.json';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
+
+/** A feature-extraction experiment on an image folder from a catalogued model (downloaded on first use). */
+function catalogTemplate(e: CatalogEntry): ExperimentTemplate {
+  return {
+    id: `catalog:${e.name}`,
+    label: `Catalogue: ${e.name}`,
+    detail: `${e.description}. ${e.licence}; downloaded on first use, then cached. Feature extraction on an image folder.`,
+    defaultName: `${e.name.replace(/[^A-Za-z0-9]+/g, '-')}-features`,
+    experiment: {
+      description: `Feature extraction from the catalogued ${e.name} on an image folder (edit data.train.path).`,
+      base: { kind: 'catalog', name: e.name as CatalogBase['name'] },
+      data: {
+        train: { kind: 'imageFolder', path: 'data/train' },
+        split: { validation: 0.2, test: 0.2 },
+        image: { size: [e.inputShape[0], e.inputShape[1]], channels: 3, resize: 'cover', scale: e.scale },
+      },
+      transfer: { strategy: 'featureExtraction', head: { units: [], dropout: 0.2, activation: 'relu' } },
+      optimizer: { type: 'adam' },
+      learningRate: { base: 0.001 },
+      training: { epochs: 5, batchSize: 16, seed: 42, monitor: 'valAccuracy', checkpoints: 'both' },
+    },
+  };
+}
 
 /** All templates, in quick-pick order. */
 export const TEMPLATES: readonly ExperimentTemplate[] = [
@@ -114,6 +138,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
       training: { epochs: 3, batchSize: 32, seed: 42, monitor: 'valAccuracy', checkpoints: 'both' },
     },
   },
+  ...CATALOG.map(catalogTemplate),
 ];
 
 /** The file text of an experiment: `name` first, two-space JSON, final newline. */
