@@ -51,10 +51,10 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
   {
     id: 'featureExtractionDigits',
     label: 'Feature extraction on digits',
-    detail: `Train a small CNN on MNIST digits 0–4 (${DIGITS_SOURCE}), then reuse its frozen layers for 5–9 with a new head.`,
+    detail: `Train a small CNN on MNIST digits 0-4 (${DIGITS_SOURCE}), then reuse its frozen layers for 5-9 with a new head.`,
     defaultName: 'digits-5-9-features',
     experiment: {
-      description: 'Digits 5–9 classified from the frozen features of a CNN trained on 0–4.',
+      description: 'Digits 5-9 classified from the frozen features of a CNN trained on 0-4.',
       base: { kind: 'run', experiment: DIGITS_SOURCE, checkpoint: 'best' },
       data: { train: { kind: 'mnist', classes: [5, 6, 7, 8, 9], perClass: 100 }, split: { validation: 0.2, test: 0.2 } },
       transfer: { strategy: 'featureExtraction', head: { units: [], dropout: 0, activation: 'relu' } },
@@ -65,7 +65,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     companions: {
       [DIGITS_SOURCE]: {
         name: 'digits-0-4',
-        description: 'Source task: a small CNN trained from scratch on digits 0–4.',
+        description: 'Source task: a small CNN trained from scratch on digits 0-4.',
         base: { kind: 'builtin', architecture: 'smallCnn', inputShape: [28, 28, 1] },
         data: { train: { kind: 'mnist', classes: [0, 1, 2, 3, 4], perClass: 300 }, split: { validation: 0.1, test: 0.1 } },
         transfer: { strategy: 'scratch' },
