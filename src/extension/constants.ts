@@ -34,6 +34,8 @@ export const ContextKeys = {
   runningCount: 'transferLab.runningCount',
   /** The active editor's experiment has a run in progress. */
   editorRunning: 'transferLab.editorRunning',
+  /** New Experiment wrote a file in this window (completes the walkthrough's first step; never set when it failed). */
+  experimentCreated: 'transferLab.experimentCreated',
 } as const;
 
 /** Glob of experiment files. */

@@ -1,6 +1,6 @@
 /** Registers every `transferLab.*` command with its handler. */
 import * as vscode from 'vscode';
-import { Commands } from '../constants.js';
+import { Commands, ContextKeys } from '../constants.js';
 import { openExperimentPanel } from '../panel/index.js';
 import { compareFilters, recommendStrategy, sweepCutLayers, type AnalysisCommandOptions } from './analysisCommands.js';
 import { compareRuns } from './compareRuns.js';
@@ -31,7 +31,13 @@ function guarded<A extends unknown[], R>(ctx: CommandContext, id: string, fn: (.
 /** Registers the commands; the returned disposables unregister them. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: never[]) => Promise<unknown>> = {
-    [Commands.newExperiment]: (folder?: unknown, opts?: NewExperimentOptions) => newExperiment(folder, opts),
+    [Commands.newExperiment]: async (folder?: unknown, opts?: NewExperimentOptions) => {
+      const uri = await newExperiment(folder, opts);
+      // The walkthrough's "Create an experiment" completes on this context key, not on the command:
+      // a cancelled or failed New Experiment (no folder open) leaves the step open.
+      if (uri) await vscode.commands.executeCommand('setContext', ContextKeys.experimentCreated, true);
+      return uri;
+    },
     [Commands.runExperiment]: (arg?: unknown) => runExperiment(ctx, arg),
     [Commands.stopRun]: (arg?: unknown) => stopRun(ctx, arg),
     [Commands.openPanel]: async (arg?: unknown) => {
