@@ -4,6 +4,10 @@ import { deleteRun as deleteRunFolder } from '../../core/runs/store.js';
 import type { CommandContext } from './context.js';
 import { pickRuns, runsFromArgs } from './targets.js';
 
+/** The confirmation's buttons: the safe one first (focused), the permanent one second. */
+export const KEEP = 'Keep';
+export const DELETE = 'Delete';
+
 /** Callers that already asked the user (tests) pass `{ confirmed: true }`. */
 export interface DeleteOptions {
   confirmed?: boolean;
@@ -25,12 +29,16 @@ export async function deleteRun(ctx: CommandContext, arg?: unknown, selectionOrO
   }
   const what = picked.length === 1 ? `run ${picked[0].runId} of ${picked[0].experiment}` : `${picked.length} runs`;
   if (!opts.confirmed) {
+    // VS Code focuses a modal's first button that is not the close affordance (Enter presses it): that
+    // button keeps the runs, so only a deliberate click on Delete deletes.
     const ok = await vscode.window.showWarningMessage(
       `Delete ${what}?`,
       { modal: true, detail: 'The run folder (metrics, summary and checkpoints) is removed permanently.' },
-      'Delete',
+      { title: KEEP },
+      { title: DELETE },
+      { title: 'Cancel', isCloseAffordance: true },
     );
-    if (ok !== 'Delete') return [];
+    if (ok?.title !== DELETE) return [];
   }
   const deleted: string[] = [];
   for (const r of picked) {
