@@ -8,7 +8,7 @@ import { allProblems } from '../diagnostics/checkExperiment.js';
 import { RunStartError, type ActiveRun, type RunOutcome } from '../runs/runManager.js';
 import { WorkerRuntimeError } from '../runs/workerRuntime.js';
 import type { CommandContext } from './context.js';
-import { experimentTarget, isTreeNode } from './targets.js';
+import { experimentTarget, focusedExperiment, isTreeNode } from './targets.js';
 
 /** What Run Experiment returns (for tests and other commands). */
 export interface StartedRun {
@@ -113,8 +113,8 @@ export async function stopRun(ctx: CommandContext, arg?: unknown): Promise<RunOu
   } else if (typeof arg === 'string') {
     run = ctx.runs.find(arg) ?? ctx.runs.forExperiment(arg);
   } else {
-    const editorFile = vscode.window.activeTextEditor?.document.uri.fsPath;
-    run = (editorFile && ctx.runs.forExperiment(editorFile)) || (active.length === 1 ? active[0] : undefined);
+    const focusedFile = focusedExperiment()?.fsPath;
+    run = (focusedFile && ctx.runs.forExperiment(focusedFile)) || (active.length === 1 ? active[0] : undefined);
     if (!run && active.length > 1) {
       run = (
         await vscode.window.showQuickPick(

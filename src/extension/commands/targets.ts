@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { focusedPanelExperiment } from '../panel/index.js';
 import { listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
-import type { ExperimentNode, RunNode, TreeNode } from '../tree/experimentsTree.js';
+import type { ExperimentNode, RunNode } from '../tree/experimentsTree.js';
 import { runDescription, runLabel } from '../tree/runPresentation.js';
 import { findExperiments, isExperimentPath, readExperimentEntry, type ExperimentEntry } from '../workspace/experimentFiles.js';
 
@@ -15,19 +16,33 @@ export interface RunTarget extends RunRecord {
   experimentEntry?: ExperimentEntry;
 }
 
-/** True for nodes of the Experiments view. */
-export function isTreeNode(x: unknown): x is TreeNode {
+/** True for the experiment and run nodes of the Experiments view (the nodes commands act on; not folders). */
+export function isTreeNode(x: unknown): x is ExperimentNode | RunNode {
   const k = (x as { kind?: unknown } | null)?.kind;
   return (k === 'experiment' && !!(x as ExperimentNode).entry) || (k === 'run' && !!(x as RunNode).record);
 }
 
-/** The experiment file a command should act on; asks when it can't tell. Undefined when cancelled. */
+/**
+ * The experiment the user is looking at: the focused experiment panel's, else the active editor's
+ * (when it is an experiment file). Undefined when neither has focus.
+ */
+export function focusedExperiment(): vscode.Uri | undefined {
+  const panel = focusedPanelExperiment();
+  if (panel) return panel;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return active && isExperimentPath(active.fsPath) ? active : undefined;
+}
+
+/**
+ * The experiment file a command should act on: the argument's, else the focused panel's or editor's
+ * ({@link focusedExperiment}); asks when it can't tell. Undefined when cancelled.
+ */
 export async function experimentTarget(arg: unknown, placeHolder = 'Pick an experiment'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && isExperimentPath(arg)) return vscode.Uri.file(arg);
   if (isTreeNode(arg)) return arg.kind === 'experiment' ? arg.entry.uri : arg.experiment.uri;
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && isExperimentPath(active.fsPath)) return active;
+  const focused = focusedExperiment();
+  if (focused) return focused;
   const all = await findExperiments();
   if (all.length === 1) return all[0].uri;
   if (all.length === 0) {

@@ -27,6 +27,11 @@ export function experimentPanels(): ExperimentPanels | undefined {
   return panels;
 }
 
+/** The experiment file of the focused experiment panel, if one has focus. */
+export function focusedPanelExperiment(): vscode.Uri | undefined {
+  return panels?.focusedExperiment();
+}
+
 /** Opens (or reveals) the panel for an experiment / run. */
 export async function openExperimentPanel(target: PanelTarget): Promise<void> {
   if (!panels) throw new Error('the experiment panel is not ready (the extension is still activating)');

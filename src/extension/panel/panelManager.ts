@@ -51,6 +51,15 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
     return this.panels.get(vscode.Uri.file(file).fsPath);
   }
 
+  /**
+   * The experiment file of the panel that has focus (`WebviewPanel.active`), if any: commands run from
+   * the palette while a panel is focused act on its experiment.
+   */
+  focusedExperiment(): vscode.Uri | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p.uri;
+    return undefined;
+  }
+
   /** Opens the panel of the target's experiment, or reveals it when it is open. */
   async open(target: PanelTarget): Promise<ExperimentPanel | undefined> {
     let uri = target.experiment;
