@@ -66,7 +66,9 @@ export function workerChildren(): number[] {
 /** The experiment nodes of the tree. */
 export async function experimentNodes(): Promise<ExperimentNode[]> {
   const a = await api();
-  return (await a.tree.getChildren()) as ExperimentNode[];
+  const top = await a.tree.getChildren();
+  const nested = await Promise.all(top.map(async (n) => (n.kind === 'folder' ? a.tree.getChildren(n) : [n])));
+  return nested.flat() as ExperimentNode[];
 }
 
 /** The tree's experiment node named `name`. */

@@ -7,11 +7,23 @@
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants.js';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { experimentRunsDir } from '../../core/runs/store.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
 import { listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
 import { findExperiments, type ExperimentEntry } from '../workspace/experimentFiles.js';
 import { runDescription, runLabel, runTooltip, statusIcon } from './runPresentation.js';
+
+/** A folder of experiment files (shown when the workspace's experiments live in more than one folder). */
+export interface FolderNode {
+  kind: 'folder';
+  /** Absolute folder path. */
+  dir: string;
+  /** Folder as shown: relative to its workspace folder (multi-root: prefixed with the folder's name); a root by its name. */
+  label: string;
+  entries: ExperimentEntry[];
+}
 
 /** An experiment file in the tree. */
 export interface ExperimentNode {
@@ -27,7 +39,38 @@ export interface RunNode {
 }
 
 /** Any node of the Experiments view. Commands invoked from the view receive these. */
-export type TreeNode = ExperimentNode | RunNode;
+export type TreeNode = FolderNode | ExperimentNode | RunNode;
+
+/**
+ * The root of the view: experiments grouped by folder (sorted by path), or the experiments themselves
+ * when they all live in one folder.
+ */
+export function groupByFolder(entries: readonly ExperimentEntry[]): FolderNode[] | ExperimentNode[] {
+  const groups = new Map<string, ExperimentEntry[]>();
+  for (const e of entries) {
+    const dir = path.dirname(e.uri.fsPath);
+    groups.set(dir, [...(groups.get(dir) ?? []), e]);
+  }
+  if (groups.size <= 1) return entries.map((entry): ExperimentNode => ({ kind: 'experiment', entry }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([dir, list]): FolderNode => {
+      const uri = vscode.Uri.file(dir);
+      const rel = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+      // asRelativePath gives a workspace folder's own root back unchanged: name it by the folder
+      const label = rel === dir ? (vscode.workspace.getWorkspaceFolder(uri)?.name ?? dir) : rel;
+      return { kind: 'folder', dir, label, entries: list };
+    });
+}
+
+/** True when the experiment's runs folder holds a run (its row then gets a chevron). */
+function hasRuns(entry: ExperimentEntry): boolean {
+  try {
+    return fs.readdirSync(experimentRunsDir(entry.runsRoot, entry.name)).length > 0;
+  } catch {
+    return false; // no runs folder yet
+  }
+}
 
 /**
  * Least time between two `onDidChangeTreeData` events. VS Code's extension host debounces them with a
@@ -45,6 +88,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly dirtyRuns = new Set<RunNode>();
   private refreshed: Array<() => void> = [];
   private readonly parents = new Map<string, ExperimentNode>();
+  private readonly folderOf = new Map<string, FolderNode>();
   /**
    * The run nodes last handed to VS Code, by run folder: element refreshes must name the objects the
    * view holds. Replaced when VS Code fetches an experiment's runs again, never emptied in between (a
@@ -120,8 +164,14 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      const nodes = (await findExperiments()).map((entry): ExperimentNode => ({ kind: 'experiment', entry }));
-      return nodes;
+      this.folderOf.clear();
+      return groupByFolder(await findExperiments());
+    }
+    if (node.kind === 'folder') {
+      return node.entries.map((entry): ExperimentNode => {
+        this.folderOf.set(entry.uri.fsPath, node);
+        return { kind: 'experiment', entry };
+      });
     }
     if (node.kind === 'run') return [];
     const file = node.entry.uri.fsPath;
@@ -138,18 +188,32 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node.kind === 'run' ? this.parents.get(node.record.runDir) : undefined;
+    if (node.kind === 'run') return this.parents.get(node.record.runDir);
+    return node.kind === 'experiment' ? this.folderOf.get(node.entry.uri.fsPath) : undefined;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `folder:${node.dir}`;
+      item.contextValue = 'folder';
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.resourceUri = vscode.Uri.file(node.dir);
+      item.description = `${node.entries.length} experiment${node.entries.length === 1 ? '' : 's'}`;
+      item.tooltip = node.dir;
+      return item;
+    }
     if (node.kind === 'experiment') {
       const e = node.entry;
-      const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Expanded);
+      // A chevron only where there are runs to show.
+      const running = !!this.runs.forExperiment(e.uri.fsPath);
+      const { Expanded, None } = vscode.TreeItemCollapsibleState;
+      const item = new vscode.TreeItem(e.name, running || hasRuns(e) ? Expanded : None);
       item.id = `experiment:${e.uri.toString()}`;
       item.contextValue = 'experiment';
       item.resourceUri = e.uri;
-      item.iconPath = new vscode.ThemeIcon(this.runs.forExperiment(e.uri.fsPath) ? 'beaker~spin' : 'beaker');
-      item.description = [e.folderName, vscode.workspace.asRelativePath(e.uri, false)].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(running ? 'beaker~spin' : 'beaker');
+      item.description = this.folderOf.has(e.uri.fsPath) ? path.basename(e.uri.fsPath) : [e.folderName, vscode.workspace.asRelativePath(e.uri, false)].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(`**${e.name}**\n\n${e.description ?? ''}\n\n\`${e.uri.fsPath}\``);
       item.command = { command: Commands.openExperiment, title: 'Open Experiment File', arguments: [node] };
       return item;
