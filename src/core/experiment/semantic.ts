@@ -43,8 +43,8 @@ const TEXT_SOURCES = new Set(['textFolder', 'textTable', 'spamAssassin', 'brownC
 const BROWN_GENRES = 15;
 const MNIST_CLASSES = 10;
 
-/** Schedule parameters each schedule type uses. */
-const SCHEDULE_PARAMS: Record<string, string[]> = {
+/** Schedule parameters each schedule type uses (any other written parameter is warned about as ignored). */
+export const SCHEDULE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   constant: [],
   step: ['stepEpochs', 'gamma'],
   exponential: ['gamma'],

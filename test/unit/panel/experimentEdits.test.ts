@@ -15,6 +15,7 @@ import {
   toggleFreeze,
 } from '../../../src/extension/panel/edits/experimentEdits.js';
 import { minimalReplacement } from '../../../src/core/experiment/json-text.js';
+import { checkExperimentText } from '../../../src/core/experiment/load.js';
 import { STAGES_TEXT, contextOf } from './helpers.js';
 
 /** The only changed span of the text, as [before, after]. */
@@ -102,4 +103,39 @@ test('settings: schedule parameters, multipliers, stage epochs and rates; null r
   const noRate = setSetting(ctx, { kind: 'stageLearningRate', stage: 1 }, null);
   assert.ok(noRate.includes('"freeze": { "upTo": "pool1" } // conv1 and pool1 stay frozen\n      }'));
   assert.throws(() => setSetting(ctx, { kind: 'learningRate', key: 'base' }, Number.NaN), EditRefused);
+});
+
+test('switching the schedule type in the panel leaves no parameter the new schedule warns about', async () => {
+  // Each schedule with all of its parameters written (and a warmup), switched to every other type:
+  // the checker's warnings after the edit must be a subset of those before it.
+  const params: Record<string, string> = {
+    constant: '',
+    step: ', "stepEpochs": 2, "gamma": 0.5',
+    exponential: ', "gamma": 0.9',
+    cosine: ', "minRate": 0.0001',
+    oneCycle: ', "pctStart": 0.3, "divFactor": 10, "finalDivFactor": 100',
+  };
+  const warnings = async (text: string) => {
+    const checked = await checkExperimentText(text, '/tmp/panel-demo.transfer.json', { checkFiles: false });
+    assert.ok(checked.experiment, checked.problems.map((p) => p.message).join('; '));
+    return checked.problems.filter((p) => p.severity === 'warning').map((p) => `${p.path}: ${p.message}`);
+  };
+  let switches = 0;
+  for (const [from, written] of Object.entries(params)) {
+    const warmup = from === 'oneCycle' ? '' : ', "warmup": { "steps": 5 }';
+    const text = STAGES_TEXT.replace('"schedule": { "type": "oneCycle" }', `"schedule": { "type": "${from}"${written} }${warmup}`);
+    const before = await warnings(text);
+    for (const to of Object.keys(params).filter((t) => t !== from)) {
+      const out = setSetting(await contextOf(text), { kind: 'schedule', key: 'type' }, to);
+      const added = (await warnings(out)).filter((w) => !before.includes(w));
+      assert.deepEqual(added, [], `${from} -> ${to} added warnings:\n${out}`);
+      assert.equal((parse(out) as { learningRate: { schedule: { type: string } } }).learningRate.schedule.type, to);
+      switches++;
+    }
+  }
+  assert.equal(switches, 20);
+  // cosine -> oneCycle, the reported case: minRate goes, the comments stay
+  const cosine = STAGES_TEXT.replace('"schedule": { "type": "oneCycle" }', '"schedule": { "type": "cosine", "minRate": 0.0001 }');
+  const out = setSetting(await contextOf(cosine), { kind: 'schedule', key: 'type' }, 'oneCycle');
+  assert.ok(!out.includes('minRate') && out.includes('// conv1 and pool1 stay frozen'), out);
 });

@@ -6,6 +6,7 @@
  */
 import type { JSONPath } from 'jsonc-parser';
 import type { LayerGroupSpec, LayerSelector } from '../../../core/experiment/schema.js';
+import { SCHEDULE_PARAMS } from '../../../core/experiment/semantic.js';
 import type { ResolvedExperiment } from '../../../core/experiment/types.js';
 import type { SettingTarget } from '../../../protocol/webview.js';
 import { getJsonValue, setJsonValue } from '../../../core/experiment/json-text.js';
@@ -157,8 +158,35 @@ export function settingPath(ctx: Pick<EditContext, 'text' | 'experiment'>, targe
   }
 }
 
-/** Sets one setting (null removes it, so the schema default applies). */
+/**
+ * Sets one setting (null removes it, so the schema default applies). Switching the schedule type also
+ * tidies what the new schedule would warn about, so a panel edit adds no warning: parameters of the
+ * old schedule are removed (`minRate` when leaving cosine, …), a separate warmup goes when switching to
+ * oneCycle (it warms up itself), and `stepEpochs` is set below the longest stage when switching to step
+ * and its value would never decay the rate.
+ */
 export function setSetting(ctx: Pick<EditContext, 'text' | 'experiment'>, target: SettingTarget, value: number | string | null): string {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new EditRefused(`${value} is not a number`);
-  return setJsonValue(ctx.text, settingPath(ctx, target), value ?? undefined);
+  const out = setJsonValue(ctx.text, settingPath(ctx, target), value ?? undefined);
+  return target.kind === 'schedule' && target.key === 'type' ? tidySchedule(ctx.experiment, out, typeof value === 'string' ? value : 'constant') : out;
+}
+
+/** Removes or adjusts what schedule `type` would warn about in `text` (see {@link setSetting}). */
+function tidySchedule(exp: ResolvedExperiment, text: string, type: string): string {
+  let out = text;
+  const used = SCHEDULE_PARAMS[type] ?? [];
+  const all = new Set(Object.values(SCHEDULE_PARAMS).flat());
+  for (const key of all) {
+    if (!used.includes(key) && getJsonValue(out, ['learningRate', 'schedule', key]) !== undefined) {
+      out = setJsonValue(out, ['learningRate', 'schedule', key], undefined);
+    }
+  }
+  if (type === 'oneCycle' && getJsonValue(out, ['learningRate', 'warmup']) !== undefined) out = setJsonValue(out, ['learningRate', 'warmup'], undefined);
+  if (type === 'step') {
+    const longest = Math.max(...exp.transfer.stages.map((st) => st.epochs));
+    const written = getJsonValue(out, ['learningRate', 'schedule', 'stepEpochs']);
+    const stepEpochs = typeof written === 'number' ? written : exp.learningRate.schedule.stepEpochs;
+    if (stepEpochs >= longest && longest > 1) out = setJsonValue(out, ['learningRate', 'schedule', 'stepEpochs'], Math.max(1, Math.floor(longest / 2)));
+  }
+  return out;
 }
