@@ -379,6 +379,8 @@ export interface WebviewToHostMessages {
   openEvaluationExample: { runId: string; index: number };
   /** Reveal a JSON pointer (or the file) in the text editor. */
   openJson: { pointer?: string };
+  /** Undo or redo pressed in the page (outside a field with its own typing to undo): step the experiment document's history. */
+  history: { action: 'undo' | 'redo' };
   /** The page saw a Content-Security-Policy violation (should never happen). */
   cspViolation: { directive: string; blocked: string; sample: string };
 }

@@ -6,6 +6,7 @@
 import { isMessage, type HostToWebview } from '../../src/protocol/webview.js';
 import { restyleCharts } from './charts.js';
 import { h } from './dom.js';
+import { routeHistoryKeys } from './history.js';
 import { post, save, saved } from './host.js';
 import { initialState } from './state.js';
 import { AnalysesSection } from './views/analyses.js';
@@ -124,6 +125,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
 // VS Code sets the theme as a class on <body>; the charts read colours from CSS variables.
 new MutationObserver(() => restyleCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
+routeHistoryKeys();
 renderAll();
 // When the page asked for its state and when it got it (ms since the page started loading), for the UI tests.
 document.body.dataset.readyAt = String(Math.round(performance.now()));

@@ -17,6 +17,7 @@ import { runsRootFor } from '../config.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
 import type { RunStoreWatcher } from '../workspace/runStoreWatcher.js';
 import { DocumentEditing } from './documentEditing.js';
+import { stepDocumentHistory } from './documentHistory.js';
 import { freezeUpTo, setCutLayer, setLayerGroup, setSetting, toggleFreeze } from './edits/experimentEdits.js';
 import { mediaRoot, panelHtml } from './html.js';
 import { Thumbnails } from './analyses/thumbnails.js';
@@ -255,6 +256,8 @@ export class ExperimentPanel implements vscode.Disposable {
         return this.runs.openEvaluationExample(m.payload.runId, m.payload.index);
       case 'openJson':
         return doc.reveal(m.payload.pointer);
+      case 'history':
+        return stepDocumentHistory(this.uri, m.payload.action, this.panel);
       case 'cspViolation':
         this.cspViolations++;
         this.services.log.warn(`Panel CSP violation: ${m.payload.directive} blocked ${m.payload.blocked} (${m.payload.sample})`);
