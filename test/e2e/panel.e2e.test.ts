@@ -111,6 +111,30 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     assert.strictEqual(await p.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key ?? ''), 'freeze:conv2');
   });
 
+  test('Ctrl+Z and Ctrl+Shift+Z with the focus in the panel undo and redo the panel’s edit in the file', async () => {
+    const p = panel(w.page);
+    await p.locator('#stage-select').selectOption('1');
+    await p.locator('input[data-key="freeze:conv2"]').check();
+    const frozen = original.replace('"freeze": { "upTo": "pool1" }', '"freeze": { "upTo": "conv2" }');
+    await until(() => read() === frozen, 30_000, 'the file to freeze conv2 in stage 2');
+    await p.locator('tr[data-layer="conv2"][data-frozen="true"]').waitFor({ timeout: 15_000 });
+    await p.locator('input[data-key="freeze:conv2"]').focus();
+    let t0 = Date.now();
+    await w.page.keyboard.press('Control+Z');
+    await until(() => read() === original, 30_000, 'Ctrl+Z in the panel to undo the freeze in the file');
+    await p.locator('tr[data-layer="conv2"][data-frozen="false"]').waitFor({ timeout: 15_000 });
+    console.log(`      undo from the panel: file reverted in ${Date.now() - t0} ms`);
+    // the focus came back to the panel: the next key goes there too
+    await p.locator('body').evaluate(() => document.hasFocus()).then((f) => assert.ok(f, 'the panel has the focus back'));
+    t0 = Date.now();
+    await w.page.keyboard.press('Control+Shift+Z');
+    await until(() => read() === frozen, 30_000, 'Ctrl+Shift+Z in the panel to redo the freeze');
+    console.log(`      redo from the panel: file re-frozen in ${Date.now() - t0} ms`);
+    await w.page.keyboard.press('Control+Z');
+    await until(() => read() === original, 30_000, 'the file back to the original text');
+    await shot(w.page, 'panel-01b-after-undo-dark');
+  });
+
   test('editing the JSON changes the panel at once, before saving; undo changes it back', async () => {
     const lines = original.split('\n');
     const line = lines.findIndex((l) => l.includes('"cutLayer": "flatten"')) + 1;

@@ -36,6 +36,7 @@ declare module 'playwright-core' {
     locator(selector: string): Locator;
     waitForSelector(selector: string, options?: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' }): Promise<unknown>;
     waitForTimeout(ms: number): Promise<void>;
+    evaluate<R>(fn: () => R): Promise<R>;
     waitForFunction(fn: string | (() => unknown), arg?: unknown, options?: { timeout?: number }): Promise<unknown>;
     screenshot(options?: { path?: string; fullPage?: boolean }): Promise<Buffer>;
     on(event: 'console', listener: (m: { type(): string; text(): string }) => void): void;

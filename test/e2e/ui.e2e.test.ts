@@ -36,6 +36,15 @@ async function attempts(n: number, step: () => Promise<void>): Promise<void> {
   }
 }
 
+/** aria-checked of the walkthrough's "Create an experiment" step (opens the walkthrough). */
+async function createStepChecked(w: Workbench): Promise<string | null> {
+  await runCommand(w.page, 'Welcome: Open Walkthrough...');
+  await pick(w.page, 'Get started with Transfer Lab');
+  const step = w.page.locator('button.getting-started-step[data-step-id$="create"]').first();
+  await step.waitFor({ timeout: 20_000 });
+  return step.getAttribute('aria-checked');
+}
+
 /** This suite's experiments: its selectors match only their rows (analysis runs and other suites' runs share the tree). */
 const TINY = 'tiny-digits';
 const SLOW = 'slow-digits';
@@ -59,6 +68,10 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     for (const name of ['bad-schema', 'bad-semantic', 'diverge-digits', 'slow-digits', 'tiny-digits']) {
       assert.ok(rows.some((r) => r.includes(name)), `${name} not in ${rows.join(' / ')}`);
     }
+    // a chevron only where there are runs: bad-schema never ran, panel-digits ran in the panel suite
+    const twistie = (name: string) => treeRows(w.page).filter({ hasText: name }).first().locator('.monaco-tl-twistie');
+    assert.doesNotMatch((await twistie('bad-schema').getAttribute('class')) ?? '', /collapsible/, 'bad-schema has no runs but a chevron');
+    assert.match((await twistie('panel-digits').getAttribute('class')) ?? '', /collapsible/, 'panel-digits has runs but no chevron');
     await shot(w.page, '01-sidebar-experiments');
   });
 
@@ -149,7 +162,22 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     });
     assert.match(await dialog.innerText(), /Delete run/);
     await shot(w.page, '06-delete-confirmation');
-    await dialog.locator('.monaco-button').filter({ hasText: 'Delete' }).first().click();
+    // the focused default is safe: Enter keeps the run
+    const focused = await w.page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
+    console.log(`      focused button: "${focused}"`);
+    assert.strictEqual(focused.trim(), 'Keep');
+    await w.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    await w.page.waitForTimeout(500);
+    assert.strictEqual(stopped(), before, 'Enter deleted the run');
+    await attempts(3, async () => {
+      await w.page.keyboard.press('Escape');
+      await runRow(w.page, SLOW, 'stopped').click({ button: 'right' });
+      await item.waitFor({ timeout: 10_000 });
+      await item.click();
+      await dialog.waitFor({ timeout: 10_000 });
+    });
+    await dialog.locator('.monaco-button').filter({ hasText: /^Delete$/ }).first().click();
     for (let i = 0; i < 100 && stopped() >= before; i++) await w.page.waitForTimeout(100);
     assert.strictEqual(stopped(), before - 1);
   });
@@ -169,6 +197,14 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await shot(w.page, '07-problems');
   });
 
+  test('a cancelled New Experiment leaves the walkthrough step "Create an experiment" open', async () => {
+    await runCommand(w.page, 'Transfer Lab: New Experiment…');
+    await w.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'From scratch' }).first().waitFor({ timeout: 15_000 });
+    await w.page.keyboard.press('Escape');
+    assert.strictEqual(await createStepChecked(w), 'false');
+    await runCommand(w.page, 'View: Close All Editors');
+  });
+
   test('New Experiment: template quick pick, name input, the file opens and joins the tree', async () => {
     await runCommand(w.page, 'Transfer Lab: New Experiment…');
     await pick(w.page, 'From scratch');
@@ -180,9 +216,8 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await shot(w.page, '08-new-experiment');
   });
 
-  test('the walkthrough opens from the palette with its three steps', async () => {
-    await runCommand(w.page, 'Welcome: Open Walkthrough...');
-    await pick(w.page, 'Get started with Transfer Lab');
+  test('the walkthrough opens from the palette with its three steps; New Experiment succeeded, so its step is done', async () => {
+    assert.strictEqual(await createStepChecked(w), 'true', 'New Experiment succeeded: the step is done');
     const page = w.page.locator('.gettingStartedContainer').first();
     await page.filter({ hasText: 'Create an experiment' }).waitFor({ timeout: 20_000 });
     const text = await page.innerText();
