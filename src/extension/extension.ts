@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     tree,
     diagnostics,
     activationMs,
+    statusBarTexts: () => progress.statusItems().map((i) => i.text),
     panelAnalyses: (file) => experimentPanels()?.get(file)?.analysesNow(),
     panelShownRun: (file) => {
       const p = experimentPanels()?.get(file);

@@ -95,7 +95,7 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
 
     await openFile(w.page, 'slow-digits.transfer.json');
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await runRow(w.page, SLOW, 'running', ':not([aria-label*="epoch 0/"])').waitFor({ timeout: 180_000 });
+    await runRow(w.page, SLOW, 'running', '[aria-label*="step"]:not([aria-label*="epoch 1/"])').waitFor({ timeout: 180_000 });
     phase('slow-digits running, epoch 1 done');
     await runCommand(w.page, 'Transfer Lab: Stop Run');
     // Wait for this experiment's run to be stopped before the next Run starts.
@@ -112,7 +112,7 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     phase('killed: the tree shows it failed');
 
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await runRow(w.page, SLOW, 'running', ':not([aria-label*="epoch 0/"])').waitFor({ timeout: 180_000 });
+    await runRow(w.page, SLOW, 'running', '[aria-label*="step"]:not([aria-label*="epoch 1/"])').waitFor({ timeout: 180_000 });
     phase('third slow-digits run running, epoch 1 done');
     await w.page.keyboard.press('Escape');
     await showSidebar(w.page);

@@ -218,6 +218,35 @@ suite('runs (real worker, real MNIST digits)', () => {
     await assertNoWorkers(first.pid);
   });
 
+  test('one status-bar item per run, in the same words as its tree row; the items go when the runs end', async () => {
+    const a = await api();
+    // a second long experiment: slow-digits under another name
+    const twin = wsUri('slow-twin.transfer.json').fsPath;
+    fs.writeFileSync(twin, fs.readFileSync(wsUri('slow-digits.transfer.json').fsPath, 'utf8').replace('"slow-digits"', '"slow-twin"'));
+    const first = await run('slow-digits.transfer.json');
+    const second = await run('slow-twin.transfer.json');
+    try {
+      assert.ok(first?.runId && second?.runId);
+      const runs = [a.runs.find(first.runId)!, a.runs.find(second.runId)!];
+      await waitFor(() => runs.every((r) => r.step > 0), 120_000, 'both runs to take a step');
+      const nodes = [await runNode('slow-digits', first.runId), await runNode('slow-twin', second.runId)];
+      // both surfaces read at the same moment (no event in between)
+      const texts = a.statusBarTexts();
+      const rows = nodes.map((n) => String(a.tree.getTreeItem(n).description));
+      console.log(`    status bar: ${texts.join(' | ')}; tree rows: ${rows.join(' | ')}`);
+      assert.strictEqual(texts.length, 2, `one item per run: ${texts.join(' | ')}`);
+      assert.match(rows[0], /^epoch \d+\/2000 · step \d+\/\d+$/);
+      assert.deepStrictEqual(texts, [`$(sync~spin) slow-digits: ${rows[0]}`, `$(sync~spin) slow-twin: ${rows[1]}`]);
+    } finally {
+      if (first) await vscode.commands.executeCommand('transferLab.stopRun', first.runId);
+      if (second) await vscode.commands.executeCommand('transferLab.stopRun', second.runId);
+      fs.rmSync(twin, { force: true });
+      fs.rmSync(path.join(path.dirname(twin), '.transfer-lab', 'runs', 'slow-twin'), { recursive: true, force: true });
+    }
+    await waitFor(() => a.statusBarTexts().length === 0, 10_000, 'the status-bar items to go');
+    await assertNoWorkers();
+  });
+
   test('a bad transferLab.nodePath is checked before use and starts nothing', async () => {
     const a = await api();
     await setSetting('nodePath', '/no/such/node');

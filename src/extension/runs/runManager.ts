@@ -47,6 +47,8 @@ export interface ActiveRun {
   summary?: RunSummary;
   /** Epochs finished so far. */
   epochsDone: number;
+  /** Optimizer steps done so far (0 before the first). */
+  step: number;
   /** Last reported training loss, for the status bar. */
   lastLoss?: number;
   /** The base model's download while it lasts (a `url` base not yet in the cache). */
@@ -160,7 +162,7 @@ export class RunManager implements vscode.Disposable {
       worker.kill();
       throw new RunStartError(`Could not start ${runtime.execPath}.`);
     }
-    const run: Tracked = { key: this.nextKey++, experimentFile, task: opts.task ?? 'train', pid: worker.pid, state: 'starting', epochsDone: 0, done, worker, outputTail: [] };
+    const run: Tracked = { key: this.nextKey++, experimentFile, task: opts.task ?? 'train', pid: worker.pid, state: 'starting', epochsDone: 0, step: 0, done, worker, outputTail: [] };
     this.runs.set(run.key, run);
     this.changed.fire(run);
 
@@ -233,6 +235,7 @@ export class RunManager implements vscode.Disposable {
       run.lastLoss = e.trainLoss;
     } else if (e.kind === 'step') {
       run.lastLoss = e.loss;
+      run.step = Math.max(run.step, e.step + 1);
     } else if (e.kind === 'log') {
       const line = `[${run.pid}] ${e.message}`;
       if (e.level === 'error') this.log.error(line);

@@ -13,6 +13,7 @@ import { experimentRunsDir } from '../../core/runs/store.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
 import { listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
 import { findExperiments, type ExperimentEntry } from '../workspace/experimentFiles.js';
+import { progressText } from '../runs/progressText.js';
 import { runDescription, runLabel, runTooltip, statusIcon } from './runPresentation.js';
 
 /** A folder of experiment files (shown when the workspace's experiments live in more than one folder). */
@@ -226,7 +227,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     item.id = `run:${record.runDir}`;
     item.contextValue = `run.${status}`;
     item.iconPath = statusIcon(status);
-    item.description = active ? `epoch ${active.epochsDone}/${summary?.epochsPlanned ?? '?'}${active.state === 'stopping' ? ' · stopping' : ''}` : runDescription(status, summary);
+    item.description = active ? progressText(active) : runDescription(status, summary);
     item.tooltip = runTooltip(record.runId, record.runDir, status, summary);
     item.accessibilityInformation = { label: `Run ${record.runId} of ${node.experiment.name}, ${status}, ${item.description}` };
     item.command = { command: Commands.openPanel, title: 'Open Experiment Panel', arguments: [node] };
