@@ -45,6 +45,30 @@ function runDirOf(runId: string): string {
   return path.join(env.workspace, '.transfer-lab', 'runs', 'panel-digits', runId);
 }
 
+/**
+ * Samples for `ms`: at each moment the number of steps in metrics.jsonl, and how long the page then took
+ * to show the last of them (its last step point reaching that step, to the decimation stride). Returns
+ * the lags in ms.
+ */
+async function chartLags(page: Page, runDir: string, ms: number): Promise<number[]> {
+  const pending: { at: number; step: number }[] = [];
+  const lags: number[] = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end || (pending.length > 0 && Date.now() < end + 10_000)) {
+    const now = Date.now();
+    if (now < end) {
+      const steps = events(runDir).filter((e) => e.kind === 'step').length;
+      if (steps > 0 && (pending.length === 0 || pending[pending.length - 1].step < steps - 1)) pending.push({ at: now, step: steps - 1 });
+    }
+    const d = await trainingData(page);
+    const stride = Math.max(1, Number(d.stride));
+    const shown = Number(d.lastStep);
+    while (pending.length > 0 && shown >= Math.floor(pending[0].step / stride) * stride) lags.push(Date.now() - pending.shift()!.at);
+    await page.waitForTimeout(100);
+  }
+  return lags;
+}
+
 /** Puts the cursor of the active text editor at a line and column with Quick Open's `:line:column`. */
 async function gotoLine(page: Page, line: number, column: number): Promise<void> {
   await page.keyboard.press('Escape');
@@ -206,9 +230,26 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     }, 120_000, 'live updates after showing the panel again');
     console.log(`      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points, stride ${after.stride}), then ${again.updates} live updates up to step ${again.lastStep}`);
 
-    // Stop: the run ends as stopped; the panel holds exactly what the run store holds
+    // Chart lag: how long after a step is in metrics.jsonl the page shows it (to the decimation stride).
+    const lags = await chartLags(w.page, runDirOf(firstRun), 8_000);
+    const sorted = [...lags].sort((x, y) => x - y);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    console.log(`      CHART LAG: median ${median} ms, max ${sorted[sorted.length - 1]} ms over ${lags.length} samples of 8 s (page behind metrics.jsonl)`);
+    assert.ok(lags.length >= 5, 'too few chart-lag samples');
+
+    // Stop: "Stopping…" at once, the run ends as stopped; the panel holds exactly what the run store holds
+    const stepsAtClick = stepsOnDisk();
+    const tClick = Date.now();
     await p.locator('#stop-button').click();
+    await p.locator('#stop-button[disabled]').filter({ hasText: 'Stopping' }).waitFor({ timeout: 5_000 });
+    const tStopping = Date.now();
     await p.locator('#training[data-status="stopped"]').waitFor({ timeout: 120_000 });
+    const tStopped = Date.now();
+    const stepsAfterClick = stepsOnDisk() - stepsAtClick;
+    console.log(
+      `      STOP LATENCY: "Stopping…" shown ${tStopping - tClick} ms after the click; the run stopped ${tStopped - tClick} ms after it; ` +
+        `${stepsAfterClick} step(s) were written after the click`,
+    );
     await p.locator('#run-button:not([disabled])').waitFor({ timeout: 30_000 });
     const done = await trainingData(w.page);
     const ev = events(runDirOf(firstRun));

@@ -9,6 +9,8 @@ export class HeaderView {
   readonly el = h('header', { class: 'top', id: 'top' });
   /** What the header shows now (see {@link update}). */
   private shown = '';
+  /** The run whose Stop was clicked: the header says "Stopping…" at once, before the host confirms. */
+  private stopClicked: string | undefined;
 
   update(s: PageState): void {
     const e = s.experiment;
@@ -16,11 +18,12 @@ export class HeaderView {
     const runs = s.runs;
     const active = runs?.active;
     const running = !!active;
+    const stopping = active?.state === 'stopping' || (!!active && this.stopClicked === (active.runId ?? ''));
     const m = s.metrics.metrics;
     const backend = active?.backend ?? m?.backend;
     const backendText = backend ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'chosen when a run starts';
     const status = active
-      ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${active.state}${active.runId ? ` · run ${active.runId}` : ''}`
+      ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${stopping ? 'stopping…' : active.state}${active.runId ? ` · run ${active.runId}` : ''}`
       : m
         ? `last run ${m.status}`
         : runs?.runs.length
@@ -28,7 +31,7 @@ export class HeaderView {
           : 'no runs yet';
     // Runs and metrics messages arrive every epoch while a run trains: rebuild only when something
     // shown changed, else the Stop button is replaced under the pointer and a click on it is lost.
-    const key = JSON.stringify([e?.name, e?.fileName, e?.valid, d?.kind, d?.method, d?.strategy, d?.base, backendText, backend?.reason, runs?.backendSetting, running, runs?.canRun, active?.state, status]);
+    const key = JSON.stringify([e?.name, e?.fileName, e?.valid, d?.kind, d?.method, d?.strategy, d?.base, backendText, backend?.reason, runs?.backendSetting, running, runs?.canRun, active?.state, stopping, status]);
     if (key === this.shown) return;
     this.shown = key;
     replaceChildrenKeepingFocus(this.el, [
@@ -67,7 +70,21 @@ export class HeaderView {
           },
           '▶ Run',
         ),
-        h('button', { id: 'stop-button', 'data-key': 'stop', disabled: !running || active?.state === 'stopping', title: 'Stop after the current step (a checkpoint is written)', onclick: () => post('stop', {}) }, '■ Stop'),
+        h(
+          'button',
+          {
+            id: 'stop-button',
+            'data-key': 'stop',
+            disabled: !running || stopping,
+            title: 'Stop after the current step (a checkpoint is written)',
+            onclick: () => {
+              post('stop', {});
+              this.stopClicked = active?.runId ?? '';
+              this.update(s);
+            },
+          },
+          stopping ? 'Stopping…' : '■ Stop',
+        ),
         h('span', { class: 'status', role: 'status', id: 'run-status' }, status),
       ),
     ]);
