@@ -45,6 +45,11 @@ export interface EpochEvent {
   samplesPerSecond: number;
   /** Live tfjs tensors after the epoch (should stay flat). */
   numTensors: number;
+  /**
+   * Set when a stop ended the epoch before its last step: the steps it trained of its steps per epoch.
+   * A partial epoch is never chosen as the best epoch and does not count in `epochsDone`.
+   */
+  partial?: { steps: number; of: number };
 }
 
 /** Emitted when a stage begins. */

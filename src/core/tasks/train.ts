@@ -89,7 +89,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   const emit = (e: RunEvent) => {
     rec.emit(e);
     if (e.kind === 'epoch') {
-      summary.epochsDone = e.epoch + 1;
+      if (!e.partial) summary.epochsDone = e.epoch + 1;
       if (bestSaved) {
         // The best epoch so far is in summary.json from the moment its checkpoint is saved, so a killed run reads 'interrupted' with it.
         summary.bestEpoch = e.epoch;

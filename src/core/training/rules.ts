@@ -163,7 +163,8 @@ export class SaveCheckpoints implements TrainerRule {
       r.error = `weights became non-finite in epoch ${e.epoch + 1}; ${keptCheckpoints(r)}`;
       return { stop: 'afterEpoch' };
     }
-    if (this.tracker.update(e)) {
+    // A partial epoch (a stop before its last step) is not comparable with full ones: never the best.
+    if (!e.event.partial && this.tracker.update(e)) {
       r.bestEpoch = e.epoch;
       r.best = e.validation ? { valLoss: e.validation.loss, valAccuracy: e.validation.accuracy } : {};
       if (keep !== 'last') {
@@ -190,6 +191,7 @@ export class EarlyStopping implements TrainerRule {
   }
 
   onEpochEnd(ctx: RuleContext, e: EpochEnd): Stop {
+    if (e.event.partial) return undefined; // training ends after it anyway
     this.sinceBest = this.tracker.update(e) ? 0 : this.sinceBest + 1;
     if (ctx.result.status !== 'completed' || this.sinceBest < this.patience) return undefined;
     return { stop: 'afterEpoch', log: `early stopping after epoch ${e.epoch}: no improvement for ${this.patience} epochs` };

@@ -246,6 +246,7 @@ export class Trainer {
         let lossSum = 0;
         let hits = 0;
         let seen = 0;
+        let trained = 0;
         /** Set by a rule's 'afterEpoch' answer in a step: training ends once this epoch is recorded. */
         let stepStop: Stop;
         for (const { start, idx } of batches(order.slice(0, stepsPerEpoch * batchSize), batchSize)) {
@@ -283,9 +284,12 @@ export class Trainer {
           }
           lossSum += lossValue * idx.length;
           seen += idx.length;
+          trained++;
           if (stepStop) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
+        // A stop before the epoch's last step leaves it partial: recorded as such, never the best (rules.ts).
+        const partial = stepStop && trained < stepsPerEpoch ? { steps: trained, of: stepsPerEpoch } : undefined;
         const trainLoss = lossSum / Math.max(1, seen);
         const trainAccuracy = hits / Math.max(1, seen);
         const val = hasVal ? this.evaluate(validation!, Math.max(batchSize, 128), valCache) : undefined;
@@ -300,8 +304,9 @@ export class Trainer {
           seconds,
           samplesPerSecond: seen / seconds,
           numTensors: tf.memory().numTensors,
+          ...(partial ? { partial } : {}),
         };
-        result.epochsDone = epoch + 1;
+        if (!partial) result.epochsDone = epoch + 1;
         result.final = { trainLoss, trainAccuracy, ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}) };
         const answers: Stop[] = [stepStop];
         for (const rule of rules) answers.push(await rule.onEpochEnd?.(ctx, { epoch, stage: si, event: ev, validation: val }));

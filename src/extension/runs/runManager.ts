@@ -231,7 +231,7 @@ export class RunManager implements vscode.Disposable {
   private onEvent(run: Tracked, m: Extract<WorkerToHost, { type: 'event' }>): void {
     const e = m.event;
     if (e.kind === 'epoch') {
-      run.epochsDone = Math.max(run.epochsDone, e.epoch + 1);
+      if (!e.partial) run.epochsDone = Math.max(run.epochsDone, e.epoch + 1);
       run.lastLoss = e.trainLoss;
     } else if (e.kind === 'step') {
       run.lastLoss = e.loss;

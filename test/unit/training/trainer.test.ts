@@ -17,7 +17,7 @@ import { buildNetwork, loadBase, type Network } from '../../../src/core/models/n
 import { loadModelFile, saveModel } from '../../../src/core/models/io.js';
 import { Trainer, type TrainerHooks } from '../../../src/core/training/trainer.js';
 import { crossEntropy } from '../../../src/core/training/loss.js';
-import type { RunEvent, StepEvent } from '../../../src/core/runs/events.js';
+import type { EpochEvent, RunEvent, StepEvent } from '../../../src/core/runs/events.js';
 
 before(async () => {
   await initBackend('wasm');
@@ -326,4 +326,38 @@ test('a new head on a base that already has head layers (one of our runs, kept p
   assert.deepEqual(net.model.outputs[0]!.shape, [null, 3]);
   net.model.dispose();
   source.model.dispose();
+});
+
+test('a stop mid-epoch records that epoch as partial: never the best epoch, not counted as done', async () => {
+  const file: ExperimentFile = {
+    base: { kind: 'builtin', architecture: 'smallCnn' },
+    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 40 }, split: { validation: 0.2, test: 0 } },
+    transfer: { strategy: 'scratch' },
+    training: { epochs: 5, batchSize: 8, monitor: 'valLoss' },
+  };
+  const stop = await setup(file);
+  const perEpoch = Math.ceil(stop.data.train.count / 8);
+  // one full epoch, then 2 steps of the second
+  let steps = 0;
+  const events: RunEvent[] = [];
+  const saves: string[] = [];
+  const t = new Trainer(stop.exp, stop.net, 2);
+  const r = await t.train(stop.data.train, stop.data.validation, {
+    emit: (e) => (events.push(e), e.kind === 'step' && steps++),
+    shouldStop: () => steps >= perEpoch + 2,
+    saveCheckpoint: async (w) => void saves.push(`${w}@${steps}`),
+  });
+  const epochs = events.filter((e): e is EpochEvent => e.kind === 'epoch');
+  console.log(`# steps per epoch ${perEpoch}; epochs: ${epochs.map((e) => `${e.epoch} valLoss ${e.valLoss?.toFixed(4)}${e.partial ? ` partial ${e.partial.steps}/${e.partial.of}` : ''}`).join('; ')}; saves ${saves.join(', ')}`);
+  assert.equal(r.status, 'stopped');
+  assert.equal(steps, perEpoch + 2, 'stopped within the step it was asked in');
+  assert.equal(epochs.length, 2);
+  assert.equal(epochs[0].partial, undefined);
+  assert.deepEqual(epochs[1].partial, { steps: 2, of: perEpoch });
+  assert.equal(r.epochsDone, 1, 'the partial epoch is not counted as done');
+  assert.equal(r.bestEpoch, 0, 'the partial epoch is never the best');
+  assert.deepEqual(saves.filter((x) => x.startsWith('best')), [`best@${perEpoch}`], 'best saved after the full epoch only');
+  assert.equal(saves[saves.length - 1], `last@${perEpoch + 2}`, 'the last checkpoint holds the weights at the stop');
+  t.dispose();
+  stop.net.model.dispose();
 });
