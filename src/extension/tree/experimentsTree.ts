@@ -209,8 +209,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       // A chevron only where there are runs to show.
       const running = !!this.runs.forExperiment(e.uri.fsPath);
       const { Expanded, None } = vscode.TreeItemCollapsibleState;
-      const item = new vscode.TreeItem(e.name, running || hasRuns(e) ? Expanded : None);
-      item.id = `experiment:${e.uri.toString()}`;
+      const withRuns = running || hasRuns(e);
+      const item = new vscode.TreeItem(e.name, withRuns ? Expanded : None);
+      // VS Code keeps the collapse state of an id it has seen: a row that had no chevron would stay
+      // collapsed when its first run starts. Another id for "has runs" makes it a new, expanded row.
+      item.id = `experiment:${e.uri.toString()}${withRuns ? '#runs' : ''}`;
       item.contextValue = 'experiment';
       item.resourceUri = e.uri;
       item.iconPath = new vscode.ThemeIcon(running ? 'beaker~spin' : 'beaker');
