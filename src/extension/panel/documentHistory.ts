@@ -10,18 +10,24 @@ import * as vscode from 'vscode';
 /** What the panel asked for. */
 export type HistoryAction = 'undo' | 'redo';
 
+/** The step in progress: keys pressed quickly one after the other are carried out in order, never interleaved. */
+let queue: Promise<void> = Promise.resolve();
+
 /**
  * Undoes or redoes the last change of the experiment document at `uri`, then gives the focus back to
- * `panel`. The document is saved afterwards when it had no unsaved changes before (as after a panel
- * edit), so the file on disk keeps matching the panel.
+ * `panel`. Like Undo in the editor, it leaves the document with unsaved changes (the panel shows the
+ * document's text, saved or not).
  */
-export async function stepDocumentHistory(uri: vscode.Uri, action: HistoryAction, panel: vscode.WebviewPanel): Promise<void> {
+export function stepDocumentHistory(uri: vscode.Uri, action: HistoryAction, panel: vscode.WebviewPanel): Promise<void> {
+  queue = queue.then(() => step(uri, action, panel)).catch(() => undefined);
+  return queue;
+}
+
+async function step(uri: vscode.Uri, action: HistoryAction, panel: vscode.WebviewPanel): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  const wasDirty = doc.isDirty;
   const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
   const column = shown?.viewColumn ?? (panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
   await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
   await vscode.commands.executeCommand(action);
-  if (!wasDirty && doc.isDirty) await doc.save();
   panel.reveal(panel.viewColumn, false);
 }
