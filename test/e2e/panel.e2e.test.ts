@@ -158,7 +158,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await press('Control+Z', false);
     // Undo leaves the document unsaved, as in the editor; saved, the file is the original text again
     await runCommand(w.page, 'View: Focus First Editor Group');
-    await runCommand(w.page, 'File: Save');
+    await w.page.keyboard.press('Control+S');
     await until(() => read() === original, 30_000, 'the saved file to be the original text');
     await shot(w.page, 'panel-01b-after-undo-dark');
   });
@@ -249,7 +249,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     const stepsAtClick = stepsOnDisk();
     const tClick = Date.now();
     await p.locator('#stop-button').click();
-    await p.locator('#stop-button[disabled]').filter({ hasText: 'Stopping' }).waitFor({ timeout: 5_000 });
+    await p.locator('#stop-button[disabled]').filter({ hasText: 'Stopping' }).waitFor({ timeout: 60_000 });
     const tStopping = Date.now();
     await p.locator('#training[data-status="stopped"]').waitFor({ timeout: 120_000 });
     const tStopped = Date.now();
