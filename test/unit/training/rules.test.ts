@@ -173,7 +173,9 @@ test('the trainer consults a rule of its own after every step and epoch; "now" e
   const r = await trainer.train(data.train, data.validation, hooks, [afterStep4]);
   assert.equal(data.train.count, 48);
   assert.deepEqual(seen, ['step 0', 'step 1', 'step 2', 'epoch 0', 'step 3', 'step 4', 'epoch 1']);
-  assert.equal(r.epochsDone, 2);
+  // the stop came after 2 of epoch 1's 3 steps: that epoch is recorded as partial, not counted as done
+  assert.equal(r.epochsDone, 1);
+  assert.deepEqual(events.filter((e) => e.kind === 'epoch').map((e) => (e.kind === 'epoch' ? e.partial : null)), [undefined, { steps: 2, of: 3 }]);
   assert.deepEqual(r.checkpoints, { best: false, last: false }, 'no checkpoint rule, no checkpoint');
   assert.deepEqual(events.slice(-2).map((e) => e.kind), ['epoch', 'log'], 'the epoch of the stop is recorded, then the log');
   const nowRule: TrainerRule = { onStepEnd: (_c, s) => (s.step === 1 ? { stop: 'now' } : undefined) };
