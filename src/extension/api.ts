@@ -18,7 +18,7 @@ export interface TransferLabApi {
   panelShownRun(file: string): string | null | undefined;
   /** What the header of an experiment's open panel says about the kind of transfer (undefined: no panel or no valid text yet). */
   panelTransfer(file: string): Promise<Pick<ExperimentDetail, 'kind' | 'method' | 'strategy'> | undefined> | undefined;
-  /** Texts of the runs' status-bar items, one per run in progress, oldest first. */
+  /** Texts of the runs' status-bar items, one per run in progress, oldest first (drawn from the runs' state at the call). */
   statusBarTexts(): string[];
   /** Wall time of `activate`, milliseconds. */
   activationMs: number;

@@ -24,4 +24,12 @@ declare module 'playwright-core' {
   export interface Page {
     frameLocator(selector: string): FrameLocator;
   }
+  /** A Chrome DevTools Protocol session (for the renderer's Performance metrics). */
+  export interface CDPSession {
+    send(method: string, params?: object): Promise<unknown>;
+    detach(): Promise<void>;
+  }
+  export interface BrowserContext {
+    newCDPSession(page: Page): Promise<CDPSession>;
+  }
 }

@@ -46,19 +46,46 @@ function runDirOf(runId: string): string {
   return path.join(env.workspace, '.transfer-lab', 'runs', 'panel-digits', runId);
 }
 
+/** Counts the step events of a metrics.jsonl as it grows, reading only the bytes appended since the last call. */
+function stepCounter(runDir: string): () => number {
+  const file = path.join(runDir, 'metrics.jsonl');
+  let offset = 0;
+  let steps = 0;
+  let rest = '';
+  return () => {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size > offset) {
+        const buf = Buffer.alloc(size - offset);
+        fs.readSync(fd, buf, 0, buf.length, offset);
+        offset = size;
+        const lines = (rest + buf.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) if (l.startsWith('{"kind":"step"')) steps++;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return steps;
+  };
+}
+
 /**
  * Samples for `ms`: at each moment the number of steps in metrics.jsonl, and how long the page then took
  * to show the last of them (its last step point reaching that step, to the decimation stride). Returns
- * the lags in ms.
+ * the lags in ms. The file is read incrementally (the whole file, parsed every 100 ms, cost the machine
+ * that the run and the workbench share a noticeable share of a core once it held thousands of steps).
  */
 async function chartLags(page: Page, runDir: string, ms: number): Promise<{ lags: number[]; unresolved: number[] }> {
   const pending: { at: number; step: number }[] = [];
   const lags: number[] = [];
+  const count = stepCounter(runDir);
   const end = Date.now() + ms;
   while (Date.now() < end || (pending.length > 0 && Date.now() < end + 30_000)) {
     const now = Date.now();
     if (now < end) {
-      const steps = events(runDir).filter((e) => e.kind === 'step').length;
+      const steps = count();
       if (steps > 0 && (pending.length === 0 || pending[pending.length - 1].step < steps - 1)) pending.push({ at: now, step: steps - 1 });
     }
     const d = await trainingData(page);
@@ -68,6 +95,16 @@ async function chartLags(page: Page, runDir: string, ms: number): Promise<{ lags
     await page.waitForTimeout(100);
   }
   return { lags, unresolved: pending.map((p) => Date.now() - p.at) };
+}
+
+/** The renderer's main-thread time (CDP Performance.getMetrics TaskDuration, s) of the workbench page and the frames in its process. */
+async function rendererBusy(w: Workbench): Promise<() => Promise<number>> {
+  const cdp = await w.context.newCDPSession(w.page);
+  await cdp.send('Performance.enable');
+  return async () => {
+    const r = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    return r.metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+  };
 }
 
 /** Puts the cursor of the active text editor at a line and column with Quick Open's `:line:column`. */
@@ -211,7 +248,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await runCommand(w.page, 'Move Editor into Next Group');
     assert.strictEqual(await w.page.locator('iframe.webview.ready:visible').count(), 0, 'the panel is hidden');
     // the run goes on while hidden
-    const stepsOnDisk = () => events(runDirOf(firstRun)).filter((e) => e.kind === 'step').length;
+    const stepsOnDisk = stepCounter(runDirOf(firstRun));
     await until(() => stepsOnDisk() >= Number(before.lastStep) + 30, 120_000, '30 steps more while hidden');
     const stepsWhileHidden = stepsOnDisk();
     console.log(`      hidden at step ${before.lastStep}; ${stepsWhileHidden} steps on disk when shown again`);
@@ -236,13 +273,22 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
 
     // Chart lag: how long after a step is in metrics.jsonl the page shows it (to the decimation stride).
     // A figure printed, not a timed assertion (the machine's load decides it).
+    const busy = await rendererBusy(w);
+    const drawStats = () => p.locator('#training').evaluate((el) => ({ draws: Number(el.dataset.draws ?? 0), ms: Number(el.dataset.drawMs ?? 0) }));
+    const [busy0, draw0, wall0] = [await busy(), await drawStats(), Date.now()];
     const { lags, unresolved } = await chartLags(w.page, runDirOf(firstRun), 8_000);
+    const [busy1, draw1, wall1] = [await busy(), await drawStats(), Date.now()];
     const sorted = [...lags].sort((x, y) => x - y);
     const median = sorted.length ? `${sorted[Math.floor(sorted.length / 2)]} ms` : 'n/a';
     const max = sorted.length ? `${sorted[sorted.length - 1]} ms` : 'n/a';
+    const secs = (wall1 - wall0) / 1000;
     console.log(
       `      CHART LAG: median ${median}, max ${max} over ${lags.length} samples in 8 s (page behind metrics.jsonl); ` +
         `${unresolved.length} sample(s) still not shown after 30 s more${unresolved.length ? ` (oldest ${unresolved[0]} ms)` : ''}; load average ${os.loadavg()[0].toFixed(1)}`,
+    );
+    console.log(
+      `      RENDERER: main thread busy ${((100 * (busy1 - busy0)) / secs).toFixed(0)} % of ${secs.toFixed(1)} s; ` +
+        `the panel drew its charts ${draw1.draws - draw0.draws} times (${((draw1.ms - draw0.ms) / Math.max(1, draw1.draws - draw0.draws)).toFixed(0)} ms each)`,
     );
 
     // Stop: "Stopping…" at once, the run ends as stopped; the panel holds exactly what the run store holds

@@ -8,6 +8,7 @@ import { restyleCharts } from './charts.js';
 import { h } from './dom.js';
 import { routeHistoryKeys } from './history.js';
 import { post, save, saved } from './host.js';
+import { RenderQueue } from './renderQueue.js';
 import { initialState } from './state.js';
 import { AnalysesSection } from './views/analyses.js';
 import { ComparisonView } from './views/comparison.js';
@@ -51,6 +52,13 @@ app.replaceChildren(
 );
 app.setAttribute('aria-busy', 'false');
 
+/** Live updates (runs, metrics) render once per animation frame; other messages render at once. */
+const queue = new RenderQueue();
+const renderHeader = () => header.update(state);
+const renderRuns = () => runs.update(state);
+const renderTraining = () => training.update(state);
+const renderAnalyses = () => analyses.update(state);
+
 function renderAll(): void {
   header.update(state);
   problems.update(state);
@@ -85,10 +93,7 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'runs':
       state.runs = m.payload;
-      header.update(state);
-      runs.update(state);
-      training.update(state);
-      analyses.update(state);
+      queue.mark(renderHeader, renderRuns, renderTraining, renderAnalyses);
       return;
     case 'metrics':
       state.metrics.reset(m.payload);
@@ -98,8 +103,8 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'metricsUpdate':
       if (state.metrics.apply(m.payload)) {
-        training.update(state);
-        if (m.payload.status !== 'running') header.update(state);
+        queue.mark(renderTraining);
+        if (m.payload.status !== 'running') queue.mark(renderHeader);
       }
       return;
     case 'comparison':
