@@ -10,6 +10,7 @@ import type { BackendPreference } from '../core/backend/index.js';
 
 export type { BackendPreference };
 import type { DownloadProgress } from '../core/models/download.js';
+import type { PhaseProgress } from '../core/progress.js';
 
 /** Settings of the `advise` task (thresholds of the verdicts, an explicit source experiment). */
 export interface AdviseTaskOptions {
@@ -50,6 +51,8 @@ export type WorkerToHost =
   | { type: 'runStarted'; runId: string; runDir: string; experiment: string }
   | { type: 'event'; runId: string; event: RunEvent }
   /** Progress of a base model's download (a `url` base), before the run folder exists; throttled to 4 a second. */
+  /** Progress of the preparation (decoding photos, frozen features), before the first step of a stage; at most 4 a second per phase. */
+  | { type: 'phase'; progress: PhaseProgress }
   | { type: 'download'; progress: DownloadProgress }
   | { type: 'summary'; runId: string; summary: RunSummary }
   /** The run ended (any status); the worker exits after sending it. */

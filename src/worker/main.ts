@@ -39,6 +39,7 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
         event: (runId, event) => void send({ type: 'event', runId, event }),
         summary: (runId, summary) => void send({ type: 'summary', runId, summary }),
         download: (progress) => void send({ type: 'download', progress }),
+        phase: (progress) => void send({ type: 'phase', progress }),
         shouldStop: () => stopRequested,
       },
       msg.taskOptions ?? {},

@@ -247,6 +247,49 @@ suite('runs (real worker, real MNIST digits)', () => {
     await assertNoWorkers();
   });
 
+  test('a photo run shows its preparation in the status bar: decoding photos, then frozen features, then epochs', async () => {
+    const a = await api();
+    // the committed ants/bees photos and the miniature Teachable Machine MobileNetV2 of the repository
+    const repo = path.join(__dirname, '..', '..');
+    const photos = path.join(repo, 'test', 'fixtures', 'images', 'folder');
+    const file = wsUri('photo-prep.transfer.json').fsPath;
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'photo-prep',
+        base: { kind: 'model', path: path.join(repo, 'test', 'fixtures', 'models', 'teachable', 'model.json') },
+        data: {
+          train: { kind: 'imageFolder', path: photos, classes: ['ants', 'bees'] },
+          validation: { kind: 'imageFolder', path: photos, classes: ['ants', 'bees'] },
+          image: { resize: 'cover', scale: 'symmetric' },
+        },
+        transfer: { strategy: 'featureExtraction' },
+        training: { epochs: 1, batchSize: 2 },
+      }),
+    );
+    const seen: string[] = [];
+    const record = () => {
+      for (const t of a.statusBarTexts()) if (seen[seen.length - 1] !== t) seen.push(t);
+    };
+    const sub = a.runs.onDidChange(record);
+    try {
+      const started = await run('photo-prep.transfer.json');
+      assert.ok(started?.runId);
+      const outcome = await a.runs.find(started.runId)!.done;
+      assert.strictEqual(outcome.status, 'completed', outcome.message);
+      console.log(`    status bar: ${seen.join(' | ')}`);
+      const at = (re: RegExp) => seen.findIndex((t) => re.test(t));
+      assert.ok(at(/^\$\(sync~spin\) photo-prep: decoding photos \d\/6 \(train\)/) >= 0, seen.join('\n'));
+      assert.ok(at(/photo-prep: frozen features 6\/6 \(train\)$/) > at(/decoding photos 6\/6 \(validation\)/), seen.join('\n'));
+      assert.ok(at(/photo-prep: epoch 1\/1 · step \d+\/3$/) > at(/frozen features 6\/6 \(validation\)$/), seen.join('\n'));
+    } finally {
+      sub.dispose();
+      fs.rmSync(file, { force: true });
+      fs.rmSync(path.join(path.dirname(file), '.transfer-lab', 'runs', 'photo-prep'), { recursive: true, force: true });
+    }
+    await assertNoWorkers();
+  });
+
   test('a bad transferLab.nodePath is checked before use and starts nothing', async () => {
     const a = await api();
     await setSetting('nodePath', '/no/such/node');

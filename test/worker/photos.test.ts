@@ -38,3 +38,26 @@ test('run examples/hymenoptera-fine-tune.transfer.json: head on cached features,
     fs.rmSync(ws.dir, { recursive: true, force: true });
   }
 });
+
+test('run without a terminal: the preparation prints its phases on stderr (decoding photos, frozen features), first and last item of each', () => {
+  const ws = photoWorkspace('fixtures');
+  try {
+    // spawnSync pipes stderr: not a TTY, so lines, not a redrawn bar
+    const r = spawnSync(process.execPath, [CLI, 'run', 'hymenoptera-feature-extraction.transfer.json'], { cwd: ws.dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => /^(decoding photos|frozen features) /.test(l));
+    console.log(`    ${lines.join('\n    ')}`);
+    // the committed fixture folder: 3 readable ants and 3 bees, the same folders for train and val
+    for (const of of ['train', 'validation']) {
+      assert.ok(lines.includes(`decoding photos 1/6 (${of})`), lines.join('\n'));
+      assert.ok(lines.includes(`decoding photos 6/6 (${of})`), lines.join('\n'));
+      assert.ok(lines.includes(`frozen features 6/6 (${of})`), lines.join('\n'));
+    }
+    // in order: decoding before the frozen pass, the frozen pass before the first epoch line
+    const at = (re: RegExp) => r.stderr.split('\n').findIndex((l) => re.test(l));
+    assert.ok(at(/^decoding photos 6\/6 \(validation\)/) < at(/^frozen features 6\/6 \(train\)/));
+    assert.ok(at(/^frozen features 6\/6 \(validation\)/) < at(/^epoch 1:/), r.stderr);
+  } finally {
+    fs.rmSync(ws.dir, { recursive: true, force: true });
+  }
+});

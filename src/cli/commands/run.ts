@@ -3,6 +3,7 @@
  * bar on stderr, prints a final table (or the summary as JSON with --json).
  */
 import type { DownloadProgress } from '../../core/models/download.js';
+import { phaseText, type PhaseProgress } from '../../core/progress.js';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunSummary } from '../../core/runs/events.js';
@@ -45,10 +46,52 @@ export function describeDownload(p: DownloadProgress): string {
   return `downloading ${p.url}: ${mb(p.received)}${p.total ? ` of ${mb(p.total)} (${Math.round((100 * p.received) / p.total)}%)` : ''}`;
 }
 
+/** Without a terminal, a phase of the preparation prints a line at most this often (ms), besides its first and last. */
+export const PHASE_LINE_INTERVAL_MS = 3000;
+
+/**
+ * Prints the preparation's progress on stderr: in a terminal one bar per phase, redrawn in place;
+ * otherwise (a log, CI) a line when a phase starts and ends and at most every
+ * {@link PHASE_LINE_INTERVAL_MS} between, in the words of `phaseText`.
+ */
+function phasePrinter(tty: boolean): { show(p: PhaseProgress): void; end(): void } {
+  let bar: SingleBar | undefined;
+  let key = '';
+  let lastLine = -Infinity;
+  const end = () => {
+    bar?.stop();
+    bar = undefined;
+    key = '';
+  };
+  return {
+    end,
+    show(p) {
+      const k = `${p.phase}:${p.of}`;
+      if (!tty) {
+        const now = Date.now();
+        if (k === key && p.done < p.total && now - lastLine < PHASE_LINE_INTERVAL_MS) return;
+        key = k;
+        lastLine = now;
+        process.stderr.write(`${phaseText(p)}\n`);
+        return;
+      }
+      if (k !== key) {
+        end();
+        key = k;
+        bar = new SingleBar({ format: ' {bar} {text}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+        bar.start(p.total, p.done, { text: phaseText(p) });
+      }
+      bar!.update(p.done, { text: phaseText(p) });
+      if (p.done >= p.total) end();
+    },
+  };
+}
+
 /** Runs one experiment file through the worker; resolves when the worker exits. */
 export async function runThroughWorker(file: string, o: RunCommandOptions): Promise<RunOutcome> {
   const experimentFile = path.resolve(file);
   const tty = process.stderr.isTTY && !o.quiet && !o.json;
+  const phases = phasePrinter(tty);
   let bar: SingleBar | undefined;
   let totalSteps = 0;
   let summary: RunSummary | undefined;
@@ -77,6 +120,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
           break;
         case 'event': {
           const e = m.event;
+          if (e.kind === 'step') phases.end();
           if (e.kind === 'step' && tty) {
             if (!bar && summary?.stepsPerEpoch) {
               totalSteps = summary.stepsPerEpoch;
@@ -100,6 +144,9 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
         case 'download':
           if (!o.quiet && !o.json) process.stderr.write(`${describeDownload(m.progress)}\n`);
           break;
+        case 'phase':
+          if (!o.quiet && !o.json) phases.show(m.progress);
+          break;
         case 'done':
           summary = m.summary;
           break;
@@ -113,6 +160,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   process.once('SIGINT', onSigint);
   const code = await worker.exited;
   process.off('SIGINT', onSigint);
+  phases.end();
   bar?.stop();
   if (fatal) return { exitCode: typeof code === 'number' && code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: fatal };
   if (!summary) return { exitCode: code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };

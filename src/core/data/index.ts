@@ -23,6 +23,7 @@ import type { TextStats, Vocabulary } from '../text/encode.js';
 import type { ImageTarget, SkippedFile, SourceContext, SourceData } from './sources/source.js';
 import { capPerClass, stratifiedSplit } from './split.js';
 import { withTransform } from './transform.js';
+import { PhaseMeter, type PhaseProgress } from '../progress.js';
 
 export { DataError, isDataError } from './errors.js';
 export { classCounts, type ExampleSet } from './example-set.js';
@@ -65,6 +66,8 @@ export interface LoadOptions {
   cache?: FeatureDiskCache;
   /** The vocabulary of a text base and `data.text.maxLength`: needed by text sources. */
   text?: { vocabulary: Vocabulary; maxLength: number };
+  /** Progress of long reads (photos decoded, per source), at most every 250 ms. */
+  progress?: (p: PhaseProgress) => void;
 }
 
 /**
@@ -84,12 +87,16 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
   const image = imageTarget(data, opts.inputShape);
   const pixels = new PixelCache(opts.cache);
   const textCtx = { ...(opts.text ? { text: opts.text } : {}), pixels };
-  const train = await loadSource(data.train, { role: 'train', image, ...textCtx });
+  const report = opts.progress;
+  const meter = (role: SourceContext['role']) => (report ? { meter: (total: number) => new PhaseMeter('decoding', role, total, report) } : {});
+  const train = await loadSource(data.train, { role: 'train', image, ...textCtx, ...meter('train') });
   const classNames = train.classNames;
   const known = { image, knownClasses: classNames, ...textCtx } as const;
-  const validation = data.validation ? aligned(await loadSource(data.validation, { role: 'validation', ...known }), classNames, 'validation', data.validation) : undefined;
-  const test = data.test ? aligned(await loadSource(data.test, { role: 'test', ...known }), classNames, 'test', data.test) : undefined;
-  const target = data.target ? aligned(await loadSource(data.target, { role: 'target', ...known }), classNames, 'target', data.target) : undefined;
+  const validation = data.validation
+    ? aligned(await loadSource(data.validation, { role: 'validation', ...known, ...meter('validation') }), classNames, 'validation', data.validation)
+    : undefined;
+  const test = data.test ? aligned(await loadSource(data.test, { role: 'test', ...known, ...meter('test') }), classNames, 'test', data.test) : undefined;
+  const target = data.target ? aligned(await loadSource(data.target, { role: 'target', ...known, ...meter('target') }), classNames, 'target', data.target) : undefined;
   for (const [role, part, src] of [['validation', validation, data.validation], ['test', test, data.test], ['target', target, data.target]] as const) {
     if (part && src && part.set.shape.join('×') !== train.set.shape.join('×')) {
       throw new DataError(

@@ -80,7 +80,8 @@ export type FeatureCompute = (x: Float32Array, n: number) => { data: Float32Arra
 /**
  * The features of examples `indices` of `set`, in batches of `batchSize`: read from `cache` when
  * present and valid, else computed with `compute` and stored. Without a cache (or with it off) every
- * example is computed. Memory: rows × feature size × 4 bytes plus one batch of inputs.
+ * example is computed. Memory: rows × feature size × 4 bytes plus one batch of inputs. `onBatch`
+ * is told how many examples each batch covered (read or computed), for progress.
  * @throws whatever `compute` throws; Error from the file system when an entry cannot be written.
  */
 export function cachedPass(
@@ -90,6 +91,7 @@ export function cachedPass(
   indices: ArrayLike<number>,
   batchSize: number,
   compute: FeatureCompute,
+  onBatch?: (examples: number) => void,
 ): PassResult {
   const t0 = performance.now();
   const n = indices.length;
@@ -120,7 +122,10 @@ export function cachedPass(
       if (entry && (!data || entry.values.length === size)) place(start + i, entry.values, entry.shape);
       else missing.push(i);
     }
-    if (missing.length === 0) continue;
+    if (missing.length === 0) {
+      onBatch?.(m);
+      continue;
+    }
     const sub = missing.length === m ? x : new Float32Array(missing.length * inSize);
     if (sub !== x) missing.forEach((i, k) => sub.set(x.subarray(i * inSize, (i + 1) * inSize), k * inSize));
     const f = compute(sub, missing.length);
@@ -133,6 +138,7 @@ export function cachedPass(
       wrote = true;
     });
     computed += missing.length;
+    onBatch?.(m);
   }
   if (wrote) on!.evict();
   const stats = { hits: read.hits, computed, corrupt: read.corrupt, seconds: (performance.now() - t0) / 1000 };

@@ -5,6 +5,7 @@
  * (`runs/artifacts.ts`) and headline numbers, forwards everything to the {@link RunCallbacks} (the
  * worker sends them over IPC), and finishes the record (status, end time, CPU time, memory).
  */
+import type { PhaseProgress } from '../progress.js';
 import type { DownloadProgress } from '../models/download.js';
 import * as path from 'node:path';
 import { memoryUsage } from '../backend/memory.js';
@@ -21,6 +22,8 @@ export interface RunCallbacks {
   summary?(runId: string, s: RunSummary): void;
   /** Progress of the base model's download (a `url` base). */
   download?(p: DownloadProgress): void;
+  /** Progress of the preparation (photos decoded, frozen features computed), at most every 250 ms per phase. */
+  phase?(p: PhaseProgress): void;
   /** Polled between steps. */
   shouldStop?(): boolean;
 }

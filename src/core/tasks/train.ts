@@ -46,7 +46,13 @@ export async function runExperiment(opts: RunOptions, cb: RunCallbacks = {}): Pr
 async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInfo, exp: ResolvedExperiment, base: LoadedBase): Promise<RunSummary> {
   // One persistent cache for the run: decoded photos (loadData) and frozen features (the trainer, analyses).
   const cache = cacheFromEnv();
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, cache, ...(base.text ? { text: base.text } : {}) });
+  const data = await loadData(exp.data, {
+    inputShape: base.inputShape,
+    seed: exp.training.seed,
+    cache,
+    ...(base.text ? { text: base.text } : {}),
+    ...(cb.phase ? { progress: cb.phase } : {}),
+  });
   const numClasses = data.classNames.length;
   const net = buildNetwork(exp, base, numClasses);
   const shape = data.train.shape;
@@ -124,6 +130,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
     const result = await trainer.train(data.train, data.validation, {
       emit,
       shouldStop: () => rec.shouldStop(),
+      ...(cb.phase ? { progress: cb.phase } : {}),
       saveCheckpoint: async (which) => {
         await saveModel(net.model, rec.run.checkpointDir(which), metadata);
         if (which === 'best') bestSaved = true;

@@ -2,6 +2,7 @@
  * The trainer's contract with its host (the `train` task, transductive self-training, a test): the
  * hooks it calls and the result it returns.
  */
+import type { PhaseProgress } from '../progress.js';
 import type { RunEvent, RunStatus } from '../runs/events.js';
 
 /** What the trainer needs from its host (the worker, or a test). */
@@ -13,6 +14,8 @@ export interface TrainerHooks {
   saveCheckpoint(which: 'best' | 'last'): Promise<void>;
   /** In-place augmentation of a gathered batch [n, ...shape], or undefined when off; not applied in a stage with `augment: false`. */
   augment?: (x: Float32Array, n: number) => void;
+  /** Progress of the frozen layers' pass over the training and validation examples before a stage (at most every 250 ms). */
+  progress?: (p: PhaseProgress) => void;
 }
 
 /** What `Trainer.train` returns. */

@@ -13,6 +13,7 @@
  * `PerVariableOptimizer`, so the rate logged for a step is the rate applied at that step.
  */
 import * as tf from '@tensorflow/tfjs';
+import { PhaseMeter } from '../progress.js';
 import type { ExampleSet } from '../data/example-set.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
@@ -133,9 +134,10 @@ export class Trainer {
    * from the persistent feature cache when the trainer has one (see `features/cached-pass.ts`).
    * Memory: count × prod(feature shape) × 4 bytes.
    * @param batchSize examples per batch (default {@link inferenceBatch}).
+   * @param meter counts the examples done (progress), when given.
    * @throws Error from the file system when a cache entry cannot be written.
    */
-  cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch): FeatureCache {
+  cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch, meter?: PhaseMeter): FeatureCache {
     const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
     const indices = Array.from({ length: set.count }, (_, i) => i);
     return cachedPass(this.diskCache, pass, set, indices, batchSize, (x, n) => {
@@ -144,7 +146,7 @@ export class Trainer {
       const shape = f.shape.slice(1);
       f.dispose();
       return { data, shape };
-    });
+    }, meter ? (n) => meter.add(n) : undefined);
   }
 
   /** Split-point features of examples `idx` of `set` (from the cache when given). */
@@ -228,8 +230,9 @@ export class Trainer {
       const varList = [...variables.values()];
       // Augmented training examples change every epoch, so only their frozen features are not cached.
       const augment = stage.augment === false ? undefined : hooks.augment;
-      const trainCache = !augment && this.boundary >= 0 ? this.cacheFeatures(train) : undefined;
-      const valCache = this.boundary >= 0 && hasVal ? this.cacheFeatures(validation!) : undefined;
+      const meter = (of: string, set: ExampleSet) => (hooks.progress ? new PhaseMeter('features', of, set.count, hooks.progress) : undefined);
+      const trainCache = !augment && this.boundary >= 0 ? this.cacheFeatures(train, this.inferenceBatch, meter('train', train)) : undefined;
+      const valCache = this.boundary >= 0 && hasVal ? this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!)) : undefined;
       if (this.boundary >= 0) {
         const shape = (trainCache ?? valCache)?.shape.join('×');
         const cached = trainCache ? 'run once on training and validation examples' : `run every step on augmented training examples, once on validation examples`;

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { phaseText } from '../../core/progress.js';
 import type { AdvisorReport } from '../../core/advisor/advise.js';
 import { experimentDirName } from '../../core/runs/store.js';
 import type { RunSummary } from '../../core/runs/events.js';
@@ -159,7 +160,7 @@ export class RunFollowing implements vscode.Disposable {
         };
       }),
       ...(active
-        ? { active: { ...(active.runId ? { runId: active.runId } : {}), task: active.task, state: active.state, ...(active.backend ? { backend: active.backend } : {}) } }
+        ? { active: { ...(active.runId ? { runId: active.runId } : {}), task: active.task, state: active.state, ...(active.backend ? { backend: active.backend } : {}), ...(active.phase ? { phase: phaseText(active.phase) } : {}) } }
         : {}),
       shownRunId: shown?.runId ?? null,
       following: this.pinnedRunId === undefined,

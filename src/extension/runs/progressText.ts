@@ -5,6 +5,7 @@
  * first epoch, as the CLI's progress bar), the step is the optimizer step of the run (from 1).
  */
 import * as path from 'node:path';
+import { phaseText } from '../../core/progress.js';
 import type { ActiveRun } from './runManager.js';
 
 /** How an analysis run is named. */
@@ -17,17 +18,21 @@ export function runName(r: ActiveRun): string {
 }
 
 /**
- * Where the run is: `starting` (or `downloading the base 1.2/3.4 MB` for a `url` base), `stopping…`, or `epoch e/E · step s/S` (the epoch in progress, or the
- * last one once all are done; the step total when the summary knows the steps per epoch).
+ * Where the run is: `stopping…`, its preparation (`decoding photos 120/398 (train) · ETA 35 s`,
+ * `frozen features 64/320 (train)`, see `core/progress.ts`), the base's download
+ * (`downloading the base 1.2/3.4 MB`, a `url` base), `starting`, or `epoch e/E · step s/S` (the
+ * epoch in progress, or the last one once all are done; the step total when the summary knows the
+ * steps per epoch).
  * @param r the run; `r.step` is the number of optimizer steps done (0 before the first).
  */
 export function progressText(r: ActiveRun): string {
+  if (r.state === 'stopping') return 'stopping…';
+  if (r.phase) return phaseText(r.phase);
   if (r.state === 'starting' && r.download) {
     const d = r.download;
     return `downloading the base ${(d.received / 1e6).toFixed(1)}${d.total ? `/${(d.total / 1e6).toFixed(1)}` : ''} MB`;
   }
   if (r.state === 'starting') return 'starting';
-  if (r.state === 'stopping') return 'stopping…';
   const planned = r.summary?.epochsPlanned;
   if (!planned) return r.step ? `step ${r.step}` : 'running';
   const epoch = Math.min(planned, r.epochsDone + 1);

@@ -9,6 +9,7 @@ import type { DownloadProgress } from '../../core/models/download.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PhaseProgress } from '../../core/progress.js';
 import type { BackendInfo, RunStatus, RunSummary } from '../../core/runs/events.js';
 import type { RunTask } from '../../core/runs/artifacts.js';
 import type { WorkerRunSettings, WorkerToHost } from '../../protocol/worker.js';
@@ -53,6 +54,8 @@ export interface ActiveRun {
   lastLoss?: number;
   /** The base model's download while it lasts (a `url` base not yet in the cache). */
   download?: DownloadProgress;
+  /** The preparation under way (decoding photos, frozen features), until the next step. */
+  phase?: PhaseProgress;
   /** Settles when the worker process has exited. */
   readonly done: Promise<RunOutcome>;
 }
@@ -198,6 +201,9 @@ export class RunManager implements vscode.Disposable {
       case 'event':
         this.onEvent(run, m);
         break;
+      case 'phase':
+        run.phase = m.progress;
+        break;
       case 'summary':
         run.summary = m.summary;
         run.epochsDone = m.summary.epochsDone;
@@ -234,6 +240,7 @@ export class RunManager implements vscode.Disposable {
       if (!e.partial) run.epochsDone = Math.max(run.epochsDone, e.epoch + 1);
       run.lastLoss = e.trainLoss;
     } else if (e.kind === 'step') {
+      run.phase = undefined;
       run.lastLoss = e.loss;
       run.step = Math.max(run.step, e.step + 1);
     } else if (e.kind === 'log') {

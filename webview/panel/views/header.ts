@@ -23,7 +23,7 @@ export class HeaderView {
     const backend = active?.backend ?? m?.backend;
     const backendText = backend ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'chosen when a run starts';
     const status = active
-      ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${stopping ? 'stopping…' : active.state}${active.runId ? ` · run ${active.runId}` : ''}`
+      ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${stopping ? 'stopping…' : (active.phase ?? active.state)}${active.runId ? ` · run ${active.runId}` : ''}`
       : m
         ? `last run ${m.status}`
         : runs?.runs.length

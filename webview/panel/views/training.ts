@@ -122,7 +122,7 @@ export class TrainingView {
 
   private statusLine(s: PageState, m: RunMetrics | null): (Node | string)[] {
     if (!m) {
-      if (s.runs?.active?.task === 'train') return ['Starting…'];
+      if (s.runs?.active?.task === 'train') return [s.runs.active.phase ? `Preparing: ${s.runs.active.phase}` : 'Starting…'];
       return [
         s.experiment?.detail?.kind === 'unsupervised'
           ? 'An unsupervised experiment trains nothing: press Run to cluster its features; the clusters appear under Analyses.'

@@ -64,8 +64,9 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
   const ids: string[] = [];
   const labelList: number[] = [];
   const skipped: SkippedFile[] = [];
+  const meter = ctx.meter?.(capacity);
   for (let c = 0; c < classNames.length; c++) {
-    const decoded = await decodeFirst(classFiles[c], Math.min(cap, classFiles[c].length), target, skipped, ctx.pixels);
+    const decoded = await decodeFirst(classFiles[c], Math.min(cap, classFiles[c].length), target, skipped, ctx.pixels, meter);
     if (decoded.length === 0) {
       throw new DataError(`class folder ${path.dirname(classFiles[c][0])} has no readable images (${classFiles[c].length} skipped)`, path.dirname(classFiles[c][0]));
     }
@@ -93,6 +94,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
  * Decodes files in order, {@link DECODE_CONCURRENCY} at a time, until `need` have decoded (or the
  * files run out). The result is always the first `need` readable files in order, whatever the
  * timing: a file is started only while (decoded + in flight) < need. Failures go to `skipped`.
+ * Each decoded file is added to `meter`.
  */
 async function decodeFirst(
   files: string[],
@@ -100,6 +102,7 @@ async function decodeFirst(
   target: DecodeTarget,
   skipped: SkippedFile[],
   pixels: PixelCache | undefined,
+  meter?: { add(n?: number): void },
 ): Promise<{ file: string; data: Uint8Array }[]> {
   const results: (Uint8Array | null)[] = new Array<Uint8Array | null>(files.length).fill(null);
   let next = 0;
@@ -112,6 +115,7 @@ async function decodeFirst(
       try {
         results[k] = pixels ? await pixels.decode(files[k], target) : await decodeImage(files[k], target);
         ok++;
+        meter?.add();
       } catch (e) {
         skipped.push({ file: files[k], reason: errorMessage(e).split('\n')[0] });
       } finally {

@@ -43,6 +43,8 @@ export interface SourceContext {
   text?: { vocabulary: Vocabulary; maxLength: number };
   /** Decodes photos through the persistent cache (image folders); without it every photo is decoded. */
   pixels?: PixelCache;
+  /** Progress of a long read (photos decoded): called once with the number of items, returns the counter to add them to. */
+  meter?: (total: number) => { add(n?: number): void };
 }
 
 /** The result of reading one source. */
