@@ -2,7 +2,7 @@
  * What `activate` returns: handles for the extension-host tests (and other extensions) to observe
  * runs and the tree. Not a stable public API.
  */
-import type { AnalysesView, ExperimentDetail } from '../protocol/webview.js';
+import type { AnalysesView, ExperimentDetail, LayerRow, WebviewToHost } from '../protocol/webview.js';
 import type { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import type { RunManager } from './runs/runManager.js';
 import type { ExperimentsTree } from './tree/experimentsTree.js';
@@ -20,6 +20,10 @@ export interface TransferLabApi {
   panelTransfer(file: string): Promise<Pick<ExperimentDetail, 'kind' | 'method' | 'strategy'> | undefined> | undefined;
   /** Texts of the runs' status-bar items, one per run in progress, oldest first (drawn from the runs' state at the call). */
   statusBarTexts(): string[];
+  /** The layer table of an experiment's open panel, once checked (and a text base's coverage read); undefined: no panel or no valid text. */
+  panelLayers(file: string): Promise<LayerRow[] | undefined> | undefined;
+  /** Hands an experiment's open panel a message as if its page had sent it (false: no panel open for that file). */
+  panelReceive(file: string, message: WebviewToHost): Promise<boolean>;
   /** Wall time of `activate`, milliseconds. */
   activationMs: number;
 }

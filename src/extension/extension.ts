@@ -64,6 +64,13 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
       return p ? (p.shownRunId() ?? null) : undefined;
     },
     panelTransfer: (file) => experimentPanels()?.get(file)?.transferNow(),
+    panelLayers: (file) => experimentPanels()?.get(file)?.layersNow(),
+    panelReceive: async (file, message) => {
+      const p = experimentPanels()?.get(file);
+      if (!p) return false;
+      await p.receive(message);
+      return true;
+    },
   };
 }
 

@@ -48,6 +48,8 @@ export interface LayerRow {
   frozen: boolean[];
   /** Layer group whose multiplier applies (first match wins), or null (the `base` multiplier). */
   group: string | null;
+  /** What else the panel says about the layer: a text base's embedding gives its vocabulary size and coverage. */
+  note?: string;
 }
 
 /** One training stage as the panel shows it. */

@@ -18,12 +18,14 @@ export async function run(): Promise<void> {
   // Restricted Mode runs (RESTRICTED=1, the server's environment reaches this host) run only the
   // restricted-mode suite; normal runs leave it out.
   const restricted = process.env.RESTRICTED === '1';
+  // TL_TEST_GREP (in the harness's environment) runs only the tests whose titles match it, while iterating.
+  const only = process.env.TL_TEST_GREP;
   const mocha = new Mocha({
     ...(MOCHA_OPTIONS as MochaType.MochaOptions),
     color: false,
     reporter: 'spec',
-    grep: 'restricted mode',
-    invert: !restricted,
+    grep: only ?? 'restricted mode',
+    invert: only === undefined && !restricted,
   });
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   await new Promise<void>((resolve, reject) => {

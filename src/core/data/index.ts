@@ -15,10 +15,7 @@ import { loadCsv } from './sources/csv.js';
 import { loadIdx } from './sources/idx.js';
 import { loadImageFolder } from './sources/image-folder.js';
 import { loadMnist } from './sources/mnist.js';
-import { loadBrownCorpus } from './sources/brown-corpus.js';
-import { loadSpamAssassin } from './sources/spam-assassin.js';
-import { loadTextFolder } from './sources/text-folder.js';
-import { loadTextTable } from './sources/text-table.js';
+import { readTextSource } from './text-sources.js';
 import type { TextStats, Vocabulary } from '../text/encode.js';
 import type { ImageTarget, SkippedFile, SourceContext, SourceData } from './sources/source.js';
 import { capPerClass, stratifiedSplit } from './split.js';
@@ -154,13 +151,10 @@ function readSource(src: DataSource, ctx: SourceContext): Promise<SourceData> {
     case 'csv':
       return loadCsv(src, ctx);
     case 'textFolder':
-      return loadTextFolder(src, ctx);
     case 'textTable':
-      return loadTextTable(src as Parameters<typeof loadTextTable>[0], ctx); // resolved: columns filled in
     case 'spamAssassin':
-      return loadSpamAssassin(src as Parameters<typeof loadSpamAssassin>[0], ctx); // resolved: groups, headers filled in
     case 'brownCorpus':
-      return loadBrownCorpus(src, ctx);
+      return readTextSource(src, ctx);
   }
 }
 

@@ -10,6 +10,8 @@ import { weightFileProblem, type ManifestGroup } from '../models/model-files.js'
 import { modelUrlProblem } from '../models/download.js';
 import { builtinTopology, readModelTopology, type LayerInfo, type TopologyOptions } from '../models/topology.js';
 import { gaborTopology } from '../gabor/topology.js';
+import { textBaseTopology } from '../models/text-topology.js';
+import { readVectorsShape, SHIPPED_VECTORS } from '../text/vectors.js';
 import tfjsLayerClasses from '../models/tfjs-layer-classes.json';
 import { JsonLocator } from './locate.js';
 import { formatProblem, hasErrors, sortProblems, type Problem } from './problem.js';
@@ -113,7 +115,7 @@ type Report = (pointer: string, message: string, severity: 'error' | 'warning') 
 
 /**
  * The layers of an experiment's base, read without tfjs: a built-in architecture's committed list,
- * a `model` base's model.json, a `run` base's newest completed checkpoint (when `runsDir` is given).
+ * a `model` base's model.json, a `wordVectors` base's layers from its vocabulary size, a `run` base's newest completed checkpoint (when `runsDir` is given).
  * Undefined for a URL base or when the layers cannot be read (a missing file is reported by the
  * semantic checks; an unreadable model is reported through `report`).
  */
@@ -131,6 +133,17 @@ export async function baseLayers(exp: ResolvedExperiment, options: LoadOptions, 
       return gaborTopology(b);
     case 'model':
       return readLayers(b.path, '/base/path', report, b.application ? { application: b.application } : {});
+    case 'wordVectors': {
+      // A missing file is reported by the semantic checks; other unreadable vectors here.
+      if (b.vectors !== SHIPPED_VECTORS && !fs.existsSync(b.vectors)) return undefined;
+      try {
+        const shape = await readVectorsShape(b.vectors, b.maxWords);
+        return textBaseTopology(b, shape, exp.data.text?.maxLength ?? 256);
+      } catch (e) {
+        report('/base/vectors', (e as Error).message, 'error');
+        return undefined;
+      }
+    }
     case 'run': {
       if (!options.runsDir || !fs.existsSync(b.experiment)) return undefined;
       const name = experimentNameOfFile(b.experiment);

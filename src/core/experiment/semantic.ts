@@ -184,7 +184,7 @@ class Checker {
     const names = this.layers.map((l) => l.name);
     if (!names.includes(cut)) {
       this.add('/transfer/cutLayer', `no layer "${cut}" in the base${didYouMean(cut, names)}`);
-    } else if (names.indexOf(cut) === names.length - 1) {
+    } else if (names.indexOf(cut) === names.length - 1 && !this.layers[this.layers.length - 1]!.headless) {
       this.add('/transfer/cutLayer', `"${cut}" is the base's last layer (its old classifier); cut at an earlier layer`, 'warning');
     }
   }

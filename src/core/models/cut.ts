@@ -9,6 +9,7 @@
  *   model's trailing run of layers, that whole trailing run is the old head and is dropped: a
  *   Teachable Machine export `[sequential_3 ⊃ [model2 ⊃ MobileNetV2, GAP], sequential_5 ⊃ [Dense 100,
  *   Dense 3]]` is cut at the global average pooling (1280 features), not at `Dense 100`;
+ * - a base without an old head (its last layer marked `headless`: a `wordVectors` base) keeps every layer;
  * - otherwise (the last layer is top-level, or one nested model holds every layer) only the last
  *   layer, the old classifier, is dropped: a Keras `MobileNetV2(include_top=True)` is cut at its
  *   pooling layer, before `predictions`.
@@ -19,6 +20,8 @@ export interface CutLayerInfo {
   name: string;
   /** Innermost nested model holding the layer; absent for top-level layers. */
   parent?: string;
+  /** Set on the last layer of a base without an old head (a `wordVectors` base): nothing is dropped. */
+  headless?: boolean;
 }
 
 /** The default cut of a layer list and what it drops. */
@@ -38,6 +41,7 @@ export interface DefaultCut {
  */
 export function defaultCut(layers: readonly CutLayerInfo[]): DefaultCut {
   const n = layers.length;
+  if (n > 0 && layers[n - 1]!.headless) return { index: n - 1, dropped: [] };
   if (n < 2) return { index: -1, dropped: layers.map((l) => l.name) };
   const parent = layers[n - 1]!.parent;
   if (parent !== undefined) {

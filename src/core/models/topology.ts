@@ -31,6 +31,8 @@ export interface LayerInfo {
   isBatchNorm: boolean;
   /** Name of the innermost nested model holding the layer; absent for top-level layers. */
   parent?: string;
+  /** Set on the last layer of a base without an old head (a `wordVectors` base): the default cut keeps it. */
+  headless?: boolean;
 }
 
 /** A model's flattened layers and what else the file says about it. */

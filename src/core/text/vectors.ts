@@ -183,3 +183,77 @@ export async function readVectorsFile(file: string, maxWords?: number): Promise<
 export async function loadVectors(vectors: string, maxWords?: number): Promise<WordVectors> {
   return vectors === SHIPPED_VECTORS ? loadShippedVectors(maxWords) : readVectorsFile(vectors, maxWords);
 }
+
+/** The size of a vocabulary without its vectors: what the layer table and the semantic checks need. */
+export interface VectorsShape {
+  /** Words kept (after `maxWords`). */
+  words: number;
+  /** Vector size D. */
+  dim: number;
+}
+
+const shapeCache = new Map<string, VectorsShape>();
+
+/**
+ * Counts the words of `vectors` and reads their dimension without keeping any vector: the shipped
+ * file's header (20 bytes); a user file is streamed once (lines that hold a vector are counted, a
+ * `.vec` header is skipped, reading stops at `maxWords`) and the count is cached per path, size
+ * and modification time. A word repeated in a user file is counted twice here (the loader keeps the
+ * first): the count is then an upper bound.
+ * @throws DataError naming the file when it is missing, is not a vectors file, or holds no vector.
+ */
+export async function readVectorsShape(vectors: string, maxWords?: number): Promise<VectorsShape> {
+  const cap = (s: VectorsShape): VectorsShape => ({ words: maxWords === undefined ? s.words : Math.min(s.words, maxWords), dim: s.dim });
+  if (vectors === SHIPPED_VECTORS) {
+    const file = shippedVectorsPath();
+    const head = Buffer.alloc(20);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (e) {
+      throw new DataError(`the shipped vectors ${file} are missing (${(e as Error).message}); regenerate them with scripts/build-glove-subset.ts`, file, { cause: e });
+    }
+    try {
+      fs.readSync(fd, head, 0, 20, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (head.toString('latin1', 0, 7) !== MAGIC) throw new DataError(`${file}: not a Transfer Lab vectors file (bad magic)`, file);
+    return cap({ words: head.readUInt32LE(8), dim: head.readUInt32LE(12) });
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(vectors);
+  } catch {
+    throw new DataError(`vectors file not found: ${vectors}`, vectors);
+  }
+  const key = `${vectors}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000${maxWords ?? ''}`;
+  const cached = shapeCache.get(key);
+  if (cached) return cached;
+  const input = fs.createReadStream(vectors);
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let words = 0;
+  let dim = 0;
+  let lineNo = 0;
+  try {
+    for await (const raw of lines) {
+      lineNo++;
+      const trimmed = raw.trim();
+      if (trimmed === '') continue;
+      if (dim === 0) {
+        const parts = trimmed.split(/[ \t]+/);
+        if (lineNo === 1 && parts.length === 2 && /^\d+$/.test(parts[0]!) && /^\d+$/.test(parts[1]!)) continue;
+        dim = parts.length - 1;
+      }
+      words++;
+      if (maxWords !== undefined && words >= maxWords) break;
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (words === 0 || dim < 1) throw new DataError(`${vectors}: no word vectors in the file`, vectors);
+  const shape = { words, dim };
+  shapeCache.set(key, shape);
+  return shape;
+}

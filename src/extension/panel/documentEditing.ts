@@ -18,6 +18,7 @@ import { EditRefused, addLayerGroup, type EditContext } from './edits/experiment
 import { Batcher } from './metrics/batcher.js';
 import { baseLayerNames, experimentView, type ExperimentSnapshot } from './view/experimentView.js';
 import { estimateStepsPerEpoch } from './view/lrPreview.js';
+import { TextCoverage } from './textCoverage.js';
 
 /** What document editing needs from its panel. */
 export interface DocumentEditingHost {
@@ -43,6 +44,14 @@ export class DocumentEditing implements vscode.Disposable {
   private lastText: string | undefined;
   private previewSteps: number | undefined;
   private readonly recheck = new Batcher(() => void this.refresh(), 50);
+  /** A text base's vocabulary coverage, read after the check; its arrival posts the view again. */
+  private readonly coverage = new TextCoverage(() => {
+    if (!this.current || !this.snapshot) return;
+    const coverage = this.coverage.of(this.snapshot.experiment);
+    this.snapshot = { ...this.snapshot, ...(coverage ? { coverage } : {}) };
+    this.current = this.buildView(this.current.problems, this.current.valid);
+    this.host.postExperiment(this.current);
+  });
 
   constructor(
     private readonly uri: vscode.Uri,
@@ -106,7 +115,10 @@ export class DocumentEditing implements vscode.Disposable {
       const checked = await checkExperimentText(text, this.file, { runsDir: this.host.runsRoot() });
       if (seq !== this.checkSeq) return; // a newer check is running
       this.lastText = text;
-      if (checked.experiment) this.snapshot = { text, experiment: checked.experiment, ...(checked.layers ? { layers: checked.layers } : {}) };
+      if (checked.experiment) {
+        const coverage = this.coverage.of(checked.experiment);
+        this.snapshot = { text, experiment: checked.experiment, ...(checked.layers ? { layers: checked.layers } : {}), ...(coverage ? { coverage } : {}) };
+      }
       const nameChanged = this.current?.name !== undefined && this.snapshot?.experiment.name !== this.current.name;
       this.current = this.buildView(checked.problems, !!checked.experiment);
       this.host.postExperiment(this.current);
@@ -206,6 +218,13 @@ export class DocumentEditing implements vscode.Disposable {
     await this.checking;
     const d = this.current?.detail;
     return d ? { kind: d.kind, ...(d.method ? { method: d.method } : {}), strategy: d.strategy } : undefined;
+  }
+
+  /** The layer table as the panel shows it now, once the running check and coverage reading have ended (extension-host tests). */
+  async layersNow(): Promise<NonNullable<ExperimentView['detail']>['layers'] | undefined> {
+    await this.checking;
+    await this.coverage.ready();
+    return this.current?.detail?.layers;
   }
 
   dispose(): void {

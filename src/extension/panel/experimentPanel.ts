@@ -185,6 +185,16 @@ export class ExperimentPanel implements vscode.Disposable {
     return this.document.transferNow();
   }
 
+  /** The layer table, once the file has been checked and a text base's coverage read. */
+  layersNow(): ReturnType<DocumentEditing['layersNow']> {
+    return this.document.layersNow();
+  }
+
+  /** Handles a message as if the page had sent it (extension-host tests: the freeze toggles). */
+  receive(m: WebviewToHost): Promise<void> {
+    return this.onMessage(m);
+  }
+
   /** The shown run's id. */
   shownRunId(): string | undefined {
     return this.runs.shownRunId();

@@ -8,7 +8,7 @@ import { CATALOG, type CatalogEntry } from '../../core/models/catalog.js';
 
 /** A template: the experiment it writes, plus any experiment it depends on. */
 export interface ExperimentTemplate {
-  id: 'featureExtractionDigits' | 'fineTuneImageFolder' | 'fashionMnist' | 'scratch' | `catalog:${string}`;
+  id: 'featureExtractionDigits' | 'fineTuneImageFolder' | 'fashionMnist' | 'scratch' | 'textClassification' | `catalog:${string}`;
   label: string;
   detail: string;
   /** Default file name stem (`<stem>.transfer.json`). */
@@ -98,6 +98,28 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
       optimizer: { type: 'adam' },
       learningRate: { base: 0.001, baseMultiplier: 0.1, schedule: { type: 'oneCycle' } },
       training: { epochs: 5, batchSize: 16, seed: 42, monitor: 'valAccuracy', checkpoints: 'both' },
+    },
+  },
+  {
+    id: 'textClassification',
+    label: 'Text classification',
+    detail: 'Documents in one subfolder per class of .txt files, on pretrained GloVe word vectors: the head first, then the embedding with a smaller rate.',
+    defaultName: 'text-classification',
+    experiment: {
+      description: 'Text classification on the shipped GloVe 100-d vectors (edit data.train.path: one subfolder per class of .txt files).',
+      base: { kind: 'wordVectors', vectors: 'glove-100d', encoder: 'mean' },
+      data: { train: { kind: 'textFolder', path: 'data/text' }, split: { validation: 0.2, test: 0.2 }, text: { maxLength: 256 } },
+      transfer: {
+        strategy: 'fineTune',
+        head: { units: [], dropout: 0, activation: 'relu' },
+        stages: [
+          { name: 'head', epochs: 20, freeze: { all: true } },
+          { name: 'embedding', epochs: 5, freeze: {} },
+        ],
+      },
+      optimizer: { type: 'adam' },
+      learningRate: { base: 0.05, baseMultiplier: 0.1 },
+      training: { epochs: 25, batchSize: 16, seed: 42, monitor: 'valAccuracy', checkpoints: 'both' },
     },
   },
   {

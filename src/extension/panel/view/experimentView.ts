@@ -6,7 +6,9 @@
  */
 import * as path from 'node:path';
 import type { ResolvedExperiment } from '../../../core/experiment/types.js';
+import { percent } from '../../../core/format.js';
 import { cutIndex } from '../../../core/models/cut.js';
+import type { TextReport } from '../../../core/text/coverage.js';
 import type { LayerInfo } from '../../../core/models/topology.js';
 import type { ExperimentDetail, ExperimentView, LayerRow, ProblemView } from '../../../protocol/webview.js';
 import { freezeLock, groupOfLayers, stagesWritten } from '../edits/experimentEdits.js';
@@ -18,6 +20,8 @@ export interface ExperimentSnapshot {
   text: string;
   experiment: ResolvedExperiment;
   layers?: LayerInfo[];
+  /** A text base's vectors and documents as read (coverage): the report, why it failed, or undefined while it is read. */
+  coverage?: TextReport | { error: string };
 }
 
 /**
@@ -64,6 +68,8 @@ function baseText(exp: ResolvedExperiment): string {
       return `built-in ${b.architecture}`;
     case 'model':
       return `model ${path.basename(path.dirname(b.path))}/${path.basename(b.path)}`;
+    case 'wordVectors':
+      return `word vectors ${b.vectors === 'glove-100d' ? b.vectors : path.basename(b.vectors)}, ${b.encoder} encoder`;
     case 'url':
       return `model at ${b.url}`;
     case 'run':
@@ -89,8 +95,29 @@ export function transferMethod(exp: ResolvedExperiment, cutLayer: string | undef
   return undefined;
 }
 
-/** The layer table of a valid experiment. */
-export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[]): LayerRow[] {
+/**
+ * What the embedding row of a text base says: the vocabulary size (from the layer list) and the
+ * coverage of each data part (from the documents, once read).
+ */
+export function embeddingNote(layer: LayerInfo, text: ExperimentSnapshot['coverage']): string {
+  const dim = layer.outputShape?.[2] ?? 0;
+  const rows = dim ? Math.round(layer.params / dim) : 0;
+  const vocabulary = `vocabulary ${(rows - 2).toLocaleString('en-US')} words + padding + OOV = ${rows.toLocaleString('en-US')} rows`;
+  if (!text) return `${vocabulary}; coverage: reading the documents…`;
+  if ('error' in text) return `${vocabulary}; coverage unknown: ${text.error}`;
+  const parts = text.parts.map(
+    ([role, s]) =>
+      `${role} ${percent(s.tokens ? s.tokensFound / s.tokens : 0)} of tokens, ${percent(s.types ? s.typesFound / s.types : 0)} of types ` +
+      `(${(s.types - s.typesFound).toLocaleString('en-US')} OOV types)`,
+  );
+  return `${vocabulary}; coverage: ${parts.length ? parts.join('; ') : 'no documents'}`;
+}
+
+/**
+ * The layer table of a valid experiment.
+ * @param text a text base's report, for the embedding row's note (vocabulary and coverage).
+ */
+export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[], text?: ExperimentSnapshot['coverage']): LayerRow[] {
   const cut = cutIndexOf(exp, layers);
   const base = layers.slice(0, Math.max(0, cut + 1)).map((l) => l.name);
   const frozenSets = exp.transfer.stages.map((st) => (exp.transfer.strategy === 'scratch' ? new Set<string>() : (selectedSet(st.freeze, base) ?? new Set<string>())));
@@ -105,6 +132,7 @@ export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[])
     role: i < cut ? 'base' : i === cut ? 'cut' : 'dropped',
     frozen: i <= cut ? frozenSets.map((s) => s.has(l.name)) : [],
     group: i <= cut ? (groups.get(l.name) ?? null) : null,
+    ...(exp.base.kind === 'wordVectors' && l.className === 'Embedding' ? { note: embeddingNote(l, text) } : {}),
   }));
 }
 
@@ -140,7 +168,7 @@ export function experimentDetail(snapshot: ExperimentSnapshot, steps: (exp: Reso
   const base = baseLayerNames(exp, snapshot.layers);
   const counts = new Map<string, number>();
   for (const g of groupOfLayers(exp.learningRate.layerGroups, base).values()) counts.set(g, (counts.get(g) ?? 0) + 1);
-  const rows = snapshot.layers ? layerRows(exp, snapshot.layers) : [];
+  const rows = snapshot.layers ? layerRows(exp, snapshot.layers, snapshot.coverage) : [];
   const cut = rows.find((r) => r.role === 'cut');
   const method = transferMethod(exp, cut?.name);
   return {
