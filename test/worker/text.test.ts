@@ -103,3 +103,50 @@ test('text: a malformed vectors line and a non-UTF-8 document exit 2, name file 
   assert.match(r.stderr, /99\.txt: line 2 is not valid UTF-8/);
   assert.ok(!fs.existsSync(path.join(dir2, '.transfer-lab', 'runs', 'fe')));
 });
+
+test('text bad input: each case exits 2 from validate and from run, names the file and line or field, and leaves no run folder', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-text-bad-'));
+  const put = (rel: string, content: string | Buffer) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  };
+  put('good.txt', 'the 0.1 0.2 0.3\ncat 0.3 0.4 0.5\ndog 0.1 0.1 0.9\n');
+  put('value.txt', 'the 0.1 0.2 0.3\ncat 0.3 x 0.5\n');
+  put('header.vec', '2 3\nthe 0.1 0.2 0.3\ncat 0.1 0.2\n');
+  put('docs/a/1.txt', 'the cat');
+  put('docs/b/1.txt', 'the dog');
+  put('latin1/a/1.txt', 'the cat');
+  put('latin1/b/1.txt', Buffer.from('the dog\ncaf\xe9\n', 'latin1'));
+  put('empty/a/1.txt', '...');
+  put('empty/b/1.txt', '');
+  put('notxt/a/notes.md', 'the cat');
+  put('notxt/b/1.txt', 'the dog');
+  put('one/a/1.txt', 'the cat');
+  put('one/a/2.txt', 'the dog');
+  put('t.csv', 'body,label\nthe cat,a\nthe dog,b\n');
+  put('t.jsonl', '{"body":"the cat","label":"a"}\n{"label":"b","text":"the dog"}\n');
+  put('one.csv', 'body,label\nthe cat,a\nthe dog,a\n');
+  const cases: [name: string, vectors: string, train: object, message: RegExp][] = [
+    ['value', 'value.txt', { kind: 'textFolder', path: 'docs' }, /value\.txt: line 2: value 2 of "cat" is "x", not a number/],
+    ['dimension', 'header.vec', { kind: 'textFolder', path: 'docs' }, /header\.vec: line 3: the vector of "cat" has 2 values, expected 3/],
+    ['encoding', 'good.txt', { kind: 'textFolder', path: 'latin1' }, /latin1\/b\/1\.txt: line 2 is not valid UTF-8/],
+    ['textcolumn', 'good.txt', { kind: 'textTable', path: 't.csv', textColumn: 'text', labelColumn: 'label' }, /t\.csv: text column "text" not found; the header has "body", "label"/],
+    ['labelcolumn', 'good.txt', { kind: 'textTable', path: 't.csv', textColumn: 'body', labelColumn: 'class' }, /t\.csv: label column "class" not found/],
+    ['jsonl', 'good.txt', { kind: 'textTable', path: 't.jsonl', textColumn: 'body', labelColumn: 'label' }, /t\.jsonl: line 2: text property "body" is missing/],
+    ['nodocuments', 'good.txt', { kind: 'textFolder', path: 'empty' }, /every document of text folder .*empty is empty \(no token\)/],
+    ['notxt', 'good.txt', { kind: 'textFolder', path: 'notxt' }, /class folder .*notxt\/a has no \.txt files/],
+    ['oneclass', 'good.txt', { kind: 'textFolder', path: 'one' }, /\/data\/train: data\.train has only one class/],
+    ['onelabel', 'good.txt', { kind: 'textTable', path: 'one.csv', textColumn: 'body', labelColumn: 'label' }, /one\.csv: every row has the label "a": a classifier needs at least two classes/],
+  ];
+  for (const [name, vectors, train, message] of cases) {
+    const exp = { base: { kind: 'wordVectors', vectors }, data: { train, split: { validation: 0.5, test: 0 } }, transfer: { strategy: 'featureExtraction' }, training: { epochs: 1 } };
+    fs.writeFileSync(path.join(dir, `${name}.transfer.json`), JSON.stringify(exp));
+    for (const cmd of ['validate', 'run']) {
+      const r = cli([cmd, `${name}.transfer.json`], dir);
+      assert.equal(r.status, 2, `${name} ${cmd}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout + r.stderr, message, `${name} ${cmd}`);
+    }
+    assert.ok(!fs.existsSync(path.join(dir, '.transfer-lab', 'runs', name)), `${name}: a run folder was written`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
