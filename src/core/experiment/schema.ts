@@ -605,7 +605,7 @@ export const UnsupervisedSchema = Type.Object(
       description: 'Smallest and largest k tried when `clusters` is not given.',
     })),
     maxExamples: Type.Optional(PositiveInt('Cluster at most this many examples of `data.train` (a seeded, stratified-by-order sample).', { default: 2000 })),
-    compareRaw: Type.Optional(Type.Boolean({ default: true, description: 'Also cluster the raw pixels with the same PCA and k, as a baseline (NMI/ARI are reported for both when labels exist).' })),
+    compareRaw: Type.Optional(Type.Boolean({ default: true, description: 'Also cluster the raw pixels (documents: their TF-IDF vectors) with the same PCA and k, as a baseline (NMI/ARI are reported for both when labels exist).' })),
   },
   { additionalProperties: false, description: 'Unsupervised transfer: cut-layer features → PCA → k-means. No label is used; labels, if present, only evaluate.' },
 );

@@ -46,10 +46,15 @@ export function capExamples(set: ExampleSet, classes: number, max: number): numb
   return out;
 }
 
-/** The candidates of a sweep: valid cut points of the base (filtered by `layers` when given), input first when asked. */
+/**
+ * The candidates of a sweep: valid cut points of the base (filtered by `layers` when given), input first
+ * when asked. A text base (token ids in: a 1-D input) offers only layers with one vector per document (`[batch, features]`): its
+ * token ids, embedding and Conv1D outputs are sequences, not document features.
+ */
 export function sweepCandidates(exp: ResolvedExperiment, net: Network): CutPoint[] {
   const s = exp.transfer.sweep;
-  const points = cutPoints(net.graph, net.baseOps, s.includeInput);
+  const all = cutPoints(net.graph, net.baseOps, s.includeInput);
+  const points = net.inputShape.length === 1 ? all.filter((p) => p.index >= 0 && (net.graph.ops[p.index]!.layer.outputShape as (number | null)[]).length === 2) : all;
   if (!s.layers) return points;
   const chosen = selectLayers(s.layers, net.baseLayers);
   return points.filter((p) => p.index < 0 || chosen.has(p.name));

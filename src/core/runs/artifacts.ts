@@ -93,10 +93,10 @@ export interface ClusterScores {
   inertia: number;
 }
 
-/** One clustering pipeline (cut-layer features, or raw pixels). */
+/** One clustering pipeline (cut-layer features; the baseline: raw pixels, or TF-IDF for documents). */
 export interface ClusteringResult {
-  /** `features` (at `layer`) or `raw`. */
-  input: 'features' | 'raw';
+  /** `features` (at `layer`), `raw` (pixels) or `tfidf` (documents' TF-IDF vectors, `text/tfidf.ts`). */
+  input: 'features' | 'raw' | 'tfidf';
   layer?: string;
   /** Dimension before PCA. */
   dim: number;
@@ -121,7 +121,7 @@ export interface ClustersFile {
   classNames?: string[];
   /** The clustering of the pretrained features. */
   features: ClusteringResult;
-  /** The same PCA and k-means (same k) on raw pixels, when `compareRaw`. */
+  /** The same PCA and k-means (same k) on raw pixels (on TF-IDF vectors for documents), when `compareRaw`. */
   raw?: ClusteringResult;
   seconds: number;
 }

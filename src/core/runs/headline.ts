@@ -53,10 +53,11 @@ function clustersHeadline(s: RunSummary): string | undefined {
   const r = byName(s);
   const k = r.get('k');
   const nmi = r.get('NMI features');
-  const rawNmi = r.get('NMI raw pixels');
+  const rawNmi = r.get('NMI raw pixels') ?? r.get('NMI TF-IDF');
+  const baseline = r.get('NMI TF-IDF') ? 'TF-IDF' : 'pixels';
   const silhouette = r.get('silhouette features');
   const parts = [k ? `clusters k=${k.value}` : 'clusters'];
-  if (nmi) parts.push(`NMI ${two(nmi.value)}${rawNmi ? ` vs ${two(rawNmi.value)} pixels` : ''}`);
+  if (nmi) parts.push(`NMI ${two(nmi.value)}${rawNmi ? ` vs ${two(rawNmi.value)} ${baseline}` : ''}`);
   else if (silhouette) parts.push(`silhouette ${two(silhouette.value)}`);
   return parts.join(' · ');
 }

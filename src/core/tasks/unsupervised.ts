@@ -1,7 +1,8 @@
 /**
  * An unsupervised-transfer run (`transfer.kind: "unsupervised"`): the pretrained base's cut-layer
  * features of a seeded sample of the loaded examples → PCA → k-means (`cluster.ts`); the same PCA
- * and k-means with the same k on the raw pixels as the baseline. Labels are read only afterwards,
+ * and k-means with the same k on the raw pixels as the baseline — for documents, on their TF-IDF
+ * vectors (`text/tfidf.ts`: the word counts a text base's pooled vectors are compared against). Labels are read only afterwards,
  * to score both clusterings (NMI, ARI). Writes `clusters.json` and `embedding.json`
  * (`runs/artifacts.ts`). Recorded as an analysis run (`analysis.ts`); the clustering itself is in
  * `core/unsupervised/`.
@@ -14,6 +15,8 @@ import type { Network } from '../models/network.js';
 import type { ClustersFile, EmbeddingFile } from '../runs/artifacts.js';
 import type { RunRecorder } from './recorder.js';
 import { clusteringResult, clusterRows } from '../unsupervised/cluster.js';
+import { documentTexts } from '../text/encode.js';
+import { tfidfRows } from '../text/tfidf.js';
 
 /** Every loaded example (train, validation, test), as (set, index) pairs. */
 function allExamples(data: LoadedData): { set: ExampleSet; index: number }[] {
@@ -59,12 +62,22 @@ export async function runUnsupervised(ctx: RunRecorder, net: Network, data: Load
 
   let raw: ClustersFile['raw'];
   let rawAssignments: number[] | undefined;
+  // Documents: the baseline is their TF-IDF vectors (token ids are no pixels).
+  const texts = pick.map((p) => documentTexts(p.set)?.(p.index));
+  const documents = texts.every((t) => t !== undefined);
+  const baseline = documents ? 'TF-IDF' : 'raw pixels';
   if (u.compareRaw && !ctx.shouldStop()) {
-    const px = gatherRows(pick, (set, idx) => ({ data: set.gather(idx), dim: set.shape.reduce((a, b) => a * b, 1) }));
+    let px: { x: Float32Array; dim: number };
+    if (documents) {
+      const t = tfidfRows(texts as string[]);
+      px = { x: t.x, dim: t.terms.length };
+    } else {
+      px = gatherRows(pick, (set, idx) => ({ data: set.gather(idx), dim: set.shape.reduce((a, b) => a * b, 1) }));
+    }
     const rc = clusterRows(px.x, n, px.dim, opts, fc.k);
-    raw = clusteringResult(rc, 'raw', px.dim, labels);
+    raw = clusteringResult(rc, documents ? 'tfidf' : 'raw', px.dim, labels);
     rawAssignments = rc.assignments;
-    ctx.emit({ kind: 'log', level: 'info', message: `raw pixels: k = ${rc.k}, silhouette ${rc.silhouette.toFixed(3)}, NMI ${raw.scores.nmi?.toFixed(3)}, ARI ${raw.scores.ari?.toFixed(3)}` });
+    ctx.emit({ kind: 'log', level: 'info', message: `${baseline} (${px.dim} d): k = ${rc.k}, silhouette ${rc.silhouette.toFixed(3)}, NMI ${raw.scores.nmi?.toFixed(3)}, ARI ${raw.scores.ari?.toFixed(3)}` });
   }
   const classNames = data.classNames;
   const clusters: ClustersFile = {
@@ -92,8 +105,8 @@ export async function runUnsupervised(ctx: RunRecorder, net: Network, data: Load
   ctx.writeArtifact('embedding', embedding);
   ctx.result('k', fc.k);
   if (features.scores.nmi !== undefined) ctx.result('NMI features', features.scores.nmi);
-  if (raw?.scores.nmi !== undefined) ctx.result('NMI raw pixels', raw.scores.nmi);
+  if (raw?.scores.nmi !== undefined) ctx.result(`NMI ${baseline}`, raw.scores.nmi);
   if (features.scores.ari !== undefined) ctx.result('ARI features', features.scores.ari);
-  if (raw?.scores.ari !== undefined) ctx.result('ARI raw pixels', raw.scores.ari);
+  if (raw?.scores.ari !== undefined) ctx.result(`ARI ${baseline}`, raw.scores.ari);
   ctx.result('silhouette features', fc.silhouette);
 }

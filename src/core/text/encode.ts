@@ -163,3 +163,10 @@ export function documentSnippets(set: ExampleSet, chars = 300): ((i: number) => 
   const store = set.store;
   return (i) => store.snippet(set.positions[i]!, chars);
 }
+
+/** The whole text of example `i` of a text set; undefined for a set that does not hold documents. */
+export function documentTexts(set: ExampleSet): ((i: number) => string) | undefined {
+  if (!(set instanceof ExampleView) || !(set.store instanceof TokenStore)) return undefined;
+  const store = set.store;
+  return (i) => store.texts[set.positions[i]!]!;
+}

@@ -96,7 +96,7 @@ export function scoreAgainst(c: Clustering, labels?: ArrayLike<number>): Cluster
 }
 
 /** The JSON form of a clustering (`clusters.json`). */
-export function clusteringResult(c: Clustering, input: 'features' | 'raw', dim: number, labels?: ArrayLike<number>, layer?: string): ClusteringResult {
+export function clusteringResult(c: Clustering, input: ClusteringResult['input'], dim: number, labels?: ArrayLike<number>, layer?: string): ClusteringResult {
   return {
     input,
     ...(layer !== undefined ? { layer } : {}),

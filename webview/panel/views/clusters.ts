@@ -94,13 +94,13 @@ export class ClustersView {
           },
           option('cluster', 'cluster', true),
           option('label', 'label (evaluation only)', !!e?.label),
-          option('rawCluster', 'raw-pixel cluster', !!e?.rawCluster),
+          option('rawCluster', c.raw?.input === 'tfidf' ? 'TF-IDF cluster' : 'raw-pixel cluster', !!e?.rawCluster),
         ),
       ),
       e ? null : h('span', { class: 'note' }, 'This run wrote no embedding.json: no scatter.'),
     ]);
     const rows: [string, (x: ClusteringResult) => string][] = [
-      ['input', (x) => (x.input === 'raw' ? 'raw pixels' : `features (${x.layer ?? 'cut'})`)],
+      ['input', (x) => (x.input === 'raw' ? 'raw pixels' : x.input === 'tfidf' ? 'TF-IDF' : `features (${x.layer ?? 'cut'})`)],
       ['NMI', (x) => num(x.scores.nmi)],
       ['ARI', (x) => num(x.scores.ari)],
       ['silhouette', (x) => num(x.scores.silhouette)],
@@ -114,7 +114,7 @@ export class ClustersView {
       h(
         'table',
         { class: 'cluster-scores', id: 'cluster-scores' },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'pretrained features'), c.raw ? h('th', { class: 'num' }, 'raw pixels') : null)),
+        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'pretrained features'), c.raw ? h('th', { class: 'num' }, c.raw.input === 'tfidf' ? 'TF-IDF' : 'raw pixels') : null)),
         h('tbody', {}, ...rows.slice(1).map(([name, f]) => h('tr', { 'data-score': name }, h('th', { scope: 'row' }, name), ...cols.map((x) => h('td', { class: 'num' }, f(x)))))),
       ),
       h('p', { class: 'muted small' }, c.labelled ? 'Labels were used only to score the clusterings (NMI, ARI: 1 = the classes exactly, ≈ 0 = chance).' : 'No labels: NMI and ARI cannot be computed.'),
