@@ -231,7 +231,7 @@ function resolveBase(base: BaseSpec, at: (p: string) => string): ResolvedBase {
     case 'builtin':
       return withDefaults(BuiltinBaseSchema, base) as ResolvedBase;
     case 'model':
-      return { ...structuredClone(base), path: at(base.path) };
+      return { ...structuredClone(base), path: at(base.path), ...(base.vocabulary !== undefined ? { vocabulary: at(base.vocabulary) } : {}) };
     case 'url':
     case 'catalog':
       return structuredClone(base);

@@ -92,6 +92,17 @@ export const ModelFileBaseSchema = Type.Object(
       },
     )),
     inputShape: Type.Optional(InputShapeSchema),
+    vocabulary: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'A text model: its vocabulary file, relative to the experiment file, one token per line in the order of the rows of the ' +
+          "model's first layer (an Embedding): line 1 empty (padding, row 0), line 2 `[UNK]` (out of vocabulary, row 1), then the words — " +
+          "what Keras' `TextVectorization.get_vocabulary()` returns. Documents are tokenized by Transfer Lab's tokenizer and mapped to " +
+          "these rows; the model's input is [maxLength] token ids.",
+        examples: ['models/text/vocabulary.txt'],
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A tfjs Layers model in the workspace.' },
 );

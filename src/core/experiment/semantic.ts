@@ -457,6 +457,7 @@ class Checker {
     const b = this.exp.base;
     if (b.kind === 'model') {
       this.mustExist('/base/path', b.path, 'file', isKerasPath(b.path) ? 'Keras model file' : 'model.json');
+      if (b.vocabulary !== undefined) this.mustExist('/base/vocabulary', b.vocabulary, 'file', 'vocabulary file');
     } else if (b.kind === 'wordVectors') {
       if (b.vectors !== 'glove-100d') this.mustExist('/base/vectors', b.vectors, 'file', 'vectors file');
     } else if (b.kind === 'run') {

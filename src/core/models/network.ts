@@ -16,6 +16,7 @@ import { loadKerasBase } from './keras/load.js';
 import { isKerasPath } from './keras/read.js';
 import { readModelMetadata, type ModelMetadata } from './metadata.js';
 import { buildTextBase } from './text-base.js';
+import { readVocabularyFile } from '../text/vocabulary-file.js';
 import { vocabularyOf, type Vocabulary } from '../text/encode.js';
 import { loadVectors } from '../text/vectors.js';
 import { experimentNameOfFile, latestCheckpoint } from '../experiment/name.js';
@@ -98,6 +99,7 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
     return { model, source, inputShape: [maxLength], text, headless: true };
   }
   const { model, source, headless } = await loadBaseModel(exp, ctx);
+  if (exp.base.kind === 'model' && exp.base.vocabulary !== undefined) return textModelBase(model, source, exp.base.vocabulary);
   const vocabulary = (model.getUserDefinedMetadata() as { vocabulary?: unknown } | undefined)?.vocabulary;
   if (Array.isArray(vocabulary) && vocabulary.every((w) => typeof w === 'string')) {
     // A checkpoint of a text experiment: token ids [maxLength] in, the vocabulary it was trained with.
@@ -126,6 +128,33 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
     throw new ModelError(`the base's input is [${sourceShape.join(', ')}]; an image base with a fixed size is needed (set base.inputShape)`, source);
   }
   return { model, source, inputShape, ...(headless ? { headless } : {}), ...(metadata ? { metadata } : {}), ...(metadataProblem ? { metadataProblem } : {}) };
+}
+
+/**
+ * A pretrained text model (a `model` base with `vocabulary`): token ids [maxLength] in, first layer an
+ * Embedding with one row per vocabulary line.
+ * @throws ModelError naming the model and layer when the input is not [maxLength], the first layer is
+ *   not an Embedding, or its rows differ from the vocabulary's lines; DataError for a bad vocabulary file.
+ */
+function textModelBase(model: tf.LayersModel, source: string, vocabularyFile: string): LoadedBase {
+  const words = readVocabularyFile(vocabularyFile);
+  const inputShape = model.inputs[0]!.shape.slice(1) as (number | null)[];
+  if (inputShape.length !== 1 || inputShape[0] == null) {
+    throw new ModelError(`a text model needs a fixed [maxLength] input of token ids, not [${inputShape.join(', ')}]`, source);
+  }
+  const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
+  if (!first || first.getClassName() !== 'Embedding') {
+    throw new ModelError(`a text model's first layer must be an Embedding (base.vocabulary maps tokens to its rows); "${first?.name ?? '?'}" is ${first?.getClassName() ?? 'missing'}`, source);
+  }
+  const { inputDim, outputDim } = first.getConfig() as { inputDim: number; outputDim: number };
+  if (inputDim !== words.length + 2) {
+    throw new ModelError(
+      `layer "${first.name}" has ${inputDim} rows but ${vocabularyFile} lists ${words.length + 2} tokens (padding, [UNK] and ${words.length} words)`,
+      source,
+    );
+  }
+  const text = { vocabulary: vocabularyOf(words), words, dim: outputDim, vectors: vocabularyFile, maxLength: inputShape[0] };
+  return { model, source, inputShape: [inputShape[0]], text };
 }
 
 async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Promise<{ model: tf.LayersModel; source: string; headless?: boolean }> {
