@@ -23,6 +23,7 @@ declare module 'playwright-core' {
   }
   export interface Page {
     frameLocator(selector: string): FrameLocator;
+    setViewportSize(size: { width: number; height: number }): Promise<void>;
   }
   /** A Chrome DevTools Protocol session (for the renderer's Performance metrics). */
   export interface CDPSession {

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import {
   answer,
   closeWorkbench,
@@ -49,6 +50,9 @@ async function createStepChecked(w: Workbench): Promise<string | null> {
 const TINY = 'tiny-digits';
 const SLOW = 'slow-digits';
 
+/** The chevron (twistie) of an experiment's row in the Experiments view. */
+const twistie = (page: Page, name: string) => treeRows(page).filter({ hasText: name }).first().locator('.monaco-tl-twistie');
+
 suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   let w: Workbench;
 
@@ -68,10 +72,12 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     for (const name of ['bad-schema', 'bad-semantic', 'diverge-digits', 'slow-digits', 'tiny-digits']) {
       assert.ok(rows.some((r) => r.includes(name)), `${name} not in ${rows.join(' / ')}`);
     }
-    // a chevron only where there are runs: bad-schema never ran, panel-digits ran in the panel suite
-    const twistie = (name: string) => treeRows(w.page).filter({ hasText: name }).first().locator('.monaco-tl-twistie');
-    assert.doesNotMatch((await twistie('bad-schema').getAttribute('class')) ?? '', /collapsible/, 'bad-schema has no runs but a chevron');
-    assert.match((await twistie('panel-digits').getAttribute('class')) ?? '', /collapsible/, 'panel-digits has runs but no chevron');
+    // a chevron only where there are runs: bad-schema never ran; experiments other suites ran have one
+    // (tiny-digits gets its first run in the next test, which checks its chevron then)
+    assert.doesNotMatch((await twistie(w.page, 'bad-schema').getAttribute('class')) ?? '', /collapsible/, 'bad-schema has no runs but a chevron');
+    for (const name of ['panel-digits', 'analysis-digits', 'cluster-digits'].filter((n) => summaries(n).length > 0)) {
+      assert.match((await twistie(w.page, name).getAttribute('class')) ?? '', /collapsible/, `${name} has runs but no chevron`);
+    }
     await shot(w.page, '01-sidebar-experiments');
   });
 
@@ -83,6 +89,7 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await runRow(w.page, TINY, 'completed').waitFor({ timeout: 180_000 });
     const label = await runRow(w.page, TINY, 'completed').getAttribute('aria-label');
     assert.match(label ?? '', /val acc \d+\.\d%/);
+    assert.match((await twistie(w.page, TINY).getAttribute('class')) ?? '', /collapsible/, 'tiny-digits has a run but no chevron');
   });
 
   test('runs in several states: diverged, stopped, failed (worker killed) and running', async () => {

@@ -44,10 +44,13 @@ const training = new TrainingView();
 const runs = new RunsView(render);
 const comparison = new ComparisonView();
 const analyses = new AnalysesSection();
+/** The two columns; in one column (a narrow panel) a running run's charts come first (`training-first`). */
+const columns = h('div', { class: 'columns' }, h('div', { class: 'col' }, layers.el, schedule.el), h('div', { class: 'col' }, training.el, runs.el, comparison.el));
+const placeColumns = () => columns.classList.toggle('training-first', !!state.runs?.active && state.runs.active.task === 'train');
 app.replaceChildren(
   header.el,
   problems.el,
-  h('div', { class: 'columns' }, h('div', { class: 'col' }, layers.el, schedule.el), h('div', { class: 'col' }, training.el, runs.el, comparison.el)),
+  columns,
   analyses.el,
 );
 app.setAttribute('aria-busy', 'false');
@@ -55,11 +58,15 @@ app.setAttribute('aria-busy', 'false');
 /** Live updates (runs, metrics) render once per animation frame; other messages render at once. */
 const queue = new RenderQueue();
 const renderHeader = () => header.update(state);
-const renderRuns = () => runs.update(state);
+const renderRuns = () => {
+  placeColumns();
+  runs.update(state);
+};
 const renderTraining = () => training.update(state);
 const renderAnalyses = () => analyses.update(state);
 
 function renderAll(): void {
+  placeColumns();
   header.update(state);
   problems.update(state);
   layers.update(state);
