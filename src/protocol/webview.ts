@@ -14,7 +14,7 @@
 import type { AdvisorReport } from '../core/advisor/advise.js';
 import type { ScheduleSpec, WarmupSpec } from '../core/experiment/schema.js';
 import type { ClustersFile, EmbeddingFile, EvaluationFile, GaborMatchFile, LayerSweepFile, RunTask, TransductiveFile } from '../core/runs/artifacts.js';
-import type { BackendInfo, EpochEvent, RunStatus, StageEvent, TestEvent } from '../core/runs/events.js';
+import type { BackendInfo, EpochEvent, RunStatus, SkippedSummary, StageEvent, TestEvent } from '../core/runs/events.js';
 
 /** `viewType` of the panel (also the serializer's key). */
 export const PANEL_VIEW_TYPE = 'transferLab.experimentPanel';
@@ -216,6 +216,8 @@ export interface RunMetrics {
   stepsPerEpoch?: number;
   bestEpoch?: number;
   error?: string;
+  /** Input files the run left out (corrupt images), from its summary. */
+  skipped?: SkippedSummary;
 }
 
 /**
@@ -232,6 +234,7 @@ export interface MetricsUpdate {
   test?: TestEvent;
   bestEpoch?: number;
   error?: string;
+  skipped?: SkippedSummary;
 }
 
 /** One run of a comparison. */

@@ -49,6 +49,7 @@ export class MetricsModel {
     if (u.test) m.test = u.test;
     if (u.bestEpoch !== undefined) m.bestEpoch = u.bestEpoch;
     if (u.error) m.error = u.error;
+    if (u.skipped) m.skipped = u.skipped;
     return true;
   }
 }

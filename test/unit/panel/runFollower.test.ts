@@ -10,6 +10,7 @@ import type { RunSummary } from '../../../src/core/runs/events.js';
 import { createRun, type RunHandle } from '../../../src/core/runs/store.js';
 import { compareRunFolders } from '../../../src/extension/panel/metrics/runComparison.js';
 import { RunFollower } from '../../../src/extension/panel/metrics/runFollower.js';
+import { MetricsModel } from '../../../webview/panel/metricsModel.js';
 
 let root: string;
 let run: RunHandle;
@@ -88,4 +89,17 @@ test('a comparison reads the epochs and bests of each run', () => {
   assert.deepEqual(view.runs[0].epochs.map((e) => e.valAccuracy), [0.4, 0.5]);
   assert.equal(view.runs[0].bestEpoch, 1);
   assert.deepEqual(view.differences, []);
+});
+
+test('the skipped files of summary.json reach the panel: in the history and in the page model', () => {
+  const skipped = { count: 2, reasons: [{ reason: 'unsupported image format', count: 1, files: ['/d/a.png'] }, { reason: 'premature end of JPEG', count: 1, files: ['/d/b.jpg'] }] };
+  run.writeSummary(summary('completed', { skipped }));
+  const f = new RunFollower(run.dir, run.id);
+  f.read();
+  const h = f.history();
+  assert.deepEqual(h.skipped, skipped);
+  const page = new MetricsModel();
+  page.reset({ ...h, skipped: undefined });
+  page.apply({ runId: run.id, status: 'completed', steps: { stride: h.steps.stride, from: h.steps.points.length, points: [] }, epochs: [], stages: [], skipped });
+  assert.deepEqual(page.metrics!.skipped, skipped);
 });

@@ -130,7 +130,11 @@ export class TrainingView {
       ];
     }
     if (s.experiment?.detail?.kind === 'unsupervised') {
-      return [`Run ${runTime(m.runId)} (${m.runId.slice(-4)}) · ${m.status} · an unsupervised run trains nothing: its clusters are under Analyses.`, ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : [])];
+      return [
+        `Run ${runTime(m.runId)} (${m.runId.slice(-4)}) · ${m.status} · an unsupervised run trains nothing: its clusters are under Analyses.`,
+        ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : []),
+        ...skippedNote(m),
+      ];
     }
     const task = s.runs?.runs.find((r) => r.runId === m.runId)?.task;
     if (task) return [`Run ${runTime(m.runId)} (${m.runId.slice(-4)}) is an analysis (${taskLabel(task)}): its result is under Analyses. “Follow the newest training run” shows training again.`];
@@ -145,7 +149,7 @@ export class TrainingView {
       m.test ? `test accuracy ${pct(m.test.accuracy)} (${m.test.checkpoint})` : null,
       m.backend ? `backend ${m.backend.name}` : null,
     ].filter((x): x is string => !!x);
-    return [parts.join(' · '), ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : [])];
+    return [parts.join(' · '), ...(m.error ? [h('span', { class: 'error-text' }, ` — ${m.error}`)] : []), ...skippedNote(m)];
   }
 
   private drawCharts(m: RunMetrics | null): void {
@@ -217,4 +221,13 @@ export class TrainingView {
       ),
     );
   }
+}
+
+/** " · 2 files skipped (unsupported image format 1, …)": the files the run left out, each listed in the tooltip. */
+function skippedNote(m: RunMetrics): HTMLElement[] {
+  const s = m.skipped;
+  if (!s || s.count === 0) return [];
+  const why = s.reasons.map((r) => `${r.reason} ${r.count}`).join('; ');
+  const title = s.reasons.map((r) => `${r.reason} (${r.count}):\n${r.files.join('\n')}${r.count > r.files.length ? '\n…' : ''}`).join('\n\n');
+  return [h('span', { class: 'skipped-note', id: 'training-skipped', title, 'data-count': String(s.count) }, ` · ${s.count} ${s.count === 1 ? 'file' : 'files'} skipped (${why})`)];
 }

@@ -83,6 +83,7 @@ export class RunFollower {
       ...(s?.stepsPerEpoch !== undefined ? { stepsPerEpoch: s.stepsPerEpoch } : {}),
       ...(s?.bestEpoch !== undefined ? { bestEpoch: s.bestEpoch } : {}),
       ...(s?.error ? { error: s.error } : {}),
+      ...(s?.skipped ? { skipped: s.skipped } : {}),
     };
   }
 
@@ -109,6 +110,7 @@ export class RunFollower {
       ...(test ? { test } : {}),
       ...(s?.bestEpoch !== undefined ? { bestEpoch: s.bestEpoch } : {}),
       ...(s?.error ? { error: s.error } : {}),
+      ...(s?.skipped ? { skipped: s.skipped } : {}),
     };
   }
 }
