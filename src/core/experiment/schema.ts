@@ -12,6 +12,9 @@
 import { CATALOG, CATALOG_NAMES } from '../models/catalog.js';
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
+/** Largest float32 value: a learning rate above it cannot be represented in training (tfjs computes in float32). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** A string enum with one description per value (VS Code shows them in completion). */
 function StringEnum<const T extends string>(
   values: Record<T, string>,
@@ -563,7 +566,7 @@ export const StageSchema = Type.Object(
     name: Type.Optional(Type.String({ description: 'Label of the stage in logs and charts.', examples: ['head', 'unfreeze'] })),
     epochs: PositiveInt('Epochs in this stage.'),
     freeze: LayerSelectorSchema,
-    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Peak rate of the head in this stage (default: `learningRate.base`).' })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: FLOAT32_MAX, description: 'Peak rate of the head in this stage (default: `learningRate.base`).' })),
     augment: Type.Optional(Type.Boolean({
       default: true,
       description:
@@ -587,7 +590,7 @@ export const SelfTrainingSchema = Type.Object(
     portion: Type.Optional(Fraction('Share of each class’s predictions kept by `classBalance` (most confident first).', { default: 0.5, exclusiveMinimum: 0 })),
     maxPerClass: Type.Optional(PositiveInt('At most this many pseudo-labels per predicted class and round (the most confident ones).', { examples: [200] })),
     epochs: Type.Optional(PositiveInt('Training epochs on the pseudo-labelled examples in each round.', { default: 2 })),
-    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Head rate during self-training (default: the last stage’s rate).' })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: FLOAT32_MAX, description: 'Head rate during self-training (default: the last stage’s rate).' })),
     includeSource: Type.Optional(Type.Boolean({
       default: false,
       description: 'Train on the labelled source examples too, not only the pseudo-labelled target (after AdaBN the source passes through the target BatchNorm statistics).',
@@ -626,7 +629,7 @@ export const SweepSchema = Type.Object(
     layers: Type.Optional(LayerSelectorSchema),
     includeInput: Type.Optional(Type.Boolean({ default: true, description: 'Also fit the head on the raw input (the no-transfer baseline).' })),
     iterations: Type.Optional(PositiveInt('Full-batch Adam steps of each linear head.', { default: 150 })),
-    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.01, description: 'Adam rate of the linear heads (on standardised features).' })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: FLOAT32_MAX, default: 0.01, description: 'Adam rate of the linear heads (on standardised features).' })),
     l2: Type.Optional(Type.Number({ minimum: 0, default: 0.0001, description: 'L2 penalty on the head weights.' })),
     maxFeatures: Type.Optional(PositiveInt('A layer with more features is average-pooled over space until it has at most this many.', { default: 8192 })),
     maxExamples: Type.Optional(PositiveInt('Use at most this many training examples (the first of each class).', { default: 2000 })),
@@ -757,7 +760,7 @@ export const LayerGroupSchema = Type.Object(
 
 export const LearningRateSchema = Type.Object(
   {
-    base: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.001, description: 'Rate of the head (peak rate for oneCycle).', examples: [0.001, 0.01] })),
+    base: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: FLOAT32_MAX, default: 0.001, description: 'Rate of the head (peak rate for oneCycle).', examples: [0.001, 0.01] })),
     schedule: Type.Optional(ScheduleSchema),
     warmup: Type.Optional(WarmupSchema),
     baseMultiplier: Type.Optional(Type.Number({

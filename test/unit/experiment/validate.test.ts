@@ -195,3 +195,12 @@ test('formatProblem prints file:line:col path: message', () => {
   const [p] = problems(text);
   assert.equal(formatProblem(FILE, p), `${FILE}:1:${at(text, '1.5').column} /training/seed: must be an integer (found 1.5)`);
 });
+
+test('a learning rate beyond float32 (1e39) is refused before training, naming its path', () => {
+  const text = `{
+  "base": { "kind": "builtin", "architecture": "smallCnn" },
+  "data": { "train": { "kind": "mnist", "classes": [0, 1, 2] } },
+  "learningRate": { "base": 1e39 }
+}`;
+  one(text, '/learningRate/base', '1e39', /must be <= 3\.40\d*e\+38/);
+});
