@@ -6,7 +6,19 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', 'media/**', 'assets/**', 'examples/**', 'dist-test/**', '**/*.vsix', 'bench/results/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.cache/**',
+      'test-results/**',
+      'media/**',
+      'assets/**',
+      'examples/**',
+      'dist-test/**',
+      '**/*.vsix',
+      'bench/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -82,7 +82,11 @@ export function judge(draws: readonly Draw[]): { best: Rule; gap: number; halfWi
   const n = diffs.length;
   const halfWidth = n > 1 ? (T95[Math.min(n - 1, 10)] ?? 1.96) * (sd / Math.sqrt(n)) : 0;
   const pt = (v: number) => (v * 100).toFixed(1);
-  const verdict = draws.every((d) => mean(d.advice) >= top - 1e-12) ? 'yes (best)' : gap <= halfWidth ? `within noise (−${pt(gap)} ± ${pt(halfWidth)} pt)` : `no (−${pt(gap)} ± ${pt(halfWidth)} pt)`;
+  const verdict = draws.every((d) => mean(d.advice) >= top - 1e-12)
+    ? 'yes (best)'
+    : gap <= halfWidth
+      ? `within noise (−${pt(gap)} ± ${pt(halfWidth)} pt)`
+      : `no (−${pt(gap)} ± ${pt(halfWidth)} pt)`;
   return { best, gap, halfWidth, verdict };
 }
 
@@ -123,7 +127,8 @@ async function main(): Promise<void> {
     const result: CaseResult = { case: name, draws: [] };
     // One cache file per case: two bench processes on different cases do not overwrite each other's.
     const cacheFile = path.join(CACHE_DIR, `${name}.json`);
-    const cache: Record<string, { testAccuracy?: number; seconds: number }> = !args.fresh && fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
+    const cache: Record<string, { testAccuracy?: number; seconds: number }> =
+      !args.fresh && fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
     for (const seed of seeds) {
       const seeded = applyPointerEdits(text, [{ pointer: '/training/seed', value: seed }, { pointer: '/$schema' }]);
       const seedDir = path.join(dir, `seed-${seed}`);
@@ -145,7 +150,10 @@ async function main(): Promise<void> {
         testAccuracy: {},
         seconds: {},
       };
-      const gap = report.specificityGap === undefined ? '–' : `${(report.specificityGap * 100).toFixed(1)} pt (SE ${((report.specificityStandardError ?? 0) * 100).toFixed(1)}, threshold ${(report.thresholds.maxSpecificityGap * 100).toFixed(1)})`;
+      const gap =
+        report.specificityGap === undefined
+          ? '–'
+          : `${(report.specificityGap * 100).toFixed(1)} pt (SE ${((report.specificityStandardError ?? 0) * 100).toFixed(1)}, threshold ${(report.thresholds.maxSpecificityGap * 100).toFixed(1)})`;
       process.stderr.write(
         `${name} seed ${seed}: advice ${draw.advice} (domain accuracy ${(draw.domainAccuracy * 100).toFixed(1)}%, ${draw.medianPerClass}/class, gap ${gap}, layers ${JSON.stringify(draw.layers)}; ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
       );
@@ -175,7 +183,9 @@ async function main(): Promise<void> {
   const header = ['case', 'per class', 'domain acc', 'advice (draws)', ...RULES, 'advice best?'];
   const lines = results.map((r) => {
     const j = judge(r.draws);
-    const advice = RULES.filter((k) => r.draws.some((d) => d.advice === k)).map((k) => `${k}${r.draws.length > 1 ? ` ×${r.draws.filter((d) => d.advice === k).length}` : ''}`).join(', ');
+    const advice = RULES.filter((k) => r.draws.some((d) => d.advice === k))
+      .map((k) => `${k}${r.draws.length > 1 ? ` ×${r.draws.filter((d) => d.advice === k).length}` : ''}`)
+      .join(', ');
     const cell = (k: Rule) => {
       const { mean, sd } = meanSd(r.draws.map((d) => d.testAccuracy[k] ?? NaN));
       const top = meanSd(r.draws.map((d) => d.testAccuracy[j.best] ?? NaN)).mean;

@@ -31,9 +31,14 @@ async function child(name: KerasApplication): Promise<void> {
 }
 
 function main(): void {
-  const names = (process.argv.slice(2).filter((a) => (KERAS_APPLICATIONS as readonly string[]).includes(a)) as KerasApplication[]);
+  const names = process.argv.slice(2).filter((a) => (KERAS_APPLICATIONS as readonly string[]).includes(a)) as KerasApplication[];
   const list = names.length > 0 ? names : [...KERAS_APPLICATIONS];
-  console.log(`Keras Applications builders (wasm backend, fresh process each; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} CPUs)`);
+  console.log(
+    `Keras Applications builders (wasm backend, fresh process each; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, ${os.cpus().length} CPUs)`,
+  );
   console.log('architecture      build ms   parameters   tensors MB   RSS growth MB');
   for (const name of list) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', name], { encoding: 'utf8', maxBuffer: 1 << 20 });

@@ -59,16 +59,20 @@ const f1 = (x: number | undefined | null) => (x === undefined || x === null ? 'â
 function describeOurs(r: OurRun): string {
   if (r.error) return `error: ${r.error}`;
   const sps = r.epochs.map((e) => f0(e.samplesPerSecond)).join('/');
-  return `${r.status}, ${r.trainExamples} train, samples/s per epoch ${sps}, to target ${f1(r.timeToTarget)} s` +
+  return (
+    `${r.status}, ${r.trainExamples} train, samples/s per epoch ${sps}, to target ${f1(r.timeToTarget)} s` +
     `${r.test ? `, inference ${f0(r.test.samplesPerSecond)}/s` : ''}, RSS ${f0((r.rssPeakBytes ?? NaN) / 2 ** 20)} MB` +
-    `${r.wasmHeapBytes !== undefined ? `, wasm heap ${f0(r.wasmHeapBytes / 2 ** 20)} MB` : ''}`;
+    `${r.wasmHeapBytes !== undefined ? `, wasm heap ${f0(r.wasmHeapBytes / 2 ** 20)} MB` : ''}`
+  );
 }
 
 function describeTorch(r: TorchRun): string {
   if (r.error) return `error: ${r.error}`;
   const sps = r.epochs.map((e) => f0(e.samplesPerSecond)).join('/');
-  return `samples/s per epoch ${sps}, to target ${f1(r.timeToTarget)} s${r.test ? `, inference ${f0(r.test.samplesPerSecond)}/s` : ''}, ` +
-    `RSS ${f0(r.rssPeakBytes / 2 ** 20)} MB, initial logits differ by ${r.initialLogitsMaxAbsDiff.toExponential(1)}`;
+  return (
+    `samples/s per epoch ${sps}, to target ${f1(r.timeToTarget)} s${r.test ? `, inference ${f0(r.test.samplesPerSecond)}/s` : ''}, ` +
+    `RSS ${f0(r.rssPeakBytes / 2 ** 20)} MB, initial logits differ by ${r.initialLogitsMaxAbsDiff.toExponential(1)}`
+  );
 }
 
 /** Recomputes medians, ratios and targets of a saved result file from its samples, rewrites it and prints the table. */
@@ -77,11 +81,19 @@ function rerender(file: string): void {
   const results = saved.cases.map((r) => {
     const c = CASES.find((k) => k.id === r.id.replace(/@tensorflow$/, ''));
     if (!c) throw new Error(`${file}: unknown case ${r.id}`);
-    return caseResult({ ...c, id: r.id, title: r.title }, r.target, r.experiment, r.ours.samples, Object.fromEntries(Object.entries(r.torch).map(([k, v]) => [k, v.samples])));
+    return caseResult(
+      { ...c, id: r.id, title: r.title },
+      r.target,
+      r.experiment,
+      r.ours.samples,
+      Object.fromEntries(Object.entries(r.torch).map(([k, v]) => [k, v.samples])),
+    );
   });
   const report: BenchReport = { ...saved, cases: results, targets: checkTargets(results) };
   writeReport(report, file);
-  process.stdout.write(`${formatResults(report.cases, report.targets)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nrewrote ${path.relative(process.cwd(), file)}\n`);
+  process.stdout.write(
+    `${formatResults(report.cases, report.targets)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nrewrote ${path.relative(process.cwd(), file)}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -98,7 +110,9 @@ async function main(): Promise<void> {
   const system = systemInfo();
   const loads: number[] = [];
   const loadStart = loadAverage();
-  log(`Transfer Lab bench (${args.mode}, ${args.rounds} round${args.rounds > 1 ? 's' : ''}): ${system.cpu}, ${system.cores} cores, node ${system.node}, tfjs ${system.tfjs}`);
+  log(
+    `Transfer Lab bench (${args.mode}, ${args.rounds} round${args.rounds > 1 ? 's' : ''}): ${system.cpu}, ${system.cores} cores, node ${system.node}, tfjs ${system.tfjs}`,
+  );
   log(`load average (1 min) at start: ${loadStart.toFixed(2)} on ${system.cores} cores`);
   log(`tfjs-node: ${system.tfjsNode.detail}`);
   log(`PyTorch: ${TORCH_PYTHON} bench/torch_reference.py${args.torch ? '' : ' (skipped: --no-torch)'}`);
@@ -177,7 +191,9 @@ async function main(): Promise<void> {
     const target = c[args.mode].target;
     results.push(caseResult(c, target, path.join('bench', 'experiments', c.file), ours.get(c.id) ?? [], torch.get(c.id) ?? {}));
     if (ours.has(`${c.id}@tensorflow`)) {
-      results.push(caseResult({ ...c, id: `${c.id}@tensorflow`, title: `${c.title} (tfjs-node)` }, target, c.file, ours.get(`${c.id}@tensorflow`)!, torch.get(c.id) ?? {}));
+      results.push(
+        caseResult({ ...c, id: `${c.id}@tensorflow`, title: `${c.title} (tfjs-node)` }, target, c.file, ours.get(`${c.id}@tensorflow`)!, torch.get(c.id) ?? {}),
+      );
     }
   }
   const targets = checkTargets(results);

@@ -104,7 +104,9 @@ async function replicate(k: number, out: string): Promise<void> {
           const keep = 1 - 0.02 * Math.floor(v / 2);
           const cw = Math.max(8, Math.round(w * keep));
           const ch = Math.max(8, Math.round(h * keep));
-          let img = sharp(path.join(src, f)).rotate().extract({ left: Math.floor((w - cw) / 2), top: Math.floor((h - ch) / 2), width: cw, height: ch });
+          let img = sharp(path.join(src, f))
+            .rotate()
+            .extract({ left: Math.floor((w - cw) / 2), top: Math.floor((h - ch) / 2), width: cw, height: ch });
           if (v % 2 === 1) img = img.flop();
           await img.jpeg({ quality: 90 }).toFile(target);
         }
@@ -115,7 +117,10 @@ async function replicate(k: number, out: string): Promise<void> {
 
 function load(): string {
   try {
-    return os.loadavg().map((x) => x.toFixed(1)).join(' ');
+    return os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   } catch {
     return '?';
   }
@@ -163,13 +168,20 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
-  process.stdout.write('\n| round | run | photos | decode s | frozen pass s | preparation s | CPU s | load (1/5/15 min) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write(
+    '\n| round | run | photos | decode s | frozen pass s | preparation s | CPU s | load (1/5/15 min) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n',
+  );
   for (const x of rows) {
-    process.stdout.write(`| ${x.round} | ${x.run} | ${x.photos} | ${x.decodeSeconds.toFixed(1)} | ${x.frozenSeconds.toFixed(1)} | ${x.prepSeconds.toFixed(1)} | ${x.cpuSeconds.toFixed(1)} | ${x.load} |\n`);
+    process.stdout.write(
+      `| ${x.round} | ${x.run} | ${x.photos} | ${x.decodeSeconds.toFixed(1)} | ${x.frozenSeconds.toFixed(1)} | ${x.prepSeconds.toFixed(1)} | ${x.cpuSeconds.toFixed(1)} | ${x.load} |\n`,
+    );
   }
   for (let r = 1; r <= rounds; r++) {
     const [a, b] = rows.filter((x) => x.round === r);
-    if (a && b) process.stdout.write(`round ${r}: second preparation = ${((100 * b.prepSeconds) / a.prepSeconds).toFixed(1)} % of the first (CPU ${((100 * b.cpuSeconds) / a.cpuSeconds).toFixed(1)} %)\n`);
+    if (a && b)
+      process.stdout.write(
+        `round ${r}: second preparation = ${((100 * b.prepSeconds) / a.prepSeconds).toFixed(1)} % of the first (CPU ${((100 * b.cpuSeconds) / a.cpuSeconds).toFixed(1)} %)\n`,
+      );
   }
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'cache.json'), JSON.stringify({ replicate: k, rows }, null, 2) + '\n');

@@ -72,7 +72,12 @@ async function main(): Promise<void> {
   sharp.concurrency(1);
   sharp.cache(false);
   const files = listPhotos();
-  process.stdout.write(`${files.length} photos → ${SIZE}×${SIZE}, one thread each, ${rounds} alternating rounds; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `${files.length} photos → ${SIZE}×${SIZE}, one thread each, ${rounds} alternating rounds; load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
   await sharpRound(files.slice(0, 20)); // warm-up: libvips initialisation
   const rows: { round: number; who: string; cpu: number; wall: number }[] = [];
   for (let r = 1; r <= rounds; r++) {
@@ -82,12 +87,20 @@ async function main(): Promise<void> {
   process.stdout.write('\n| round | loader | photos/s (CPU time) | photos/s (wall) |\n| --- | --- | --- | --- |\n');
   for (const x of rows) process.stdout.write(`| ${x.round} | ${x.who} | ${(files.length / x.cpu).toFixed(0)} | ${(files.length / x.wall).toFixed(0)} |\n`);
   const med = (who: string, k: 'cpu' | 'wall') => {
-    const v = rows.filter((x) => x.who === who).map((x) => files.length / x[k]).sort((a, b) => a - b);
+    const v = rows
+      .filter((x) => x.who === who)
+      .map((x) => files.length / x[k])
+      .sort((a, b) => a - b);
     return v[Math.floor(v.length / 2)]!;
   };
   const ours = med('sharp (ours)', 'cpu');
   const pil = med('PIL (torchvision path)', 'cpu');
-  process.stdout.write(`\nmedian photos/s by CPU time: sharp ${ours.toFixed(0)}, PIL ${pil.toFixed(0)} (ratio ${(ours / pil).toFixed(2)}×); load after ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `\nmedian photos/s by CPU time: sharp ${ours.toFixed(0)}, PIL ${pil.toFixed(0)} (ratio ${(ours / pil).toFixed(2)}×); load after ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
 }
 
 main().catch((e: unknown) => {

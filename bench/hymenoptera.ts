@@ -42,8 +42,16 @@ const CASES: Case[] = [
 
 /** The tutorial's table (ResNet-18, ImageNet-pretrained; 25 epochs of SGD, lr 0.001, momentum 0.9, StepLR 7 × 0.1, batch 4). */
 const TUTORIAL = [
-  { recipe: 'PyTorch tutorial, ResNet-18: fine-tuning / fixed feature extractor', accuracy: '0.93–0.95', source: 'https://pytorch.org/tutorials/beginner/transfer_learning_tutorial.html (best val acc, as summarised in shared/data/README.md)' },
-  { recipe: 'plain tfjs script on this base (shared/data/README.md): frozen, softmax head, Adam', accuracy: '0.889 @10 ep, 0.902 best/60', source: 'measured once, 16 s on 2 cores' },
+  {
+    recipe: 'PyTorch tutorial, ResNet-18: fine-tuning / fixed feature extractor',
+    accuracy: '0.93–0.95',
+    source: 'https://pytorch.org/tutorials/beginner/transfer_learning_tutorial.html (best val acc, as summarised in shared/data/README.md)',
+  },
+  {
+    recipe: 'plain tfjs script on this base (shared/data/README.md): frozen, softmax head, Adam',
+    accuracy: '0.889 @10 ep, 0.902 best/60',
+    source: 'measured once, 16 s on 2 cores',
+  },
 ];
 
 /** What one run gave. */
@@ -150,7 +158,9 @@ async function main(): Promise<void> {
       wallSeconds: r.wallSeconds,
       ...(s?.cpuSeconds !== undefined ? { workerCpuSeconds: s.cpuSeconds } : {}),
       backend: s?.backend ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} thread${s.backend.threads > 1 ? 's' : ''})` : ''}` : '–',
-      ...(s?.memory ? { rssPeakMB: mb(s.memory.rssPeakBytes)!, ...(s.memory.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(s.memory.wasmHeapBytes)! } : {}) } : {}),
+      ...(s?.memory
+        ? { rssPeakMB: mb(s.memory.rssPeakBytes)!, ...(s.memory.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(s.memory.wasmHeapBytes)! } : {}) }
+        : {}),
       loadBefore,
       loadAfter,
       ...(runDir ? { runDir } : {}),
@@ -159,16 +169,22 @@ async function main(): Promise<void> {
   }
 
   const lines: string[] = [];
-  lines.push(`| run | recipe | input | best val acc (epoch) | best per stage | last-epoch val acc | wall s | worker CPU s | load avg before→after | backend | peak RSS MB | wasm heap MB |`);
+  lines.push(
+    `| run | recipe | input | best val acc (epoch) | best per stage | last-epoch val acc | wall s | worker CPU s | load avg before→after | backend | peak RSS MB | wasm heap MB |`,
+  );
   lines.push(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
   for (const r of results) {
-    const stages = Object.entries(r.bestByStage).map(([k, v]) => `${k} ${v.toFixed(3)}`).join('; ');
+    const stages = Object.entries(r.bestByStage)
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join('; ');
     lines.push(
       `| ${r.file.replace('.transfer.json', '')} | ${r.recipe} | ${r.input} | ${fmt(r.bestValAccuracy)}${r.bestEpoch ? ` (${r.bestEpoch}/${r.epochs})` : ''} | ${Object.keys(r.bestByStage).length > 1 ? stages : '–'} | ${fmt(r.finalValAccuracy)} | ${r.wallSeconds.toFixed(0)} | ${fmt(r.workerCpuSeconds, 0)} | ${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)} | ${r.backend} | ${r.rssPeakMB ?? '–'} | ${r.wasmHeapMB ?? '–'} |`,
     );
   }
   for (const t of TUTORIAL) lines.push(`| reference | ${t.recipe} | 224×224 | ${t.accuracy} | – | – | – | – | – | – | – | – |`);
-  process.stdout.write(`\nAnts vs bees, validation accuracy on the 153 val photos (best epoch, as the tutorial reports), ${os.cpus().length} CPUs\n\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `\nAnts vs bees, validation accuracy on the 153 val photos (best epoch, as the tutorial reports), ${os.cpus().length} CPUs\n\n${lines.join('\n')}\n`,
+  );
   for (const t of TUTORIAL) process.stdout.write(`reference: ${t.recipe}: ${t.source}\n`);
   for (const r of results) if (r.error) process.stdout.write(`${r.file}: ${r.status}: ${r.error}\n`);
   const out = path.join(ROOT, 'bench', 'results', 'hymenoptera.json');

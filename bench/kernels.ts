@@ -126,7 +126,12 @@ const CASES: Case[] = [
     model: MNIST,
     kernel: 'OneHot',
     shapes: 'labels[64] depth 10 float32',
-    make: () => [tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32')],
+    make: () => [
+      tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 10),
+        'int32',
+      ),
+    ],
     run: ([labels]) => tf.oneHot(labels!, 10, 1, 0, 'float32'),
   },
   conv2dFilterCase(MOBILE, [32, 96, 96, 3], [3, 3, 3, 32], 2, 'same'),
@@ -150,7 +155,13 @@ const CASES: Case[] = [
     model: 'embedding',
     kernel: 'UnsortedSegmentSum',
     shapes: 'x[2048,64] into 1000 segments (gather gradient)',
-    make: () => [tf.randomNormal([2048, 64]), tf.tensor1d(Array.from({ length: 2048 }, (_, i) => (i * 7919) % 1000), 'int32')],
+    make: () => [
+      tf.randomNormal([2048, 64]),
+      tf.tensor1d(
+        Array.from({ length: 2048 }, (_, i) => (i * 7919) % 1000),
+        'int32',
+      ),
+    ],
     run: ([x, ids]) => tf.unsortedSegmentSum(x!, ids as tf.Tensor1D, 1000),
   },
 ];
@@ -195,7 +206,16 @@ async function mnistTrainStep(): Promise<string> {
   m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
   m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomNormal([64, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10, 1, 0, 'float32');
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 64 }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+    1,
+    0,
+    'float32',
+  );
   await m.trainOnBatch(x, y);
   await m.trainOnBatch(x, y);
   const steps = 8;
@@ -212,15 +232,16 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  console.log(`tfjs ${tf.version_core}, wasm backend, ${simd ? 'SIMD' : 'no SIMD'}, ${getThreadsCount()} thread(s), node ${process.version}, median of ${REPS}`);
+  console.log(
+    `tfjs ${tf.version_core}, wasm backend, ${simd ? 'SIMD' : 'no SIMD'}, ${getThreadsCount()} thread(s), node ${process.version}, median of ${REPS}`,
+  );
 
   const overridden = new Set(['Conv2DBackpropInput', 'MaxPoolGrad', 'OneHot', 'BatchMatMul', 'Tile', 'Sum', 'Mean']);
   const native = new Map<Case, number | string>();
   for (const c of CASES) if (overridden.has(c.kernel)) native.set(c, timeCase(c));
 
   registerWasmTrainingKernels();
-  const fmt = (v: number | string | undefined): string =>
-    v === undefined ? '—' : typeof v === 'number' ? v.toFixed(2) : `(${v})`;
+  const fmt = (v: number | string | undefined): string => (v === undefined ? '—' : typeof v === 'number' ? v.toFixed(2) : `(${v})`);
   console.log(['model', 'kernel', 'shapes', 'ours ms', 'native wasm ms'].join('\t'));
   for (const c of CASES) {
     console.log([c.model, c.kernel, c.shapes, fmt(timeCase(c)), fmt(native.get(c))].join('\t'));

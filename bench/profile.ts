@@ -55,7 +55,9 @@ function instrument(): void {
       ...config,
       kernelFunc: (args) => {
         const name = BY_SHAPE
-          ? `${kernelName} ${Object.entries(args.inputs).map(([k, t]) => `${k}[${t?.shape.join(',') ?? ''}]`).join(' ')}`
+          ? `${kernelName} ${Object.entries(args.inputs)
+              .map(([k, t]) => `${k}[${t?.shape.join(',') ?? ''}]`)
+              .join(' ')}`
           : kernelName;
         const frame = { child: 0 };
         stack.push(frame);
@@ -79,7 +81,9 @@ function instrument(): void {
 function report(title: string, t: Table, wallMs: number, cpu: number, unit: string, units: number): void {
   const rows = [...t.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const inKernels = rows.reduce((sum, [, r]) => sum + r.ms, 0);
-  console.log(`\n${title}: ${wallMs.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU for ${units} ${unit} (${(wallMs / units).toFixed(2)} ms wall, ${(cpu / units).toFixed(2)} ms CPU each); kernels ${inKernels.toFixed(0)} CPU ms, outside kernels ${(cpu - inKernels).toFixed(0)} CPU ms`);
+  console.log(
+    `\n${title}: ${wallMs.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU for ${units} ${unit} (${(wallMs / units).toFixed(2)} ms wall, ${(cpu / units).toFixed(2)} ms CPU each); kernels ${inKernels.toFixed(0)} CPU ms, outside kernels ${(cpu - inKernels).toFixed(0)} CPU ms`,
+  );
   console.log(['kernel', 'self CPU ms', '% of CPU', 'calls', `CPU ms per ${unit}`].join('\t'));
   for (const [name, r] of rows) {
     if (r.ms / cpu < 0.002) continue;
@@ -132,7 +136,14 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     const cpu = cpuMs() - c0;
     const batches = reps * Math.ceil(data.test.count / trainer.inferenceBatch);
-    report(`inference (${data.test.count} test examples × ${reps}, batch ${trainer.inferenceBatch}; ${((reps * data.test.count) / (cpu / 1000)).toFixed(0)} examples per CPU-s)`, table, ms, cpu, 'batch', batches);
+    report(
+      `inference (${data.test.count} test examples × ${reps}, batch ${trainer.inferenceBatch}; ${((reps * data.test.count) / (cpu / 1000)).toFixed(0)} examples per CPU-s)`,
+      table,
+      ms,
+      cpu,
+      'batch',
+      batches,
+    );
   }
   trainer.dispose();
   net.model.dispose();

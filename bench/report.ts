@@ -162,7 +162,13 @@ export function pairedRatios(ours: Sample<OurRun>[], ref: Sample<TorchRun>[] | u
 }
 
 /** Collects a case's samples into medians and paired ratios; `target` is the mode's validation accuracy timed. */
-export function caseResult(c: BenchCase, target: number | undefined, experiment: string, ours: Sample<OurRun>[], torch: Record<string, Sample<TorchRun>[]>): CaseResult {
+export function caseResult(
+  c: BenchCase,
+  target: number | undefined,
+  experiment: string,
+  ours: Sample<OurRun>[],
+  torch: Record<string, Sample<TorchRun>[]>,
+): CaseResult {
   const oursMedian = medianFigures(ours.filter((s) => !s.run.error).map((s) => ourFigures(s.run)));
   const torchOut: CaseResult['torch'] = {};
   for (const [threads, samples] of Object.entries(torch)) {
@@ -187,13 +193,33 @@ export function checkTargets(cases: CaseResult[]): TargetCheck[] {
   const at = (id: string, k: string) => byId.get(id)?.ratios[k];
   const heap = byId.get('c-fine-tune')?.ours.median.wasmHeapBytes;
   const checks: TargetCheck[] = [
-    { name: 'feature extraction (product default): time to target / PyTorch', goal: '≤ 0.5', value: at('b', 'timeToTarget'), cpuValue: at('b', 'cpuTimeToTarget') },
-    { name: 'feature extraction (probe split, dense-128 head): time to target / PyTorch', goal: '≤ 0.5', value: at('b-flatten', 'timeToTarget'), cpuValue: at('b-flatten', 'cpuTimeToTarget') },
+    {
+      name: 'feature extraction (product default): time to target / PyTorch',
+      goal: '≤ 0.5',
+      value: at('b', 'timeToTarget'),
+      cpuValue: at('b', 'cpuTimeToTarget'),
+    },
+    {
+      name: 'feature extraction (probe split, dense-128 head): time to target / PyTorch',
+      goal: '≤ 0.5',
+      value: at('b-flatten', 'timeToTarget'),
+      cpuValue: at('b-flatten', 'cpuTimeToTarget'),
+    },
     { name: 'MNIST CNN fine-tune throughput / PyTorch', goal: '≥ 0.35', value: at('a', 'samplesPerSecond'), cpuValue: at('a', 'samplesPerCpuSecond') },
-    { name: 'MobileNet-style fine-tune throughput / PyTorch', goal: '≥ 0.15', value: at('c-fine-tune', 'samplesPerSecond'), cpuValue: at('c-fine-tune', 'samplesPerCpuSecond') },
+    {
+      name: 'MobileNet-style fine-tune throughput / PyTorch',
+      goal: '≥ 0.15',
+      value: at('c-fine-tune', 'samplesPerSecond'),
+      cpuValue: at('c-fine-tune', 'samplesPerCpuSecond'),
+    },
     { name: 'MobileNet-style fine-tune wasm heap at batch 32, GB', goal: '≤ 1', value: heap !== undefined ? heap / 1024 ** 3 : undefined },
     { name: 'inference throughput / PyTorch, MNIST CNN', goal: '≥ 0.8', value: at('a', 'inferencePerSecond'), cpuValue: at('a', 'inferencePerCpuSecond') },
-    { name: 'inference throughput / PyTorch, MobileNet-style', goal: '≥ 0.8', value: at('c-fine-tune', 'inferencePerSecond'), cpuValue: at('c-fine-tune', 'inferencePerCpuSecond') },
+    {
+      name: 'inference throughput / PyTorch, MobileNet-style',
+      goal: '≥ 0.8',
+      value: at('c-fine-tune', 'inferencePerSecond'),
+      cpuValue: at('c-fine-tune', 'inferencePerCpuSecond'),
+    },
   ];
   for (const c of checks) {
     const judged = c.cpuValue ?? c.value;
@@ -211,20 +237,67 @@ const pctOf = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100)
 
 /** The printed table: one block of rows per case. */
 export function formatResults(cases: CaseResult[], checks: TargetCheck[]): string {
-  const header = ['case', 'side', 'samples/s', 'ratio', 'per CPU-s', 'ratio', 'to target s (CPU s)', 'ratio (CPU)', 'best val', 'infer/s', 'ratio', 'RSS MB', 'wasm MB'];
+  const header = [
+    'case',
+    'side',
+    'samples/s',
+    'ratio',
+    'per CPU-s',
+    'ratio',
+    'to target s (CPU s)',
+    'ratio (CPU)',
+    'best val',
+    'infer/s',
+    'ratio',
+    'RSS MB',
+    'wasm MB',
+  ];
   const tt = (f: Figures) => (f.timeToTarget === undefined ? '–' : `${f.timeToTarget.toFixed(1)} (${num(f.cpuTimeToTarget, 1)})`);
   const tr = (r: Record<string, number | undefined>) => (r.timeToTarget === undefined ? '–' : `${x2(r.timeToTarget)} (${x2(r.cpuTimeToTarget)})`);
   const rows: (string | number)[][] = [];
   for (const c of cases) {
     const o = c.ours.median;
-    rows.push([`${c.id}${c.target !== undefined ? ` (≥${Math.round(c.target * 100)}%)` : ''}`, 'Transfer Lab wasm 1t', num(o.samplesPerSecond), '', num(o.samplesPerCpuSecond), '', tt(o), '', pctOf(o.bestValAccuracy), num(o.inferencePerSecond), '', mb(o.rssPeakBytes), mb(o.wasmHeapBytes)]);
+    rows.push([
+      `${c.id}${c.target !== undefined ? ` (≥${Math.round(c.target * 100)}%)` : ''}`,
+      'Transfer Lab wasm 1t',
+      num(o.samplesPerSecond),
+      '',
+      num(o.samplesPerCpuSecond),
+      '',
+      tt(o),
+      '',
+      pctOf(o.bestValAccuracy),
+      num(o.inferencePerSecond),
+      '',
+      mb(o.rssPeakBytes),
+      mb(o.wasmHeapBytes),
+    ]);
     for (const [threads, t] of Object.entries(c.torch)) {
       const m = t.median;
       const r = threads === '1' ? c.ratios : threads === '2' ? (c.ratios2 ?? {}) : {};
-      rows.push(['', `PyTorch ${threads}t`, num(m.samplesPerSecond), x2(r.samplesPerSecond), num(m.samplesPerCpuSecond), x2(r.samplesPerCpuSecond), tt(m), tr(r), pctOf(m.bestValAccuracy), num(m.inferencePerSecond), x2(r.inferencePerSecond), mb(m.rssPeakBytes), '']);
+      rows.push([
+        '',
+        `PyTorch ${threads}t`,
+        num(m.samplesPerSecond),
+        x2(r.samplesPerSecond),
+        num(m.samplesPerCpuSecond),
+        x2(r.samplesPerCpuSecond),
+        tt(m),
+        tr(r),
+        pctOf(m.bestValAccuracy),
+        num(m.inferencePerSecond),
+        x2(r.inferencePerSecond),
+        mb(m.rssPeakBytes),
+        '',
+      ]);
     }
   }
-  const lines = [formatTable(header, rows), '', 'ratio = Transfer Lab / PyTorch at that thread count, median of the per-round ratios (for "to target", lower is better).', ''];
+  const lines = [
+    formatTable(header, rows),
+    '',
+    'ratio = Transfer Lab / PyTorch at that thread count, median of the per-round ratios (for "to target", lower is better).',
+    '',
+  ];
   const f2 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
   lines.push(
     formatTable(

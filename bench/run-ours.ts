@@ -121,8 +121,7 @@ export async function runOurs(o: RunOursOptions): Promise<OurRun> {
           if (e.kind === 'stage' && stageAt === undefined) {
             stageAt = now;
             stageCpu = cpu;
-          }
-          else if (e.kind === 'step' && e.step === 0 && stageAt !== undefined) run.cacheSeconds = now - stageAt;
+          } else if (e.kind === 'step' && e.step === 0 && stageAt !== undefined) run.cacheSeconds = now - stageAt;
           else if (e.kind === 'epoch') {
             const ep = e as EpochEvent;
             const elapsed = now - (stageAt ?? now);

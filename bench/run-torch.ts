@@ -54,7 +54,16 @@ export function runTorch(specFile: string, threads: number, target?: number): Pr
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const fail = (why: string): TorchRun => ({
-      framework: 'torch', threads, blas: '?', trainExamples: 0, initialLogitsMaxAbsDiff: NaN, epochs: [], timeToTarget: null, test: null, rssPeakBytes: 0, error: why,
+      framework: 'torch',
+      threads,
+      blas: '?',
+      trainExamples: 0,
+      initialLogitsMaxAbsDiff: NaN,
+      epochs: [],
+      timeToTarget: null,
+      test: null,
+      rssPeakBytes: 0,
+      error: why,
     });
     child.on('error', (e) => resolve(fail(`cannot start ${TORCH_PYTHON}: ${e.message}`)));
     child.on('close', (code) => {

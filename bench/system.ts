@@ -29,7 +29,8 @@ export function systemInfo(): SystemInfo {
       ? { available: true, detail: `${TFJS_NODE_PACKAGE} loaded: the native backend is benchmarked too` }
       : {
           available: false,
-          detail: `${TFJS_NODE_PACKAGE} ${native.installed ? 'failed to load' : 'is not installed'} (${native.detail}); ` +
+          detail:
+            `${TFJS_NODE_PACKAGE} ${native.installed ? 'failed to load' : 'is not installed'} (${native.detail}); ` +
             'its install script downloads libtensorflow, which this machine cannot, so only wasm is benchmarked',
         },
   };

@@ -52,7 +52,14 @@ const STRATEGIES = opt('strategies', 'tfidf,scratch,featureExtraction,fineTune')
 function experiment(d: (typeof DATASETS)[number], perClass: number, strategy: Exclude<Strategy, 'tfidf'>): object {
   const transfer =
     strategy === 'fineTune'
-      ? { strategy, head: { units: [] }, stages: [{ name: 'head', epochs: 40, freeze: { all: true } }, { name: 'embedding', epochs: 5, freeze: {} }] }
+      ? {
+          strategy,
+          head: { units: [] },
+          stages: [
+            { name: 'head', epochs: 40, freeze: { all: true } },
+            { name: 'embedding', epochs: 5, freeze: {} },
+          ],
+        }
       : { strategy, head: { units: [] } };
   return {
     base: { kind: 'wordVectors', vectors: 'glove-100d', encoder: 'mean' },
@@ -71,7 +78,11 @@ async function tfidf(file: string, seed: number): Promise<number> {
   const maxLength = exp.data.text!.maxLength;
   const data = await loadData(exp.data, { inputShape: [maxLength], seed, text: { vocabulary: vocabularyOf(vectors.words), maxLength } });
   const rows = (set: ExampleView) => Array.from(set.positions, (p, i) => [(set.store as TokenStore).texts[p], set.labels[i]]);
-  const input = JSON.stringify({ train: rows(data.train as ExampleView), validation: rows(data.validation as ExampleView), test: rows(data.test as ExampleView) });
+  const input = JSON.stringify({
+    train: rows(data.train as ExampleView),
+    validation: rows(data.validation as ExampleView),
+    test: rows(data.test as ExampleView),
+  });
   const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'tfidf_baseline.py')], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
   return (JSON.parse(out) as { testAccuracy: number }).testAccuracy;
 }
@@ -80,7 +91,14 @@ async function tfidf(file: string, seed: number): Promise<number> {
 function writeRows(rows: { perDraw: number[] }[]): string {
   const out = path.join(__dirname, 'results', 'text.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(rows.map(({ perDraw: _perDraw, ...r }) => r), null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      rows.map(({ perDraw: _perDraw, ...r }) => r),
+      null,
+      2,
+    ) + '\n',
+  );
   return out;
 }
 
@@ -90,7 +108,16 @@ const sd = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, v) => s +
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-text-'));
   const runsDir = path.join(dir, 'runs');
-  const rows: { dataset: string; labelsPerClass: number; strategy: Strategy; draws: number; testAccuracyMean: number; testAccuracySd: number; seconds: number; perDraw: number[] }[] = [];
+  const rows: {
+    dataset: string;
+    labelsPerClass: number;
+    strategy: Strategy;
+    draws: number;
+    testAccuracyMean: number;
+    testAccuracySd: number;
+    seconds: number;
+    perDraw: number[];
+  }[] = [];
   const t0 = performance.now();
   for (const d of DATASETS) {
     for (const perClass of d.sizes) {
@@ -108,7 +135,16 @@ async function main(): Promise<void> {
           }
           process.stdout.write(`${d.name} ${perClass}/class ${strategy} draw ${seed}: test ${(100 * acc[acc.length - 1]!).toFixed(1)}%\n`);
         }
-        rows.push({ dataset: d.name, labelsPerClass: perClass, strategy, draws: DRAWS, testAccuracyMean: mean(acc), testAccuracySd: sd(acc), seconds: (performance.now() - s0) / 1000, perDraw: acc });
+        rows.push({
+          dataset: d.name,
+          labelsPerClass: perClass,
+          strategy,
+          draws: DRAWS,
+          testAccuracyMean: mean(acc),
+          testAccuracySd: sd(acc),
+          seconds: (performance.now() - s0) / 1000,
+          perDraw: acc,
+        });
         writeRows(rows);
       }
     }
@@ -117,13 +153,17 @@ async function main(): Promise<void> {
   console.log('\nText transfer: test accuracy, mean ± sd over label draws (same draws for every strategy)\n');
   console.log('dataset  labels/class  strategy           draws  test acc      seconds (all draws)');
   for (const r of rows) {
-    console.log(`${r.dataset.padEnd(7)}  ${String(r.labelsPerClass).padStart(12)}  ${r.strategy.padEnd(17)}  ${String(r.draws).padStart(5)}  ${`${pct(r.testAccuracyMean)}% ± ${pct(r.testAccuracySd)}`.padEnd(12)}  ${r.seconds.toFixed(1).padStart(7)}`);
+    console.log(
+      `${r.dataset.padEnd(7)}  ${String(r.labelsPerClass).padStart(12)}  ${r.strategy.padEnd(17)}  ${String(r.draws).padStart(5)}  ${`${pct(r.testAccuracyMean)}% ± ${pct(r.testAccuracySd)}`.padEnd(12)}  ${r.seconds.toFixed(1).padStart(7)}`,
+    );
   }
   console.log('\nMinus scratch, paired by draw (points):');
   for (const r of rows.filter((x) => x.strategy !== 'scratch')) {
     const base = rows.find((x) => x.dataset === r.dataset && x.labelsPerClass === r.labelsPerClass && x.strategy === 'scratch')!;
     const diff = r.perDraw.map((v, i) => 100 * (v - base.perDraw[i]!));
-    console.log(`  ${r.dataset} ${r.labelsPerClass}/class ${r.strategy.padEnd(17)} ${mean(diff) >= 0 ? '+' : ''}${mean(diff).toFixed(1)} ± ${(sd(diff) / Math.sqrt(diff.length)).toFixed(1)} (s.e.), per draw ${diff.map((v) => (v >= 0 ? '+' : '') + v.toFixed(1)).join(' ')}`);
+    console.log(
+      `  ${r.dataset} ${r.labelsPerClass}/class ${r.strategy.padEnd(17)} ${mean(diff) >= 0 ? '+' : ''}${mean(diff).toFixed(1)} ± ${(sd(diff) / Math.sqrt(diff.length)).toFixed(1)} (s.e.), per draw ${diff.map((v) => (v >= 0 ? '+' : '') + v.toFixed(1)).join(' ')}`,
+    );
   }
   const out = writeRows(rows);
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s; rows written to ${out}; runs in ${runsDir}`);

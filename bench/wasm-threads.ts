@@ -54,7 +54,8 @@ class FileWorker extends OrigWorker {
     if (m && m.cmd === 'load' && m.urlOrBlob instanceof OrigBlob) {
       // The main script is the factory's source text, cut out of tfjs' rollup bundle: the Node modules
       // it names through rollup's hoisted `require$$N` variables must be declared again in the worker.
-      const prelude = "var require$$0 = require('fs'); var require$$1 = require('path'); var require$$3 = require('perf_hooks'); var require$$4 = require('os'); var commonjsGlobal = globalThis;\n";
+      const prelude =
+        "var require$$0 = require('fs'); var require$$1 = require('path'); var require$$3 = require('perf_hooks'); var require$$4 = require('os'); var commonjsGlobal = globalThis;\n";
       const file = toFile(m.urlOrBlob);
       fs.writeFileSync(file, prelude + fs.readFileSync(file, 'utf8'));
       m.urlOrBlob = file;
@@ -74,13 +75,25 @@ async function main(): Promise<void> {
   wasm.setThreadsCount(threads);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const stage = (s: string) => process.stdout.write(`· ${s}\n`);
-  stage(`node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  stage(
+    `node ${process.version}, ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   await tf.setBackend('wasm');
   await tf.ready();
   const b = tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } };
   const pt = (b.wasm as unknown as { PThread?: { runningWorkers: unknown[]; unusedWorkers: unknown[] } }).PThread;
-  stage(`backend ${tf.getBackend()}, XNNPACK threads: ${b.wasm.tfjs.getThreadsCount()}; pthread workers running ${pt?.runningWorkers.length}, idle ${pt?.unusedWorkers.length}`);
-  stage(`add: ${tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync().join(',')}`);
+  stage(
+    `backend ${tf.getBackend()}, XNNPACK threads: ${b.wasm.tfjs.getThreadsCount()}; pthread workers running ${pt?.runningWorkers.length}, idle ${pt?.unusedWorkers.length}`,
+  );
+  stage(
+    `add: ${tf
+      .add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4]))
+      .dataSync()
+      .join(',')}`,
+  );
   stage(`matMul 4×4: ${tf.matMul(tf.ones([4, 4]), tf.ones([4, 4])).dataSync()[0]}`);
   stage(`conv2d 1×8×8×4: ${tf.conv2d(tf.ones([1, 8, 8, 4]) as TF.Tensor4D, tf.ones([3, 3, 4, 2]) as TF.Tensor4D, 1, 'same').dataSync()[27]}`);
   const x = tf.randomNormal([4, 48, 48, 32]);

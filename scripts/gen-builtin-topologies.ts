@@ -15,14 +15,14 @@ import { KERAS_APPLICATIONS } from '../src/core/models/keras/applications/names.
 /** The layer table of a model, as `builtinTopology` reads it. */
 export function layerTable(model: tf.LayersModel): unknown[] {
   return flattenModel(model).ops.map((op, index) => ({
-      name: op.layer.name,
-      className: op.layer.getClassName(),
-      index,
-      outputShape: op.layer.outputShape,
-      params: op.layer.countParams(),
-      trainableByDefault: op.layer.trainableWeights.length > 0,
-      isBatchNorm: op.layer.getClassName() === 'BatchNormalization',
-    }));
+    name: op.layer.name,
+    className: op.layer.getClassName(),
+    index,
+    outputShape: op.layer.outputShape,
+    params: op.layer.countParams(),
+    trainableByDefault: op.layer.trainableWeights.length > 0,
+    isBatchNorm: op.layer.getClassName() === 'BatchNormalization',
+  }));
 }
 
 /** The layer table of every built-in architecture (10 output classes for the old classifier). */

@@ -17,9 +17,15 @@ export function formatEvaluation(e: EvaluationFile): string {
     formatTable(['class', 'precision', 'recall', 'f1', 'support'], rows),
   ];
   if (e.confusions.length) {
-    out.push(`biggest confusions (true → predicted): ${e.confusions.slice(0, 5).map((c) => `${c.trueClass} → ${c.predictedClass} ×${c.count}`).join(', ')}`);
+    out.push(
+      `biggest confusions (true → predicted): ${e.confusions
+        .slice(0, 5)
+        .map((c) => `${c.trueClass} → ${c.predictedClass} ×${c.count}`)
+        .join(', ')}`,
+    );
     out.push(`most confidently wrong (${Math.min(MISTAKES_SHOWN, e.mistakes.length)} of ${e.mistakesTotal}):`);
-    for (const m of e.mistakes.slice(0, MISTAKES_SHOWN)) out.push(`  ${pct(m.probability)} ${m.predictedClass} (true ${m.trueClass})  ${m.snippet ? JSON.stringify(m.snippet.slice(0, 60)) : m.id}`);
+    for (const m of e.mistakes.slice(0, MISTAKES_SHOWN))
+      out.push(`  ${pct(m.probability)} ${m.predictedClass} (true ${m.trueClass})  ${m.snippet ? JSON.stringify(m.snippet.slice(0, 60)) : m.id}`);
   } else {
     out.push('no confusions');
   }

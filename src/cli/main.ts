@@ -21,7 +21,9 @@ import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
 const backendOption = () =>
-  new Option('--backend <name>', 'tfjs backend: auto (tfjs-node when installed, else wasm), tensorflow, wasm').choices(['auto', 'tensorflow', 'wasm']).default('auto');
+  new Option('--backend <name>', 'tfjs backend: auto (tfjs-node when installed, else wasm), tensorflow, wasm')
+    .choices(['auto', 'tensorflow', 'wasm'])
+    .default('auto');
 const runsDirOption = () => new Option('--runs-dir <dir>', 'run store root').default(path.join(process.cwd(), '.transfer-lab', 'runs'), './.transfer-lab/runs');
 
 /** Parses `--seed`: an integer, else a usage error (exit 2). */
@@ -166,7 +168,16 @@ program
   .action(
     async (
       file: string,
-      o: { runsDir: string; backend: BackendPreference; json?: boolean; apply?: boolean; source?: string; smallPerClass?: number; differentAccuracy?: number; maxSpecificityGap?: number },
+      o: {
+        runsDir: string;
+        backend: BackendPreference;
+        json?: boolean;
+        apply?: boolean;
+        source?: string;
+        smallPerClass?: number;
+        differentAccuracy?: number;
+        maxSpecificityGap?: number;
+      },
     ) => {
       const thresholds = {
         ...(o.smallPerClass !== undefined ? { smallPerClass: o.smallPerClass } : {}),

@@ -12,7 +12,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src/core/runs/events.js';
-import { closePanelWorkbench, env, openFile, openPanelWorkbench, panel, runCommand, setTheme, shot, showSidebar, summaries, treeRows, until, widenSidebar, type Workbench } from './workbench.js';
+import {
+  closePanelWorkbench,
+  env,
+  openFile,
+  openPanelWorkbench,
+  panel,
+  runCommand,
+  setTheme,
+  shot,
+  showSidebar,
+  summaries,
+  treeRows,
+  until,
+  widenSidebar,
+  type Workbench,
+} from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
 const read = () => fs.readFileSync(path.join(env.workspace, ANALYSIS), 'utf8');
@@ -71,7 +86,8 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     }
   });
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `analysis-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && w)
+      await shot(w.page, `analysis-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
   });
 
   test('Recommend Strategy shows the verdict, the four rules and the numbers in the panel; Apply edits the JSON, comments kept', async () => {
@@ -130,13 +146,16 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     assert.equal(await p.locator('#gabor .filter-card').count(), 32);
     assert.equal(await p.locator('#gabor canvas.kernel').count(), 64);
     // The canvases are drawn: the first learned filter has more than one grey level.
-    const levels = await p.locator('#gabor canvas.kernel').first().evaluate((el) => {
-      const c = el as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const set = new Set<number>();
-      for (let i = 0; i < d.length; i += 4) set.add(d[i]!);
-      return set.size;
-    });
+    const levels = await p
+      .locator('#gabor canvas.kernel')
+      .first()
+      .evaluate((el) => {
+        const c = el as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const set = new Set<number>();
+        for (let i = 0; i < d.length; i += 4) set.add(d[i]!);
+        return set.size;
+      });
     assert.ok(levels > 1, 'the filter canvas is blank');
     assert.match(await p.locator('#gabor-correlation').innerText(), /mean 0\.\d+, median 0\.\d+/);
     assert.match(await p.locator('#gabor .filter-card').first().innerText(), /#0[\s\S]*r -?[01]\.\d\d/);
@@ -195,7 +214,10 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
       ['shift-digits.transfer.json', 'transductive', /^Transductive: AdaBN \+ self-training$/],
       [ANALYSIS, 'inductive', /^Strategy (fineTune|featureExtraction)$/],
     ];
-    for (const [theme, bodyClass, short] of [['Dark Modern', 'vscode-dark', 'dark'], ['Light Modern', 'vscode-light', 'light']] as const) {
+    for (const [theme, bodyClass, short] of [
+      ['Dark Modern', 'vscode-dark', 'dark'],
+      ['Light Modern', 'vscode-light', 'light'],
+    ] as const) {
       for (const [file, kind, text] of cases) {
         await closeEditors(w.page);
         await openFile(w.page, file);

@@ -42,14 +42,17 @@ suite('evaluation views of the experiment panel (webview in code-server + Chromi
     fs.rmSync(path.join(env.workspace, '.transfer-lab', 'runs', EXPERIMENT), { recursive: true, force: true });
   });
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `evaluation-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && w)
+      await shot(w.page, `evaluation-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
   });
 
   test('a photo run shows its confusion matrix, per-class table and the misclassified photos as thumbnails', async () => {
     await openFile(w.page, FILE);
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
     const run = await until(() => summaries(EXPERIMENT).find((s) => s.status === 'completed'), 180_000, 'a completed run of eval-photos');
-    evaluation = JSON.parse(fs.readFileSync(path.join(env.workspace, '.transfer-lab', 'runs', EXPERIMENT, run.runId, 'evaluation.json'), 'utf8')) as EvaluationFile;
+    evaluation = JSON.parse(
+      fs.readFileSync(path.join(env.workspace, '.transfer-lab', 'runs', EXPERIMENT, run.runId, 'evaluation.json'), 'utf8'),
+    ) as EvaluationFile;
     assert.ok(evaluation.mistakes.length > 0, 'the fixture run should get some photos wrong');
     await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
     const p = panel(w.page);
@@ -58,12 +61,23 @@ suite('evaluation views of the experiment panel (webview in code-server + Chromi
     // Counts: the cells are the file's matrix, row by row.
     const cells = await p.locator('#confusion-matrix tbody td').allInnerTexts();
     assert.deepStrictEqual(cells.map(Number), evaluation.confusion.flat());
-    assert.match(await p.locator('#evaluation-summary').innerText(), new RegExp(`validation split · best checkpoint · accuracy \\d+\\.\\d% on ${evaluation.examples}`));
+    assert.match(
+      await p.locator('#evaluation-summary').innerText(),
+      new RegExp(`validation split · best checkpoint · accuracy \\d+\\.\\d% on ${evaluation.examples}`),
+    );
     const rows = await p.locator('#per-class-table tbody tr').allInnerTexts();
-    assert.deepStrictEqual(rows.map((r) => r.split('\t')[0]!.trim()), ['ants', 'bees', 'macro avg', 'weighted avg']);
+    assert.deepStrictEqual(
+      rows.map((r) => r.split('\t')[0]!.trim()),
+      ['ants', 'bees', 'macro avg', 'weighted avg'],
+    );
     // The gallery: one tile per mistake, each thumbnail decoded (served from the data folder).
     await until(
-      () => p.locator('#mistakes-gallery img').evaluateAll((els: HTMLElement[]) => els.length > 0 && els.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 64)),
+      () =>
+        p
+          .locator('#mistakes-gallery img')
+          .evaluateAll(
+            (els: HTMLElement[]) => els.length > 0 && els.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 64),
+          ),
       30_000,
       'thumbnails loaded',
     );

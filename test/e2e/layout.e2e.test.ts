@@ -68,7 +68,9 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
     // every column is reachable: scrolled fully right, the last header is in the box
     await p.locator('#layer-table').evaluate((t) => (t.parentElement!.scrollLeft = 10_000));
     await w.page.waitForTimeout(300);
-    const lastHead = await p.locator('#layer-table thead th:nth-child(8)').evaluate((th) => th.getBoundingClientRect().right - th.closest('.table-wrap')!.getBoundingClientRect().right);
+    const lastHead = await p
+      .locator('#layer-table thead th:nth-child(8)')
+      .evaluate((th) => th.getBoundingClientRect().right - th.closest('.table-wrap')!.getBoundingClientRect().right);
     assert.ok(lastHead <= 1, `the Cut column ends ${lastHead} px past the box`);
     await shot(w.page, 'layout-01-330px-layers-scrolled-dark');
     await p.locator('#layer-table').evaluate((t) => (t.parentElement!.scrollLeft = 0));
@@ -152,13 +154,11 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
     await p.locator('#run-button:not([disabled])').waitFor({ timeout: 120_000 });
     // the runs table keeps its columns too (scrolled sideways)
     await p.locator('#run-table').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    const runsScroll = await p
-      .locator('#run-table')
-      .evaluate((t) => ({
-        wrap: t.parentElement!.clientWidth,
-        table: t.scrollWidth,
-        heads: Array.from(t.querySelectorAll('thead th')).map((x) => x.textContent),
-      }));
+    const runsScroll = await p.locator('#run-table').evaluate((t) => ({
+      wrap: t.parentElement!.clientWidth,
+      table: t.scrollWidth,
+      heads: Array.from(t.querySelectorAll('thead th')).map((x) => x.textContent),
+    }));
     console.log(`      runs table ${runsScroll.table} px in a ${runsScroll.wrap} px box: ${runsScroll.heads.join(' | ')}`);
     assert.ok(runsScroll.table <= runsScroll.wrap || (await p.locator('#run-table').evaluate((t) => getComputedStyle(t.parentElement!).overflowX)) === 'auto');
     await shot(w.page, 'layout-08-330px-runs-light');

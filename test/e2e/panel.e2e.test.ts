@@ -131,7 +131,8 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await closePanelWorkbench(w);
   });
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `panel-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && w)
+      await shot(w.page, `panel-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
   });
 
   test('Open Experiment Panel shows the base model’s layers beside the JSON', async () => {
@@ -144,7 +145,7 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     assert.ok(await p.locator('tr[data-layer="flatten"].role-cut').isVisible(), 'flatten is the cut layer');
     assert.ok(await p.locator('tr[data-layer="fc1"].role-dropped').isVisible(), 'fc1 is after the cut');
     assert.match(await p.locator('tr[data-layer="conv1"]').innerText(), /26×26×32[\s\S]*320/);
-    assert.match(await p.locator('#lr-chart').getAttribute('aria-label') ?? '', /head from .* base from .* early from/);
+    assert.match((await p.locator('#lr-chart').getAttribute('aria-label')) ?? '', /head from .* base from .* early from/);
     await w.page.waitForTimeout(500);
     await shot(w.page, 'panel-01-opened-dark');
   });
@@ -265,11 +266,17 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     assert.ok(Number(after.lastStep) >= stepsWhileHidden - Number(after.stride), `replayed up to step ${after.lastStep}, ${stepsWhileHidden} were on disk`);
     assert.strictEqual(after.duplicates, '0');
     // and live again: updates arrive on top of the replayed history
-    const again = await until(async () => {
-      const d = await trainingData(w.page);
-      return Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep) ? d : undefined;
-    }, 120_000, 'live updates after showing the panel again');
-    console.log(`      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points, stride ${after.stride}), then ${again.updates} live updates up to step ${again.lastStep}`);
+    const again = await until(
+      async () => {
+        const d = await trainingData(w.page);
+        return Number(d.updates) >= 2 && Number(d.lastStep) > Number(after.lastStep) ? d : undefined;
+      },
+      120_000,
+      'live updates after showing the panel again',
+    );
+    console.log(
+      `      shown again: replayed steps 0–${after.lastStep} (${after.stepPoints} points, stride ${after.stride}), then ${again.updates} live updates up to step ${again.lastStep}`,
+    );
 
     // Chart lag: how long after a step is in metrics.jsonl the page shows it (to the decimation stride).
     // A figure printed, not a timed assertion (the machine's load decides it).
@@ -309,7 +316,9 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     const ev = events(runDirOf(firstRun));
     const steps = ev.filter((e) => e.kind === 'step').length;
     const epochs = ev.filter((e) => e.kind === 'epoch').length;
-    console.log(`      stopped: page ${done.stepPoints} points (stride ${done.stride}), ${done.epochs} epochs, ${done.updates} updates; store ${steps} steps, ${epochs} epochs`);
+    console.log(
+      `      stopped: page ${done.stepPoints} points (stride ${done.stride}), ${done.epochs} epochs, ${done.updates} updates; store ${steps} steps, ${epochs} epochs`,
+    );
     assert.strictEqual(done.runId, firstRun);
     assert.strictEqual(done.duplicates, '0');
     // a long run is decimated by the host: each point covers `stride` consecutive steps, none missing
@@ -343,10 +352,14 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
     await until(() => read() === shorter, 30_000, 'stage 2 with 3 epochs in the file');
     await p.locator('#run-button:not([disabled])').waitFor({ timeout: 15_000 });
     await p.locator('#run-button').click();
-    await until(async () => {
-      const d = await trainingData(w.page);
-      return d.runId && d.runId !== firstRun && d.status === 'completed';
-    }, 300_000, 'the second run to complete');
+    await until(
+      async () => {
+        const d = await trainingData(w.page);
+        return d.runId && d.runId !== firstRun && d.status === 'completed';
+      },
+      300_000,
+      'the second run to complete',
+    );
     await p.locator('#run-table tr[data-run] input[type="checkbox"]').first().check();
     await p.locator('#run-table tr[data-run] input[type="checkbox"]').nth(1).check();
     await p.locator('#compare-button').click();
@@ -377,11 +390,12 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
   });
 
   test('no Content-Security-Policy violation in the panel', async () => {
-    const inPage = await panel(w.page).locator('body').evaluate((b) => b.dataset.cspViolations ?? '');
+    const inPage = await panel(w.page)
+      .locator('body')
+      .evaluate((b) => b.dataset.cspViolations ?? '');
     const lines = w.console.filter((l) => /Content.Security.Policy|Refused to (apply|load|execute|connect|frame)/i.test(l));
     console.log(`      CSP: page counter ${inPage}; console lines ${lines.length}${lines.length ? `:\n        ${lines.join('\n        ')}` : ''}`);
     assert.strictEqual(inPage, '0');
     assert.deepStrictEqual(lines, []);
   });
 });
-

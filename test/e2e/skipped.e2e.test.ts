@@ -28,13 +28,17 @@ suite('skipped files in the experiment panel (webview in code-server + Chromium,
     fs.writeFileSync(path.join(env.workspace, DATA, 'ants', 'cut-short.jpg'), fs.readFileSync(path.join(env.workspace, DATA, 'ants', ant)).subarray(0, 600));
     fs.writeFileSync(
       path.join(env.workspace, FILE),
-      JSON.stringify({
-        name: EXPERIMENT,
-        base: { kind: 'builtin', architecture: 'smallCnn', inputShape: [32, 32, 3] },
-        data: { train: { kind: 'imageFolder', path: DATA }, split: { validation: 0.25, test: 0 } },
-        transfer: { strategy: 'scratch' },
-        training: { epochs: 1, batchSize: 4, seed: 3 },
-      }, null, 2),
+      JSON.stringify(
+        {
+          name: EXPERIMENT,
+          base: { kind: 'builtin', architecture: 'smallCnn', inputShape: [32, 32, 3] },
+          data: { train: { kind: 'imageFolder', path: DATA }, split: { validation: 0.25, test: 0 } },
+          transfer: { strategy: 'scratch' },
+          training: { epochs: 1, batchSize: 4, seed: 3 },
+        },
+        null,
+        2,
+      ),
     );
     w = await openPanelWorkbench();
   });

@@ -61,7 +61,8 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   });
   suiteTeardown(() => closeWorkbench(w));
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && w)
+      await shot(w.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
   });
 
   test('the activity bar opens the Experiments view listing the workspace experiments', async () => {
@@ -70,7 +71,10 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await treeRows(w.page).filter({ hasText: 'tiny-digits' }).first().waitFor({ timeout: 30_000 });
     const rows = (await treeRows(w.page).allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
     for (const name of ['bad-schema', 'bad-semantic', 'diverge-digits', 'slow-digits', 'tiny-digits']) {
-      assert.ok(rows.some((r) => r.includes(name)), `${name} not in ${rows.join(' / ')}`);
+      assert.ok(
+        rows.some((r) => r.includes(name)),
+        `${name} not in ${rows.join(' / ')}`,
+      );
     }
     // a chevron only where there are runs: bad-schema never ran; experiments other suites ran have one
     // (tiny-digits gets its first run in the next test, which checks its chevron then)
@@ -84,7 +88,11 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
   test('palette: Run Experiment trains the open experiment; the tree shows it completed', async () => {
     await openFile(w.page, 'tiny-digits.transfer.json');
     await runCommand(w.page, 'Transfer Lab: Run Experiment');
-    await w.page.locator('.statusbar-item:has-text("tiny-digits")').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await w.page
+      .locator('.statusbar-item:has-text("tiny-digits")')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
     await shot(w.page, '02-run-in-progress');
     await runRow(w.page, TINY, 'completed').waitFor({ timeout: 180_000 });
     const label = await runRow(w.page, TINY, 'completed').getAttribute('aria-label');
@@ -127,7 +135,13 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await shot(w.page, '03-sidebar-run-states');
     const rows = (await treeRows(w.page).allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
     console.log(`      tree: ${rows.join(' / ')}`);
-    const expected: [string, string][] = [[TINY, 'completed'], ['diverge-digits', 'diverged'], [SLOW, 'stopped'], [SLOW, 'failed'], [SLOW, 'running']];
+    const expected: [string, string][] = [
+      [TINY, 'completed'],
+      ['diverge-digits', 'diverged'],
+      [SLOW, 'stopped'],
+      [SLOW, 'failed'],
+      [SLOW, 'running'],
+    ];
     for (const [experiment, status] of expected) assert.ok(await runRow(w.page, experiment, status).isVisible(), `no ${status} run of ${experiment} visible`);
   });
 
@@ -184,7 +198,11 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
       await item.click();
       await dialog.waitFor({ timeout: 10_000 });
     });
-    await dialog.locator('.monaco-button').filter({ hasText: /^Delete$/ }).first().click();
+    await dialog
+      .locator('.monaco-button')
+      .filter({ hasText: /^Delete$/ })
+      .first()
+      .click();
     for (let i = 0; i < 100 && stopped() >= before; i++) await w.page.waitForTimeout(100);
     assert.strictEqual(stopped(), before - 1);
   });
@@ -197,10 +215,22 @@ suite('workbench UI (code-server + Chromium, packaged .vsix)', () => {
     await w.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'Incorrect type' }).first().waitFor({ timeout: 60_000 });
     const problems = (await w.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
     console.log(`      problems:\n        ${problems.join('\n        ')}`);
-    assert.ok(problems.some((p) => /Value is not accepted/.test(p)), 'enum diagnostic missing');
-    assert.ok(problems.some((p) => /Incorrect type/.test(p)), 'type diagnostic missing');
-    assert.ok(problems.some((p) => /conv9/.test(p)), 'semantic layer diagnostic missing');
-    assert.ok(problems.some((p) => /image folder not found/.test(p)), 'semantic folder diagnostic missing');
+    assert.ok(
+      problems.some((p) => /Value is not accepted/.test(p)),
+      'enum diagnostic missing',
+    );
+    assert.ok(
+      problems.some((p) => /Incorrect type/.test(p)),
+      'type diagnostic missing',
+    );
+    assert.ok(
+      problems.some((p) => /conv9/.test(p)),
+      'semantic layer diagnostic missing',
+    );
+    assert.ok(
+      problems.some((p) => /image folder not found/.test(p)),
+      'semantic folder diagnostic missing',
+    );
     await shot(w.page, '07-problems');
   });
 

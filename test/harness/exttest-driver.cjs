@@ -17,7 +17,8 @@ const t0 = Date.now();
 const log = (...a) => console.log(`[driver ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const RESULT_RE = /\[transfer-lab-tests\] (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
 /** Workbench chatter of a closed network (no marketplace, no GitHub, no service worker): kept in the log file only. */
-const NOISE_RE = /open-vsx|ENOTFOUND|ServiceWorker|authentication provider|Resolving connection token|Resolved connection token|Creating a socket|reconnection-grace-time|Updating additional builtin|AgentHost|AccountPolicyGate|vsda|Extension host with pid|Started local extension host|Lock '|workbench\.js:/;
+const NOISE_RE =
+  /open-vsx|ENOTFOUND|ServiceWorker|authentication provider|Resolving connection token|Resolved connection token|Creating a socket|reconnection-grace-time|Updating additional builtin|AgentHost|AccountPolicyGate|vsda|Extension host with pid|Started local extension host|Lock '|workbench\.js:/;
 
 /** Prints the tail of every log file under `dir` (extension host, remote agent, our output channel). */
 function printLogs(dir, lines = 60) {
@@ -35,14 +36,26 @@ function printLogs(dir, lines = 60) {
   fs.mkdirSync(OUT, { recursive: true });
   const host = new URL(CS_URL).host;
   const remote = (p) => `vscode-remote://${host}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(EXT_DEV)], ['extensionTestsPath', remote(EXT_TESTS)], ['skipWelcome', 'true']];
+  const payload = [
+    ['extensionDevelopmentPath', remote(EXT_DEV)],
+    ['extensionTestsPath', remote(EXT_TESTS)],
+    ['skipWelcome', 'true'],
+  ];
   const url = `${CS_URL}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const profile = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = ctx.pages()[0] || (await ctx.newPage());
   const hostConsole = [];

@@ -23,7 +23,11 @@ suite('experiments', () => {
     const dir = path.join(workspaceDir(), 'templates-out');
     fs.mkdirSync(dir, { recursive: true });
     for (const t of TEMPLATES) {
-      const uri = await vscode.commands.executeCommand<vscode.Uri>('transferLab.newExperiment', vscode.Uri.file(dir), { template: t.id, name: `t-${t.id.replace(/[^A-Za-z0-9._-]/g, '-')}`, noOpen: true });
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('transferLab.newExperiment', vscode.Uri.file(dir), {
+        template: t.id,
+        name: `t-${t.id.replace(/[^A-Za-z0-9._-]/g, '-')}`,
+        noOpen: true,
+      });
       assert.ok(uri, `${t.id}: no file created`);
       created.push(uri.fsPath);
       const files = [uri.fsPath, ...Object.keys(t.companions ?? {}).map((f) => path.join(dir, f))];
@@ -33,7 +37,11 @@ suite('experiments', () => {
         assert.ok(ok, `${path.basename(f)} does not validate: ${ajv.errorsText(validate.errors)}`);
       }
       const result = await vscode.commands.executeCommand<CheckResult>('transferLab.validateExperiment', uri);
-      assert.deepStrictEqual(result.schema.map((p) => p.message), [], `${t.id}: core validator schema problems`);
+      assert.deepStrictEqual(
+        result.schema.map((p) => p.message),
+        [],
+        `${t.id}: core validator schema problems`,
+      );
     }
     // The catalogue is offered: one template per catalogued model, its base named.
     for (const e of CATALOG) {

@@ -18,15 +18,31 @@ suite('diagnostics', () => {
     await api();
     const uri = wsUri('bad-schema.transfer.json');
     await vscode.window.showTextDocument(uri);
-    const diags = await waitFor(() => (vscode.languages.getDiagnostics(uri).length >= 2 ? vscode.languages.getDiagnostics(uri) : undefined), 60_000, 'schema diagnostics');
+    const diags = await waitFor(
+      () => (vscode.languages.getDiagnostics(uri).length >= 2 ? vscode.languages.getDiagnostics(uri) : undefined),
+      60_000,
+      'schema diagnostics',
+    );
     const text = diags.map((d) => `${d.source}: ${d.message}`).join(' | ');
     console.log(`    schema diagnostics: ${text}`);
-    assert.ok(diags.some((d) => /resnet18|Value is not accepted|smallCnn/i.test(d.message)), `no enum diagnostic: ${text}`);
-    assert.ok(diags.some((d) => /Incorrect type|integer/i.test(d.message)), `no type diagnostic: ${text}`);
+    assert.ok(
+      diags.some((d) => /resnet18|Value is not accepted|smallCnn/i.test(d.message)),
+      `no enum diagnostic: ${text}`,
+    );
+    assert.ok(
+      diags.some((d) => /Incorrect type|integer/i.test(d.message)),
+      `no type diagnostic: ${text}`,
+    );
     const result = await vscode.commands.executeCommand<CheckResult>('transferLab.validateExperiment', uri);
     assert.ok(result.schema.length >= 2, `core validator found ${result.schema.length} schema problems`);
-    assert.ok(result.schema.some((p) => p.path === '/base/architecture' || p.path.startsWith('/base')), JSON.stringify(result.schema));
-    assert.ok(result.schema.some((p) => p.path === '/training/batchSize'), JSON.stringify(result.schema));
+    assert.ok(
+      result.schema.some((p) => p.path === '/base/architecture' || p.path.startsWith('/base')),
+      JSON.stringify(result.schema),
+    );
+    assert.ok(
+      result.schema.some((p) => p.path === '/training/batchSize'),
+      JSON.stringify(result.schema),
+    );
   });
 
   test('semantic errors (unknown layer, missing data folder) become transfer-lab diagnostics on open', async () => {
@@ -34,8 +50,14 @@ suite('diagnostics', () => {
     await vscode.window.showTextDocument(uri);
     const own = await waitFor(() => (messages(uri, 'transfer-lab').length >= 2 ? messages(uri, 'transfer-lab') : undefined), 30_000, 'semantic diagnostics');
     console.log(`    semantic diagnostics: ${own.join(' | ')}`);
-    assert.ok(own.some((m) => /conv9/.test(m)), `no diagnostic for the unknown frozen layer: ${own}`);
-    assert.ok(own.some((m) => /no-such-folder|not found|does not exist/i.test(m)), `no diagnostic for the missing folder: ${own}`);
+    assert.ok(
+      own.some((m) => /conv9/.test(m)),
+      `no diagnostic for the unknown frozen layer: ${own}`,
+    );
+    assert.ok(
+      own.some((m) => /no-such-folder|not found|does not exist/i.test(m)),
+      `no diagnostic for the missing folder: ${own}`,
+    );
     const json = messages(uri).filter((m) => !own.includes(m));
     assert.deepStrictEqual(json, [], 'the file is schema-valid: no other diagnostics expected');
   });
@@ -46,7 +68,12 @@ suite('diagnostics', () => {
     const editor = await vscode.window.showTextDocument(doc);
     const original = doc.getText();
     try {
-      await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), fs.readFileSync(wsUri('tiny-digits.transfer.json').fsPath, 'utf8').replace('"tiny-digits"', '"bad-semantic"')));
+      await editor.edit((e) =>
+        e.replace(
+          new vscode.Range(0, 0, doc.lineCount, 0),
+          fs.readFileSync(wsUri('tiny-digits.transfer.json').fsPath, 'utf8').replace('"tiny-digits"', '"bad-semantic"'),
+        ),
+      );
       await doc.save();
       await waitFor(() => messages(uri, 'transfer-lab').length === 0, 30_000, 'diagnostics cleared after save');
     } finally {

@@ -111,7 +111,10 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.ok(dest, 'nothing exported');
     const files = fs.readdirSync(dest.fsPath).sort();
     assert.ok(files.includes('model.json'), `exported ${files}`);
-    assert.ok(files.some((f) => f.endsWith('.bin')), `no weights in ${files}`);
+    assert.ok(
+      files.some((f) => f.endsWith('.bin')),
+      `no weights in ${files}`,
+    );
     const model = JSON.parse(fs.readFileSync(path.join(dest.fsPath, 'model.json'), 'utf8')) as { modelTopology?: unknown };
     assert.ok(model.modelTopology, 'model.json has no topology');
   });
@@ -136,7 +139,7 @@ suite('runs (real worker, real MNIST digits)', () => {
     assert.match(String(item.description), /^stopped/);
   });
 
-  test('the Experiments view keeps rendering a running run\'s epochs, also after full refreshes (the items VS Code fetches itself)', async () => {
+  test("the Experiments view keeps rendering a running run's epochs, also after full refreshes (the items VS Code fetches itself)", async () => {
     const a = await api();
     await vscode.commands.executeCommand('transferLab.experiments.focus');
     // Record what the view itself fetches: the tree's getTreeItem, called by VS Code when it re-renders.

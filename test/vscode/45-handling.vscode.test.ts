@@ -47,14 +47,22 @@ suite('handling (extension host)', () => {
     );
     console.log(`    completion in training: ${labels.slice(0, 12).join(', ')}…`);
     // classWeights appears nowhere in the file: only the schema can propose it
-    assert.ok(labels.some((l) => l.includes('classWeights')), labels.join(', '));
+    assert.ok(
+      labels.some((l) => l.includes('classWeights')),
+      labels.join(', '),
+    );
     const diags = vscode.languages.getDiagnostics(doc.uri).map((d) => d.message);
     assert.ok(!diags.some((m) => /schema/i.test(m)), `schema trouble: ${diags.join(' | ')}`);
   });
 
   test('template text is ASCII (no en dash or arrow shown boxed as an ambiguous character)', () => {
     for (const t of TEMPLATES) {
-      const texts = [t.label, t.detail, renderExperiment(t.defaultName, t.experiment), ...Object.values(t.companions ?? {}).map((c) => renderExperiment(undefined, c))];
+      const texts = [
+        t.label,
+        t.detail,
+        renderExperiment(t.defaultName, t.experiment),
+        ...Object.values(t.companions ?? {}).map((c) => renderExperiment(undefined, c)),
+      ];
       for (const s of texts) assert.match(s, /^[\x20-\x7e\n]*$/, `${t.id}: ${s.replace(/[\x20-\x7e\n]/g, '')}`);
     }
   });
@@ -73,11 +81,20 @@ suite('handling (extension host)', () => {
     const top = (await a.tree.getChildren()) as FolderNode[];
     const labels = top.map((f) => String(a.tree.getTreeItem(f).label));
     console.log(`    folders: ${labels.join(' / ')}`);
-    assert.ok(top.every((n) => n.kind === 'folder'), 'every top-level node is a folder');
+    assert.ok(
+      top.every((n) => n.kind === 'folder'),
+      'every top-level node is a folder',
+    );
     assert.ok(labels.includes('copied/elsewhere'), labels.join(', '));
     const nested = (await a.tree.getChildren(top.find((f) => f.label === 'copied/elsewhere'))) as ExperimentNode[];
-    assert.deepStrictEqual(nested.map((n) => n.entry.name), ['digits-source']);
-    assert.strictEqual(a.tree.getParent(nested[0]), top.find((f) => f.label === 'copied/elsewhere'));
+    assert.deepStrictEqual(
+      nested.map((n) => n.entry.name),
+      ['digits-source'],
+    );
+    assert.strictEqual(
+      a.tree.getParent(nested[0]),
+      top.find((f) => f.label === 'copied/elsewhere'),
+    );
 
     const state = (name: string) => a.tree.getTreeItem(experimentNodesByName.get(name)!).collapsibleState;
     const experimentNodesByName = new Map((await experimentNodes()).map((n) => [n.entry.name, n]));

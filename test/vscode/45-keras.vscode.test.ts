@@ -80,7 +80,10 @@ suite('Keras .h5 bases (real worker, real digits)', () => {
     fs.rmSync(cache, { recursive: true, force: true });
   });
 
-  for (const [file, strategy] of [['keras-fe.transfer.json', 'featureExtraction'], ['keras-ft.transfer.json', 'fineTune']] as const) {
+  for (const [file, strategy] of [
+    ['keras-fe.transfer.json', 'featureExtraction'],
+    ['keras-ft.transfer.json', 'fineTune'],
+  ] as const) {
     test(`Run Experiment: ${strategy} on the Keras mnist-cnn.h5 base completes`, async () => {
       const started = await run(file);
       assert.ok(started?.runId, 'no run started');

@@ -9,7 +9,9 @@ import { api, waitFor, wsUri } from './helpers.js';
 
 /** Tabs of experiment panels, in every group. */
 function panelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('transferLab.experimentPanel'));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('transferLab.experimentPanel'));
 }
 
 suite('experiment panel (extension host)', () => {
@@ -25,7 +27,12 @@ suite('experiment panel (extension host)', () => {
     assert.strictEqual(panelTabs()[0].label, 'panel-digits');
     await vscode.commands.executeCommand('transferLab.openPanel', wsUri('tiny-digits.transfer.json'));
     await waitFor(() => panelTabs().length === 2, 10_000, 'a second panel for another experiment');
-    assert.deepStrictEqual(panelTabs().map((t) => t.label).sort(), ['panel-digits', 'tiny-digits']);
+    assert.deepStrictEqual(
+      panelTabs()
+        .map((t) => t.label)
+        .sort(),
+      ['panel-digits', 'tiny-digits'],
+    );
   });
 
   test('opened from its JSON editor, the panel goes beside it', async () => {

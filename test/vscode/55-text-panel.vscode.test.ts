@@ -29,7 +29,10 @@ suite('text experiment panel (extension host)', () => {
       ],
     );
     const note = layers[0]!.note ?? '';
-    assert.match(note, /^vocabulary 40,000 words \+ padding \+ OOV = 40,002 rows; coverage: train (\d+\.\d)% of tokens, (\d+\.\d)% of types \([\d,]+ OOV types\)$/);
+    assert.match(
+      note,
+      /^vocabulary 40,000 words \+ padding \+ OOV = 40,002 rows; coverage: train (\d+\.\d)% of tokens, (\d+\.\d)% of types \([\d,]+ OOV types\)$/,
+    );
     const [, tokens, types] = /train (\d+\.\d)% of tokens, (\d+\.\d)% of types/.exec(note)!;
     // Brown news + romance against 40k GloVe words: most running tokens are common words, fewer distinct ones.
     assert.ok(Number(tokens) > 80 && Number(types) < Number(tokens), note);
@@ -39,7 +42,12 @@ suite('text experiment panel (extension host)', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     await waitFor(() => /"name": "embedding", "epochs": 1, "freeze": \{\s*"upTo": "embedding"\s*\}/.test(doc.getText()), 10_000, 'the freeze edit in the file');
     await waitFor(
-      async () => JSON.stringify((await a.panelLayers(uri.fsPath))?.map((l) => l.frozen)) === JSON.stringify([[true, true], [true, false]]),
+      async () =>
+        JSON.stringify((await a.panelLayers(uri.fsPath))?.map((l) => l.frozen)) ===
+        JSON.stringify([
+          [true, true],
+          [true, false],
+        ]),
       10_000,
       'the table to follow the edit',
     );

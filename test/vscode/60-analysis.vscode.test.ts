@@ -44,12 +44,19 @@ async function analyse<T>(command: string, opts: object = {}): Promise<AnalysisO
 }
 
 /** What the open panel of the analysis fixture shows, once `pick` finds it. */
-async function panelShows<T>(pick: (v: NonNullable<ReturnType<Awaited<ReturnType<typeof api>>['panelAnalyses']>>) => T | undefined, what: string): Promise<NonNullable<T>> {
+async function panelShows<T>(
+  pick: (v: NonNullable<ReturnType<Awaited<ReturnType<typeof api>>['panelAnalyses']>>) => T | undefined,
+  what: string,
+): Promise<NonNullable<T>> {
   const a = await api();
-  return waitFor(() => {
-    const v = a.panelAnalyses(wsUri(ANALYSIS).fsPath);
-    return v ? pick(v) : undefined;
-  }, 20_000, what);
+  return waitFor(
+    () => {
+      const v = a.panelAnalyses(wsUri(ANALYSIS).fsPath);
+      return v ? pick(v) : undefined;
+    },
+    20_000,
+    what,
+  );
 }
 
 /** The Experiments-view description of a run, once it reads `expected` (the tree refreshes after the summary is written); the last one seen otherwise. */
@@ -57,11 +64,15 @@ async function treeDescription(experiment: string, runId: string, expected: stri
   const a = await api();
   let last = '';
   try {
-    await waitFor(async () => {
-      const node = (await runNodes(experiment)).find((n) => n.record.runId === runId);
-      last = node ? String(a.tree.getTreeItem(node).description) : '(not in the tree)';
-      return last === expected;
-    }, 20_000, `the tree description of ${runId}`);
+    await waitFor(
+      async () => {
+        const node = (await runNodes(experiment)).find((n) => n.record.runId === runId);
+        last = node ? String(a.tree.getTreeItem(node).description) : '(not in the tree)';
+        return last === expected;
+      },
+      20_000,
+      `the tree description of ${runId}`,
+    );
   } catch {
     // fall through: the caller's assertion shows what the tree said
   }
@@ -137,7 +148,8 @@ suite('analyses (real worker, real MNIST digits)', () => {
     const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
     const bestAcc = f.layers.find((l) => l.layer === f.best)!.valAccuracy!;
     const input = f.layers.find((l) => l.layer === 'input')!.valAccuracy!;
-    const expected = f.best === 'input' ? `layer sweep · best: raw input ${pc(bestAcc)}` : `layer sweep · best cut ${f.best} ${pc(bestAcc)} (input ${pc(input)})`;
+    const expected =
+      f.best === 'input' ? `layer sweep · best: raw input ${pc(bestAcc)}` : `layer sweep · best cut ${f.best} ${pc(bestAcc)} (input ${pc(input)})`;
     assert.strictEqual(await treeDescription('analysis-digits', out.runId, expected), expected);
   });
 
@@ -166,15 +178,22 @@ suite('analyses (real worker, real MNIST digits)', () => {
     const cut = second.result!.edits.find((e) => e.pointer === '/transfer/cutLayer');
     if (cut?.value !== undefined) assert.ok(text.includes(`"cutLayer": "${String(cut.value)}"`), text);
     else assert.ok(!text.includes('"cutLayer"'), text);
-    const applied = await panelShows((v) => (v.advice?.runId === second.runId && v.advice.inEffect ? v.advice : undefined), 'the panel to see the advice in effect');
+    const applied = await panelShows(
+      (v) => (v.advice?.runId === second.runId && v.advice.inEffect ? v.advice : undefined),
+      'the panel to see the advice in effect',
+    );
     assert.strictEqual(applied.value.verdict.rule, second.result!.verdict.rule);
   });
 
   test('Recommend Strategy on a base that is not a run: the source experiment given, the advice measured against its data', async () => {
-    const out = await vscode.commands.executeCommand<AnalysisOutcome<AdvisorReport> | undefined>('transferLab.recommendStrategy', wsUri('tiny-digits.transfer.json'), {
-      sourceExperiment: 'analysis-source.transfer.json',
-      noPanel: true,
-    });
+    const out = await vscode.commands.executeCommand<AnalysisOutcome<AdvisorReport> | undefined>(
+      'transferLab.recommendStrategy',
+      wsUri('tiny-digits.transfer.json'),
+      {
+        sourceExperiment: 'analysis-source.transfer.json',
+        noPanel: true,
+      },
+    );
     assert.ok(out, 'no run started');
     assert.strictEqual(out.status, 'completed');
     const r = out.result!;
@@ -217,7 +236,11 @@ suite('analyses (real worker, real MNIST digits)', () => {
     await panelShows((v) => (v.gaborMatch?.runId === filters.runId ? v.gaborMatch : undefined), 'the new filters in the panel');
     assert.strictEqual(shown(), trained.runId, 'the Training view followed the analysis run');
     // A run picked explicitly (here the analysis run, from the tree) is shown.
-    const node = await waitFor(async () => (await runNodes('analysis-digits')).find((n) => n.record.runId === filters.runId), 20_000, 'the analysis run in the tree');
+    const node = await waitFor(
+      async () => (await runNodes('analysis-digits')).find((n) => n.record.runId === filters.runId),
+      20_000,
+      'the analysis run in the tree',
+    );
     await vscode.commands.executeCommand('transferLab.openPanel', node);
     await waitFor(() => shown() === filters.runId, 20_000, 'the picked analysis run');
   });
@@ -228,7 +251,11 @@ suite('analyses (real worker, real MNIST digits)', () => {
       await vscode.commands.executeCommand('transferLab.openPanel', wsUri(name));
       return waitFor(() => a.panelTransfer(wsUri(name).fsPath), 30_000, `the panel of ${name}`);
     };
-    assert.deepStrictEqual(await transfer('cluster-digits.transfer.json'), { kind: 'unsupervised', method: 'PCA + k-means on fc1 features', strategy: 'fineTune' });
+    assert.deepStrictEqual(await transfer('cluster-digits.transfer.json'), {
+      kind: 'unsupervised',
+      method: 'PCA + k-means on fc1 features',
+      strategy: 'fineTune',
+    });
     assert.deepStrictEqual(await transfer('shift-digits.transfer.json'), { kind: 'transductive', method: 'AdaBN + self-training', strategy: 'scratch' });
     assert.deepStrictEqual(await transfer('tiny-digits.transfer.json'), { kind: 'inductive', strategy: 'scratch' });
   });
@@ -260,7 +287,9 @@ suite('analyses (real worker, real MNIST digits)', () => {
     try {
       const use = (run: StartedRun) => {
         const metrics = fs.readFileSync(path.join(run.runDir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean);
-        const line = metrics.map((l) => JSON.parse(l) as { kind: string; message?: string }).find((e) => e.kind === 'log' && e.message?.startsWith('frozen features:'));
+        const line = metrics
+          .map((l) => JSON.parse(l) as { kind: string; message?: string })
+          .find((e) => e.kind === 'log' && e.message?.startsWith('frozen features:'));
         assert.ok(line, 'no feature-cache line in the run log');
         return line.message!;
       };

@@ -27,7 +27,11 @@ export async function run(): Promise<void> {
     grep: only ?? 'restricted mode',
     invert: only === undefined && !restricted,
   });
-  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  for (const f of fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(__dirname, f));
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const s = runner.stats;

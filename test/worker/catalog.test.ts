@@ -112,7 +112,10 @@ test('offline: the run exits 2 naming the model and what to do; an unknown name 
   const dir = workspace('mobilenet-v1-0.25-224');
   const r = await cli(['run', 'c.transfer.json'], dir, { TRANSFER_LAB_CACHE: path.join(dir, 'cache'), TRANSFER_LAB_CATALOG_URL: `http://127.0.0.1:${port}` });
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /the catalogued model "mobilenet-v1-0\.25-224" is not in the download cache and could not be downloaded .*Connect to the network once/);
+  assert.match(
+    r.stderr,
+    /the catalogued model "mobilenet-v1-0\.25-224" is not in the download cache and could not be downloaded .*Connect to the network once/,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   const bad = workspace('mobilenet-v9');
   const v = await cli(['validate', 'c.transfer.json'], bad, { TRANSFER_LAB_CACHE: path.join(bad, 'cache') });

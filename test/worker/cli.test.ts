@@ -16,7 +16,8 @@ const WORKER = path.join(ROOT, 'dist', 'worker.js');
 
 function workspace(experiments: Record<string, unknown>): { dir: string; runs: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-worker-'));
-  for (const [name, body] of Object.entries(experiments)) fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  for (const [name, body] of Object.entries(experiments))
+    fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
   return { dir, runs: path.join(dir, '.transfer-lab', 'runs') };
 }
 
@@ -48,7 +49,10 @@ test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
   for (const which of ['best', 'last']) {
     // Saves alternate between two weight file names (atomic saves): the one model.json names is there, alone.
     const named = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoints', which, 'model.json'), 'utf8')).weightsManifest[0].paths;
-    assert.deepEqual(fs.readdirSync(path.join(runDir, 'checkpoints', which)).filter((f) => f.endsWith('.bin')), named);
+    assert.deepEqual(
+      fs.readdirSync(path.join(runDir, 'checkpoints', which)).filter((f) => f.endsWith('.bin')),
+      named,
+    );
   }
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'labels.json'), 'utf8')).classNames, ['3', '8']);
   const events = readMetrics(runDir);
@@ -80,7 +84,13 @@ test("a run base's layers are checked before training: a stage freezing an unkno
   const target = {
     base: { kind: 'run', experiment: 'tiny.transfer.json' },
     data: { train: { kind: 'mnist', classes: [3, 8], perClass: 30 }, split: { validation: 0.2 } },
-    transfer: { strategy: 'fineTune', stages: [{ epochs: 1, freeze: { all: true } }, { epochs: 1, freeze: { names: ['conv9'] } }] },
+    transfer: {
+      strategy: 'fineTune',
+      stages: [
+        { epochs: 1, freeze: { all: true } },
+        { epochs: 1, freeze: { names: ['conv9'] } },
+      ],
+    },
     training: { epochs: 2, batchSize: 8 },
   };
   const ws = workspace({ 'tiny.transfer.json': tiny(1, 30), 'target.transfer.json': target });
@@ -96,7 +106,8 @@ test("a run base's layers are checked before training: a stage freezing an unkno
 });
 
 test('bad input exits 2 and names the file, the JSON path and line:column', () => {
-  const bad = '{\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n  "data": { "train": { "kind": "mnist" } },\n  "training": { "epochs": "three" }\n}\n';
+  const bad =
+    '{\n  "base": { "kind": "builtin", "architecture": "smallCnn" },\n  "data": { "train": { "kind": "mnist" } },\n  "training": { "epochs": "three" }\n}\n';
   const ws = workspace({ 'bad.transfer.json': bad, 'nodata.transfer.json': { ...tiny(), data: { train: { kind: 'imageFolder', path: 'photos' } } } });
   const v = cli(['validate', 'bad.transfer.json'], ws.dir);
   assert.equal(v.status, 2);
@@ -140,7 +151,10 @@ test('advise without --source on a base that is not a run: usage error, exit 2, 
   const ws = workspace({ 'target.transfer.json': tiny() });
   const r = cli(['advise', 'target.transfer.json'], ws.dir);
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /target\.transfer\.json:\d+:\d+ \/base\/kind: advice compares the target with the data the base was trained on: the base is "builtin".*--source/);
+  assert.match(
+    r.stderr,
+    /target\.transfer\.json:\d+:\d+ \/base\/kind: advice compares the target with the data the base was trained on: the base is "builtin".*--source/,
+  );
   assert.ok(!fs.existsSync(ws.runs) || fs.readdirSync(ws.runs).length === 0, 'no run folder');
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
@@ -160,7 +174,13 @@ async function until(cond: () => boolean, ms = 60_000): Promise<void> {
 test('stop: the worker ends the step, checkpoints, and records status stopped', async () => {
   const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
   const messages: WorkerToHost[] = [];
-  const w = startWorker({ workerPath: WORKER, experimentFile: path.join(ws.dir, 'long.transfer.json'), runsDir: ws.runs, backend: 'auto', onMessage: (m) => messages.push(m) });
+  const w = startWorker({
+    workerPath: WORKER,
+    experimentFile: path.join(ws.dir, 'long.transfer.json'),
+    runsDir: ws.runs,
+    backend: 'auto',
+    onMessage: (m) => messages.push(m),
+  });
   await until(() => steps(messages) >= 3);
   const code = await w.stop();
   assert.equal(code, 0);
@@ -174,7 +194,13 @@ test('stop: the worker ends the step, checkpoints, and records status stopped', 
 test('a worker killed mid-run leaves a readable record that reads as interrupted', async () => {
   const ws = workspace({ 'long.transfer.json': tiny(50, 60) });
   const messages: WorkerToHost[] = [];
-  const w = startWorker({ workerPath: WORKER, experimentFile: path.join(ws.dir, 'long.transfer.json'), runsDir: ws.runs, backend: 'auto', onMessage: (m) => messages.push(m) });
+  const w = startWorker({
+    workerPath: WORKER,
+    experimentFile: path.join(ws.dir, 'long.transfer.json'),
+    runsDir: ws.runs,
+    backend: 'auto',
+    onMessage: (m) => messages.push(m),
+  });
   await until(() => steps(messages) >= 5);
   w.kill();
   assert.equal(await w.exited, 'SIGKILL');

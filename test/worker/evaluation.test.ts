@@ -35,10 +35,19 @@ test('a run with a test split writes evaluation.json for its reported checkpoint
   assert.equal(e.checkpoint, s.test.checkpoint);
   assert.deepEqual(e.classNames, ['3', '5', '8']);
   // The counts add up to the test split, the diagonal to summary.test's accuracy.
-  assert.equal(e.confusion.flat().reduce((a, b) => a + b, 0), s.test.examples);
+  assert.equal(
+    e.confusion.flat().reduce((a, b) => a + b, 0),
+    s.test.examples,
+  );
   assert.equal(e.confusion.reduce((a, row, c) => a + row[c]!, 0) / e.examples, s.test.accuracy);
-  assert.deepEqual(e.perClass.map((c) => c.support), e.confusion.map((row) => row.reduce((a, b) => a + b, 0)));
-  assert.deepEqual(e.topK.map((t) => t.k), [2]);
+  assert.deepEqual(
+    e.perClass.map((c) => c.support),
+    e.confusion.map((row) => row.reduce((a, b) => a + b, 0)),
+  );
+  assert.deepEqual(
+    e.topK.map((t) => t.k),
+    [2],
+  );
   assert.ok(e.topK[0]!.accuracy >= e.accuracy);
   assert.equal(e.mistakesTotal, e.examples - Math.round(e.accuracy * e.examples));
   for (const m of e.mistakes) assert.match(m.id, new RegExp(`^mnist:${m.trueClass}#`));

@@ -31,7 +31,10 @@ const experiment = (strategy: string, base: string = CNN, rate = 0.03) => ({
   training: { epochs: 5, batchSize: 8 },
 });
 
-for (const [strategy, rate] of [['featureExtraction', 0.03], ['fineTune', 0.01]] as const) {
+for (const [strategy, rate] of [
+  ['featureExtraction', 0.03],
+  ['fineTune', 0.01],
+] as const) {
   test(`run: ${strategy} on the Keras mnist-cnn.h5 base completes on real digits`, () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'k.transfer.json'), JSON.stringify(experiment(strategy, CNN, rate)));
@@ -58,7 +61,12 @@ test('layers: the table of a Keras file and of an experiment whose base is one',
   fs.writeFileSync(path.join(dir, 'k.transfer.json'), JSON.stringify(experiment('featureExtraction')));
   const e = cli(['layers', 'k.transfer.json', '--json'], dir);
   assert.equal(e.status, 0, e.stderr);
-  assert.deepEqual(JSON.parse(e.stdout).map((l: { name: string }) => l.name).slice(-2), ['dense_2', 'dense_3']);
+  assert.deepEqual(
+    JSON.parse(e.stdout)
+      .map((l: { name: string }) => l.name)
+      .slice(-2),
+    ['dense_2', 'dense_3'],
+  );
   const missing = cli(['layers', 'nothing.h5'], dir);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /nothing\.h5: Keras model file not found/);

@@ -24,12 +24,21 @@ test('run examples/hymenoptera-fine-tune.transfer.json: head on cached features,
     const runDir = path.join(ws.runs, 'hymenoptera-fine-tune', s.runId);
     const events = readMetrics(runDir);
     const logs = events.filter((e) => e.kind === 'log').map((e) => (e as { message: string }).message);
-    assert.ok(logs.some((m) => m === 'old head dropped: the nested model "sequential_5" (dense_Dense1, dense_Dense2)'), logs.join('\n'));
-    assert.ok(logs.some((m) => /metadata\.json: Teachable Machine image model, "tiny-teachable-fixture", 32×32/.test(m)), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m === 'old head dropped: the nested model "sequential_5" (dense_Dense1, dense_Dense2)'),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((m) => /metadata\.json: Teachable Machine image model, "tiny-teachable-fixture", 32×32/.test(m)),
+      logs.join('\n'),
+    );
     assert.ok(logs.some((m) => /^stage 0: .* run once on training and validation examples/.test(m)));
     assert.ok(logs.some((m) => /^stage 1: .* run every step on augmented training examples/.test(m)));
     const stages = events.filter((e) => e.kind === 'stage') as { name: string; trainable: string[] }[];
-    assert.deepEqual(stages.map((e) => e.name), ['head', 'last blocks']);
+    assert.deepEqual(
+      stages.map((e) => e.name),
+      ['head', 'last blocks'],
+    );
     assert.deepEqual(stages[0]!.trainable, []);
     assert.ok(stages[1]!.trainable.includes('block_14_expand') && !stages[1]!.trainable.includes('block_14_expand_BN'));
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'labels.json'), 'utf8')).classNames, ['ants', 'bees']);

@@ -40,7 +40,9 @@ test('predict: files get the run’s own probabilities; bad files are skipped wi
     const values = (JSON.parse(fs.readFileSync(path.join(mnistDigitsDir(), `${digit}.json`), 'utf8')) as { data: number[] }).data;
     const bytes = Uint8Array.from(values.slice(Number(index) * 784, Number(index) * 784 + 784), (v) => Math.round(v * 255));
     const file = path.join(files, i % 2 ? 'sub' : '', `${m.id.replace(/[:#]/g, '-')}.png`);
-    await sharp(bytes, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(file);
+    await sharp(bytes, { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toFile(file);
     expected.set(file, m);
   }
   fs.writeFileSync(path.join(files, 'notes.txt'), 'not an image');

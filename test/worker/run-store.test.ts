@@ -22,13 +22,17 @@ after(() => {
 const experiment = (file: string, extra: object = {}) => {
   fs.writeFileSync(
     path.join(dir, file),
-    JSON.stringify({
-      ...extra,
-      base: { kind: 'builtin', architecture: 'smallCnn' },
-      data: { train: { kind: 'mnist', classes: [3, 8], perClass: 20 }, split: { validation: 0.2, test: 0.2 } },
-      transfer: { strategy: 'scratch' },
-      training: { epochs: 1, batchSize: 8 },
-    }, null, 2),
+    JSON.stringify(
+      {
+        ...extra,
+        base: { kind: 'builtin', architecture: 'smallCnn' },
+        data: { train: { kind: 'mnist', classes: [3, 8], perClass: 20 }, split: { validation: 0.2, test: 0.2 } },
+        transfer: { strategy: 'scratch' },
+        training: { epochs: 1, batchSize: 8 },
+      },
+      null,
+      2,
+    ),
   );
   return file;
 };
@@ -48,7 +52,11 @@ function refused(file: string, runs: string, message: RegExp): void {
 test('a 300-character experiment name: validate and run exit 2 at /name, naming the runs folder (was ENAMETOOLONG after the data loaded, exit 1)', () => {
   const runs = path.join(dir, 'runs-long');
   const file = experiment('long.transfer.json', { name: 'n'.repeat(300) });
-  refused(file, runs, new RegExp(`long\\.transfer\\.json:2:\\d+ .*/name: the experiment name is 300 bytes as a folder name under ${runs}; file systems allow 255`));
+  refused(
+    file,
+    runs,
+    new RegExp(`long\\.transfer\\.json:2:\\d+ .*/name: the experiment name is 300 bytes as a folder name under ${runs}; file systems allow 255`),
+  );
   assert.equal(fs.existsSync(runs), false, 'nothing written');
   // 255 bytes is allowed (the limit itself), and multi-byte names count bytes: 128 × "é" is 256 bytes.
   assert.equal(cli(['validate', experiment('limit.transfer.json', { name: 'n'.repeat(255) }), '--runs-dir', runs]).status, 0);
@@ -105,15 +113,25 @@ test('disk full mid-run (a 512 KiB tmpfs as the runs folder): exit 1, summary.js
   assert.equal(fs.existsSync(path.join(runDir, 'reserve.tmp')), false, 'the reserve is given back');
   // No partial files are left taking space: no weight file without a model.json naming it, no temp files.
   const left = fs.readdirSync(runDir, { recursive: true }).map(String);
-  assert.deepEqual(left.filter((f) => f.endsWith('.tmp') || /tmp-\d+$/.test(f)), []);
+  assert.deepEqual(
+    left.filter((f) => f.endsWith('.tmp') || /tmp-\d+$/.test(f)),
+    [],
+  );
   for (const which of ['best', 'last']) {
     const cp = path.join(runDir, 'checkpoints', which);
     if (!fs.existsSync(cp)) continue;
     const named = fs.existsSync(path.join(cp, 'model.json')) ? JSON.parse(fs.readFileSync(path.join(cp, 'model.json'), 'utf8')).weightsManifest[0].paths : [];
-    assert.deepEqual(fs.readdirSync(cp).filter((f) => f.endsWith('.bin')), named, `${which}: only the weights a model.json names`);
+    assert.deepEqual(
+      fs.readdirSync(cp).filter((f) => f.endsWith('.bin')),
+      named,
+      `${which}: only the weights a model.json names`,
+    );
   }
   const events = readMetrics(runDir);
-  assert.ok(events.some((e) => e.kind === 'log' && /backend/.test(e.message)), 'metrics.jsonl readable');
+  assert.ok(
+    events.some((e) => e.kind === 'log' && /backend/.test(e.message)),
+    'metrics.jsonl readable',
+  );
   // A metrics.jsonl that ends mid-line (a writer stopped by the full disk elsewhere): readers keep every whole line.
   const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
   const cut = path.join(dir, 'cut-run');

@@ -20,13 +20,12 @@ function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-text-'));
   const fruit = ['apple', 'banana', 'cherry', 'grape', 'lemon', 'mango'];
   const vehicle = ['car', 'truck', 'bus', 'train', 'bike', 'plane'];
-  const lines = [
-    ...fruit.map((w, i) => `${w} 1 0 ${(i % 3) * 0.1} 0.2`),
-    ...vehicle.map((w, i) => `${w} 0 1 0.2 ${(i % 3) * 0.1}`),
-    'the 0.1 0.1 0.1 0.1',
-  ];
+  const lines = [...fruit.map((w, i) => `${w} 1 0 ${(i % 3) * 0.1} 0.2`), ...vehicle.map((w, i) => `${w} 0 1 0.2 ${(i % 3) * 0.1}`), 'the 0.1 0.1 0.1 0.1'];
   fs.writeFileSync(path.join(dir, 'vectors.txt'), lines.join('\n') + '\n');
-  for (const [cls, words] of [['fruit', fruit], ['vehicle', vehicle]] as const) {
+  for (const [cls, words] of [
+    ['fruit', fruit],
+    ['vehicle', vehicle],
+  ] as const) {
     fs.mkdirSync(path.join(dir, 'docs', cls), { recursive: true });
     for (let d = 0; d < 30; d++) {
       const text = Array.from({ length: 5 + (d % 4) }, (_, k) => `the ${words[(d * 7 + k * 5) % words.length]}`).join(' ');
@@ -36,9 +35,16 @@ function workspace(): string {
   const exp = (strategy: string) => ({
     base: { kind: 'wordVectors', vectors: 'vectors.txt', encoder: 'mean' },
     data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0.2, test: 0.2 }, text: { maxLength: 12 } },
-    transfer: strategy === 'fineTune'
-      ? { strategy, stages: [{ name: 'head', epochs: 4, freeze: { all: true } }, { name: 'all', epochs: 2, freeze: {} }] }
-      : { strategy, head: { units: [] } },
+    transfer:
+      strategy === 'fineTune'
+        ? {
+            strategy,
+            stages: [
+              { name: 'head', epochs: 4, freeze: { all: true } },
+              { name: 'all', epochs: 2, freeze: {} },
+            ],
+          }
+        : { strategy, head: { units: [] } },
     learningRate: { base: 0.05 },
     training: { epochs: 6, batchSize: 8 },
   });
@@ -130,16 +136,36 @@ test('text bad input: each case exits 2 from validate and from run, names the fi
     ['value', 'value.txt', { kind: 'textFolder', path: 'docs' }, /value\.txt: line 2: value 2 of "cat" is "x", not a number/],
     ['dimension', 'header.vec', { kind: 'textFolder', path: 'docs' }, /header\.vec: line 3: the vector of "cat" has 2 values, expected 3/],
     ['encoding', 'good.txt', { kind: 'textFolder', path: 'latin1' }, /latin1\/b\/1\.txt: line 2 is not valid UTF-8/],
-    ['textcolumn', 'good.txt', { kind: 'textTable', path: 't.csv', textColumn: 'text', labelColumn: 'label' }, /t\.csv: text column "text" not found; the header has "body", "label"/],
+    [
+      'textcolumn',
+      'good.txt',
+      { kind: 'textTable', path: 't.csv', textColumn: 'text', labelColumn: 'label' },
+      /t\.csv: text column "text" not found; the header has "body", "label"/,
+    ],
     ['labelcolumn', 'good.txt', { kind: 'textTable', path: 't.csv', textColumn: 'body', labelColumn: 'class' }, /t\.csv: label column "class" not found/],
-    ['jsonl', 'good.txt', { kind: 'textTable', path: 't.jsonl', textColumn: 'body', labelColumn: 'label' }, /t\.jsonl: line 2: text property "body" is missing/],
+    [
+      'jsonl',
+      'good.txt',
+      { kind: 'textTable', path: 't.jsonl', textColumn: 'body', labelColumn: 'label' },
+      /t\.jsonl: line 2: text property "body" is missing/,
+    ],
     ['nodocuments', 'good.txt', { kind: 'textFolder', path: 'empty' }, /every document of text folder .*empty is empty \(no token\)/],
     ['notxt', 'good.txt', { kind: 'textFolder', path: 'notxt' }, /class folder .*notxt\/a has no \.txt files/],
     ['oneclass', 'good.txt', { kind: 'textFolder', path: 'one' }, /\/data\/train: data\.train has only one class/],
-    ['onelabel', 'good.txt', { kind: 'textTable', path: 'one.csv', textColumn: 'body', labelColumn: 'label' }, /one\.csv: every row has the label "a": a classifier needs at least two classes/],
+    [
+      'onelabel',
+      'good.txt',
+      { kind: 'textTable', path: 'one.csv', textColumn: 'body', labelColumn: 'label' },
+      /one\.csv: every row has the label "a": a classifier needs at least two classes/,
+    ],
   ];
   for (const [name, vectors, train, message] of cases) {
-    const exp = { base: { kind: 'wordVectors', vectors }, data: { train, split: { validation: 0.5, test: 0 } }, transfer: { strategy: 'featureExtraction' }, training: { epochs: 1 } };
+    const exp = {
+      base: { kind: 'wordVectors', vectors },
+      data: { train, split: { validation: 0.5, test: 0 } },
+      transfer: { strategy: 'featureExtraction' },
+      training: { epochs: 1 },
+    };
     fs.writeFileSync(path.join(dir, `${name}.transfer.json`), JSON.stringify(exp));
     for (const cmd of ['validate', 'run']) {
       const r = cli([cmd, `${name}.transfer.json`], dir);

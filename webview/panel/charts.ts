@@ -23,7 +23,19 @@ import {
   type PointStyle,
 } from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, BarController, BarElement, CategoryScale, ScatterController);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Legend,
+  Tooltip,
+  BarController,
+  BarElement,
+  CategoryScale,
+  ScatterController,
+);
 
 /** Colours of the current theme. */
 export interface Palette {
@@ -286,7 +298,16 @@ export function setScatter(chart: Chart<'scatter'>, groups: ScatterGroup[]): voi
     const p = palette();
     chart.data.datasets = groups.map((g) => {
       const c = opaque(p.series[g.color % p.series.length]!);
-      return { label: g.label, data: g.points, backgroundColor: c, borderColor: c, pointRadius: 2.5, pointHoverRadius: 4, pointStyle: g.shape ?? 'circle', borderWidth: 1 };
+      return {
+        label: g.label,
+        data: g.points,
+        backgroundColor: c,
+        borderColor: c,
+        pointRadius: 2.5,
+        pointHoverRadius: 4,
+        pointStyle: g.shape ?? 'circle',
+        borderWidth: 1,
+      };
     });
     chart.update('none');
   };

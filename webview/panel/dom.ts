@@ -60,6 +60,11 @@ export function replaceChildrenKeepingFocus(container: Element, children: Child[
 /** A labelled section with a heading; returns the section and its body. */
 export function section(id: string, title: string, ...headerExtras: Child[]): { el: HTMLElement; body: HTMLElement } {
   const body = h('div', { class: 'section-body' });
-  const el = h('section', { id, 'aria-labelledby': `${id}-title` }, h('header', { class: 'section-header' }, h('h2', { id: `${id}-title` }, title), ...headerExtras), body);
+  const el = h(
+    'section',
+    { id, 'aria-labelledby': `${id}-title` },
+    h('header', { class: 'section-header' }, h('h2', { id: `${id}-title` }, title), ...headerExtras),
+    body,
+  );
   return { el, body };
 }

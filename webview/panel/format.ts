@@ -45,8 +45,13 @@ export function taskLabel(task: string): string {
  * without epochs — an analysis's task, `Clustering` for an unsupervised run (`0/0` said nothing).
  * `kind` tells the row's style: `task` for a run that does not train.
  */
-export function epochsCell(x: { task?: string; transferKind?: string; epochsDone: number; epochsPlanned: number }): { text: string; kind: 'task' | 'epochs'; title?: string } {
+export function epochsCell(x: { task?: string; transferKind?: string; epochsDone: number; epochsPlanned: number }): {
+  text: string;
+  kind: 'task' | 'epochs';
+  title?: string;
+} {
   if (x.task) return { text: taskLabel(x.task), kind: 'task' };
-  if (x.transferKind === 'unsupervised') return { text: 'Clustering', kind: 'task', title: 'Unsupervised: the features are clustered, nothing trains (no epochs)' };
+  if (x.transferKind === 'unsupervised')
+    return { text: 'Clustering', kind: 'task', title: 'Unsupervised: the features are clustered, nothing trains (no epochs)' };
   return { text: `${x.epochsDone}/${x.epochsPlanned}`, kind: 'epochs' };
 }

@@ -45,14 +45,14 @@ const runs = new RunsView(render);
 const comparison = new ComparisonView();
 const analyses = new AnalysesSection();
 /** The two columns; in one column (a narrow panel) a running run's charts come first (`training-first`). */
-const columns = h('div', { class: 'columns' }, h('div', { class: 'col' }, layers.el, schedule.el), h('div', { class: 'col' }, training.el, runs.el, comparison.el));
-const placeColumns = () => columns.classList.toggle('training-first', !!state.runs?.active && state.runs.active.task === 'train');
-app.replaceChildren(
-  header.el,
-  problems.el,
-  columns,
-  analyses.el,
+const columns = h(
+  'div',
+  { class: 'columns' },
+  h('div', { class: 'col' }, layers.el, schedule.el),
+  h('div', { class: 'col' }, training.el, runs.el, comparison.el),
 );
+const placeColumns = () => columns.classList.toggle('training-first', !!state.runs?.active && state.runs.active.task === 'train');
+app.replaceChildren(header.el, problems.el, columns, analyses.el);
 app.setAttribute('aria-busy', 'false');
 
 /** Live updates (runs, metrics) render once per animation frame; other messages render at once. */

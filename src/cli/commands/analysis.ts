@@ -25,8 +25,21 @@ export const out = (s: string) => process.stdout.write(s + '\n');
 export const num = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 
 /** Runs `task`, reads its artifact, prints it (or the JSON) and applies its edit when asked. @returns the exit code. */
-export async function analysis<T>(file: string, task: RunTask, artifact: ArtifactName, o: AnalysisCommandOptions, print: (v: T) => void, edits?: (v: T) => PointerEdit[]): Promise<number> {
-  const r = await runThroughWorker(file, { runsDir: o.runsDir, backend: o.backend, json: o.json, task, ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}) });
+export async function analysis<T>(
+  file: string,
+  task: RunTask,
+  artifact: ArtifactName,
+  o: AnalysisCommandOptions,
+  print: (v: T) => void,
+  edits?: (v: T) => PointerEdit[],
+): Promise<number> {
+  const r = await runThroughWorker(file, {
+    runsDir: o.runsDir,
+    backend: o.backend,
+    json: o.json,
+    task,
+    ...(o.taskOptions ? { taskOptions: o.taskOptions } : {}),
+  });
   const resultFile = r.runDir && r.summary?.artifacts?.[artifact] ? path.join(r.runDir, ARTIFACT_FILES[artifact]) : undefined;
   if (!resultFile) {
     if (o.json) out(JSON.stringify(r.summary ?? { error: r.error }, null, 2));
@@ -44,9 +57,14 @@ export async function analysis<T>(file: string, task: RunTask, artifact: Artifac
   if (o.apply && e.length > 0) {
     const abs = path.resolve(file);
     fs.writeFileSync(abs, applyPointerEdits(fs.readFileSync(abs, 'utf8'), e));
-    if (!o.json) out(`applied to ${path.relative(process.cwd(), abs)}: ${e.map((x) => (x.value === undefined ? `remove ${x.pointer}` : `${x.pointer} = ${JSON.stringify(x.value)}`)).join(', ')}`);
+    if (!o.json)
+      out(
+        `applied to ${path.relative(process.cwd(), abs)}: ${e.map((x) => (x.value === undefined ? `remove ${x.pointer}` : `${x.pointer} = ${JSON.stringify(x.value)}`)).join(', ')}`,
+      );
   } else if (e.length > 0 && !o.json) {
-    out(`suggested edit (--apply writes it): ${e.map((x) => (x.value === undefined ? `remove ${x.pointer}` : `${x.pointer} = ${JSON.stringify(x.value)}`)).join(', ')}`);
+    out(
+      `suggested edit (--apply writes it): ${e.map((x) => (x.value === undefined ? `remove ${x.pointer}` : `${x.pointer} = ${JSON.stringify(x.value)}`)).join(', ')}`,
+    );
   }
   return r.exitCode;
 }

@@ -27,7 +27,13 @@ export function cacheLsCommand(o: { json?: boolean }): number {
   const cap = cache.enabled ? `cap ${mib(cache.config.maxBytes)} MiB` : 'off (size 0)';
   process.stdout.write(`feature cache ${cache.config.dir}: ${mib(total)} MiB in ${passes.length} frozen passes, ${cap}\n`);
   if (passes.length > 0) {
-    const rows = passes.map((p) => [p.key.slice(0, 12), p.entries, mib(p.bytes), new Date(p.lastUsed).toISOString().replace('T', ' ').slice(0, 19), p.description ?? '–']);
+    const rows = passes.map((p) => [
+      p.key.slice(0, 12),
+      p.entries,
+      mib(p.bytes),
+      new Date(p.lastUsed).toISOString().replace('T', ' ').slice(0, 19),
+      p.description ?? '–',
+    ]);
     process.stdout.write(formatTable(['pass', 'examples', 'MiB', 'last used (UTC)', 'frozen pass'], rows) + '\n');
   }
   return EXIT_OK;

@@ -91,7 +91,9 @@ export function aggregateDemo(rows: readonly DemoRow[]): DemoAggregate[] {
   const sizes = [...new Set(rows.flatMap((r) => (r.labelsPerClass === null ? [] : [r.labelsPerClass])))];
   for (const n of sizes) {
     const byStrategy = new Map<string, DemoRow[]>();
-    for (const r of rows) if (r.labelsPerClass === n && r.testAccuracy !== undefined && r.seed !== undefined) byStrategy.set(r.strategy, [...(byStrategy.get(r.strategy) ?? []), r]);
+    for (const r of rows)
+      if (r.labelsPerClass === n && r.testAccuracy !== undefined && r.seed !== undefined)
+        byStrategy.set(r.strategy, [...(byStrategy.get(r.strategy) ?? []), r]);
     const scratch = new Map((byStrategy.get('scratch') ?? []).map((r) => [r.seed!, r.testAccuracy!]));
     for (const [strategy, rs] of byStrategy) {
       const test = new Map(rs.map((r) => [r.seed!, r.testAccuracy!]));
@@ -116,7 +118,15 @@ const pt = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)
  * (default: the number of cores).
  * @returns 0 when every run completed, else 1 (2 when an example file is invalid).
  */
-export async function demoCommand(o: { examplesDir: string; runsDir: string; outDir: string; backend: BackendPreference; json?: boolean; draws?: Record<number, number[]>; jobs?: number }): Promise<number> {
+export async function demoCommand(o: {
+  examplesDir: string;
+  runsDir: string;
+  outDir: string;
+  backend: BackendPreference;
+  json?: boolean;
+  draws?: Record<number, number[]>;
+  jobs?: number;
+}): Promise<number> {
   const t0 = performance.now();
   const draws = o.draws ?? DEMO_DRAWS;
   const rows: DemoRow[] = [];
@@ -140,7 +150,9 @@ export async function demoCommand(o: { examplesDir: string; runsDir: string; out
   }
   // Every (size, draw, strategy) run is independent once the source exists: run them `jobs` at a
   // time (one worker per core: the wasm backend uses one thread), rows kept in task order.
-  const tasks = Object.entries(draws).flatMap(([n, seeds]) => seeds.flatMap((seed) => STRATEGIES.map((strategy) => ({ n: Number(n), seed, file: `digits-5-9-${n}-${strategy}.transfer.json` }))));
+  const tasks = Object.entries(draws).flatMap(([n, seeds]) =>
+    seeds.flatMap((seed) => STRATEGIES.map((strategy) => ({ n: Number(n), seed, file: `digits-5-9-${n}-${strategy}.transfer.json` }))),
+  );
   const results: (DemoRow | undefined)[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
@@ -158,7 +170,9 @@ export async function demoCommand(o: { examplesDir: string; runsDir: string; out
       }
       if (r.summary.backend) backend = { name: r.summary.backend.name, reason: r.summary.backend.reason };
       results[i] = row(r.summary, t.n, t.seed);
-      log(`[${done}/${tasks.length}] ${t.n}/class draw ${t.seed} ${r.summary.strategy}: ${r.summary.status}, test ${pct(r.summary.test?.accuracy)} (${secs(r.summary.seconds)} s)`);
+      log(
+        `[${done}/${tasks.length}] ${t.n}/class draw ${t.seed} ${r.summary.strategy}: ${r.summary.status}, test ${pct(r.summary.test?.accuracy)} (${secs(r.summary.seconds)} s)`,
+      );
     }
   };
   const jobs = Math.max(1, Math.min(o.jobs ?? os.availableParallelism(), tasks.length));
@@ -168,7 +182,14 @@ export async function demoCommand(o: { examplesDir: string; runsDir: string; out
   rows.push(...results.filter((r): r is DemoRow => r !== undefined));
   const aggregates = aggregateDemo(rows);
   const seconds = (performance.now() - t0) / 1000;
-  const out: DemoSummary = { createdAt: new Date().toISOString(), seconds, ...(backend ? { backend } : {}), draws: Object.fromEntries(Object.entries(draws)), rows, aggregates };
+  const out: DemoSummary = {
+    createdAt: new Date().toISOString(),
+    seconds,
+    ...(backend ? { backend } : {}),
+    draws: Object.fromEntries(Object.entries(draws)),
+    rows,
+    aggregates,
+  };
   fs.mkdirSync(o.outDir, { recursive: true });
   fs.writeFileSync(path.join(o.outDir, 'summary.json'), JSON.stringify(out, null, 2) + '\n');
   if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -205,7 +226,9 @@ export function formatDemo(d: DemoSummary, file: string): string {
         return `  ${String(a.labelsPerClass).padStart(2)} labels/class  ${a.strategy.padEnd(17)}  ${pt(c.stats.mean)} ± ${(c.standardError * 100).toFixed(1)} (s.e.), per draw ${c.differences.map(pt).join(' ')}: better in ${c.wins}/${c.stats.n}`;
       }),
     '',
-    src ? `source: ${src.experiment} (${src.strategy}) test ${pct(src.testAccuracy)}, best val ${pct(src.bestValAccuracy)}, ${secs(src.seconds)} s${src.reused ? ` (run ${src.runId}, reused)` : ''}` : 'source: reused checkpoint',
+    src
+      ? `source: ${src.experiment} (${src.strategy}) test ${pct(src.testAccuracy)}, best val ${pct(src.bestValAccuracy)}, ${secs(src.seconds)} s${src.reused ? ` (run ${src.runId}, reused)` : ''}`
+      : 'source: reused checkpoint',
     `backend: ${d.backend ? `${d.backend.name} (${d.backend.reason})` : '–'}`,
     `total ${d.seconds.toFixed(1)} s; every run is in .transfer-lab/runs; table written to ${file}`,
     '',

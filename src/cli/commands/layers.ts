@@ -7,7 +7,12 @@ import { formatTable } from '../table.js';
 
 /** `[null, 7, 7, 1280]` → `7×7×1280` (the batch dimension left out, `?` for an unknown size). */
 function shape(s: LayerInfo['outputShape']): string {
-  return s ? s.slice(1).map((d) => (d == null ? '?' : String(d))).join('×') || 'scalar' : '–';
+  return s
+    ? s
+        .slice(1)
+        .map((d) => (d == null ? '?' : String(d)))
+        .join('×') || 'scalar'
+    : '–';
 }
 
 /**

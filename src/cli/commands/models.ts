@@ -21,11 +21,20 @@ export function modelsCommand(o: { json?: boolean }): number {
     process.stdout.write(JSON.stringify({ catalog: entries, kerasApplications: applications }, null, 2) + '\n');
     return EXIT_OK;
   }
-  const rows = entries.map((e) => [e.name, `${e.inputShape[0]}×${e.inputShape[1]}`, e.scale, e.licence, e.sha256 ? e.sha256.slice(0, 12) + '…' : 'unpinned', e.cached ? 'yes' : 'no']);
+  const rows = entries.map((e) => [
+    e.name,
+    `${e.inputShape[0]}×${e.inputShape[1]}`,
+    e.scale,
+    e.licence,
+    e.sha256 ? e.sha256.slice(0, 12) + '…' : 'unpinned',
+    e.cached ? 'yes' : 'no',
+  ]);
   process.stdout.write('Catalogue: "base": {"kind": "catalog", "name": "<name>"} (downloaded on first use, then cached)\n');
   process.stdout.write(formatTable(['name', 'input', 'scale', 'licence', 'sha256', 'cached'], rows) + '\n');
   for (const e of entries) process.stdout.write(`  ${e.name}: ${e.description}\n    ${e.url}\n`);
-  process.stdout.write('\nKeras Applications: a weights-only ImageNet .h5 as "base": {"kind": "model", "path": "<file>.h5"} (architecture from the file name or "application")\n');
+  process.stdout.write(
+    '\nKeras Applications: a weights-only ImageNet .h5 as "base": {"kind": "model", "path": "<file>.h5"} (architecture from the file name or "application")\n',
+  );
   process.stdout.write(
     formatTable(
       ['application', 'input', 'scale'],

@@ -124,7 +124,10 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
           if (e.kind === 'step' && tty) {
             if (!bar && summary?.stepsPerEpoch) {
               totalSteps = summary.stepsPerEpoch;
-              bar = new SingleBar({ format: ' {bar} {percentage}% | epoch {epoch} step {value}/{total} | loss {loss} | eta {eta}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+              bar = new SingleBar(
+                { format: ' {bar} {percentage}% | epoch {epoch} step {value}/{total} | loss {loss} | eta {eta}s', stream: process.stderr, hideCursor: true },
+                Presets.shades_classic,
+              );
               bar.start(totalSteps, 0, { epoch: 1, loss: '–' });
             }
             bar?.update(Math.min(totalSteps, (e.step % totalSteps) + 1), { epoch: e.epoch + 1, loss: e.loss.toFixed(4) });
@@ -163,7 +166,11 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
   phases.end();
   bar?.stop();
   if (fatal) return { exitCode: typeof code === 'number' && code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: fatal };
-  if (!summary) return { exitCode: code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}` };
+  if (!summary)
+    return {
+      exitCode: code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED,
+      error: `worker exited (${code}) without a result${output ? `:\n${output.trim().split('\n').slice(-15).join('\n')}` : ''}`,
+    };
   if (summary.status === 'running') {
     // The worker died mid-run (killed, crashed, out of memory): say so, with the status the run store
     // gives the record (`interrupted`; its checkpoints so far stay usable).

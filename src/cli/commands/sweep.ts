@@ -11,7 +11,9 @@ export function sweepCommand(file: string, o: AnalysisCommandOptions): Promise<n
     'layerSweep',
     o,
     (v) => {
-      out(`layer sweep of ${v.experiment}: a linear head per cut layer (${v.examples.train} train, ${v.examples.validation} validation, ${v.examples.test} test examples)`);
+      out(
+        `layer sweep of ${v.experiment}: a linear head per cut layer (${v.examples.train} train, ${v.examples.validation} validation, ${v.examples.test} test examples)`,
+      );
       const rows = v.layers.map((l) => [
         l.layer + (l.layer === v.best ? ' *' : '') + (l.layer === v.currentCutLayer ? ' (current)' : ''),
         l.className,

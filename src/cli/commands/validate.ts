@@ -8,7 +8,9 @@ import { checkTextExperiment } from '../../core/text/check.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../worker/exit-codes.js';
 
 /** Whether a URL or catalogued base is in the download cache (no network): a line for people, an object for --json. */
-function baseCacheStatus(exp: ResolvedExperiment): { line: string; json: { url: string; cached: boolean; sha256?: string; bytes?: number; fetched?: string } } | undefined {
+function baseCacheStatus(
+  exp: ResolvedExperiment,
+): { line: string; json: { url: string; cached: boolean; sha256?: string; bytes?: number; fetched?: string } } | undefined {
   const b = exp.base;
   const entry = b.kind === 'catalog' ? catalogEntry(b.name) : undefined;
   if (b.kind !== 'url' && !entry) return undefined;
@@ -33,7 +35,10 @@ export async function validateCommand(file: string, o: { json?: boolean; runsDir
     // Text: the vectors and documents are read (bad lines, encodings, columns fail here) and coverage is reported.
     const text = await checkTextExperiment(experiment);
     const cache = baseCacheStatus(experiment);
-    if (o.json) process.stdout.write(JSON.stringify({ file: abs, valid: true, problems, ...(text.length ? { text } : {}), ...(cache ? { cache: cache.json } : {}) }, null, 2) + '\n');
+    if (o.json)
+      process.stdout.write(
+        JSON.stringify({ file: abs, valid: true, problems, ...(text.length ? { text } : {}), ...(cache ? { cache: cache.json } : {}) }, null, 2) + '\n',
+      );
     else {
       for (const p of problems) process.stdout.write(`${file}:${p.line}:${p.column} ${p.severity} ${p.path}: ${p.message}\n`);
       for (const line of text) process.stdout.write(`${file}: ${line}\n`);

@@ -46,7 +46,17 @@ import { fitLinearProbe } from '../features/linear-probe.js';
 import type { OpGraph } from '../models/graph.js';
 import { buildNetwork, loadBase, type NetworkContext } from '../models/network.js';
 import type { LayerSweepEntry } from '../runs/artifacts.js';
-import { DEFAULT_THRESHOLDS, editsFor, ruleFor, RULE_TEXT, specificityThreshold, verdicts, type AdvisorThresholds, type ExperimentEdit, type Rule } from './rules.js';
+import {
+  DEFAULT_THRESHOLDS,
+  editsFor,
+  ruleFor,
+  RULE_TEXT,
+  specificityThreshold,
+  verdicts,
+  type AdvisorThresholds,
+  type ExperimentEdit,
+  type Rule,
+} from './rules.js';
 import { measureSimilarity, poolOf, type SimilarityMeasures } from './similarity.js';
 
 /** `advice.json`. */
@@ -134,7 +144,17 @@ export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): { 
 }
 
 /** Keras layers whose inference-mode output holds the same values as their input (at most rearranged). */
-const PASS_THROUGH = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Flatten', 'Reshape']);
+const PASS_THROUGH = new Set([
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'SpatialDropout3D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'Flatten',
+  'Reshape',
+]);
 
 /**
  * For each cut point (in order), the position of the cut point whose features it repeats: itself, or
@@ -198,7 +218,9 @@ function sweep(
     const fv = extractFeatures(graph, cut, validation, { indices: valIdx, maxFeatures: s.maxFeatures, ...(cache ? { cache } : {}) });
     let best: SweptLayer | undefined;
     for (const l2 of grid) {
-      const r = fitLinearProbe({ x: ft.data, y: yTrain, dim: ft.dim }, { classes, iterations: s.iterations, learningRate: s.learningRate, l2 }, [{ x: fv.data, y: yVal, dim: fv.dim }]);
+      const r = fitLinearProbe({ x: ft.data, y: yTrain, dim: ft.dim }, { classes, iterations: s.iterations, learningRate: s.learningRate, l2 }, [
+        { x: fv.data, y: yVal, dim: fv.dim },
+      ]);
       const p = r.probabilities[0]!;
       const hits = new Uint8Array(yVal.length);
       for (let i = 0; i < yVal.length; i++) {
@@ -268,9 +290,19 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
   const sourceFile = adviceSource(exp, opts);
   const swept = sweepExperiment(exp);
   const base = await loadBase(swept, ctx);
-  const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, ...(opts.cache ? { cache: opts.cache } : {}), ...(base.text ? { text: base.text } : {}) });
+  const data = await loadData(exp.data, {
+    inputShape: base.inputShape,
+    seed: exp.training.seed,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+    ...(base.text ? { text: base.text } : {}),
+  });
   const { experiment: source } = await loadExperiment(sourceFile);
-  const sourceData: LoadedData = await loadData(source.data, { inputShape: base.inputShape, seed: source.training.seed, ...(opts.cache ? { cache: opts.cache } : {}), ...(base.text ? { text: base.text } : {}) });
+  const sourceData: LoadedData = await loadData(source.data, {
+    inputShape: base.inputShape,
+    seed: source.training.seed,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+    ...(base.text ? { text: base.text } : {}),
+  });
   const classes = data.classNames.length;
   const net = buildNetwork(swept, base, classes);
   try {
@@ -284,11 +316,17 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
     const last = candidates.indexOf(lastPoint);
     const layer = lastPoint.name;
     opts.log?.(`target: ${data.train.count} labelled examples, median ${median} per class; measuring similarity at "${layer}"`);
-    const similarity = measureSimilarity(net.graph, lastPoint, poolOf(sourceData.train, sourceData.validation, sourceData.test), poolOf(data.train, data.validation), {
-      seed: exp.training.seed,
-      maxFeatures: exp.transfer.sweep.maxFeatures,
-      ...(opts.cache ? { cache: opts.cache } : {}),
-    });
+    const similarity = measureSimilarity(
+      net.graph,
+      lastPoint,
+      poolOf(sourceData.train, sourceData.validation, sourceData.test),
+      poolOf(data.train, data.validation),
+      {
+        seed: exp.training.seed,
+        maxFeatures: exp.transfer.sweep.maxFeatures,
+        ...(opts.cache ? { cache: opts.cache } : {}),
+      },
+    );
     let layers: AdvisorReport['layers'];
     let choice: SweepChoice = {};
     if (data.validation.count > 0) {
@@ -297,7 +335,9 @@ export async function advise(exp: ResolvedExperiment, ctx: NetworkContext, opts:
       layers = r.map(({ hits: _hits, ...l }) => l);
       choice = chooseLayers(r, last);
     }
-    const thresholds: AdvisorThresholds = choice.gap ? { ...configured, maxSpecificityGap: specificityThreshold(configured.maxSpecificityGap, choice.gap.standardError) } : configured;
+    const thresholds: AdvisorThresholds = choice.gap
+      ? { ...configured, maxSpecificityGap: specificityThreshold(configured.maxSpecificityGap, choice.gap.standardError) }
+      : configured;
     const { small, similar } = verdicts(median, similarity.domainAccuracy, choice.gap?.gap, thresholds);
     const rule = ruleFor(small, similar);
     const featureLayer = choice.featureLayer === layer ? undefined : choice.featureLayer;

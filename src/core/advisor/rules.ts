@@ -100,7 +100,12 @@ export function specificityThreshold(margin: number, standardError: number): num
  * could not be measured) is at most `maxSpecificityGap` (pass the threshold of
  * {@link specificityThreshold}, which allows for the gap's noise).
  */
-export function verdicts(medianPerClass: number, domainAccuracy: number, specificityGap: number | undefined, t: AdvisorThresholds): { small: boolean; similar: boolean } {
+export function verdicts(
+  medianPerClass: number,
+  domainAccuracy: number,
+  specificityGap: number | undefined,
+  t: AdvisorThresholds,
+): { small: boolean; similar: boolean } {
   return {
     small: medianPerClass < t.smallPerClass,
     similar: domainAccuracy < t.differentDomainAccuracy && (specificityGap === undefined || specificityGap <= t.maxSpecificityGap),

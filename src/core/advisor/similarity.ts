@@ -88,7 +88,13 @@ export interface SimilarityOptions {
  * Computes the three measures on `n` = min(perDomain, |source|, |target|) seeded examples of each.
  * @throws RangeError when either pool has fewer than 4 examples.
  */
-export function measureSimilarity(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'key'>, source: Pool, target: Pool, opts: SimilarityOptions): SimilarityMeasures {
+export function measureSimilarity(
+  graph: OpGraph,
+  cut: Pick<CutPoint, 'index' | 'key'>,
+  source: Pool,
+  target: Pool,
+  opts: SimilarityOptions,
+): SimilarityMeasures {
   const n = Math.min(opts.perDomain ?? 500, source.length, target.length);
   if (n < 4) throw new RangeError(`similarity needs at least 4 examples of each domain (source ${source.length}, target ${target.length})`);
   const s = shuffle([...source], new Rng(deriveSeed(opts.seed, 'advisor-source'))).slice(0, n);

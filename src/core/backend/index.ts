@@ -48,8 +48,7 @@ export function initBackend(pref: BackendPreference): Promise<BackendInfo> {
         return info;
       }
       throw new Error(
-        `The tfjs backend is already initialised as '${info.name}' (requested '${first.pref}'); ` +
-          `cannot switch to '${pref}' in the same process`,
+        `The tfjs backend is already initialised as '${info.name}' (requested '${first.pref}'); ` + `cannot switch to '${pref}' in the same process`,
       );
     });
   }
@@ -66,15 +65,11 @@ async function choose(pref: BackendPreference): Promise<BackendInfo> {
   const native = loadTfjsNode();
   if (native.loaded) {
     return initTensorflow(
-      pref === 'auto'
-        ? `${TFJS_NODE_PACKAGE} loaded: native TensorFlow (libtensorflow)`
-        : `${TENSORFLOW} was requested and ${TFJS_NODE_PACKAGE} loaded`,
+      pref === 'auto' ? `${TFJS_NODE_PACKAGE} loaded: native TensorFlow (libtensorflow)` : `${TENSORFLOW} was requested and ${TFJS_NODE_PACKAGE} loaded`,
     );
   }
   if (pref === TENSORFLOW) throw new Error(tensorflowUnavailable(native));
-  const why = native.installed
-    ? `${TFJS_NODE_PACKAGE} failed to load (${native.detail})`
-    : `${TFJS_NODE_PACKAGE} is not installed (${native.detail})`;
+  const why = native.installed ? `${TFJS_NODE_PACKAGE} failed to load (${native.detail})` : `${TFJS_NODE_PACKAGE} is not installed (${native.detail})`;
   return initWasm(why);
 }
 
@@ -89,9 +84,7 @@ function tensorflowUnavailable(native: Extract<TfjsNodeLoad, { loaded: false }>)
 
 async function initTensorflow(reason: string): Promise<BackendInfo> {
   if (!(await tf.setBackend(TENSORFLOW))) {
-    throw new Error(
-      `${TFJS_NODE_PACKAGE} loaded but the '${TENSORFLOW}' backend failed to initialise (see the warning above)`,
-    );
+    throw new Error(`${TFJS_NODE_PACKAGE} loaded but the '${TENSORFLOW}' backend failed to initialise (see the warning above)`);
   }
   await tf.ready();
   return { name: TENSORFLOW, reason };
@@ -104,19 +97,14 @@ async function initWasm(why: string): Promise<BackendInfo> {
   setWasmPaths(binaries.files);
   registerWasmTrainingKernels();
   if (!(await tf.setBackend(WASM))) {
-    throw new Error(
-      `The wasm backend failed to initialise from ${binaries.dir} (see the warning above); ` +
-        `reinstall @tensorflow/tfjs-backend-wasm`,
-    );
+    throw new Error(`The wasm backend failed to initialise from ${binaries.dir} (see the warning above); ` + `reinstall @tensorflow/tfjs-backend-wasm`);
   }
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = getThreadsCount();
   return {
     name: WASM,
-    reason:
-      `${why}; using wasm with Transfer Lab's training kernels ` +
-      `(${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`,
+    reason: `${why}; using wasm with Transfer Lab's training kernels ` + `(${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`,
     threads,
   };
 }

@@ -40,9 +40,7 @@ export function loadTfjsNode(): TfjsNodeLoad {
     return {
       loaded: false,
       installed: true,
-      detail:
-        `it loaded but registered no 'tensorflow' backend with @tensorflow/tfjs ${tf.version_core} ` +
-        '(a different tfjs-core version?)',
+      detail: `it loaded but registered no 'tensorflow' backend with @tensorflow/tfjs ${tf.version_core} ` + '(a different tfjs-core version?)',
     };
   }
   return { loaded: true };

@@ -7,11 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The binaries tfjs-backend-wasm may load (plain, SIMD, threaded SIMD). */
-export const WASM_BINARY_NAMES = [
-  'tfjs-backend-wasm.wasm',
-  'tfjs-backend-wasm-simd.wasm',
-  'tfjs-backend-wasm-threaded-simd.wasm',
-] as const;
+export const WASM_BINARY_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 
 /** Name of one tfjs wasm binary. */
 export type WasmBinaryName = (typeof WASM_BINARY_NAMES)[number];
@@ -36,16 +32,10 @@ export function locateWasmBinaries(): WasmBinaries {
   try {
     packageJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
   } catch (err) {
-    throw new Error(
-      `@tensorflow/tfjs-backend-wasm is not installed (${firstLine(err)}); run \`npm install\` in the extension folder`,
-      { cause: err },
-    );
+    throw new Error(`@tensorflow/tfjs-backend-wasm is not installed (${firstLine(err)}); run \`npm install\` in the extension folder`, { cause: err });
   }
   const dir = path.join(path.dirname(packageJson), 'dist');
-  const files = Object.fromEntries(WASM_BINARY_NAMES.map((name) => [name, path.join(dir, name)])) as Record<
-    WasmBinaryName,
-    string
-  >;
+  const files = Object.fromEntries(WASM_BINARY_NAMES.map((name) => [name, path.join(dir, name)])) as Record<WasmBinaryName, string>;
   const missing = WASM_BINARY_NAMES.filter((name) => !existsSync(files[name]));
   if (missing.length > 0) {
     throw new Error(`@tensorflow/tfjs-backend-wasm is incomplete: ${missing.join(', ')} not found in ${dir}`);

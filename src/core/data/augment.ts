@@ -127,16 +127,7 @@ export function flipHorizontal(img: Float32Array, h: number, w: number, c: numbe
  * Moves one [h, w, c] image by dy rows down and dx columns right in place: out[y][x] = in[y−dy][x−dx],
  * and `fill[ch]` where that lies outside. `scratch` must hold h×w×c floats.
  */
-export function translate(
-  img: Float32Array,
-  h: number,
-  w: number,
-  c: number,
-  dy: number,
-  dx: number,
-  fill: ArrayLike<number>,
-  scratch: Float32Array,
-): void {
+export function translate(img: Float32Array, h: number, w: number, c: number, dy: number, dx: number, fill: ArrayLike<number>, scratch: Float32Array): void {
   if (dy === 0 && dx === 0) return;
   scratch.set(img.subarray(0, h * w * c));
   for (let y = 0; y < h; y++) {

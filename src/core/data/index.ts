@@ -93,13 +93,16 @@ export async function loadData(data: ResolvedData, opts: LoadOptions): Promise<L
     ? aligned(await loadSource(data.validation, { role: 'validation', ...known, ...meter('validation') }), classNames, 'validation', data.validation)
     : undefined;
   const test = data.test ? aligned(await loadSource(data.test, { role: 'test', ...known, ...meter('test') }), classNames, 'test', data.test) : undefined;
-  const target = data.target ? aligned(await loadSource(data.target, { role: 'target', ...known, ...meter('target') }), classNames, 'target', data.target) : undefined;
-  for (const [role, part, src] of [['validation', validation, data.validation], ['test', test, data.test], ['target', target, data.target]] as const) {
+  const target = data.target
+    ? aligned(await loadSource(data.target, { role: 'target', ...known, ...meter('target') }), classNames, 'target', data.target)
+    : undefined;
+  for (const [role, part, src] of [
+    ['validation', validation, data.validation],
+    ['test', test, data.test],
+    ['target', target, data.target],
+  ] as const) {
     if (part && src && part.set.shape.join('×') !== train.set.shape.join('×')) {
-      throw new DataError(
-        `${role} examples are [${part.set.shape.join(', ')}] but training examples are [${train.set.shape.join(', ')}]`,
-        describeSource(src),
-      );
+      throw new DataError(`${role} examples are [${part.set.shape.join(', ')}] but training examples are [${train.set.shape.join(', ')}]`, describeSource(src));
     }
   }
 
@@ -188,7 +191,7 @@ export function imageTarget(data: ResolvedData, inputShape: LoadOptions['inputSh
   }
   return {
     ...(data.image.size ? { explicitSize: data.image.size } : {}),
-    ...(data.image.size ?? modelSize ? { size: data.image.size ?? modelSize } : {}),
+    ...((data.image.size ?? modelSize) ? { size: data.image.size ?? modelSize } : {}),
     channels,
     resize: data.image.resize,
     scale: data.image.scale,

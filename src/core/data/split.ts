@@ -39,7 +39,10 @@ export interface SplitResult {
  * @throws RangeError if a fraction is outside [0, 1] or validation + test ≥ 1 (nothing left to train on).
  */
 export function stratifiedSplit(set: ExampleView, numClasses: number, opts: SplitOptions): SplitResult {
-  for (const [k, v] of [['validation', opts.validation], ['test', opts.test]] as const) {
+  for (const [k, v] of [
+    ['validation', opts.validation],
+    ['test', opts.test],
+  ] as const) {
     if (!(v >= 0 && v <= 1)) throw new RangeError(`split.${k} must be a fraction in [0, 1], got ${v}`);
   }
   if (opts.validation + opts.test >= 1) {

@@ -19,10 +19,7 @@ import type { SourceData } from './sources/source.js';
 
 /** True when `spec` changes anything. */
 export function isShifting(spec: TransformSpec | undefined): boolean {
-  return (
-    !!spec &&
-    (!!spec.invert || (spec.rotate ?? 0) !== 0 || (spec.contrast ?? 1) !== 1 || (spec.brightness ?? 0) !== 0 || (spec.noise ?? 0) > 0)
-  );
+  return !!spec && (!!spec.invert || (spec.rotate ?? 0) !== 0 || (spec.contrast ?? 1) !== 1 || (spec.brightness ?? 0) !== 0 || (spec.noise ?? 0) > 0);
 }
 
 /**
@@ -35,7 +32,14 @@ export function isShifting(spec: TransformSpec | undefined): boolean {
  * @param scratch optional buffer of img.length floats (rotation), to avoid an allocation per image.
  * @throws RangeError when `img` is not h·w·c long.
  */
-export function shiftImage(img: Float32Array, shape: readonly number[], spec: TransformSpec, range: ValueRange | undefined, noiseSeed: number, scratch?: Float32Array): void {
+export function shiftImage(
+  img: Float32Array,
+  shape: readonly number[],
+  spec: TransformSpec,
+  range: ValueRange | undefined,
+  noiseSeed: number,
+  scratch?: Float32Array,
+): void {
   const [h, w, c] = shape as [number, number, number];
   if (shape.length !== 3 || img.length !== h * w * c) throw new RangeError(`a ${img.length}-value example is not a [${shape.join(', ')}] image`);
   const low = range?.low ?? new Float32Array(c).fill(0);

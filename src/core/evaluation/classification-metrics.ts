@@ -88,7 +88,8 @@ export function argmaxRows(values: ArrayLike<number>, k: number): Int32Array {
  * @throws RangeError when the shapes disagree or k is not in 1..numClasses
  */
 export function topKAccuracy(scores: ArrayLike<number>, trueLabels: ArrayLike<number>, numClasses: number, k: number): number {
-  if (scores.length !== trueLabels.length * numClasses) throw new RangeError(`topKAccuracy: ${scores.length} scores for ${trueLabels.length} examples of ${numClasses} classes`);
+  if (scores.length !== trueLabels.length * numClasses)
+    throw new RangeError(`topKAccuracy: ${scores.length} scores for ${trueLabels.length} examples of ${numClasses} classes`);
   if (!(Number.isInteger(k) && k >= 1 && k <= numClasses)) throw new RangeError(`topKAccuracy: k = ${k} is not in 1..${numClasses}`);
   let hits = 0;
   for (let i = 0; i < trueLabels.length; i++) {

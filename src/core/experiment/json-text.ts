@@ -101,7 +101,10 @@ function nest(keys: readonly (string | number)[], value: unknown): unknown {
 /** Applies jsonc-parser's `modify` with the text's own formatting (fallback). */
 function jsoncModify(text: string, path: JSONPath, value: unknown, arrayInsertion = false): string {
   const f = detectFormatting(text);
-  const edits = modify(text, path, value, { formattingOptions: { insertSpaces: f.insertSpaces, tabSize: f.tabSize, eol: f.eol }, isArrayInsertion: arrayInsertion });
+  const edits = modify(text, path, value, {
+    formattingOptions: { insertSpaces: f.insertSpaces, tabSize: f.tabSize, eol: f.eol },
+    isArrayInsertion: arrayInsertion,
+  });
   return applyEdits(text, edits);
 }
 
@@ -261,7 +264,9 @@ export function getJsonValue(text: string, path: JSONPath): unknown {
 function nodeValue(node: Node): unknown {
   switch (node.type) {
     case 'object':
-      return Object.fromEntries((node.children ?? []).filter((p) => p.children?.length === 2).map((p) => [p.children![0].value as string, nodeValue(p.children![1])]));
+      return Object.fromEntries(
+        (node.children ?? []).filter((p) => p.children?.length === 2).map((p) => [p.children![0].value as string, nodeValue(p.children![1])]),
+      );
     case 'array':
       return (node.children ?? []).map(nodeValue);
     default:

@@ -87,7 +87,13 @@ export async function checkExperimentText(text: string, filePath: string, option
     ...(metadata ? { metadata } : {}),
     ...(modelInputShape ? { modelInputShape } : {}),
   });
-  return { experiment, ...(layers ? { layers } : {}), ...(metadata ? { metadata } : {}), problems: sortProblems([...validated.problems, ...extra, ...semantic]), schemaProblems: validated.problems };
+  return {
+    experiment,
+    ...(layers ? { layers } : {}),
+    ...(metadata ? { metadata } : {}),
+    problems: sortProblems([...validated.problems, ...extra, ...semantic]),
+    schemaProblems: validated.problems,
+  };
 }
 
 /**
@@ -107,7 +113,8 @@ export async function loadExperiment(filePath: string, options: LoadOptions = {}
   }
   const checked = await checkExperimentText(text, file, options);
   if (!checked.experiment || hasErrors(checked.problems)) throw new ExperimentError(file, checked.problems);
-  const experiment = options.seed === undefined ? checked.experiment : { ...checked.experiment, training: { ...checked.experiment.training, seed: options.seed } };
+  const experiment =
+    options.seed === undefined ? checked.experiment : { ...checked.experiment, training: { ...checked.experiment.training, seed: options.seed } };
   return { experiment, problems: checked.problems };
 }
 

@@ -44,7 +44,10 @@ export class JsonLocator {
   readonly root: Node | undefined;
   private readonly lineStarts: number[];
 
-  constructor(readonly text: string, root?: Node) {
+  constructor(
+    readonly text: string,
+    root?: Node,
+  ) {
     this.root = root ?? parseTree(text, [], JSONC_OPTIONS);
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) {
@@ -101,7 +104,6 @@ export class JsonLocator {
   problem(pointer: string, message: string, severity: Severity = 'error', options: LocateOptions = {}): Problem {
     return { path: pointer, message, severity, ...this.locate(pointer, options) };
   }
-
 }
 
 /** The value node of property `segment` of an object (the last one when the name is duplicated), or of an array element. */

@@ -190,9 +190,7 @@ export function resolveExperiment(file: ExperimentFile, filePath: string): Resol
       batchSize: training.batchSize as number,
       seed: training.seed as number,
       monitor: training.monitor!,
-      ...(training.earlyStopping
-        ? { earlyStopping: withDefaults(earlyStoppingSchema, training.earlyStopping) as { patience: number; minDelta: number } }
-        : {}),
+      ...(training.earlyStopping ? { earlyStopping: withDefaults(earlyStoppingSchema, training.earlyStopping) as { patience: number; minDelta: number } } : {}),
       checkpoints: training.checkpoints!,
       ...(training.classWeights !== undefined ? { classWeights: training.classWeights } : {}),
     },

@@ -228,7 +228,11 @@ class Checker {
         const picked = this.picked(stage.freeze);
         const partial = picked ? picked.size < (this.baseLayers?.length ?? 0) : stage.freeze.all !== true;
         if (partial) {
-          this.add(p, 'featureExtraction keeps the whole base frozen, but this stage freezes only part of it; use strategy "fineTune" to train base layers', 'warning');
+          this.add(
+            p,
+            'featureExtraction keeps the whole base frozen, but this stage freezes only part of it; use strategy "fineTune" to train base layers',
+            'warning',
+          );
         }
       } else if (strategy === 'scratch' && !isEmptySelector(stage.freeze)) {
         this.add(p, 'scratch trains every layer: this freeze is ignored', 'warning');
@@ -242,7 +246,10 @@ class Checker {
     const seen = new Map<string, number>();
     lr.layerGroups.forEach((g, i) => {
       if (seen.has(g.name) || g.name === 'head') {
-        this.add(`/learningRate/layerGroups/${i}/name`, g.name === 'head' ? '"head" is the new head\'s group name; choose another' : `duplicate group name "${g.name}"`);
+        this.add(
+          `/learningRate/layerGroups/${i}/name`,
+          g.name === 'head' ? '"head" is the new head\'s group name; choose another' : `duplicate group name "${g.name}"`,
+        );
       }
       seen.set(g.name, i);
     });
@@ -251,7 +258,11 @@ class Checker {
       this.add('/learningRate/layerGroups', 'featureExtraction trains no base layer: layer groups have no effect', 'warning');
     }
     if (strategy === 'fineTune' && lr.baseMultiplier === 0 && lr.layerGroups.every((g) => g.multiplier === 0)) {
-      this.add(this.has('/learningRate/baseMultiplier') ? '/learningRate/baseMultiplier' : '/learningRate', 'with a base rate multiplier of 0 no base layer learns: this is featureExtraction', 'warning');
+      this.add(
+        this.has('/learningRate/baseMultiplier') ? '/learningRate/baseMultiplier' : '/learningRate',
+        'with a base rate multiplier of 0 no base layer learns: this is featureExtraction',
+        'warning',
+      );
     }
   }
 
@@ -347,11 +358,18 @@ class Checker {
     }
     if (d.test && this.has('/data/split/test')) this.add('/data/split/test', 'ignored: data.test is given', 'warning');
     if (split.validation + split.test >= 1) {
-      this.add(this.has('/data/split/test') ? '/data/split/test' : '/data/split', `validation (${split.validation}) + test (${split.test}) must leave training examples: their sum must be below 1`);
+      this.add(
+        this.has('/data/split/test') ? '/data/split/test' : '/data/split',
+        `validation (${split.validation}) + test (${split.test}) must leave training examples: their sum must be below 1`,
+      );
     }
     if (!d.validation && split.validation === 0 && this.exp.transfer.kind !== 'unsupervised') {
       const es = this.exp.training.earlyStopping ? ', early stopping' : '';
-      this.add(this.has('/data/split/validation') ? '/data/split/validation' : '/data', `no validation data (split.validation is 0 and data.validation is absent): the best checkpoint${es} and "${this.exp.training.monitor}" have nothing to watch`, 'warning');
+      this.add(
+        this.has('/data/split/validation') ? '/data/split/validation' : '/data',
+        `no validation data (split.validation is 0 and data.validation is absent): the best checkpoint${es} and "${this.exp.training.monitor}" have nothing to watch`,
+        'warning',
+      );
     }
 
     // class weights
@@ -385,7 +403,9 @@ class Checker {
       if (s.gamma === 1) this.add('/learningRate/schedule/gamma', 'gamma 1 never changes the rate', 'warning');
     }
     const used = SCHEDULE_PARAMS[s.type] ?? [];
-    for (const key of Object.keys(SCHEDULE_PARAMS).flatMap((k) => SCHEDULE_PARAMS[k]).filter((k, i, a) => a.indexOf(k) === i)) {
+    for (const key of Object.keys(SCHEDULE_PARAMS)
+      .flatMap((k) => SCHEDULE_PARAMS[k])
+      .filter((k, i, a) => a.indexOf(k) === i)) {
       if (!used.includes(key) && this.has(`/learningRate/schedule/${key}`)) {
         this.add(`/learningRate/schedule/${key}`, `ignored by the "${s.type}" schedule`, 'warning');
       }
@@ -403,7 +423,11 @@ class Checker {
   private training(): void {
     const t = this.exp.training;
     if (t.earlyStopping && t.earlyStopping.patience >= t.epochs) {
-      this.add('/training/earlyStopping/patience', `patience (${t.earlyStopping.patience}) is not below the total epochs (${t.epochs}): early stopping can never trigger`, 'warning');
+      this.add(
+        '/training/earlyStopping/patience',
+        `patience (${t.earlyStopping.patience}) is not below the total epochs (${t.epochs}): early stopping can never trigger`,
+        'warning',
+      );
     }
     const written = this.written('/training/epochs');
     if (written !== undefined && written !== t.epochs && this.stagesWritten()) {
@@ -418,14 +442,19 @@ class Checker {
     if (kind === 'transductive' && !this.exp.data.target) {
       this.add(kindAt, 'a transductive experiment needs unlabelled target data: add data.target (e.g. the same source with a "transform")');
     }
-    if (kind !== 'transductive' && this.has('/data/target')) this.add('/data/target', `ignored: only a transductive experiment uses data.target (transfer.kind is "${kind}")`, 'warning');
+    if (kind !== 'transductive' && this.has('/data/target'))
+      this.add('/data/target', `ignored: only a transductive experiment uses data.target (transfer.kind is "${kind}")`, 'warning');
     for (const section of ['transductive', 'unsupervised'] as const) {
       if (kind !== section && this.has(`/transfer/${section}`)) this.add(`/transfer/${section}`, `ignored: transfer.kind is "${kind}"`, 'warning');
     }
     if (kind === 'transductive' && this.exp.transfer.transductive?.adaBN && this.layers) {
       const cut = this.baseLayers ?? [];
       if (!this.layers.some((l) => l.isBatchNorm && cut.includes(l.name))) {
-        this.add(this.has('/transfer/transductive/adaBN') ? '/transfer/transductive/adaBN' : kindAt, 'the base has no BatchNorm layer before the cut: AdaBN changes nothing (use a base with BatchNorm, or rely on self-training)', 'warning');
+        this.add(
+          this.has('/transfer/transductive/adaBN') ? '/transfer/transductive/adaBN' : kindAt,
+          'the base has no BatchNorm layer before the cut: AdaBN changes nothing (use a base with BatchNorm, or rely on self-training)',
+          'warning',
+        );
       }
     }
     if (kind === 'unsupervised') {
@@ -434,7 +463,8 @@ class Checker {
       }
       const u = this.exp.transfer.unsupervised;
       if (u && u.kRange[0] > u.kRange[1]) this.add('/transfer/unsupervised/kRange', `the smallest k (${u.kRange[0]}) is above the largest (${u.kRange[1]})`);
-      if (u?.clusters !== undefined && this.has('/transfer/unsupervised/kRange')) this.add('/transfer/unsupervised/kRange', 'ignored: clusters fixes k', 'warning');
+      if (u?.clusters !== undefined && this.has('/transfer/unsupervised/kRange'))
+        this.add('/transfer/unsupervised/kRange', 'ignored: clusters fixes k', 'warning');
     }
   }
 
@@ -447,7 +477,8 @@ class Checker {
     }
     const { strategy } = this.exp.transfer;
     const at = this.has('/transfer/strategy') ? '/transfer/strategy' : '/base/kind';
-    if (strategy === 'scratch') this.add(at, 'strategy "scratch" re-initialises the Gabor bank with random weights; use "featureExtraction" to keep the bank fixed');
+    if (strategy === 'scratch')
+      this.add(at, 'strategy "scratch" re-initialises the Gabor bank with random weights; use "featureExtraction" to keep the bank fixed');
     else if (strategy === 'fineTune' && this.exp.transfer.kind === 'inductive') {
       this.add(at, 'fineTune trains the Gabor bank too (it starts as Gabor filters but is not fixed); use "featureExtraction" for a fixed bank', 'warning');
     }
@@ -518,10 +549,19 @@ class Checker {
     const b = this.exp.base;
     const input = this.options.modelInputShape;
     const takes =
-      b.kind === 'builtin' ? `the built-in ${b.architecture ?? 'smallCnn'}` : b.kind === 'gabor' ? 'a Gabor filter bank' : b.kind === 'model' && input && input.length === 4 ? `the model ${b.path}` : undefined;
+      b.kind === 'builtin'
+        ? `the built-in ${b.architecture ?? 'smallCnn'}`
+        : b.kind === 'gabor'
+          ? 'a Gabor filter bank'
+          : b.kind === 'model' && input && input.length === 4
+            ? `the model ${b.path}`
+            : undefined;
     if (!takes) return;
     const shape = b.kind === 'model' && input ? ` [${input.slice(1).join(', ')}]` : '';
-    this.add(`${csv[0]}/kind`, `a csv source holds flat feature vectors (tabular data), but ${takes} takes images${shape}: use a model base whose input is [features]`);
+    this.add(
+      `${csv[0]}/kind`,
+      `a csv source holds flat feature vectors (tabular data), but ${takes} takes images${shape}: use a model base whose input is [features]`,
+    );
   }
 
   /**

@@ -57,7 +57,9 @@ export function validateExperimentText(text: string, file: string): ValidationRe
   const root = parseTree(text, syntax, JSONC_OPTIONS);
   const locator = new JsonLocator(text, root);
   if (syntax.length > 0) {
-    return { problems: capProblems(sortProblems(syntax.slice(0, MAX_PROBLEMS).map((e) => syntaxProblem(locator, e))), Math.max(0, syntax.length - MAX_PROBLEMS)) };
+    return {
+      problems: capProblems(sortProblems(syntax.slice(0, MAX_PROBLEMS).map((e) => syntaxProblem(locator, e))), Math.max(0, syntax.length - MAX_PROBLEMS)),
+    };
   }
   if (!root) {
     return { problems: [locator.problem('', `${file} is empty: expected an experiment object { "base": …, "data": … }`)] };
@@ -105,7 +107,7 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   EndOfFileExpected: 'end of file expected (text after the experiment object)',
   InvalidCommentToken: 'invalid comment',
   UnexpectedEndOfComment: 'comment not closed ("*/" expected)',
-  UnexpectedEndOfString: 'string not closed (\'"\' expected)',
+  UnexpectedEndOfString: "string not closed ('\"' expected)",
   UnexpectedEndOfNumber: 'incomplete number',
   InvalidUnicode: 'invalid unicode escape',
   InvalidEscapeCharacter: 'invalid escape character',
@@ -267,7 +269,13 @@ function schemaProblem(e: ErrorObject, data: unknown): RawProblem | undefined {
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]) ?? [];
-      const hint = typeof value === 'string' ? didYouMean(value, allowed.filter((a): a is string => typeof a === 'string')) : '';
+      const hint =
+        typeof value === 'string'
+          ? didYouMean(
+              value,
+              allowed.filter((a): a is string => typeof a === 'string'),
+            )
+          : '';
       return { path, message: `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${found(value)}${hint}` };
     }
     case 'const':

@@ -115,7 +115,13 @@ export function cachedPass(
     const m = Math.min(batchSize, n - start);
     const idx = Array.from({ length: m }, (_, i) => indices[start + i]!);
     const x = set.gather(idx);
-    const keys = on ? idx.map((_, i) => createHash('sha256').update(new Uint8Array(x.buffer, x.byteOffset + i * inSize * 4, inSize * 4)).digest('hex')) : [];
+    const keys = on
+      ? idx.map((_, i) =>
+          createHash('sha256')
+            .update(new Uint8Array(x.buffer, x.byteOffset + i * inSize * 4, inSize * 4))
+            .digest('hex'),
+        )
+      : [];
     const missing: number[] = [];
     for (let i = 0; i < m; i++) {
       const entry = on?.read(pass.key, keys[i]!, read);

@@ -259,7 +259,13 @@ export function encodeEntry(shape: readonly number[], values: Float32Array | Uin
 function decodeRaw(buf: Buffer): { shape: number[]; dtype: 'float32' | 'uint8'; payload: Buffer } | undefined {
   if (buf.length < MAGIC.length + 4 + DIGEST_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const body = buf.subarray(0, buf.length - DIGEST_BYTES);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - DIGEST_BYTES))) return undefined;
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(buf.subarray(buf.length - DIGEST_BYTES))
+  )
+    return undefined;
   const headerLen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4 + headerLen;
   if (start > body.length) return undefined;

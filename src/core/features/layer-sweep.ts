@@ -54,7 +54,8 @@ export function capExamples(set: ExampleSet, classes: number, max: number): numb
 export function sweepCandidates(exp: ResolvedExperiment, net: Network): CutPoint[] {
   const s = exp.transfer.sweep;
   const all = cutPoints(net.graph, net.baseOps, s.includeInput);
-  const points = net.inputShape.length === 1 ? all.filter((p) => p.index >= 0 && (net.graph.ops[p.index]!.layer.outputShape as (number | null)[]).length === 2) : all;
+  const points =
+    net.inputShape.length === 1 ? all.filter((p) => p.index >= 0 && (net.graph.ops[p.index]!.layer.outputShape as (number | null)[]).length === 2) : all;
   if (!s.layers) return points;
   const chosen = selectLayers(s.layers, net.baseLayers);
   return points.filter((p) => p.index < 0 || chosen.has(p.name));
@@ -98,7 +99,11 @@ export function layerSweep(
     const probe = extractFeatures(net.graph, cut, data.train, { indices: trainIdx.slice(0, 1), maxFeatures: s.maxFeatures });
     const train = feats(data.train, trainIdx);
     const evalSets = [valIdx.length ? feats(data.validation, valIdx) : undefined, testIdx.length && data.test ? feats(data.test, testIdx) : undefined];
-    const r = fitLinearProbe(train, { classes: k, iterations: s.iterations, learningRate: s.learningRate, l2: s.l2 }, evalSets.filter((e): e is LabelledFeatures => !!e));
+    const r = fitLinearProbe(
+      train,
+      { classes: k, iterations: s.iterations, learningRate: s.learningRate, l2: s.l2 },
+      evalSets.filter((e): e is LabelledFeatures => !!e),
+    );
     const val = evalSets[0] ? r.evaluations[0] : undefined;
     const test = evalSets[1] ? r.evaluations[evalSets[0] ? 1 : 0] : undefined;
     const entry: LayerSweepEntry = {

@@ -79,7 +79,8 @@ export function fitLinearProbe(train: LabelledFeatures, opts: ProbeOptions, eval
     for (const l of s.y) if (!(l >= 0 && l < k)) throw new RangeError(`label ${l} is outside 0..${k - 1}`);
   }
   const { mean, std } = standardizer(train.x, dim);
-  const standardize = (x: Float32Array) => tf.tidy(() => tf.div(tf.sub(tf.tensor2d(x, [x.length / dim, dim]), tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor2D);
+  const standardize = (x: Float32Array) =>
+    tf.tidy(() => tf.div(tf.sub(tf.tensor2d(x, [x.length / dim, dim]), tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor2D);
   const onehot = (y: Int32Array) => {
     const o = new Float32Array(y.length * k);
     y.forEach((l, i) => (o[i * k + l] = 1));

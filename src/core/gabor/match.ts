@@ -152,10 +152,23 @@ export function matchFilters(k: LayerKernel, chanceFilters = 200, seed = 1): Gab
   const filters: FilterMatch[] = channelAveraged(k.kernel, kh, kw, cin, cout).map((w, index) => {
     const m = bestMatch(w, bank);
     const g = bank[m.index]!;
-    return { index, weights: Array.from(w, (v) => +v.toPrecision(6)), best: paramsJson(g.params), gabor: Array.from(g.kernel, (v) => +v.toPrecision(6)), correlation: m.correlation };
+    return {
+      index,
+      weights: Array.from(w, (v) => +v.toPrecision(6)),
+      best: paramsJson(g.params),
+      gabor: Array.from(g.kernel, (v) => +v.toPrecision(6)),
+      correlation: m.correlation,
+    };
   });
   const rng = new Rng(seed);
-  const chance = Array.from({ length: chanceFilters }, () => bestMatch(Array.from({ length: kh * kw }, () => rng.normal()), bank).correlation);
+  const chance = Array.from(
+    { length: chanceFilters },
+    () =>
+      bestMatch(
+        Array.from({ length: kh * kw }, () => rng.normal()),
+        bank,
+      ).correlation,
+  );
   const rs = filters.map((f) => f.correlation);
   return {
     version: 1,
@@ -169,6 +182,13 @@ export function matchFilters(k: LayerKernel, chanceFilters = 200, seed = 1): Gab
     meanCorrelation: mean(rs),
     medianCorrelation: median(rs),
     chance: { filters: chanceFilters, meanCorrelation: mean(chance), medianCorrelation: median(chance) },
-    search: { kernels: bank.length, orientations: grid.orientations, wavelengths: grid.wavelengths, sigmaPerWavelength: grid.sigmaPerWavelength, gammas: grid.gammas, phasesDegrees: grid.phasesDegrees },
+    search: {
+      kernels: bank.length,
+      orientations: grid.orientations,
+      wavelengths: grid.wavelengths,
+      sigmaPerWavelength: grid.sigmaPerWavelength,
+      gammas: grid.gammas,
+      phasesDegrees: grid.phasesDegrees,
+    },
   };
 }

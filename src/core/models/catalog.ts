@@ -56,7 +56,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     inputShape: [224, 224, 3],
     scale: 'symmetric',
     licence: 'Apache-2.0 (@teachablemachine/image)',
-    description: "MobileNetV2, width 0.35, without top: the image base Teachable Machine trains its heads on (its default); cut at out_relu",
+    description: 'MobileNetV2, width 0.35, without top: the image base Teachable Machine trains its heads on (its default); cut at out_relu',
   },
 ];
 

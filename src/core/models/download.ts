@@ -265,7 +265,10 @@ export function modelUrlProblem(url: string): { message: string; severity: 'erro
   if (!u.hostname) return error(`"${url}" has no host`);
   if (u.username || u.password) return error(`"${url}" carries user credentials; they would be stored in the cache's records and run logs`);
   if (!/\.(json|h5|hdf5|keras)$/i.test(u.pathname)) {
-    return { message: `"${url}" names neither a model.json (.json) nor a Keras file (.h5, .hdf5, .keras): it will be read as a tfjs model.json`, severity: 'warning' };
+    return {
+      message: `"${url}" names neither a model.json (.json) nor a Keras file (.h5, .hdf5, .keras): it will be read as a tfjs model.json`,
+      severity: 'warning',
+    };
   }
   return undefined;
 }
@@ -287,7 +290,8 @@ export async function cachedDownload(
   if (hit) return { file: hit.file, sha256: hit.sha256, fromCache: true };
   const data = await fetchBytes(url, o.limits ?? downloadLimits(), o.onProgress);
   const got = sha256Hex(data);
-  if (want && got !== want) throw new DownloadError(url, `SHA-256 mismatch: expected ${want}, the download has ${got} (${data.length} bytes); nothing was cached`);
+  if (want && got !== want)
+    throw new DownloadError(url, `SHA-256 mismatch: expected ${want}, the download has ${got} (${data.length} bytes); nothing was cached`);
   const file = path.join(root, 'sha256', got);
   if (!fs.existsSync(file)) writeAtomic(file, data);
   const rec: UrlRecord = { url, sha256: got, bytes: data.length, fetched: new Date().toISOString() };

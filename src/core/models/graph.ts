@@ -124,7 +124,15 @@ function expand(model: tf.LayersModel, inputKeys: number[], keys: KeyAllocator, 
  * @param outputs number of output tensors of the call, when known (a functional node tells; a layer
  *   shared by models of different input sizes has no single `outputShape` to ask).
  */
-function applyLayer(layer: Layer, ins: number[], keys: KeyAllocator, ops: Op[], parent: string | undefined, shapes: OpGraph['shapes'], outputs?: number): number[] {
+function applyLayer(
+  layer: Layer,
+  ins: number[],
+  keys: KeyAllocator,
+  ops: Op[],
+  parent: string | undefined,
+  shapes: OpGraph['shapes'],
+  outputs?: number,
+): number[] {
   if (isModel(layer)) return expand(layer, ins, keys, ops, layer.name, shapes);
   const nOut = outputs ?? layer.inboundNodes[0]?.outputTensors.length ?? 1;
   const outs = Array.from({ length: nOut }, () => keys.fresh());
@@ -290,7 +298,9 @@ export function buildFlatModel(graph: OpGraph, to: number, outputKey: number, in
     try {
       y = op.layer.apply(xs.length === 1 ? xs[0]! : xs) as SymbolicTensor | SymbolicTensor[];
     } catch (e) {
-      throw new Error(`layer "${op.layer.name}" (${op.layer.getClassName()}) cannot take input shape [${inputShape.join(', ')}]: ${(e as Error).message}`, { cause: e });
+      throw new Error(`layer "${op.layer.name}" (${op.layer.getClassName()}) cannot take input shape [${inputShape.join(', ')}]: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     const ys = Array.isArray(y) ? y : [y];
     op.outputs.forEach((k, j) => env.set(k, ys[j]!));

@@ -125,7 +125,8 @@ function groupSizeProblem(group: ManifestGroup, files: string[], sizes: number[]
   }
   const have = sizes.reduce((a, b) => a + b, 0);
   const names = files.map((f) => path.basename(f)).join(' + ');
-  if (have > need) return `weight file ${names} has ${have} bytes but the manifest's ${group.weights.length} weights need ${need}: ${have - need} extra bytes (${files[files.length - 1]})`;
+  if (have > need)
+    return `weight file ${names} has ${have} bytes but the manifest's ${group.weights.length} weights need ${need}: ${have - need} extra bytes (${files[files.length - 1]})`;
   if (have < need) {
     const i = ends.findIndex((end) => end > have);
     const w = group.weights[i]!;

@@ -104,7 +104,8 @@ export async function loadBase(exp: ResolvedExperiment, ctx: NetworkContext): Pr
   if (Array.isArray(vocabulary) && vocabulary.every((w) => typeof w === 'string')) {
     // A checkpoint of a text experiment: token ids [maxLength] in, the vocabulary it was trained with.
     const inputShape = model.inputs[0]!.shape.slice(1) as number[];
-    if (inputShape.length !== 1 || inputShape[0] == null) throw new ModelError(`a text checkpoint needs a fixed [maxLength] input, not [${inputShape.join(', ')}]`, source);
+    if (inputShape.length !== 1 || inputShape[0] == null)
+      throw new ModelError(`a text checkpoint needs a fixed [maxLength] input, not [${inputShape.join(', ')}]`, source);
     const words = vocabulary as string[];
     const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
     const dim = (embedding?.getConfig() as { outputDim?: number } | undefined)?.outputDim ?? 0;
@@ -144,7 +145,10 @@ function textModelBase(model: tf.LayersModel, source: string, vocabularyFile: st
   }
   const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
   if (!first || first.getClassName() !== 'Embedding') {
-    throw new ModelError(`a text model's first layer must be an Embedding (base.vocabulary maps tokens to its rows); "${first?.name ?? '?'}" is ${first?.getClassName() ?? 'missing'}`, source);
+    throw new ModelError(
+      `a text model's first layer must be an Embedding (base.vocabulary maps tokens to its rows); "${first?.name ?? '?'}" is ${first?.getClassName() ?? 'missing'}`,
+      source,
+    );
   }
   const { inputDim, outputDim } = first.getConfig() as { inputDim: number; outputDim: number };
   if (inputDim !== words.length + 2) {
@@ -161,7 +165,10 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
   const b = exp.base;
   switch (b.kind) {
     case 'builtin':
-      return { model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]), source: `builtin:${b.architecture}` };
+      return {
+        model: buildBuiltin(b.architecture, 10, exp.training.seed, b.inputShape ?? BUILTIN_INPUT_SHAPES[b.architecture]),
+        source: `builtin:${b.architecture}`,
+      };
     case 'model': {
       if (!isKerasPath(b.path)) return { model: await loadModelFile(b.path), source: b.path };
       const k = await loadKerasBase(b.path, b.application ? { application: b.application } : {});
@@ -171,7 +178,10 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
       return { model: k.model, source, ...(k.application.includeTop ? {} : { headless: true }) };
     }
     case 'url': {
-      const { model, fromCache } = await loadUrlModel(b.url, { ...(b.sha256 ? { sha256: b.sha256 } : {}), ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}) });
+      const { model, fromCache } = await loadUrlModel(b.url, {
+        ...(b.sha256 ? { sha256: b.sha256 } : {}),
+        ...(ctx.onDownload ? { onDownload: ctx.onDownload } : {}),
+      });
       return { model, source: fromCache ? `${b.url} (cached)` : b.url };
     }
     case 'catalog': {
@@ -205,7 +215,10 @@ async function loadBaseModel(exp: ResolvedExperiment, ctx: NetworkContext): Prom
     case 'wordVectors':
       throw new Error('internal: wordVectors bases are built by loadBase');
     case 'gabor':
-      return { model: buildGaborBase(b, exp.training.seed, b.inputShape ?? GABOR_DEFAULT_INPUT), source: `gabor:${b.wavelengths.length}x${b.orientations}x${b.phases.length}` };
+      return {
+        model: buildGaborBase(b, exp.training.seed, b.inputShape ?? GABOR_DEFAULT_INPUT),
+        source: `gabor:${b.wavelengths.length}x${b.orientations}x${b.phases.length}`,
+      };
   }
 }
 
@@ -244,7 +257,8 @@ function reinitialise(layer: tf.layers.Layer, seed: number): void {
 export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numClasses: number): Network {
   const { model: source, source: baseSource, inputShape } = loaded;
   const graph = flattenModel(source);
-  if (graph.ops.length < 2 && !loaded.headless) throw new ModelError('the base needs at least two layers (its old head is replaced by the new head)', baseSource);
+  if (graph.ops.length < 2 && !loaded.headless)
+    throw new ModelError('the base needs at least two layers (its old head is replaced by the new head)', baseSource);
   const names = graph.ops.map((o) => o.layer.name);
   const byDefault = loaded.headless
     ? { index: graph.ops.length - 1, dropped: [] as string[] }
@@ -252,7 +266,11 @@ export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numCla
   let cut = byDefault.index;
   if (exp.transfer.cutLayer) {
     cut = names.indexOf(exp.transfer.cutLayer);
-    if (cut < 0) throw new ModelError(`transfer.cutLayer: layer "${exp.transfer.cutLayer}" is not in the base (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, baseSource);
+    if (cut < 0)
+      throw new ModelError(
+        `transfer.cutLayer: layer "${exp.transfer.cutLayer}" is not in the base (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`,
+        baseSource,
+      );
   }
   if (exp.transfer.strategy === 'scratch') for (let i = 0; i <= cut; i++) reinitialise(graph.ops[i]!.layer, exp.training.seed + i);
 
@@ -278,14 +296,26 @@ export function buildNetwork(exp: ResolvedExperiment, loaded: LoadedBase, numCla
   if (x.shape.length > 2) x = add(tf.layers.flatten({ name: fresh('head_flatten') }), x);
   head.units.forEach((units, i) => {
     if (head.dropout > 0) x = add(tf.layers.dropout({ name: fresh(`head_dropout${i + 1}`), rate: head.dropout, seed: seed + 17 + i }), x);
-    x = add(tf.layers.dense({ name: fresh(`head_dense${i + 1}`), units, activation: head.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 + i }) }), x);
+    x = add(
+      tf.layers.dense({
+        name: fresh(`head_dense${i + 1}`),
+        units,
+        activation: head.activation,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 + i }),
+      }),
+      x,
+    );
   });
   if (head.dropout > 0) x = add(tf.layers.dropout({ name: fresh('head_dropout'), rate: head.dropout, seed: seed + 31 }), x);
-  const logits = add(tf.layers.dense({ name: fresh('head_logits'), units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 211 }) }), x);
+  const logits = add(
+    tf.layers.dense({ name: fresh('head_logits'), units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 211 }) }),
+    x,
+  );
   const model = tf.model({ inputs: base.inputs, outputs: logits, name: exp.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
   const full = flattenModel(model);
   const baseOps = full.ops.findIndex((o) => headLayers.has(o.layer));
-  if (baseOps < 0 || full.ops.slice(baseOps).some((o) => !headLayers.has(o.layer))) throw new Error('internal: head layers are not last in the flattened graph');
+  if (baseOps < 0 || full.ops.slice(baseOps).some((o) => !headLayers.has(o.layer)))
+    throw new Error('internal: head layers are not last in the flattened graph');
   return {
     model,
     graph: full,

@@ -41,7 +41,14 @@ export function buildTextBase(base: ResolvedWordVectorsBase, vectors: WordVector
   weights.dispose();
   if (base.encoder === 'conv') {
     x = tf.layers
-      .conv1d({ name: 'conv', filters: base.filters, kernelSize: base.kernelSize, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1009 + 7 }) })
+      .conv1d({
+        name: 'conv',
+        filters: base.filters,
+        kernelSize: base.kernelSize,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1009 + 7 }),
+      })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.globalMaxPooling1d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
   } else {

@@ -18,10 +18,18 @@ export function textBaseTopology(base: ResolvedWordVectorsBase, vectors: Vectors
   const { dim } = vectors;
   const rows = vectors.words + 2;
   const common = { trainableByDefault: true, isBatchNorm: false } as const;
-  const layers: Omit<LayerInfo, 'index'>[] = [{ name: 'embedding', className: 'Embedding', outputShape: [null, maxLength, dim], params: rows * dim, ...common }];
+  const layers: Omit<LayerInfo, 'index'>[] = [
+    { name: 'embedding', className: 'Embedding', outputShape: [null, maxLength, dim], params: rows * dim, ...common },
+  ];
   if (base.encoder === 'conv') {
     layers.push(
-      { name: 'conv', className: 'Conv1D', outputShape: [null, maxLength, base.filters], params: base.kernelSize * dim * base.filters + base.filters, ...common },
+      {
+        name: 'conv',
+        className: 'Conv1D',
+        outputShape: [null, maxLength, base.filters],
+        params: base.kernelSize * dim * base.filters + base.filters,
+        ...common,
+      },
       { name: 'pool', className: 'GlobalMaxPooling1D', outputShape: [null, base.filters], params: 0, ...common, headless: true },
     );
   } else {

@@ -107,7 +107,12 @@ export function parseModelTopology(json: unknown, options: TopologyOptions = {})
   const layers = walker.layers;
 
   let fromManifest = false;
-  const manifest = options.ignoreManifest ? undefined : manifestParams(json.weightsManifest, layers.map((l) => l.name));
+  const manifest = options.ignoreManifest
+    ? undefined
+    : manifestParams(
+        json.weightsManifest,
+        layers.map((l) => l.name),
+      );
   if (manifest) {
     fromManifest = true;
     for (const l of layers) {
@@ -357,11 +362,41 @@ function paddingPairs(v: unknown, n: number): [number, number][] {
 
 /** Layers whose output shape equals their (first) input's. */
 const SAME_SHAPE = new Set([
-  'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D',
-  'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'BatchNormalization', 'SyncBatchNormalization',
-  'LayerNormalization', 'Rescaling', 'Normalization', 'Masking', 'ActivityRegularization', 'RandomFlip', 'RandomRotation',
-  'RandomTranslation', 'RandomZoom', 'RandomContrast', 'RandomBrightness', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum',
-  'Identity', 'TFOpLambda',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Softmax',
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'SpatialDropout3D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'BatchNormalization',
+  'SyncBatchNormalization',
+  'LayerNormalization',
+  'Rescaling',
+  'Normalization',
+  'Masking',
+  'ActivityRegularization',
+  'RandomFlip',
+  'RandomRotation',
+  'RandomTranslation',
+  'RandomZoom',
+  'RandomContrast',
+  'RandomBrightness',
+  'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Identity',
+  'TFOpLambda',
 ]);
 
 /** Output shape of a layer from its config and input shapes; undefined for layers not modelled here. */

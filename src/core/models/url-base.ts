@@ -39,7 +39,8 @@ export function shardUrl(modelUrl: string, p: string): string {
  *   invalid JSON, a shard outside the model's folder, unknown layer classes, missing weights.
  */
 export async function loadUrlModel(url: string, o: UrlModelOptions = {}): Promise<{ model: tf.LayersModel; fromCache: boolean }> {
-  const get = (u: string, sha256?: string) => cachedDownload(u, { ...(sha256 ? { sha256 } : {}), ...(o.onDownload ? { onProgress: o.onDownload } : {}), ...(o.cache ? { cache: o.cache } : {}) });
+  const get = (u: string, sha256?: string) =>
+    cachedDownload(u, { ...(sha256 ? { sha256 } : {}), ...(o.onDownload ? { onProgress: o.onDownload } : {}), ...(o.cache ? { cache: o.cache } : {}) });
   const pathname = new URL(url).pathname;
   if (isKerasPath(pathname)) {
     const f = await get(url, o.sha256);

@@ -63,7 +63,10 @@ export function resolvePredictionRun(target: string, runsDir: string): Predictio
   const name = path.basename(abs).replace(/\.transfer\.json$/, '');
   const runs = listRuns(runsDir, name).filter((r: RunInfo) => (r.summary.task ?? 'train') === 'train' && checkpointOf(r.dir));
   if (runs.length === 0) {
-    throw new DataError(`no run of ${name} with a checkpoint under ${path.join(runsDir, experimentDirName(name))} (train it first: transfer-lab run ${target})`, target);
+    throw new DataError(
+      `no run of ${name} with a checkpoint under ${path.join(runsDir, experimentDirName(name))} (train it first: transfer-lab run ${target})`,
+      target,
+    );
   }
   return openRun(runs[0]!.dir);
 }
@@ -77,7 +80,11 @@ function openRun(dir: string): PredictionRun {
   const classNames = readLabels(dir);
   const checkpoint = checkpointOf(dir);
   if (!config || !classNames) throw new DataError(`${dir} is not a run folder (no config.json or labels.json)`, dir);
-  if (!checkpoint) throw new DataError(`run ${path.basename(dir)} has no checkpoint (checkpoints/best or checkpoints/last)${readSummary(dir) ? ` (status ${readSummary(dir)!.status})` : ''}`, dir);
+  if (!checkpoint)
+    throw new DataError(
+      `run ${path.basename(dir)} has no checkpoint (checkpoints/best or checkpoints/last)${readSummary(dir) ? ` (status ${readSummary(dir)!.status})` : ''}`,
+      dir,
+    );
   return { dir, config, classNames, checkpoint, modelJson: path.join(dir, 'checkpoints', checkpoint, 'model.json') };
 }
 
@@ -147,7 +154,16 @@ export async function predictFiles(run: PredictionRun, files: readonly string[],
       const bytes = height * width * target.channels;
       const pixels = new Uint8Array(decoded.length * bytes);
       decoded.forEach((d, i) => pixels.set(d.data, i * bytes));
-      const store = new PixelStore({ pixels, count: decoded.length, height, width, channels: target.channels, outChannels: shape[2], scale: target.scale, id: (i) => decoded[i]!.file });
+      const store = new PixelStore({
+        pixels,
+        count: decoded.length,
+        height,
+        width,
+        channels: target.channels,
+        outChannels: shape[2],
+        scale: target.scale,
+        id: (i) => decoded[i]!.file,
+      });
       const set = ExampleView.all(store, new Int32Array(decoded.length));
       const idx = Array.from({ length: decoded.length }, (_, i) => i);
       const logits = tf.tidy(() => (model.predict(tf.tensor(set.gather(idx), [decoded.length, ...set.shape])) as tf.Tensor2D).dataSync());

@@ -177,7 +177,10 @@ export interface TransductiveFile {
   targetOverlapRemoved: number;
   labelledTarget: boolean;
   phases: TransductivePhase[];
-  settings: { adaBN: boolean; selfTraining: { rounds: number; threshold: number; classBalance: boolean; portion: number; maxPerClass?: number; epochs: number; includeSource: boolean } };
+  settings: {
+    adaBN: boolean;
+    selfTraining: { rounds: number; threshold: number; classBalance: boolean; portion: number; maxPerClass?: number; epochs: number; includeSource: boolean };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

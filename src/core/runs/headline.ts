@@ -6,7 +6,6 @@
 import { percent as pct } from '../format.js';
 import type { RunResult, RunStatus, RunSummary } from './events.js';
 
-
 /** Best validation metric, e.g. `val acc 97.3%`; falls back to final train accuracy; undefined when none yet. */
 export function formatBestMetric(s: RunSummary): string | undefined {
   if (s.best?.valAccuracy !== undefined) return `val acc ${pct(s.best.valAccuracy)}`;

@@ -177,7 +177,8 @@ export function runStoreProblem(runsDir: string, experimentName: string): RunSto
     };
   }
   const long = root.split(path.sep).find((part) => Buffer.byteLength(part, 'utf8') > NAME_MAX_BYTES);
-  if (long !== undefined) return { setting: 'runsDir', message: `the runs folder ${root} has a folder name of ${Buffer.byteLength(long, 'utf8')} bytes (at most ${NAME_MAX_BYTES})` };
+  if (long !== undefined)
+    return { setting: 'runsDir', message: `the runs folder ${root} has a folder name of ${Buffer.byteLength(long, 'utf8')} bytes (at most ${NAME_MAX_BYTES})` };
   const deepest = Buffer.byteLength(expDir, 'utf8') + RUN_PATH_TAIL_BYTES;
   if (deepest > PATH_MAX_BYTES) {
     return {

@@ -30,7 +30,12 @@ export function summaryMarkdown(s: RunSummary, rawLink: string, evaluation?: Eva
     ['epochs', `${s.epochsDone} of ${s.epochsPlanned}`],
     ...(s.bestEpoch !== undefined ? [['best epoch', `${s.bestEpoch + 1} (val accuracy ${pct(s.best?.valAccuracy)}, val loss ${f4(s.best?.valLoss)})`]] : []),
     ...(s.final
-      ? [['last epoch', `train accuracy ${pct(s.final.trainAccuracy)}, loss ${f4(s.final.trainLoss)}; val accuracy ${pct(s.final.valAccuracy)}, loss ${f4(s.final.valLoss)}`]]
+      ? [
+          [
+            'last epoch',
+            `train accuracy ${pct(s.final.trainAccuracy)}, loss ${f4(s.final.trainLoss)}; val accuracy ${pct(s.final.valAccuracy)}, loss ${f4(s.final.valLoss)}`,
+          ],
+        ]
       : []),
     ...(s.test ? [['test', `accuracy ${pct(s.test.accuracy)}, loss ${f4(s.test.loss)} on ${s.test.examples} examples (${s.test.checkpoint} checkpoint)`]] : []),
     ...(s.examples ? [['examples', `${s.examples.train} train, ${s.examples.validation} validation, ${s.examples.test} test`]] : []),
@@ -50,7 +55,8 @@ export function summaryMarkdown(s: RunSummary, rawLink: string, evaluation?: Eva
     per.push(['macro avg', f3(e.macro.precision), f3(e.macro.recall), f3(e.macro.f1), e.macro.support]);
     per.push(['weighted avg', f3(e.weighted.precision), f3(e.weighted.recall), f3(e.weighted.f1), e.weighted.support]);
     out.push(table(['class', 'precision', 'recall', 'F1', 'support'], per));
-    if (e.confusions.length) out.push('', `Biggest confusions (true → predicted): ${e.confusions.map((c) => `${c.trueClass} → ${c.predictedClass} ×${c.count}`).join(', ')}.`);
+    if (e.confusions.length)
+      out.push('', `Biggest confusions (true → predicted): ${e.confusions.map((c) => `${c.trueClass} → ${c.predictedClass} ×${c.count}`).join(', ')}.`);
   }
   return out.join('\n') + '\n';
 }

@@ -43,10 +43,17 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
           if (skipped) a.summary.skipped = skipped;
           for (const f of data.skipped) a.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
           const sets = { classes: data.classNames.length, train: data.train, validation: data.validation, ...(data.test ? { test: data.test } : {}) };
-          const file = layerSweep(exp, net, sets, base.source, (e) => {
-            a.emit(e);
-            return a.shouldStop();
-          }, cache);
+          const file = layerSweep(
+            exp,
+            net,
+            sets,
+            base.source,
+            (e) => {
+              a.emit(e);
+              return a.shouldStop();
+            },
+            cache,
+          );
           a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
           a.writeArtifact('layerSweep', file);
           for (const l of file.layers) if (l.valAccuracy !== undefined) a.result(`val accuracy ${l.layer}`, l.valAccuracy, 'fraction');
@@ -69,7 +76,14 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
         const shape = kernel.shape as [number, number, number, number];
         const values = kernel.dataSync() as Float32Array;
         return await runAnalysis(exp, opts.runsDir, backend, cb, task, 'gaborMatch', async (a) => {
-          const file = matchFilters({ experiment: exp.name, baseSource: base.source, layer: op.layer.name, className: op.layer.getClassName(), kernel: values, shape });
+          const file = matchFilters({
+            experiment: exp.name,
+            baseSource: base.source,
+            layer: op.layer.name,
+            className: op.layer.getClassName(),
+            kernel: values,
+            shape,
+          });
           a.writeArtifact('gaborMatch', file);
           a.result('mean correlation', file.meanCorrelation);
           a.result('median correlation', file.medianCorrelation);
@@ -94,4 +108,3 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
       });
   }
 }
-

@@ -108,7 +108,11 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   };
   rec.run.writeLabels(data.classNames);
   rec.start();
-  emit({ kind: 'log', level: 'info', message: `base ${base.source}; ${net.baseLayers.length} base layers, cut at "${net.baseLayers[net.baseLayers.length - 1]}" (features ${net.featureShape.join('×')}); ${numClasses} classes` });
+  emit({
+    kind: 'log',
+    level: 'info',
+    message: `base ${base.source}; ${net.baseLayers.length} base layers, cut at "${net.baseLayers[net.baseLayers.length - 1]}" (features ${net.featureShape.join('×')}); ${numClasses} classes`,
+  });
   if (net.droppedLayers.length > 0) {
     const what = net.droppedModel ? `the nested model "${net.droppedModel}" (${net.droppedLayers.join(', ')})` : net.droppedLayers.join(', ');
     emit({ kind: 'log', level: 'info', message: `old head dropped: ${what}` });
@@ -125,7 +129,13 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   const augment = exp.data.augment;
   const trainer = new Trainer(exp, net, numClasses, cache);
   // A text checkpoint carries its vocabulary (embedding rows 2..) so that it can be the `run` base of another text experiment.
-  const metadata = { labels: data.classNames, experiment: exp.name, runId: rec.id, inputShape: net.inputShape, ...(base.text ? { vocabulary: base.text.words } : {}) };
+  const metadata = {
+    labels: data.classNames,
+    experiment: exp.name,
+    runId: rec.id,
+    inputShape: net.inputShape,
+    ...(base.text ? { vocabulary: base.text.words } : {}),
+  };
   try {
     const result = await trainer.train(data.train, data.validation, {
       emit,
@@ -152,7 +162,13 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
       const { logits } = predictLogits(saved, set, trainer.inferenceBatch);
       saved.dispose();
       const text = documentSnippets(set);
-      const report = evaluationReport(logits, set, { experiment: exp.name, split: evalSplit, checkpoint: which, classNames: data.classNames, ...(text ? { text } : {}) });
+      const report = evaluationReport(logits, set, {
+        experiment: exp.name,
+        split: evalSplit,
+        checkpoint: which,
+        classNames: data.classNames,
+        ...(text ? { text } : {}),
+      });
       if (evalSplit === 'test') {
         summary.test = { loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count };
         emit({ kind: 'test', loss: report.loss, accuracy: report.accuracy, checkpoint: which, examples: set.count });
@@ -179,4 +195,3 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   net.model.dispose();
   return final;
 }
-

@@ -26,13 +26,19 @@ function allExamples(data: LoadedData): { set: ExampleSet; index: number }[] {
 }
 
 /** Rows of `pick` computed per set by `rows(set, indices)` and put back in `pick` order. */
-function gatherRows(pick: { set: ExampleSet; index: number }[], rows: (set: ExampleSet, idx: number[]) => { data: Float32Array; dim: number }): { x: Float32Array; dim: number } {
+function gatherRows(
+  pick: { set: ExampleSet; index: number }[],
+  rows: (set: ExampleSet, idx: number[]) => { data: Float32Array; dim: number },
+): { x: Float32Array; dim: number } {
   const bySet = new Map<ExampleSet, number[]>();
   pick.forEach((p, k) => bySet.set(p.set, [...(bySet.get(p.set) ?? []), k]));
   let x: Float32Array | undefined;
   let dim = 0;
   for (const [set, ks] of bySet) {
-    const r = rows(set, ks.map((k) => pick[k]!.index));
+    const r = rows(
+      set,
+      ks.map((k) => pick[k]!.index),
+    );
     dim = r.dim;
     x ??= new Float32Array(pick.length * dim);
     ks.forEach((k, j) => x!.set(r.data.subarray(j * dim, (j + 1) * dim), k * dim));
@@ -51,14 +57,22 @@ export async function runUnsupervised(ctx: RunRecorder, net: Network, data: Load
   const cut = { index: cutIndex, key: net.graph.ops[cutIndex]!.outputs[0]! };
   const layer = net.baseLayers[cutIndex]!;
   ctx.summary.examples = { train: n, validation: 0, test: 0 };
-  ctx.emit({ kind: 'log', level: 'info', message: `clustering ${n} examples: features at "${layer}" (${net.featureShape.join('×')}) → PCA ${u.components} → k-means` });
+  ctx.emit({
+    kind: 'log',
+    level: 'info',
+    message: `clustering ${n} examples: features at "${layer}" (${net.featureShape.join('×')}) → PCA ${u.components} → k-means`,
+  });
 
   const feats = gatherRows(pick, (set, idx) => extractFeatures(net.graph, cut, set, { indices: idx, ...(cache ? { cache } : {}) }));
   const opts = { components: u.components, kRange: u.kRange, seed, ...(u.clusters !== undefined ? { k: u.clusters } : {}) };
   const fc = clusterRows(feats.x, n, feats.dim, opts);
   const labels = Int32Array.from(pick, (p) => p.set.labels[p.index]!);
   const features = clusteringResult(fc, 'features', feats.dim, labels, layer);
-  ctx.emit({ kind: 'log', level: 'info', message: `features: k = ${fc.k}, silhouette ${fc.silhouette.toFixed(3)}, NMI ${features.scores.nmi?.toFixed(3)}, ARI ${features.scores.ari?.toFixed(3)}` });
+  ctx.emit({
+    kind: 'log',
+    level: 'info',
+    message: `features: k = ${fc.k}, silhouette ${fc.silhouette.toFixed(3)}, NMI ${features.scores.nmi?.toFixed(3)}, ARI ${features.scores.ari?.toFixed(3)}`,
+  });
 
   let raw: ClustersFile['raw'];
   let rawAssignments: number[] | undefined;
@@ -77,7 +91,11 @@ export async function runUnsupervised(ctx: RunRecorder, net: Network, data: Load
     const rc = clusterRows(px.x, n, px.dim, opts, fc.k);
     raw = clusteringResult(rc, documents ? 'tfidf' : 'raw', px.dim, labels);
     rawAssignments = rc.assignments;
-    ctx.emit({ kind: 'log', level: 'info', message: `${baseline} (${px.dim} d): k = ${rc.k}, silhouette ${rc.silhouette.toFixed(3)}, NMI ${raw.scores.nmi?.toFixed(3)}, ARI ${raw.scores.ari?.toFixed(3)}` });
+    ctx.emit({
+      kind: 'log',
+      level: 'info',
+      message: `${baseline} (${px.dim} d): k = ${rc.k}, silhouette ${rc.silhouette.toFixed(3)}, NMI ${raw.scores.nmi?.toFixed(3)}, ARI ${raw.scores.ari?.toFixed(3)}`,
+    });
   }
   const classNames = data.classNames;
   const clusters: ClustersFile = {

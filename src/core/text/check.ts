@@ -30,8 +30,5 @@ export async function checkTextExperiment(exp: ResolvedExperiment): Promise<stri
   }
   const maxLength = exp.data.text?.maxLength ?? 256;
   const data = await loadData(exp.data, { inputShape: [maxLength], seed: exp.training.seed, text: { vocabulary: vocabularyOf(words), maxLength } });
-  return [
-    head,
-    ...Object.entries(data.text ?? {}).map(([role, s]) => `${role}: ${describeCoverage(s)}`),
-  ];
+  return [head, ...Object.entries(data.text ?? {}).map(([role, s]) => `${role}: ${describeCoverage(s)}`)];
 }

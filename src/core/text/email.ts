@@ -13,7 +13,7 @@ export async function emailText(raw: Uint8Array, opts: { headers: boolean }): Pr
   const mail = await PostalMime.parse(raw);
   let body = mail.text ?? '';
   if (body.trim() === '' && mail.html) body = htmlText(mail.html);
-  const head = opts.headers ? headerBlock(raw) : mail.subject ?? '';
+  const head = opts.headers ? headerBlock(raw) : (mail.subject ?? '');
   return `${head}\n\n${body}`;
 }
 

@@ -135,7 +135,13 @@ export function encodeDocuments(docs: readonly RawDocument[], vocab: Vocabulary,
     else oov.push([t, c]);
   }
   oov.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const store = new TokenStore(ids, rows.length, maxLength, kept.map((i) => docs[i]!.text), kept.map((i) => docs[i]!.id));
+  const store = new TokenStore(
+    ids,
+    rows.length,
+    maxLength,
+    kept.map((i) => docs[i]!.text),
+    kept.map((i) => docs[i]!.id),
+  );
   return {
     store,
     kept,
@@ -146,7 +152,10 @@ export function encodeDocuments(docs: readonly RawDocument[], vocab: Vocabulary,
 /** "coverage 96.1% of tokens (12,345 of 12,846), 71.0% of types; 1,234 OOV types (top: …)" */
 export function describeCoverage(s: TextStats): string {
   const pct = (a: number, b: number) => `${b === 0 ? '0.0' : ((100 * a) / b).toFixed(1)}%`;
-  const top = s.topOov.slice(0, 5).map(([w, c]) => `${w} ×${c}`).join(', ');
+  const top = s.topOov
+    .slice(0, 5)
+    .map(([w, c]) => `${w} ×${c}`)
+    .join(', ');
   return (
     `${s.documents - s.empty} documents (${s.empty} empty skipped, ${s.truncated} truncated); vocabulary coverage ` +
     `${pct(s.tokensFound, s.tokens)} of tokens (${s.tokensFound} of ${s.tokens}), ${pct(s.typesFound, s.types)} of types; ` +

@@ -29,7 +29,10 @@ const TOKEN = new RegExp(`(${URL})|(${EMAIL})|(${WORD})|(${SYMBOL})`, 'gu');
 
 /** Normalises a document as the tokenizer sees it: BOM dropped, NFC, `’` → `'`, lower case. */
 export function normaliseText(text: string): string {
-  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).normalize('NFC').replace(/[\u2019\u02bc]/g, "'").toLowerCase();
+  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    .normalize('NFC')
+    .replace(/[\u2019\u02bc]/g, "'")
+    .toLowerCase();
 }
 
 /**

@@ -82,7 +82,8 @@ export function decodeVectors(buf: Buffer, file: string): WordVectors {
   const wordsAt = 20;
   const scalesAt = wordsAt + wordLen + ((4 - (wordLen % 4)) % 4);
   const valuesAt = scalesAt + 4 * n;
-  if (buf.length !== valuesAt + n * dim) throw new DataError(`${file}: truncated or corrupt vectors file (${buf.length} bytes, expected ${valuesAt + n * dim})`, file);
+  if (buf.length !== valuesAt + n * dim)
+    throw new DataError(`${file}: truncated or corrupt vectors file (${buf.length} bytes, expected ${valuesAt + n * dim})`, file);
   const words = n === 0 ? [] : buf.toString('utf8', wordsAt, wordsAt + wordLen).split('\n');
   if (words.length !== n) throw new DataError(`${file}: ${words.length} words for ${n} vectors`, file);
   const scales = new Float32Array(buf.buffer.slice(buf.byteOffset + scalesAt, buf.byteOffset + scalesAt + 4 * n));
@@ -147,7 +148,8 @@ export async function readVectorsFile(file: string, maxWords?: number): Promise<
         if (dim < 1) throw new DataError(`${file}: line 1: header "${trimmed}" gives dimension ${dim}`, file);
         continue;
       }
-      if (parts.length < 2) throw new DataError(`${file}: line ${lineNo}: expected a word followed by its vector, got ${JSON.stringify(trimmed.slice(0, 60))}`, file);
+      if (parts.length < 2)
+        throw new DataError(`${file}: line ${lineNo}: expected a word followed by its vector, got ${JSON.stringify(trimmed.slice(0, 60))}`, file);
       const d = parts.length - 1;
       if (dim === 0) dim = d;
       if (d !== dim) throw new DataError(`${file}: line ${lineNo}: the vector of "${parts[0]}" has ${d} values, expected ${dim}`, file);
@@ -161,7 +163,8 @@ export async function readVectorsFile(file: string, maxWords?: number): Promise<
       }
       for (let j = 0; j < dim; j++) {
         const v = Number(parts[j + 1]);
-        if (!Number.isFinite(v)) throw new DataError(`${file}: line ${lineNo}: value ${j + 1} of "${w}" is ${JSON.stringify(parts[j + 1])}, not a number`, file);
+        if (!Number.isFinite(v))
+          throw new DataError(`${file}: line ${lineNo}: value ${j + 1} of "${w}" is ${JSON.stringify(parts[j + 1])}, not a number`, file);
         values[row * dim + j] = v;
       }
       seen.add(w);
@@ -211,7 +214,9 @@ export async function readVectorsShape(vectors: string, maxWords?: number): Prom
     try {
       fd = fs.openSync(file, 'r');
     } catch (e) {
-      throw new DataError(`the shipped vectors ${file} are missing (${(e as Error).message}); regenerate them with scripts/build-glove-subset.ts`, file, { cause: e });
+      throw new DataError(`the shipped vectors ${file} are missing (${(e as Error).message}); regenerate them with scripts/build-glove-subset.ts`, file, {
+        cause: e,
+      });
     }
     try {
       fs.readSync(fd, head, 0, 20, 0);

@@ -28,7 +28,10 @@ export function readVocabularyFile(file: string): string[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   if (lines[0] !== '' || lines[1] !== '[UNK]') {
-    throw new DataError(`${file}: lines 1 and 2 must be the padding token (an empty line) and "[UNK]" (rows 0 and 1, as TextVectorization.get_vocabulary() lists them)`, file);
+    throw new DataError(
+      `${file}: lines 1 and 2 must be the padding token (an empty line) and "[UNK]" (rows 0 and 1, as TextVectorization.get_vocabulary() lists them)`,
+      file,
+    );
   }
   const words = lines.slice(2).map((w) => w.normalize('NFC'));
   const seen = new Map<string, number>();

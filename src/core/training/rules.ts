@@ -186,7 +186,10 @@ export class EarlyStopping implements TrainerRule {
   private readonly tracker: ImprovementTracker;
   private sinceBest = 0;
 
-  constructor(private readonly patience: number, exp: ResolvedExperiment) {
+  constructor(
+    private readonly patience: number,
+    exp: ResolvedExperiment,
+  ) {
     this.tracker = new ImprovementTracker(exp);
   }
 

@@ -123,11 +123,7 @@ export function planRates(exp: Pick<ResolvedExperiment, 'learningRate' | 'transf
 }
 
 /** The schedule input of stage `stageIndex` of an experiment. */
-export function stageScheduleInput(
-  exp: Pick<ResolvedExperiment, 'learningRate' | 'transfer'>,
-  stageIndex: number,
-  stepsPerEpoch: number,
-): StageScheduleInput {
+export function stageScheduleInput(exp: Pick<ResolvedExperiment, 'learningRate' | 'transfer'>, stageIndex: number, stepsPerEpoch: number): StageScheduleInput {
   const stage = exp.transfer.stages[stageIndex];
   if (!stage) throw new RangeError(`stage ${stageIndex} does not exist (experiment has ${exp.transfer.stages.length})`);
   return {

@@ -140,13 +140,21 @@ export class Trainer {
   cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch, meter?: PhaseMeter): FeatureCache {
     const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
     const indices = Array.from({ length: set.count }, (_, i) => i);
-    return cachedPass(this.diskCache, pass, set, indices, batchSize, (x, n) => {
-      const f = tf.tidy(() => this.prefix(tf.tensor(x, [n, ...set.shape])));
-      const data = f.dataSync() as Float32Array;
-      const shape = f.shape.slice(1);
-      f.dispose();
-      return { data, shape };
-    }, meter ? (n) => meter.add(n) : undefined);
+    return cachedPass(
+      this.diskCache,
+      pass,
+      set,
+      indices,
+      batchSize,
+      (x, n) => {
+        const f = tf.tidy(() => this.prefix(tf.tensor(x, [n, ...set.shape])));
+        const data = f.dataSync() as Float32Array;
+        const shape = f.shape.slice(1);
+        f.dispose();
+        return { data, shape };
+      },
+      meter ? (n) => meter.add(n) : undefined,
+    );
   }
 
   /** Split-point features of examples `idx` of `set` (from the cache when given). */
@@ -235,9 +243,18 @@ export class Trainer {
       const valCache = this.boundary >= 0 && hasVal ? this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!)) : undefined;
       if (this.boundary >= 0) {
         const shape = (trainCache ?? valCache)?.shape.join('×');
-        const cached = trainCache ? 'run once on training and validation examples' : `run every step on augmented training examples, once on validation examples`;
-        hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: ${this.boundary + 1} frozen leading layers ${cached}${shape ? `; cached features ${shape} per example` : ''}` });
-        for (const [what, c, n] of [['training', trainCache, train.count], ['validation', valCache, validation?.count ?? 0]] as const) {
+        const cached = trainCache
+          ? 'run once on training and validation examples'
+          : `run every step on augmented training examples, once on validation examples`;
+        hooks.emit({
+          kind: 'log',
+          level: 'info',
+          message: `stage ${si}: ${this.boundary + 1} frozen leading layers ${cached}${shape ? `; cached features ${shape} per example` : ''}`,
+        });
+        for (const [what, c, n] of [
+          ['training', trainCache, train.count],
+          ['validation', valCache, validation?.count ?? 0],
+        ] as const) {
           if (c) hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: frozen features of ${n} ${what} examples: ${describeStats(c.stats)}` });
         }
       }
@@ -245,7 +262,10 @@ export class Trainer {
 
       for (let e = 0; e < stage.epochs; e++, epoch++) {
         const t0 = performance.now();
-        const order = shuffle(Array.from({ length: train.count }, (_, i) => i), rng);
+        const order = shuffle(
+          Array.from({ length: train.count }, (_, i) => i),
+          rng,
+        );
         let lossSum = 0;
         let hits = 0;
         let seen = 0;

@@ -100,17 +100,34 @@ export async function adaptTransductive(exp: ResolvedExperiment, net: Network, d
     phases: [],
     settings: {
       adaBN: cfg.adaBN,
-      selfTraining: { rounds: st.rounds, threshold: st.threshold, classBalance: st.classBalance, portion: st.portion, ...(st.maxPerClass !== undefined ? { maxPerClass: st.maxPerClass } : {}), epochs: st.epochs, includeSource: st.includeSource },
+      selfTraining: {
+        rounds: st.rounds,
+        threshold: st.threshold,
+        classBalance: st.classBalance,
+        portion: st.portion,
+        ...(st.maxPerClass !== undefined ? { maxPerClass: st.maxPerClass } : {}),
+        epochs: st.epochs,
+        includeSource: st.includeSource,
+      },
     },
   };
-  hooks.emit({ kind: 'log', level: 'info', message: `transductive: ${target.count} target examples (${file.targetOverlapRemoved} left out as training/validation examples)` });
+  hooks.emit({
+    kind: 'log',
+    level: 'info',
+    message: `transductive: ${target.count} target examples (${file.targetOverlapRemoved} left out as training/validation examples)`,
+  });
   if (target.count === 0) throw new Error('no target examples are left after leaving out the training and validation examples');
 
   const phase = (p: Omit<TransductivePhase, 'targetAccuracy' | 'sourceValAccuracy' | 'seconds'>, t0: number, probs?: Float32Array): Float32Array => {
     const tp = probs ?? predictProbabilities(net.model, target);
     const targetAccuracy = accuracyOf(tp, target.labels);
     const sourceValAccuracy = data.validation.count > 0 ? accuracyOf(predictProbabilities(net.model, data.validation), data.validation.labels) : undefined;
-    const entry: TransductivePhase = { ...p, targetAccuracy, ...(sourceValAccuracy !== undefined ? { sourceValAccuracy } : {}), seconds: (performance.now() - t0) / 1000 };
+    const entry: TransductivePhase = {
+      ...p,
+      targetAccuracy,
+      ...(sourceValAccuracy !== undefined ? { sourceValAccuracy } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
     file.phases.push(entry);
     const ev: AdaptEvent = {
       kind: 'adapt',
@@ -151,7 +168,10 @@ export async function adaptTransductive(exp: ResolvedExperiment, net: Network, d
     const trainSet: ExampleSet = st.includeSource ? new ConcatSet(data.train, pseudo) : pseudo;
     const roundExp: ResolvedExperiment = {
       ...exp,
-      transfer: { ...exp.transfer, stages: [{ name: `self-training ${round}`, epochs: st.epochs, freeze: last.freeze, learningRate: st.learningRate ?? last.learningRate }] },
+      transfer: {
+        ...exp.transfer,
+        stages: [{ name: `self-training ${round}`, epochs: st.epochs, freeze: last.freeze, learningRate: st.learningRate ?? last.learningRate }],
+      },
       training: { ...exp.training, epochs: st.epochs, seed: exp.training.seed + round, checkpoints: 'last' },
     };
     delete roundExp.training.earlyStopping;

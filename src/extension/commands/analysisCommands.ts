@@ -72,7 +72,12 @@ interface AnalysisSpec<T> {
 }
 
 /** Runs one analysis task, then shows its result (panel view + notification) and applies its edit when asked. */
-async function runAnalysisCommand<T>(ctx: CommandContext, arg: unknown, spec: AnalysisSpec<T>, opts: AnalysisCommandOptions): Promise<AnalysisOutcome<T> | undefined> {
+async function runAnalysisCommand<T>(
+  ctx: CommandContext,
+  arg: unknown,
+  spec: AnalysisSpec<T>,
+  opts: AnalysisCommandOptions,
+): Promise<AnalysisOutcome<T> | undefined> {
   const what = 'Analysing experiments';
   if (!vscode.workspace.isTrusted) return void (await startRun(ctx, arg, { what })); // refused, with the reason
   const target = await experimentTarget(arg, spec.placeHolder);
@@ -102,10 +107,12 @@ async function runAnalysisCommand<T>(ctx: CommandContext, arg: unknown, spec: An
   const name = outcome.summary?.experiment ?? experimentNameOfFile(uri.fsPath);
   const pending = edits.length > 0 && !applied && !editsInEffect((await experimentDocument(uri)).getText(), edits);
   const buttons = pending ? [spec.applyLabel(result)] : [];
-  void vscode.window.showInformationMessage(`${spec.message(result, name)}${pending ? ` Suggested edit: ${edits.map(describeEdit).join(', ')}.` : ''}`, ...buttons).then(async (pick) => {
-    if (!pick) return;
-    if (!(await applyJsonEdits(uri, edits))) void vscode.window.showWarningMessage('Transfer Lab: could not edit the file: it changed meanwhile; try again.');
-  });
+  void vscode.window
+    .showInformationMessage(`${spec.message(result, name)}${pending ? ` Suggested edit: ${edits.map(describeEdit).join(', ')}.` : ''}`, ...buttons)
+    .then(async (pick) => {
+      if (!pick) return;
+      if (!(await applyJsonEdits(uri, edits))) void vscode.window.showWarningMessage('Transfer Lab: could not edit the file: it changed meanwhile; try again.');
+    });
   return { runId, runDir, status: outcome.status, result, edits, applied };
 }
 

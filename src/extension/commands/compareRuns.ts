@@ -80,7 +80,12 @@ export async function compareMarkdown(runs: RunTarget[]): Promise<string> {
 /** Compares two or more runs (tree multi-selection, run folders, or a multi-select pick); returns the document. */
 export async function compareRuns(arg?: unknown, selection?: unknown): Promise<vscode.TextDocument | undefined> {
   let runs = await runsFromArgs(arg, selection);
-  if (runs.length < 2) runs = (await pickRuns('Pick two or more runs to compare', runs.map((r) => r.runDir))) ?? [];
+  if (runs.length < 2)
+    runs =
+      (await pickRuns(
+        'Pick two or more runs to compare',
+        runs.map((r) => r.runDir),
+      )) ?? [];
   if (runs.length < 2) {
     if (runs.length === 1) void vscode.window.showInformationMessage('Pick at least two runs to compare.');
     return undefined;

@@ -33,10 +33,12 @@ export async function exportModel(ctx: CommandContext, arg?: unknown, opts: Expo
     opts.checkpoint ??
     (available.length === 1
       ? available[0]
-      : (await vscode.window.showQuickPick(
-          available.map((c) => ({ label: c, description: c === 'best' ? 'best monitored validation metric' : 'after the last epoch' })),
-          { placeHolder: 'Which checkpoint?' },
-        ))?.label as 'best' | 'last' | undefined);
+      : ((
+          await vscode.window.showQuickPick(
+            available.map((c) => ({ label: c, description: c === 'best' ? 'best monitored validation metric' : 'after the last epoch' })),
+            { placeHolder: 'Which checkpoint?' },
+          )
+        )?.label as 'best' | 'last' | undefined));
   if (!checkpoint) return undefined;
   if (!available.includes(checkpoint)) {
     void vscode.window.showWarningMessage(`Run ${run.runId} has no "${checkpoint}" checkpoint.`);

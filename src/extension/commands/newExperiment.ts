@@ -34,10 +34,15 @@ export async function newExperiment(folderArg?: unknown, opts: NewExperimentOpti
   }
   const template = opts.template
     ? TEMPLATES.find((t) => t.id === opts.template)
-    : (await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, t })), {
-        placeHolder: 'Choose a template for the new experiment',
-        matchOnDetail: true,
-      }))?.t;
+    : (
+        await vscode.window.showQuickPick(
+          TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, t })),
+          {
+            placeHolder: 'Choose a template for the new experiment',
+            matchOnDetail: true,
+          },
+        )
+      )?.t;
   if (!template) return undefined;
 
   const name =

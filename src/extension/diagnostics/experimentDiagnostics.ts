@@ -50,7 +50,10 @@ export class ExperimentDiagnostics implements vscode.Disposable {
       const result = await checkExperimentText(doc.uri.fsPath, doc.getText(), runsDir);
       // The JSON language service shows syntax and schema problems itself (jsonValidation, same
       // schema); we add the semantic ones.
-      this.collection.set(doc.uri, result.semantic.map((p) => toDiagnostic(doc, p)));
+      this.collection.set(
+        doc.uri,
+        result.semantic.map((p) => toDiagnostic(doc, p)),
+      );
       return result;
     } catch (e) {
       this.log.error(`Checking ${doc.uri.fsPath} failed: ${(e as Error).stack ?? e}`);

@@ -146,7 +146,8 @@ export class DocumentEditing implements vscode.Disposable {
     const doc = await experimentDocument(this.uri);
     if (this.snapshot?.text !== doc.getText()) await this.refresh();
     const snap = this.snapshot;
-    if (!snap || snap.text !== doc.getText() || !this.current?.valid) return `${path.basename(this.file)} has errors: fix them in the file first (see Problems).`;
+    if (!snap || snap.text !== doc.getText() || !this.current?.valid)
+      return `${path.basename(this.file)} has errors: fix them in the file first (see Problems).`;
     return { doc, ctx: { text: snap.text, experiment: snap.experiment, baseLayers: baseLayerNames(snap.experiment, snap.layers) } };
   }
 
@@ -195,7 +196,8 @@ export class DocumentEditing implements vscode.Disposable {
       title: `New layer group for ${layer}`,
       prompt: 'Name of the layer group (shown in the rate chart)',
       value: taken.has('early') ? `group${taken.size + 1}` : 'early',
-      validateInput: (v) => (!v.trim() ? 'Give the group a name' : taken.has(v.trim()) || v.trim() === 'head' || v.trim() === 'base' ? `"${v.trim()}" is taken` : undefined),
+      validateInput: (v) =>
+        !v.trim() ? 'Give the group a name' : taken.has(v.trim()) || v.trim() === 'head' || v.trim() === 'base' ? `"${v.trim()}" is taken` : undefined,
     });
     if (!name) return;
     const mult = await vscode.window.showInputBox({

@@ -227,7 +227,9 @@ export class ExperimentPanel implements vscode.Disposable {
         await this.pushFullState();
         return;
       case 'toggleFreeze':
-        return doc.edit(`${m.payload.frozen ? 'freeze' : 'unfreeze'} ${m.payload.layer}`, (ctx) => toggleFreeze(ctx, m.payload.stage, m.payload.layer, m.payload.frozen));
+        return doc.edit(`${m.payload.frozen ? 'freeze' : 'unfreeze'} ${m.payload.layer}`, (ctx) =>
+          toggleFreeze(ctx, m.payload.stage, m.payload.layer, m.payload.frozen),
+        );
       case 'freezeUpTo':
         return doc.edit(`freeze up to ${m.payload.layer}`, (ctx) => freezeUpTo(ctx, m.payload.stage, m.payload.layer));
       case 'setCutLayer':

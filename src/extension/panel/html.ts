@@ -14,13 +14,7 @@ export function makeNonce(): string {
 
 /** The Content-Security-Policy of the panel. */
 export function panelCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-  ].join('; ');
+  return ["default-src 'none'", `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource} data:`, `font-src ${cspSource}`].join('; ');
 }
 
 /** The folder the webview may load from (its `localResourceRoots`). */

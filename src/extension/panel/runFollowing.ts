@@ -160,7 +160,15 @@ export class RunFollowing implements vscode.Disposable {
         };
       }),
       ...(active
-        ? { active: { ...(active.runId ? { runId: active.runId } : {}), task: active.task, state: active.state, ...(active.backend ? { backend: active.backend } : {}), ...(active.phase ? { phase: phaseText(active.phase) } : {}) } }
+        ? {
+            active: {
+              ...(active.runId ? { runId: active.runId } : {}),
+              task: active.task,
+              state: active.state,
+              ...(active.backend ? { backend: active.backend } : {}),
+              ...(active.phase ? { phase: phaseText(active.phase) } : {}),
+            },
+          }
         : {}),
       shownRunId: shown?.runId ?? null,
       following: this.pinnedRunId === undefined,

@@ -62,7 +62,10 @@ export interface ActiveRun {
 
 /** Starting failed: over the cap, bad runtime, or the worker reported a fatal error. */
 export class RunStartError extends Error {
-  constructor(message: string, readonly outcome?: RunOutcome) {
+  constructor(
+    message: string,
+    readonly outcome?: RunOutcome,
+  ) {
     super(message);
   }
 }
@@ -126,9 +129,7 @@ export class RunManager implements vscode.Disposable {
    */
   async start(experimentFile: string, opts: StartOptions): Promise<ActiveRun> {
     if (this.runs.size >= opts.maxConcurrentRuns) {
-      throw new RunStartError(
-        `${this.runs.size} run(s) already training; the limit is ${opts.maxConcurrentRuns} (setting "transferLab.maxConcurrentRuns").`,
-      );
+      throw new RunStartError(`${this.runs.size} run(s) already training; the limit is ${opts.maxConcurrentRuns} (setting "transferLab.maxConcurrentRuns").`);
     }
     if (this.forExperiment(experimentFile)) {
       throw new RunStartError(`${path.basename(experimentFile)} is already running.`);
@@ -140,7 +141,9 @@ export class RunManager implements vscode.Disposable {
     if (this.runs.size >= opts.maxConcurrentRuns || this.forExperiment(experimentFile)) {
       throw new RunStartError(`Another run started meanwhile; the limit is ${opts.maxConcurrentRuns} (setting "transferLab.maxConcurrentRuns").`);
     }
-    this.log.info(`Starting ${opts.task && opts.task !== 'train' ? `${opts.task} of ` : ''}${experimentFile} with Node ${runtime.version} (${runtime.source}: ${runtime.execPath}), backend ${opts.backend}`);
+    this.log.info(
+      `Starting ${opts.task && opts.task !== 'train' ? `${opts.task} of ` : ''}${experimentFile} with Node ${runtime.version} (${runtime.source}: ${runtime.execPath}), backend ${opts.backend}`,
+    );
 
     let settle!: (o: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (settle = r));
@@ -165,7 +168,18 @@ export class RunManager implements vscode.Disposable {
       worker.kill();
       throw new RunStartError(`Could not start ${runtime.execPath}.`);
     }
-    const run: Tracked = { key: this.nextKey++, experimentFile, task: opts.task ?? 'train', pid: worker.pid, state: 'starting', epochsDone: 0, step: 0, done, worker, outputTail: [] };
+    const run: Tracked = {
+      key: this.nextKey++,
+      experimentFile,
+      task: opts.task ?? 'train',
+      pid: worker.pid,
+      state: 'starting',
+      epochsDone: 0,
+      step: 0,
+      done,
+      worker,
+      outputTail: [],
+    };
     this.runs.set(run.key, run);
     this.changed.fire(run);
 
@@ -264,9 +278,10 @@ export class RunManager implements vscode.Disposable {
     } else {
       // No `done`: the worker crashed or was killed. Record it in the run folder so the tree shows it.
       const status: RunStatus = run.state === 'stopping' ? 'stopped' : 'failed';
-      const message = run.state === 'stopping'
-        ? `Stopped by force (${signal ?? `exit ${exitCode}`}) after the grace period.`
-        : `The training process exited unexpectedly (${signal ?? `exit code ${exitCode}`}).`;
+      const message =
+        run.state === 'stopping'
+          ? `Stopped by force (${signal ?? `exit ${exitCode}`}) after the grace period.`
+          : `The training process exited unexpectedly (${signal ?? `exit code ${exitCode}`}).`;
       let summary: RunSummary | undefined;
       try {
         summary = run.runDir ? finishInterruptedRun(run.runDir, status, message) : undefined;

@@ -43,7 +43,9 @@ export async function resolveWorkerRuntime(nodePath: string): Promise<WorkerRunt
   try {
     fs.accessSync(execPath, fs.constants.X_OK);
   } catch {
-    throw new WorkerRuntimeError(`${what} is not an executable file. Set "transferLab.nodePath" to a Node.js ${MIN_NODE_MAJOR}+ executable, or clear it to use VS Code's runtime.`);
+    throw new WorkerRuntimeError(
+      `${what} is not an executable file. Set "transferLab.nodePath" to a Node.js ${MIN_NODE_MAJOR}+ executable, or clear it to use VS Code's runtime.`,
+    );
   }
   let pending = checked.get(execPath);
   if (!pending) {

@@ -217,7 +217,9 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       item.contextValue = 'experiment';
       item.resourceUri = e.uri;
       item.iconPath = new vscode.ThemeIcon(running ? 'beaker~spin' : 'beaker');
-      item.description = this.folderOf.has(e.uri.fsPath) ? path.basename(e.uri.fsPath) : [e.folderName, vscode.workspace.asRelativePath(e.uri, false)].filter(Boolean).join(' · ');
+      item.description = this.folderOf.has(e.uri.fsPath)
+        ? path.basename(e.uri.fsPath)
+        : [e.folderName, vscode.workspace.asRelativePath(e.uri, false)].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(`**${e.name}**\n\n${e.description ?? ''}\n\n\`${e.uri.fsPath}\``);
       item.command = { command: Commands.openExperiment, title: 'Open Experiment File', arguments: [node] };
       return item;

@@ -19,7 +19,6 @@ export function statusIcon(status: RunStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-
 export { formatBestMetric, runDescription, runHeadline } from '../../core/runs/headline.js';
 
 /** Short run label from the start time: `HH:MM:SS` today, else `MM-DD HH:MM`; the run id when unknown. */
@@ -43,9 +42,25 @@ export function runTooltip(runId: string, runDir: string, status: RunStatus, s: 
   md.appendMarkdown(`${epochs} · ${s.seconds.toFixed(1)} s\n\n`);
   const rows: [string, string | undefined][] = [
     ['Strategy', s.strategy],
-    ['Backend', s.backend ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} thread${s.backend.threads === 1 ? '' : 's'})` : ''} — ${s.backend.reason}` : undefined],
+    [
+      'Backend',
+      s.backend
+        ? `${s.backend.name}${s.backend.threads ? ` (${s.backend.threads} thread${s.backend.threads === 1 ? '' : 's'})` : ''} — ${s.backend.reason}`
+        : undefined,
+    ],
     ['Examples', s.examples ? `${s.examples.train} train / ${s.examples.validation} val / ${s.examples.test} test` : undefined],
-    ['Best', s.best ? [s.best.valAccuracy !== undefined ? `val acc ${pct(s.best.valAccuracy)}` : '', s.best.valLoss !== undefined ? `val loss ${s.best.valLoss.toFixed(4)}` : '', s.bestEpoch !== undefined ? `(epoch ${s.bestEpoch + 1})` : ''].filter(Boolean).join(' ') : undefined],
+    [
+      'Best',
+      s.best
+        ? [
+            s.best.valAccuracy !== undefined ? `val acc ${pct(s.best.valAccuracy)}` : '',
+            s.best.valLoss !== undefined ? `val loss ${s.best.valLoss.toFixed(4)}` : '',
+            s.bestEpoch !== undefined ? `(epoch ${s.bestEpoch + 1})` : '',
+          ]
+            .filter(Boolean)
+            .join(' ')
+        : undefined,
+    ],
     ['Test', s.test ? `acc ${pct(s.test.accuracy)} on ${s.test.examples} (${s.test.checkpoint})` : undefined],
     ...(s.results ?? []).map((r): [string, string] => [r.name, r.unit === 'fraction' ? pct(r.value) : String(Number(r.value.toPrecision(3)))]),
     ['Started', s.startedAt],

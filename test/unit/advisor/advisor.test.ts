@@ -22,11 +22,19 @@ test('the four rules of thumb and their edits', () => {
   assert.equal(ruleFor(true, false), 'smallDifferent');
   assert.equal(ruleFor(false, true), 'largeSimilar');
   assert.equal(ruleFor(false, false), 'largeDifferent');
-  const get = (rule: Parameters<typeof editsFor>[0], layers?: Parameters<typeof editsFor>[1]) => Object.fromEntries(editsFor(rule, layers).map((e) => [e.pointer, e.value]));
+  const get = (rule: Parameters<typeof editsFor>[0], layers?: Parameters<typeof editsFor>[1]) =>
+    Object.fromEntries(editsFor(rule, layers).map((e) => [e.pointer, e.value]));
   assert.deepEqual(get('smallSimilar')['/transfer/strategy'], 'featureExtraction');
   assert.equal(get('smallSimilar')['/transfer/cutLayer'], undefined);
-  assert.ok(editsFor('smallSimilar').some((e) => e.pointer === '/transfer/cutLayer' && e.value === undefined), 'no feature layer: the cutLayer is removed (default cut)');
-  assert.equal(get('smallSimilar', { featureLayer: 'pool2', earlierLayer: 'pool1' })['/transfer/cutLayer'], 'pool2', 'the sweep\'s best layer, not the penultimate one');
+  assert.ok(
+    editsFor('smallSimilar').some((e) => e.pointer === '/transfer/cutLayer' && e.value === undefined),
+    'no feature layer: the cutLayer is removed (default cut)',
+  );
+  assert.equal(
+    get('smallSimilar', { featureLayer: 'pool2', earlierLayer: 'pool1' })['/transfer/cutLayer'],
+    'pool2',
+    "the sweep's best layer, not the penultimate one",
+  );
   assert.equal(get('smallDifferent', { earlierLayer: 'pool1', featureLayer: 'pool2' })['/transfer/cutLayer'], 'pool1');
   assert.equal(get('largeSimilar', { featureLayer: 'pool2' })['/transfer/cutLayer'], undefined, 'fine-tuning keeps the default cut');
   assert.equal(get('largeSimilar')['/learningRate/baseMultiplier'], 0.1);
@@ -44,7 +52,8 @@ test('verdicts: size by the median per class; similar needs an indistinct domain
 });
 
 test('edits keep the comments and formatting of the file', () => {
-  const text = '{\n  // the base\n  "base": { "kind": "run", "experiment": "s.transfer.json" },\n  "transfer": { "strategy": "fineTune", "cutLayer": "fc1" } /* end */\n}\n';
+  const text =
+    '{\n  // the base\n  "base": { "kind": "run", "experiment": "s.transfer.json" },\n  "transfer": { "strategy": "fineTune", "cutLayer": "fc1" } /* end */\n}\n';
   const out = applyPointerEdits(text, editsFor('smallDifferent', { earlierLayer: 'pool1' }));
   assert.ok(out.includes('// the base') && out.includes('/* end */'));
   const parsed = JSON.parse(out.replace(/\/\/.*$/gm, '').replace(/\/\*.*?\*\//g, '')) as { transfer: Record<string, unknown> };
@@ -127,14 +136,24 @@ test('specificity threshold: similar only when the gap plus 2 standard errors st
 
 test('differentCut: the best earlier layer unless the last features validate better', () => {
   assert.equal(differentCut({ earlierLayer: 'pool2', gap: { gap: 0.03, standardError: 0.02, n: 100 } }), 'pool2');
-  assert.equal(differentCut({ earlierLayer: 'pool2', gap: { gap: 0, standardError: 0.02, n: 100 } }), 'pool2', 'a tie goes to the earlier layer (the rule of thumb)');
+  assert.equal(
+    differentCut({ earlierLayer: 'pool2', gap: { gap: 0, standardError: 0.02, n: 100 } }),
+    'pool2',
+    'a tie goes to the earlier layer (the rule of thumb)',
+  );
   assert.equal(differentCut({ earlierLayer: 'pool2', gap: { gap: -0.01, standardError: 0.02, n: 100 } }), undefined);
   assert.equal(differentCut({ earlierLayer: 'pool2' }), 'pool2');
 });
 
 test('chooseLayers: best overall and best earlier layer by validation hits, gap paired against the last features', () => {
   const hits = (s: string) => Uint8Array.from(s, (c) => (c === '1' ? 1 : 0));
-  const layer = (name: string, features: number, h: string) => ({ layer: name, features, trainAccuracy: 1, valAccuracy: hits(h).reduce((x, y) => x + y, 0) / h.length, hits: hits(h) });
+  const layer = (name: string, features: number, h: string) => ({
+    layer: name,
+    features,
+    trainAccuracy: 1,
+    valAccuracy: hits(h).reduce((x, y) => x + y, 0) / h.length,
+    hits: hits(h),
+  });
   const layers = [layer('pool1', 5408, '11000000'), layer('pool2', 1600, '11111100'), layer('fc1', 128, '11110000')];
   const c = chooseLayers(layers, 2);
   assert.equal(c.featureLayer, 'pool2');
@@ -161,7 +180,10 @@ test('featureGroups: a trailing dropout (and a flatten) repeat the features of t
   });
   const graph = flattenModel(m);
   const points = cutPoints(graph, graph.ops.length - 1);
-  assert.deepEqual(points.map((p) => p.name), ['c1', 'p1', 'fl', 'fc', 'drop']);
+  assert.deepEqual(
+    points.map((p) => p.name),
+    ['c1', 'p1', 'fl', 'fc', 'drop'],
+  );
   assert.deepEqual(featureGroups(graph, points), [0, 1, 1, 3, 3]);
   m.dispose();
 });

@@ -11,7 +11,8 @@ const root = path.join(__dirname, '..', '..', '..');
 
 /** Every .ts file under `dir` (absolute paths). */
 function tsFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile() && d.name.endsWith('.ts'))
     .map((d) => path.join(d.parentPath, d.name));
 }
@@ -85,8 +86,26 @@ test('the cycle check finds a cycle', () => {
   const a = path.join(root, 'a.ts');
   const b = path.join(root, 'b.ts');
   const c = path.join(root, 'c.ts');
-  assert.deepEqual(cycles(new Map([[a, { local: [b] }], [b, { local: [c] }], [c, { local: [a] }]])), [['a.ts', 'b.ts', 'c.ts']]);
-  assert.deepEqual(cycles(new Map([[a, { local: [b] }], [b, { local: [c] }], [c, { local: [] }]])), []);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        [a, { local: [b] }],
+        [b, { local: [c] }],
+        [c, { local: [a] }],
+      ]),
+    ),
+    [['a.ts', 'b.ts', 'c.ts']],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        [a, { local: [b] }],
+        [b, { local: [c] }],
+        [c, { local: [] }],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('src/core imports neither vscode nor src/protocol, src/extension, src/worker, src/cli', () => {

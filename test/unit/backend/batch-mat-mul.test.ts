@@ -34,10 +34,7 @@ test('BatchMatMul on wasm matches cpu for all transpose flags', async (t) => {
         const a = random(aShape, seed++);
         const b = random(bShape, seed++);
         const label = `a[${aShape}]${transposeA ? 'ᵀ' : ''} · b[${bShape}]${transposeB ? 'ᵀ' : ''}`;
-        const e = await expectSameOnBothBackends(
-          () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB),
-          label,
-        );
+        const e = await expectSameOnBothBackends(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB), label);
         log.add(transposeA || transposeB ? 'BatchMatMul (transposed: override)' : 'BatchMatMul (plain: original)', label, e);
       }
     }

@@ -15,7 +15,12 @@ const clipGrad = (x: tf.Tensor, dy: tf.Tensor, min: number, max: number) => tf.g
 
 test('ClipByValue gradient on wasm equals tfjs-core’s exactly (bounds included, NaN and ±Infinity)', async (t) => {
   const log = new ErrorLog();
-  const bounds: Array<[number, number]> = [[0, 6], [-1, 1], [-0.25, 0.5], [2, 2.5]];
+  const bounds: Array<[number, number]> = [
+    [0, 6],
+    [-1, 1],
+    [-0.25, 0.5],
+    [2, 2.5],
+  ];
   let seed = 11;
   for (const [min, max] of bounds) {
     for (const shape of [[7], [2, 9, 9, 5], [3, 17, 4]]) {
@@ -37,13 +42,20 @@ test('ReLU6 (tfjs-layers ReLU with maxValue 6) trains with the same input gradie
   const shape = [4, 6, 6, 3];
   const x = random(shape, 3).map((v) => v * 9);
   const dy = random(shape, 4);
-  const e = await expectSameOnBothBackends(() => tf.grad((t: tf.Tensor) => layer.apply(t, { training: true }) as tf.Tensor)(tf.tensor(x, shape), tf.tensor(dy, shape)), 'relu6', 0);
+  const e = await expectSameOnBothBackends(
+    () => tf.grad((t: tf.Tensor) => layer.apply(t, { training: true }) as tf.Tensor)(tf.tensor(x, shape), tf.tensor(dy, shape)),
+    'relu6',
+    0,
+  );
   assert.equal(e.err, 0);
 });
 
 test('known values: dy passes inside [min, max] and on the bounds, 0 outside and for NaN', async () => {
   const out = await runOn('wasm', () => clipGrad(tf.tensor1d([-1, 0, 3, 6, 7, NaN, Infinity, -Infinity]), tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]), 0, 6));
-  assert.deepEqual(Array.from(out.values, (v) => (Object.is(v, -0) ? 0 : v)), [0, 2, 3, 4, 0, 0, 0, 0]);
+  assert.deepEqual(
+    Array.from(out.values, (v) => (Object.is(v, -0) ? 0 : v)),
+    [0, 2, 3, 4, 0, 0, 0, 0],
+  );
 });
 
 test('infinite bounds keep tfjs-core’s gradient (Infinity is inside [0, Infinity])', async () => {

@@ -48,7 +48,19 @@ function randomCases(): Case[] {
   }
   cases.push(
     { label: 'non-square filter 2×3, strides [2,1]', xShape: [2, 9, 7, 3], filterShape: [2, 3, 3, 4], strides: [2, 1], pad: 'same', dataFormat: 'NHWC' },
-    { label: 'explicit padding', xShape: [2, 7, 8, 2], filterShape: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC' },
+    {
+      label: 'explicit padding',
+      xShape: [2, 7, 8, 2],
+      filterShape: [3, 3, 2, 3],
+      strides: 2,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
     { label: 'NCHW s2 same', xShape: [2, 3, 8, 7], filterShape: [3, 3, 3, 4], strides: 2, pad: 'same', dataFormat: 'NCHW' },
   );
   return cases;
@@ -100,13 +112,20 @@ test('both forms of the filter gradient (convolution, im2col) on wasm match cpu'
     const dy = random(dyShape, 200 + i);
     const inputs = () => [tf.tensor4d(x, c.xShape), tf.tensor4d(dy, dyShape)] as const;
     const ref = await runOn('cpu', () =>
-      runKernel(tf.Conv2DBackpropFilter, { x: inputs()[0], dy: inputs()[1] }, { filterShape: c.filterShape, strides: c.strides, pad: c.pad, dataFormat: 'NHWC' }),
+      runKernel(
+        tf.Conv2DBackpropFilter,
+        { x: inputs()[0], dy: inputs()[1] },
+        { filterShape: c.filterShape, strides: c.strides, pad: c.pad, dataFormat: 'NHWC' },
+      ),
     );
     const byConv = await runOn('wasm', () => conv2dBackpropFilter(...inputs(), c.filterShape, c.strides, c.pad as 'same' | 'valid'));
     const byIm2col = await runOn('wasm', () =>
       conv2dBackpropFilterIm2col(tf.backend() as unknown as WasmHeapBackend, ...inputs(), c.filterShape, c.strides, c.pad as 'same' | 'valid'),
     );
-    for (const [form, got] of [['convolution', byConv], ['im2col', byIm2col]] as const) {
+    for (const [form, got] of [
+      ['convolution', byConv],
+      ['im2col', byIm2col],
+    ] as const) {
       assert.deepEqual(got.shape, ref.shape, `${form} ${c.label}: shape`);
       const e = maxAbsError(got, ref);
       assert.ok(e.err <= 1e-4 * Math.max(e.scale, 1), `${form} ${c.label}: max abs err ${e.err} (max |ref| ${e.scale})`);
@@ -136,7 +155,14 @@ test('Conv2DBackpropInput on wasm matches cpu', async (t) => {
 });
 
 test('the input gradient’s flipped filter (one heap pass) equals reverse + transpose on cpu', async () => {
-  for (const [i, shape] of ([[3, 3, 32, 64], [2, 3, 4, 5], [1, 1, 3, 2], [5, 4, 1, 7]] as const).entries()) {
+  for (const [i, shape] of (
+    [
+      [3, 3, 32, 64],
+      [2, 3, 4, 5],
+      [1, 1, 3, 2],
+      [5, 4, 1, 7],
+    ] as const
+  ).entries()) {
     const f = random(shape, 500 + i);
     const ref = await runOn('cpu', () => tf.transpose(tf.reverse(tf.tensor4d(f, [...shape]), [0, 1]), [0, 1, 3, 2]));
     const got = await runOn('wasm', () => flipFilter(tf.backend() as unknown as WasmHeapBackend, tf.tensor4d(f, [...shape])));

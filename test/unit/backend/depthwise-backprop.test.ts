@@ -113,9 +113,7 @@ test('depthwise gradients with dilation 2 satisfy the adjoint identities', async
     const X = () => tf.tensor4d(x, c.xShape);
     const W = () => tf.tensor4d(filter, c.filterShape);
     const DY = () => tf.tensor4d(dy, dyShape(c));
-    const forward = await runOn('cpu', () =>
-      tf.sum(tf.mul(tf.depthwiseConv2d(X(), W(), c.strides, c.pad, 'NHWC', c.dilations), DY())),
-    );
+    const forward = await runOn('cpu', () => tf.sum(tf.mul(tf.depthwiseConv2d(X(), W(), c.strides, c.pad, 'NHWC', c.dilations), DY())));
     const viaFilter = await runOn('wasm', () => {
       const dW = runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: X(), dy: DY() }, { ...attrs, filterShape: c.filterShape });
       return tf.sum(tf.mul(W(), dW));
@@ -125,7 +123,10 @@ test('depthwise gradients with dilation 2 satisfy the adjoint identities', async
       return tf.sum(tf.mul(X(), dX));
     });
     const ref = forward.values[0]!;
-    for (const [what, v] of [['<W,dW>', viaFilter.values[0]!], ['<x,dx>', viaInput.values[0]!]] as const) {
+    for (const [what, v] of [
+      ['<W,dW>', viaFilter.values[0]!],
+      ['<x,dx>', viaInput.values[0]!],
+    ] as const) {
       const err = Math.abs(v - ref);
       worst = Math.max(worst, err);
       assert.ok(err <= 1e-4 * Math.max(1, Math.abs(ref)), `${c.label}: ${what} = ${v}, <y,dy> = ${ref}`);

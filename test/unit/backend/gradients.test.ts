@@ -46,7 +46,11 @@ test('tf.grads of a tiny conv net agree on wasm and cpu', async (t) => {
     runOn(backend, () => {
       const params = NAMES.map((n) => tf.tensor(values[n], [...SHAPES[n]]));
       const f = (...xs: tf.Tensor[]) => loss(Object.fromEntries(NAMES.map((n, i) => [n, xs[i]!])) as Record<Name, tf.Tensor>);
-      return tf.concat(tf.grads(f)(params).map((g) => g.reshape([-1])));
+      return tf.concat(
+        tf
+          .grads(f)(params)
+          .map((g) => g.reshape([-1])),
+      );
     });
   const all = { cpu: await gradsOn('cpu'), wasm: await gradsOn('wasm') };
   const part = (r: Readout, i: number): Readout => {

@@ -84,10 +84,7 @@ export class ErrorLog {
 
   /** One line per kernel: cases compared, worst absolute error, reference scale, worst case. */
   lines(): string[] {
-    return [...this.worst].map(
-      ([k, w]) =>
-        `${k}: ${w.cases} cases, max abs err ${w.err.toExponential(2)} (max |ref| ${w.scale.toFixed(2)}) at ${w.label}`,
-    );
+    return [...this.worst].map(([k, w]) => `${k}: ${w.cases} cases, max abs err ${w.err.toExponential(2)} (max |ref| ${w.scale.toFixed(2)}) at ${w.label}`);
   }
 }
 
@@ -95,11 +92,7 @@ export class ErrorLog {
  * Runs `build` on cpu and on wasm, checks shapes and dtypes agree and that the maximal absolute
  * difference is at most `rel` × max(|ref|, 1). Returns the measured error.
  */
-export async function expectSameOnBothBackends(
-  build: () => tf.Tensor,
-  label: string,
-  rel = 1e-4,
-): Promise<{ err: number; scale: number }> {
+export async function expectSameOnBothBackends(build: () => tf.Tensor, label: string, rel = 1e-4): Promise<{ err: number; scale: number }> {
   const ref = await runOn('cpu', build);
   const got = await runOn('wasm', build);
   if (got.shape.join() !== ref.shape.join()) {

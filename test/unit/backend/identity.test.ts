@@ -18,7 +18,11 @@ interface RefCounted {
 test('clone on wasm equals cpu for float32, int32 and bool (with -0, ±Infinity, NaN)', async () => {
   const values = Array.from(random([12], 7));
   values.splice(0, 4, -0, Infinity, -Infinity, NaN);
-  for (const [dtype, v] of [['float32', values], ['int32', values.slice(4).map((x) => Math.round(x * 100))], ['bool', [1, 0, 1, 1]]] as const) {
+  for (const [dtype, v] of [
+    ['float32', values],
+    ['int32', values.slice(4).map((x) => Math.round(x * 100))],
+    ['bool', [1, 0, 1, 1]],
+  ] as const) {
     const e = await expectSameOnBothBackends(() => tf.clone(tf.tensor(v as number[], [v.length], dtype)), `clone ${dtype}`, 0);
     assert.equal(e.err, 0);
   }
@@ -68,8 +72,19 @@ test('cast to the same dtype shares the buffer; conversions equal cpu', async ()
   y.dispose();
   assert.equal(backend.refCount(y.dataId), 0);
   const values = [1.7, -2.2, 0, 3, -0.5, NaN, -0];
-  for (const [from, to] of [['float32', 'int32'], ['int32', 'float32'], ['float32', 'bool'], ['bool', 'float32'], ['int32', 'int32'], ['bool', 'bool']] as const) {
-    const e = await expectSameOnBothBackends(() => tf.cast(tf.tensor(from === 'float32' ? values : values.slice(0, 5).map((v) => Math.trunc(v)), [from === 'float32' ? 7 : 5], from), to), `cast ${from} → ${to}`, 0);
+  for (const [from, to] of [
+    ['float32', 'int32'],
+    ['int32', 'float32'],
+    ['float32', 'bool'],
+    ['bool', 'float32'],
+    ['int32', 'int32'],
+    ['bool', 'bool'],
+  ] as const) {
+    const e = await expectSameOnBothBackends(
+      () => tf.cast(tf.tensor(from === 'float32' ? values : values.slice(0, 5).map((v) => Math.trunc(v)), [from === 'float32' ? 7 : 5], from), to),
+      `cast ${from} → ${to}`,
+      0,
+    );
     assert.equal(e.err, 0);
   }
 });

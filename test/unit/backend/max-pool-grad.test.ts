@@ -27,9 +27,7 @@ test('an all-negative window sends its gradient to its first maximum', async () 
 });
 
 test('ties (all-zero window after ReLU) go to the first position; overlapping windows add up', async () => {
-  const zeros = await runOn('wasm', () =>
-    maxPoolGradOf(tf.zeros([1, 2, 2, 1]), tf.tensor4d([5], [1, 1, 1, 1]), 2, 2, 'valid'),
-  );
+  const zeros = await runOn('wasm', () => maxPoolGradOf(tf.zeros([1, 2, 2, 1]), tf.tensor4d([5], [1, 1, 1, 1]), 2, 2, 'valid'));
   assert.deepEqual(Array.from(zeros.values), [5, 0, 0, 0]);
   // 1×5 row, 3-wide windows with stride 2: [0..2] and [2..4] share x[2], the maximum of both.
   const overlap = await runOn('wasm', () =>
@@ -90,9 +88,7 @@ test('a window of -Infinity only gets no gradient (as on cpu); its neighbours ar
     0,
   );
   assert.equal(e.err, 0);
-  const dx = await runOn('wasm', () =>
-    maxPoolGradOf(tf.tensor4d(x, [1, 2, 4, 1]), tf.tensor4d([10, 20], [1, 1, 2, 1]), 2, 2, 'valid'),
-  );
+  const dx = await runOn('wasm', () => maxPoolGradOf(tf.tensor4d(x, [1, 2, 4, 1]), tf.tensor4d([10, 20], [1, 1, 2, 1]), 2, 2, 'valid'));
   assert.deepEqual(Array.from(dx.values), [0, 0, 20, 0, 0, 0, 0, 0]);
 });
 
@@ -101,7 +97,11 @@ test('MaxPoolGrad rejects a dy of the wrong shape', async () => {
   assert.throws(
     () =>
       tf.tidy(() =>
-        runKernel(tf.MaxPoolGrad, { dy: tf.zeros([1, 3, 3, 1]), input: tf.zeros([1, 4, 4, 1]), output: tf.zeros([1, 2, 2, 1]) }, { filterSize: 2, strides: 2, pad: 'valid' }),
+        runKernel(
+          tf.MaxPoolGrad,
+          { dy: tf.zeros([1, 3, 3, 1]), input: tf.zeros([1, 4, 4, 1]), output: tf.zeros([1, 2, 2, 1]) },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        ),
       ),
     /MaxPoolGrad: dy has shape \[1, 3, 3, 1\], expected \[1, 2, 2, 1\]/,
   );

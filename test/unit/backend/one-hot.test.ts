@@ -25,17 +25,19 @@ test('OneHot on wasm matches cpu for float32 and int32, ranks 1 and 2', async (t
   const log = new ErrorLog();
   const indices: Array<[number[], number[]]> = [
     [[0, 4, 2, -1, 5, 9, 3], [7]],
-    [[1, 0, 3, 3, -7, 2], [2, 3]],
+    [
+      [1, 0, 3, 3, -7, 2],
+      [2, 3],
+    ],
   ];
   for (const [values, shape] of indices) {
     for (const dtype of ['float32', 'int32'] as const) {
-      for (const [on, off] of [[1, 0], [3, -1]] as const) {
+      for (const [on, off] of [
+        [1, 0],
+        [3, -1],
+      ] as const) {
         const label = `indices[${shape}] depth 5 ${dtype} on ${on} off ${off}`;
-        const e = await expectSameOnBothBackends(
-          () => tf.oneHot(tf.tensor(values, shape, 'int32'), 5, on, off, dtype),
-          label,
-          0,
-        );
+        const e = await expectSameOnBothBackends(() => tf.oneHot(tf.tensor(values, shape, 'int32'), 5, on, off, dtype), label, 0);
         log.add('OneHot', label, e);
       }
     }

@@ -44,7 +44,11 @@ test('Sum and Mean on wasm match cpu', async (t) => {
   const ints = Int32Array.from({ length: 64 * 3 }, (_, i) => (i * 7) % 11);
   for (const op of ['sum', 'mean'] as const) {
     const label = `${op} int32 [64,3] axis 0 (original)`;
-    log.add(`${op === 'sum' ? 'Sum' : 'Mean'} (original)`, label, await expectSameOnBothBackends(() => tf[op](tf.tensor(ints, [64, 3], 'int32'), 0), label, 1e-6));
+    log.add(
+      `${op === 'sum' ? 'Sum' : 'Mean'} (original)`,
+      label,
+      await expectSameOnBothBackends(() => tf[op](tf.tensor(ints, [64, 3], 'int32'), 0), label, 1e-6),
+    );
   }
   for (const line of log.lines()) t.diagnostic(line);
 });

@@ -13,8 +13,19 @@ before(setUpBackends);
 
 test('zeroUpsampleFramed equals padOrCrop(zeroUpsample(x)) exactly', async () => {
   let seed = 3;
-  const strides: Array<[number, number]> = [[1, 1], [2, 2], [3, 2], [1, 3]];
-  const frames: Array<[number, number, number, number]> = [[0, 0, 0, 0], [2, 1, 2, 1], [1, -1, 0, -2], [-1, 2, 1, -3], [0, 3, 2, 0]];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [3, 2],
+    [1, 3],
+  ];
+  const frames: Array<[number, number, number, number]> = [
+    [0, 0, 0, 0],
+    [2, 1, 2, 1],
+    [1, -1, 0, -2],
+    [-1, 2, 1, -3],
+    [0, 3, 2, 0],
+  ];
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const [sh, sw] of strides) {
       for (const [top, bottom, left, right] of frames) {

@@ -21,8 +21,7 @@ function dataset(): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
     labels[i] = label;
     for (let r = 0; r < SIZE; r++) {
       for (let c = 0; c < SIZE; c++) {
-        const on =
-          (label === 0 && r < 5 && c < 5) || (label === 1 && r >= 7 && c >= 7) || (label === 2 && r >= 5 && r < 7);
+        const on = (label === 0 && r < 5 && c < 5) || (label === 1 && r >= 7 && c >= 7) || (label === 2 && r >= 5 && r < 7);
         const k = (i * SIZE + r) * SIZE + c;
         pixels[k] = (on ? 1 : 0) + 0.3 * noise[k]!;
       }

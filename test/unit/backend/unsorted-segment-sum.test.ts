@@ -41,11 +41,7 @@ test('UnsortedSegmentSum on wasm matches cpu', async (t) => {
           return tf.unsortedSegmentSum(data, tf.tensor(ids, [size], 'int32'), c.segments).cast(c.dtype);
         }
         // The kernel directly: tf.unsortedSegmentSum's typing allows only rank-1 ids.
-        return runKernel(
-          tf.UnsortedSegmentSum,
-          { x: tf.tensor(x, xShape, c.dtype), segmentIds: tf.tensor(ids, c.n, 'int32') },
-          { numSegments: c.segments },
-        );
+        return runKernel(tf.UnsortedSegmentSum, { x: tf.tensor(x, xShape, c.dtype), segmentIds: tf.tensor(ids, c.n, 'int32') }, { numSegments: c.segments });
       },
       label,
       c.dtype === 'int32' ? 0 : 1e-5,

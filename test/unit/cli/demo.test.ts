@@ -19,12 +19,18 @@ const r = (n: number | null, strategy: string, seed: number | undefined, test: n
 test('aggregateDemo: per size and strategy over draws, transfer minus scratch paired by seed; the source row is left out', () => {
   const rows = [
     r(null, 'scratch', undefined, 0.99),
-    r(10, 'scratch', 1, 0.8), r(10, 'fineTune', 1, 0.9),
-    r(10, 'scratch', 2, 0.9), r(10, 'fineTune', 2, 0.88),
-    r(50, 'scratch', 1, 0.95), r(50, 'fineTune', 1, 0.96),
+    r(10, 'scratch', 1, 0.8),
+    r(10, 'fineTune', 1, 0.9),
+    r(10, 'scratch', 2, 0.9),
+    r(10, 'fineTune', 2, 0.88),
+    r(50, 'scratch', 1, 0.95),
+    r(50, 'fineTune', 1, 0.96),
   ];
   const a = aggregateDemo(rows);
-  assert.deepEqual(a.map((x) => `${x.labelsPerClass} ${x.strategy} ${x.test.n}`), ['10 scratch 2', '10 fineTune 2', '50 scratch 1', '50 fineTune 1']);
+  assert.deepEqual(
+    a.map((x) => `${x.labelsPerClass} ${x.strategy} ${x.test.n}`),
+    ['10 scratch 2', '10 fineTune 2', '50 scratch 1', '50 fineTune 1'],
+  );
   const ft10 = a[1]!;
   assert.ok(Math.abs(ft10.test.mean - 0.89) < 1e-12);
   assert.equal(ft10.seconds, 4);

@@ -71,7 +71,10 @@ test('perClass keeps the first rows of each class; default features are every ot
 
 test('a bad integer label names the row, the column and the value', async () => {
   const file = csv('bad-label.csv', 'x,label\n0.5,0\n0.1,1\n0.2,one\n0.3,2\n');
-  await assert.rejects(loadSource({ kind: 'csv', path: file }, train), dataError(/row 4, column 2 \("label"\): label "one" is not a non-negative integer/, file));
+  await assert.rejects(
+    loadSource({ kind: 'csv', path: file }, train),
+    dataError(/row 4, column 2 \("label"\): label "one" is not a non-negative integer/, file),
+  );
   const neg = csv('neg-label.csv', 'x,label\n0.5,0\n0.1,-1\n');
   await assert.rejects(loadSource({ kind: 'csv', path: neg }, train), dataError(/row 3, .*label "-1"/, neg));
 });

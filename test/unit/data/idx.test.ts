@@ -46,7 +46,10 @@ test('Fashion-MNIST t10k (gzip): header size, labels, class names and real pixel
   // the first three of each class in file order, found from the label file
   const nines = [...all.data.keys()].filter((i) => all.data[i] === 9).slice(0, 3);
   const ones = [...all.data.keys()].filter((i) => all.data[i] === 1).slice(0, 3);
-  assert.deepEqual(ids(set), [...nines, ...ones].sort((a, b) => a - b).map((i) => `${images}#${i}`));
+  assert.deepEqual(
+    ids(set),
+    [...nines, ...ones].sort((a, b) => a - b).map((i) => `${images}#${i}`),
+  );
   assert.deepEqual(
     [...set.labels],
     [...nines, ...ones].sort((a, b) => a - b).map((i) => (all.data[i] === 9 ? 0 : 1)),
@@ -78,7 +81,10 @@ test('raw (uncompressed) files and 1 → 3 channel expansion', async () => {
   assert.deepEqual(set.shape, [2, 3, 3]);
   assert.deepEqual([...set.labels], [1, 0]);
   const x = set.gather([0]);
-  assert.deepEqual(Array.from(x.subarray(0, 6), (v) => Math.round(v * 255)), [0, 0, 0, 255, 255, 255]);
+  assert.deepEqual(
+    Array.from(x.subarray(0, 6), (v) => Math.round(v * 255)),
+    [0, 0, 0, 255, 255, 255],
+  );
 });
 
 async function rejectsWith(p: Promise<unknown>, file: string, pattern: RegExp): Promise<void> {
@@ -104,7 +110,9 @@ test('corrupt IDX files are DataErrors naming the file', async () => {
   await rejectsWith(src(png, good), png, /not an IDX file \(magic number 0x89504e47/);
 
   const badGzip = path.join(tmp, 'bad.gz');
-  const whole = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 10, 0, 0, 0, 10]), Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 251))]));
+  const whole = gzipSync(
+    Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 10, 0, 0, 0, 10]), Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 251))]),
+  );
   writeFileSync(badGzip, whole.subarray(0, whole.length >> 1));
   await rejectsWith(src(badGzip, good), badGzip, /gzip data is corrupt or truncated/);
 

@@ -38,10 +38,15 @@ test('fixture folder: NFC class names, hidden entries ignored, corrupt files ski
   for (const id of ids(set)) assert.doesNotMatch(id, /\.DS_Store|__MACOSX|ipynb_checkpoints|Thumbs\.db/);
   const odd = path.join(ROOT, ECLAIR_NFD);
   assert.deepEqual(
-    ids(set).filter((id) => id.startsWith(odd)).map((id) => path.basename(id)),
+    ids(set)
+      .filter((id) => id.startsWith(odd))
+      .map((id) => path.basename(id)),
     ['deep16.png', 'exif-rotate.jpg', 'gray.png', 'really-a-gif.jpg', 'rgba.png'],
   );
-  assert.deepEqual(skipped.map((s) => path.basename(s.file)), ['random-bytes.png', 'truncated.jpg']);
+  assert.deepEqual(
+    skipped.map((s) => path.basename(s.file)),
+    ['random-bytes.png', 'truncated.jpg'],
+  );
   assert.match(skipped[0].reason, /unsupported image format/);
   assert.match(skipped[1].reason, /JPEG/i);
   assert.ok(skipped.every((s) => path.isAbsolute(s.file)));
@@ -74,19 +79,30 @@ test('cover to 1 channel, and perClass counts readable images (a corrupt one is 
   assert.deepEqual(set.shape, [20, 24, 1]);
   assert.deepEqual(classCounts(set, 2), [3, 4]);
   assert.deepEqual(
-    ids(set).slice(3).map((id) => path.basename(id)),
+    ids(set)
+      .slice(3)
+      .map((id) => path.basename(id)),
     ['deep16.png', 'exif-rotate.jpg', 'gray.png', 'really-a-gif.jpg'],
   );
-  assert.deepEqual(skipped.map((s) => path.basename(s.file)), ['random-bytes.png']);
+  assert.deepEqual(
+    skipped.map((s) => path.basename(s.file)),
+    ['random-bytes.png'],
+  );
   const g = set.gather([3 + 2]); // gray.png
   assert.ok(Math.abs(g[0] - 77 / 255) < 2 / 255);
 });
 
 test('loadData: target size from the model input, imagenet scaling, skipped reported', async () => {
-  const d = await loadData(resolvedData({ kind: 'imageFolder', path: ROOT, classes: ['ants', 'bees'] }, { split: { validation: 0.34, test: 0 }, image: { resize: 'stretch', scale: 'imagenet' } }), {
-    inputShape: [16, 16, 3],
-    seed: 3,
-  });
+  const d = await loadData(
+    resolvedData(
+      { kind: 'imageFolder', path: ROOT, classes: ['ants', 'bees'] },
+      { split: { validation: 0.34, test: 0 }, image: { resize: 'stretch', scale: 'imagenet' } },
+    ),
+    {
+      inputShape: [16, 16, 3],
+      seed: 3,
+    },
+  );
   assert.deepEqual(d.classNames, ['ants', 'bees']);
   assert.deepEqual(d.train.shape, [16, 16, 3]);
   assert.deepEqual(classCounts(d.train, 2), [2, 2]);

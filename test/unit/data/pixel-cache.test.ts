@@ -40,7 +40,10 @@ async function load(folder: string, cache?: FeatureDiskCache) {
 }
 
 function entryFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tlf')).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.tlf'))
+    .map((f) => path.join(dir, f));
 }
 
 test('a second load reads every photo from the cache, pixel for pixel what decoding gives', async () => {

@@ -7,8 +7,14 @@ test('same seed, same stream; different seeds differ', () => {
   const b = new Rng(42);
   const c = new Rng(43);
   const xa = Array.from({ length: 5 }, () => a.next());
-  assert.deepEqual(xa, Array.from({ length: 5 }, () => b.next()));
-  assert.notDeepEqual(xa, Array.from({ length: 5 }, () => c.next()));
+  assert.deepEqual(
+    xa,
+    Array.from({ length: 5 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    xa,
+    Array.from({ length: 5 }, () => c.next()),
+  );
   for (const x of xa) assert.ok(x >= 0 && x < 1);
 });
 
@@ -31,12 +37,27 @@ test('int stays in range and normal has mean ≈ 0, sd ≈ 1', () => {
 });
 
 test('shuffle is a seeded permutation', () => {
-  const a = shuffle(Array.from({ length: 50 }, (_, i) => i), new Rng(3));
-  const b = shuffle(Array.from({ length: 50 }, (_, i) => i), new Rng(3));
+  const a = shuffle(
+    Array.from({ length: 50 }, (_, i) => i),
+    new Rng(3),
+  );
+  const b = shuffle(
+    Array.from({ length: 50 }, (_, i) => i),
+    new Rng(3),
+  );
   assert.deepEqual(a, b);
-  assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
-  assert.notDeepEqual(a, Array.from({ length: 50 }, (_, i) => i));
-  const typed = shuffle(Int32Array.from({ length: 10 }, (_, i) => i), new Rng(3));
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    a,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  const typed = shuffle(
+    Int32Array.from({ length: 10 }, (_, i) => i),
+    new Rng(3),
+  );
   assert.equal(typed.length, 10);
 });
 

@@ -45,5 +45,8 @@ test('caffe on a grayscale image replicated to 3 channels: each channel minus it
   const out = new Float32Array(9);
   store.write(0, out, 0);
   const mean = [103.939, 116.779, 123.68];
-  assert.deepEqual([...out].map((v) => Number(v.toFixed(3))), [0, 128, 255].flatMap((v) => mean.map((m) => Number((v - m).toFixed(3)))));
+  assert.deepEqual(
+    [...out].map((v) => Number(v.toFixed(3))),
+    [0, 128, 255].flatMap((v) => mean.map((m) => Number((v - m).toFixed(3)))),
+  );
 });

@@ -18,7 +18,10 @@ test('invert, contrast and brightness in the unit range, with clamping and any p
   // u → 0.5 + 0.5·(u − 0.5) + 0.4, clamped: 0 → 0.65, 0.5 → 0.9, 1 → 1.15 → 1.
   const c = Float32Array.from([0, 0.5, 1]);
   shiftImage(c, [1, 3, 1], { contrast: 0.5, brightness: 0.4 }, UNIT, 0);
-  assert.deepEqual(Array.from(c).map((v) => +v.toFixed(6)), [0.65, 0.9, 1]);
+  assert.deepEqual(
+    Array.from(c).map((v) => +v.toFixed(6)),
+    [0.65, 0.9, 1],
+  );
   assert.equal(isShifting({ rotate: 0, contrast: 1 }), false);
   assert.equal(isShifting({ noise: 0.1 }), true);
 });
@@ -51,7 +54,10 @@ test('a transformed source: noise fixed per example id, ids and labels kept, oth
   const again = shifted.gather([1, 2]);
   assert.deepEqual(Array.from(once.subarray(0, 4)), Array.from(again.subarray(4, 8)), 'example 2 looks the same in every batch');
   assert.notDeepEqual(Array.from(once.subarray(0, 4)), Array.from(once.subarray(4, 8)), 'examples 1 and 2 get different noise');
-  assert.ok(once.every((v) => v >= 0 && v <= 1), 'clamped to the unit range');
+  assert.ok(
+    once.every((v) => v >= 0 && v <= 1),
+    'clamped to the unit range',
+  );
   assert.deepEqual(Array.from(data.set.gather([0])), [128 / 255, 128 / 255, 128 / 255, 128 / 255].map(Math.fround));
   assert.equal(withTransform(data, { rotate: 0 }), data, 'a no-op spec returns the same data');
 });

@@ -61,14 +61,20 @@ test('confusion matrix, per-class scores and averages match scikit-learn', () =>
   }
   // The 3-class case never predicts class 2: its precision is 0/0, reported as 0 (zero_division=0).
   const three = ref.cases.find((c) => c.classes === 3)!;
-  assert.equal(three.confusion.reduce((a, r) => a + r[2]!, 0), 0);
+  assert.equal(
+    three.confusion.reduce((a, r) => a + r[2]!, 0),
+    0,
+  );
 });
 
 test('top-k accuracy and the report match scikit-learn (top_k_accuracy_score, log_loss)', () => {
   for (const c of ref.cases) {
     const k = c.classes;
     const probs = softmaxRows(c.logits, k);
-    assert.deepEqual(topKValues(k), c.topK.map((t) => t.k));
+    assert.deepEqual(
+      topKValues(k),
+      c.topK.map((t) => t.k),
+    );
     for (const t of c.topK) close(topKAccuracy(probs, c.labels, k, t.k), t.accuracy, `${k} classes top-${t.k}`);
     const set: ExampleSet = { count: c.labels.length, shape: [1], labels: Int32Array.from(c.labels), id: (i) => `row ${i}`, gather: () => new Float32Array(0) };
     const names = Array.from({ length: k }, (_, j) => `c${j}`);

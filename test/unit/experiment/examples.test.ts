@@ -15,7 +15,11 @@ test('examples/*.transfer.json have no errors', async () => {
     const file = path.join(EXAMPLES, f);
     const checked = await checkExperimentText(fs.readFileSync(file, 'utf8'), file, { checkFiles: false });
     const errors = checked.problems.filter((p) => p.severity === 'error');
-    assert.deepEqual(errors.map((p) => `${f}:${p.line}:${p.column} ${p.path} ${p.message}`), [], f);
+    assert.deepEqual(
+      errors.map((p) => `${f}:${p.line}:${p.column} ${p.path} ${p.message}`),
+      [],
+      f,
+    );
   }
 });
 

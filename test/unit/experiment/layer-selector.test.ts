@@ -27,17 +27,26 @@ test('rules combine as a union', () => {
 });
 
 test('unknown names throw naming the field and suggesting the closest layer', () => {
-  assert.throws(() => selectLayers({ names: ['conv1', 'conv2x'] }, LAYERS), (e: unknown) => {
-    assert.ok(e instanceof LayerSelectionError);
-    assert.match(e.message, /^names\[1\]: no layer "conv2x" in the base; did you mean "conv2"\?$/);
-    assert.deepEqual(e.issues.map((i) => [i.field, i.index]), [['names', 1]]);
-    return true;
-  });
+  assert.throws(
+    () => selectLayers({ names: ['conv1', 'conv2x'] }, LAYERS),
+    (e: unknown) => {
+      assert.ok(e instanceof LayerSelectionError);
+      assert.match(e.message, /^names\[1\]: no layer "conv2x" in the base; did you mean "conv2"\?$/);
+      assert.deepEqual(
+        e.issues.map((i) => [i.field, i.index]),
+        [['names', 1]],
+      );
+      return true;
+    },
+  );
   assert.throws(() => selectLayers({ upTo: 'pool_2' }, LAYERS), /upTo: no layer "pool_2" in the base; did you mean "pool2"\?/);
-  assert.throws(() => selectLayers({ allBut: ['zzzzzz'] }, LAYERS), (e: unknown) => {
-    assert.match((e as Error).message, /^allBut\[0\]: no layer "zzzzzz" in the base$/);
-    return true;
-  });
+  assert.throws(
+    () => selectLayers({ allBut: ['zzzzzz'] }, LAYERS),
+    (e: unknown) => {
+      assert.match((e as Error).message, /^allBut\[0\]: no layer "zzzzzz" in the base$/);
+      return true;
+    },
+  );
 });
 
 test('bad regex and ranges throw naming the field', () => {
@@ -48,7 +57,10 @@ test('bad regex and ranges throw naming the field', () => {
 
 test('selectorIssues without layers checks only what it can', () => {
   assert.deepEqual(selectorIssues({ names: ['anything'], range: [0, 99] }, undefined), []);
-  assert.deepEqual(selectorIssues({ regex: '[', range: [2, 1] }, undefined).map((i) => i.field), ['regex', 'range']);
+  assert.deepEqual(
+    selectorIssues({ regex: '[', range: [2, 1] }, undefined).map((i) => i.field),
+    ['regex', 'range'],
+  );
 });
 
 test('isEmptySelector', () => {

@@ -48,7 +48,10 @@ test('schema errors throw an ExperimentError with file:line:col path: message li
 });
 
 test('semantic errors throw too; a missing file is an ExperimentError', async () => {
-  await assert.rejects(loadExperiment(path.join(FIXTURES, 'bad-layer.transfer.json')), /\/transfer\/freeze\/upTo: no layer "relu_aa" in the base; did you mean "relu_a"\?/);
+  await assert.rejects(
+    loadExperiment(path.join(FIXTURES, 'bad-layer.transfer.json')),
+    /\/transfer\/freeze\/upTo: no layer "relu_aa" in the base; did you mean "relu_a"\?/,
+  );
   await assert.rejects(loadExperiment(path.join(FIXTURES, 'missing.transfer.json')), (e: unknown) => {
     assert.ok(e instanceof ExperimentError);
     assert.match(e.message, /missing\.transfer\.json:1:1 \/: experiment file not found/);
@@ -61,7 +64,10 @@ test('checkExperimentText checks an unsaved buffer and returns the base layers',
   const text = `{ "base": { "kind": "model", "path": "../models/nested/model.json" }, "data": { "train": { "kind": "mnist" } }, "transfer": { "cutLayer": "gapp" } }`;
   const r = await checkExperimentText(text, file);
   assert.equal(r.layers?.length, 11);
-  assert.deepEqual(r.problems.map((p) => [p.path, p.message, p.column]), [['/transfer/cutLayer', 'no layer "gapp" in the base; did you mean "gap"?', at(text, '"gapp"').column]]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.path, p.message, p.column]),
+    [['/transfer/cutLayer', 'no layer "gapp" in the base; did you mean "gap"?', at(text, '"gapp"').column]],
+  );
   const broken = await checkExperimentText('{ "base": ', file);
   assert.equal(broken.experiment, undefined);
   assert.match(broken.problems[0].message, /JSON syntax error/);
@@ -71,13 +77,20 @@ test('a run base reads its layers from the source experiment’s latest complete
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-load-'));
   try {
     const runsDir = path.join(dir, 'runs');
-    fs.writeFileSync(path.join(dir, 'src.transfer.json'), '{ "name": "source-digits", "base": { "kind": "builtin" }, "data": { "train": { "kind": "mnist" } } }');
+    fs.writeFileSync(
+      path.join(dir, 'src.transfer.json'),
+      '{ "name": "source-digits", "base": { "kind": "builtin" }, "data": { "train": { "kind": "mnist" } } }',
+    );
     const target = path.join(dir, 'target.transfer.json');
-    const text = '{ "base": { "kind": "run", "experiment": "src.transfer.json" }, "data": { "train": { "kind": "mnist" } }, "transfer": { "freeze": { "upTo": "relu_a" } } }';
+    const text =
+      '{ "base": { "kind": "run", "experiment": "src.transfer.json" }, "data": { "train": { "kind": "mnist" } }, "transfer": { "freeze": { "upTo": "relu_a" } } }';
     fs.writeFileSync(target, text);
 
     const none = await checkExperimentText(text, target, { runsDir });
-    assert.deepEqual(none.problems.map((p) => [p.severity, p.path]), [['warning', '/base/experiment']]);
+    assert.deepEqual(
+      none.problems.map((p) => [p.severity, p.path]),
+      [['warning', '/base/experiment']],
+    );
     assert.match(none.problems[0].message, /no completed run of "source-digits"/);
 
     const run = createRun(runsDir, { name: 'source-digits' } as ResolvedExperiment);

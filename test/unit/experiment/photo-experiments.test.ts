@@ -47,7 +47,10 @@ test('a layer of the old head is after the default cut, which names the nested m
   const c = await check({ transfer: { strategy: 'fineTune', freeze: { names: ['dense_Dense1'] } } });
   const p = c.problems.find((x) => x.path === '/transfer/freeze/names/0');
   assert.ok(p, c.shown);
-  assert.match(p.message, /"dense_Dense1" is after the cut layer "global_average_pooling2d_GlobalAveragePooling2D2".*nested model "sequential_5", is replaced by the head/);
+  assert.match(
+    p.message,
+    /"dense_Dense1" is after the cut layer "global_average_pooling2d_GlobalAveragePooling2D2".*nested model "sequential_5", is replaced by the head/,
+  );
 });
 
 test('a Teachable Machine base without [-1, 1] scaling warns at data.image.scale; a stage augment flag without data.augment warns', async () => {
@@ -58,7 +61,10 @@ test('a Teachable Machine base without [-1, 1] scaling warns at data.image.scale
   const aug = c.problems.find((x) => x.path === '/transfer/stages/0/augment');
   assert.equal(aug?.severity, 'warning', c.shown);
   const unset = await check({}, {});
-  assert.ok(unset.problems.some((x) => x.path === '/data' && /Teachable Machine/.test(x.message)), unset.shown);
+  assert.ok(
+    unset.problems.some((x) => x.path === '/data' && /Teachable Machine/.test(x.message)),
+    unset.shown,
+  );
 });
 
 test('data.image.size must match the network input: an error naming base.inputShape, none when it is set', async () => {
@@ -72,17 +78,28 @@ test('data.image.size must match the network input: an error naming base.inputSh
 
 for (const data of ['fixtures', 'shared'] as const) {
   const skip = data === 'shared' && !fs.existsSync(SHARED_DATA) && 'shared data not present';
-  test(`the committed photo examples check clean against ${data === 'fixtures' ? 'the committed fixtures' : 'the real data'} laid out as the README says`, { skip }, async () => {
-    const ws = photoWorkspace(data);
-    try {
-      for (const name of PHOTO_EXAMPLES) {
-        const file = path.join(ws.dir, name);
-        const c = await checkExperimentText(fs.readFileSync(file, 'utf8'), file);
-        assert.deepEqual(c.problems.map((p) => formatProblem(name, p)), [], name);
-        assert.ok(c.layers?.some((l) => l.name === 'block_12_add'), name);
+  test(
+    `the committed photo examples check clean against ${data === 'fixtures' ? 'the committed fixtures' : 'the real data'} laid out as the README says`,
+    { skip },
+    async () => {
+      const ws = photoWorkspace(data);
+      try {
+        for (const name of PHOTO_EXAMPLES) {
+          const file = path.join(ws.dir, name);
+          const c = await checkExperimentText(fs.readFileSync(file, 'utf8'), file);
+          assert.deepEqual(
+            c.problems.map((p) => formatProblem(name, p)),
+            [],
+            name,
+          );
+          assert.ok(
+            c.layers?.some((l) => l.name === 'block_12_add'),
+            name,
+          );
+        }
+      } finally {
+        fs.rmSync(ws.dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(ws.dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 }

@@ -226,7 +226,15 @@ test('image folders are listed as the loader lists them: __MACOSX skipped, names
     }
   }
   fs.mkdirSync(path.join(root, 'train', '.hidden'), { recursive: true });
-  const ok = check({ data: { train: { kind: 'imageFolder', path: 'photos/train', classes: ['café'.normalize('NFC'), 'tea'] }, validation: { kind: 'imageFolder', path: 'photos/val' } } }, null);
+  const ok = check(
+    {
+      data: {
+        train: { kind: 'imageFolder', path: 'photos/train', classes: ['café'.normalize('NFC'), 'tea'] },
+        validation: { kind: 'imageFolder', path: 'photos/val' },
+      },
+    },
+    null,
+  );
   assert.deepEqual(ok.problems, [], show(ok.problems));
 
   fs.mkdirSync(path.join(root, 'empty', '__MACOSX'), { recursive: true });

@@ -115,7 +115,12 @@ test('an unknown kind is one problem at the kind, with a suggestion', () => {
 }`;
   const ps = problems(text);
   assert.equal(ps.length, 1);
-  one(text, '/base/kind', '"modle"', /unknown kind "modle": must be one of "builtin", "model", "url", "catalog", "run", "gabor", "wordVectors"; did you mean "model"\?/);
+  one(
+    text,
+    '/base/kind',
+    '"modle"',
+    /unknown kind "modle": must be one of "builtin", "model", "url", "catalog", "run", "gabor", "wordVectors"; did you mean "model"\?/,
+  );
 });
 
 test('a missing kind is one problem at the union', () => {
@@ -125,7 +130,12 @@ test('a missing kind is one problem at the union', () => {
 }`;
   const ps = problems(text);
   assert.equal(ps.length, 1);
-  one(text, '/data/train', '"train"', /missing required property "kind" \(one of "mnist", "idx", "imageFolder", "csv", "textFolder", "textTable", "spamAssassin", "brownCorpus"\)/);
+  one(
+    text,
+    '/data/train',
+    '"train"',
+    /missing required property "kind" \(one of "mnist", "idx", "imageFolder", "csv", "textFolder", "textTable", "spamAssassin", "brownCorpus"\)/,
+  );
 });
 
 test('a non-kind union (classWeights) reports the branch of the value type, or both', () => {

@@ -85,7 +85,10 @@ test('second pass hits every photo bitwise; corrupt and truncated entries are re
   // Edit one photo in place (mirrored, same name) and replace another by a different photo (same name).
   const ants = path.join(root, 'ants');
   const [edited, replaced] = fs.readdirSync(ants).sort();
-  const mirrored = await sharp(path.join(PHOTOS, 'ants', edited!)).flop().jpeg().toBuffer();
+  const mirrored = await sharp(path.join(PHOTOS, 'ants', edited!))
+    .flop()
+    .jpeg()
+    .toBuffer();
   fs.writeFileSync(path.join(ants, edited!), mirrored);
   fs.copyFileSync(path.join(PHOTOS, 'ants', fs.readdirSync(path.join(PHOTOS, 'ants')).sort()[10]!), path.join(ants, replaced!));
   set = await load();

@@ -37,7 +37,10 @@ test('cut points of the small CNN, and features at a layer equal its tfjs sub-mo
   const model = smallCnn(10, 1);
   const graph = flattenModel(model);
   const points = cutPoints(graph, graph.ops.length - 1, true);
-  assert.deepEqual(points.map((p) => p.name), ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1']);
+  assert.deepEqual(
+    points.map((p) => p.name),
+    ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1'],
+  );
   const set = randomSet(5, [28, 28, 1], 2);
   const conv1 = points.find((p) => p.name === 'conv1')!;
   const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer('conv1').output as tf.SymbolicTensor });
@@ -85,7 +88,17 @@ test('the linear probe separates separable classes, is deterministic, and scores
 test('sweep helpers: examples capped evenly over classes; best layer by validation, ties to fewer features', () => {
   const set = randomSet(10, [1], 1, [0, 0, 0, 0, 0, 0, 1, 1, 2, 2]);
   assert.deepEqual(capExamples(set, 3, 6), [0, 1, 6, 7, 8, 9]);
-  const entry = (layer: string, valAccuracy: number, features: number) => ({ layer, index: 0, className: 'X', featureShape: [features], features, pool: 1, trainAccuracy: 1, valAccuracy, seconds: 0 });
+  const entry = (layer: string, valAccuracy: number, features: number) => ({
+    layer,
+    index: 0,
+    className: 'X',
+    featureShape: [features],
+    features,
+    pool: 1,
+    trainAccuracy: 1,
+    valAccuracy,
+    seconds: 0,
+  });
   assert.equal(bestLayer([entry('a', 0.8, 100), entry('b', 0.9, 500), entry('c', 0.9, 200)]), 'c');
   assert.equal(bestLayer([{ ...entry('a', 0, 1), valAccuracy: undefined }]), undefined);
 });

@@ -14,7 +14,9 @@ import type { LayerSweepFile } from '../../../src/core/runs/artifacts.js';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 // The team's shared data (README, "Photo examples"): examples/data when linked, else ../shared/data.
-const DATA = [path.join(ROOT, 'examples', 'data'), path.join(ROOT, '..', 'shared', 'data')].find((d) => fs.existsSync(path.join(d, 'mobilenetv2-teachable', 'model.json')));
+const DATA = [path.join(ROOT, 'examples', 'data'), path.join(ROOT, '..', 'shared', 'data')].find((d) =>
+  fs.existsSync(path.join(d, 'mobilenetv2-teachable', 'model.json')),
+);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-sweep-memory-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -26,14 +28,21 @@ test('sweep of two layers on the real MobileNetV2 photo base: completes with the
     JSON.stringify({
       base: { kind: 'model', path: path.join(DATA, 'mobilenetv2-teachable', 'model.json') },
       // The 153 validation photos, split 96 / 57: enough for one 128-example batch before the fix.
-      data: { train: { kind: 'imageFolder', path: path.join(DATA, 'hymenoptera_data', 'val') }, split: { validation: 0.375, test: 0 }, image: { resize: 'cover', scale: 'symmetric' } },
+      data: {
+        train: { kind: 'imageFolder', path: path.join(DATA, 'hymenoptera_data', 'val') },
+        split: { validation: 0.375, test: 0 },
+        image: { resize: 'cover', scale: 'symmetric' },
+      },
       transfer: { strategy: 'featureExtraction', sweep: { layers: { names: ['block_5_add', 'out_relu'] } } },
     }),
   );
   const s = await runTask('layerSweep', { experimentFile: file, runsDir: path.join(dir, 'runs'), backend: 'wasm' });
   assert.equal(s.status, 'completed', s.error);
   const sweep = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'sweep', s.runId, 'layer-sweep.json'), 'utf8')) as LayerSweepFile;
-  assert.deepEqual(sweep.layers.map((l) => l.layer), ['input', 'block_5_add', 'out_relu']);
+  assert.deepEqual(
+    sweep.layers.map((l) => l.layer),
+    ['input', 'block_5_add', 'out_relu'],
+  );
   const heap = memoryUsage().wasmHeapBytes!;
   assert.ok(heap < 1024 ** 3, `wasm heap ${(heap / 1024 ** 2).toFixed(0)} MiB`);
 });

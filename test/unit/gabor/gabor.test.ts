@@ -39,7 +39,8 @@ test('gaborKernel equals the closed form at every pixel (float64)', () => {
     for (const size of [7, 8, 11]) {
       const k = gaborKernel(size, p);
       const c = (size - 1) / 2;
-      for (let r = 0; r < size; r++) for (let q = 0; q < size; q++) assert.ok(Math.abs(k[r * size + q]! - reference(q - c, r - c, p)) < 1e-14, `size ${size} at ${r},${q}`);
+      for (let r = 0; r < size; r++)
+        for (let q = 0; q < size; q++) assert.ok(Math.abs(k[r * size + q]! - reference(q - c, r - c, p)) < 1e-14, `size ${size} at ${r},${q}`);
     }
   }
   // Known values: the centre of an even kernel (ψ = 0) is 1, and shifting ψ by π negates the kernel.
@@ -114,10 +115,22 @@ test('the static topology matches the tfjs model (names, classes, shapes, parame
   const model = buildGaborBase(BASE, 1, [8, 8, 2]);
   const topo = gaborTopology(BASE);
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  assert.deepEqual(topo.map((l) => l.name), layers.map((l) => l.name));
-  assert.deepEqual(topo.map((l) => l.className), layers.map((l) => l.getClassName()));
-  assert.deepEqual(topo.map((l) => l.outputShape), layers.map((l) => l.outputShape));
-  assert.deepEqual(topo.map((l) => l.params), layers.map((l) => l.countParams()));
+  assert.deepEqual(
+    topo.map((l) => l.name),
+    layers.map((l) => l.name),
+  );
+  assert.deepEqual(
+    topo.map((l) => l.className),
+    layers.map((l) => l.getClassName()),
+  );
+  assert.deepEqual(
+    topo.map((l) => l.outputShape),
+    layers.map((l) => l.outputShape),
+  );
+  assert.deepEqual(
+    topo.map((l) => l.params),
+    layers.map((l) => l.countParams()),
+  );
   model.dispose();
 });
 
@@ -128,7 +141,10 @@ test('a gabor base resolves σ = 0.56·λ (one-octave bandwidth) when sigmas are
   // (1/π)·sqrt(ln 2 / 2)·(2 + 1)/(2 − 1) = 0.5622…
   const ratio = (1 / Math.PI) * Math.sqrt(Math.log(2) / 2) * 3;
   assert.ok(Math.abs(ratio - 0.5622) < 1e-4);
-  assert.deepEqual(b.sigmas.map((s) => +s.toFixed(6)), [4 * ratio, 10 * ratio].map((s) => +s.toFixed(6)));
+  assert.deepEqual(
+    b.sigmas.map((s) => +s.toFixed(6)),
+    [4 * ratio, 10 * ratio].map((s) => +s.toFixed(6)),
+  );
   assert.deepEqual([b.size, b.orientations, b.gamma, b.pool, b.phases], [11, 8, 0.5, 4, [0, 90, 180, 270]]);
 });
 
@@ -140,7 +156,10 @@ test('filter match: a kernel from the search grid is found with r = 1; a negated
   const m = bestMatch(scaled, bank);
   assert.ok(Math.abs(m.correlation - 1) < 1e-12);
   assert.ok(pearson(bank[m.index]!.kernel, target.kernel) > 1 - 1e-12);
-  const neg = bestMatch(Array.from(target.kernel, (v) => -v), bank);
+  const neg = bestMatch(
+    Array.from(target.kernel, (v) => -v),
+    bank,
+  );
   assert.ok(Math.abs(neg.correlation - 1) < 1e-9, 'phase ψ + 180° is in the grid');
   // channelAveraged reads the tfjs [kh, kw, cin, cout] layout.
   const k = new Float32Array(2 * 2 * 3 * 2).map((_, i) => i);

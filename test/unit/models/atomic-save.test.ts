@@ -36,7 +36,10 @@ function killDuringSaves(dir: string, firstSaves: number, delayMs: number): Prom
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL') return reject(new Error(`save loop ended by itself (${code}): ${err}`));
-      const saved = out.split('\n').filter((l) => l.startsWith('saved ')).map((l) => Number(l.slice(6)));
+      const saved = out
+        .split('\n')
+        .filter((l) => l.startsWith('saved '))
+        .map((l) => Number(l.slice(6)));
       resolve(saved.length ? saved[saved.length - 1]! : 0);
     });
   });

@@ -87,7 +87,10 @@ test('loads a model over http from a loopback server', async () => {
     const { model: back } = await loadUrlModel(`http://127.0.0.1:${port}/model.json`, { cache: tmp() });
     const x = tf.randomNormal([1, 12, 12, 3], 0, 1, 'float32', 5);
     assert.deepEqual(Array.from((back.predict(x) as tf.Tensor).dataSync()), Array.from((m.predict(x) as tf.Tensor).dataSync()));
-    await assert.rejects(loadUrlModel(`http://127.0.0.1:${port}/missing.json`, { cache: tmp() }), (e: Error) => e.name === 'DownloadError' && e.message.includes('missing.json: HTTP 404'));
+    await assert.rejects(
+      loadUrlModel(`http://127.0.0.1:${port}/missing.json`, { cache: tmp() }),
+      (e: Error) => e.name === 'DownloadError' && e.message.includes('missing.json: HTTP 404'),
+    );
   } finally {
     server.close();
     fs.rmSync(dir, { recursive: true });

@@ -12,7 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/core/backend/index.js';
 import { buildApplication } from '../../../src/core/models/keras/applications/build.js';
 import { EFFICIENTNET_NORMALIZATION_PARAMS } from '../../../src/core/models/keras/applications/efficientnet.js';
-import { applicationOfFile, APPLICATION_LAST_BASE_LAYER, KERAS_APPLICATIONS, type KerasApplication } from '../../../src/core/models/keras/applications/names.js';
+import {
+  applicationOfFile,
+  APPLICATION_LAST_BASE_LAYER,
+  KERAS_APPLICATIONS,
+  type KerasApplication,
+} from '../../../src/core/models/keras/applications/names.js';
 import { loadKerasBase } from '../../../src/core/models/keras/load.js';
 import { ModelError } from '../../../src/core/models/io.js';
 import { readModelTopology } from '../../../src/core/models/topology.js';
@@ -40,12 +45,34 @@ const KERAS_PARAMS: Record<KerasApplication, number> = {
 
 /** Layer names from the Keras sources (applications/*.py), a few per architecture, with the base's output shape without top. */
 const KERAS_NAMES: Record<KerasApplication, { names: string[]; notop: number[] }> = {
-  ResNet50: { names: ['conv1_pad', 'conv1_conv', 'pool1_pool', 'conv2_block1_0_conv', 'conv3_block4_2_bn', 'conv5_block3_out', 'avg_pool', 'predictions'], notop: [7, 7, 2048] },
+  ResNet50: {
+    names: ['conv1_pad', 'conv1_conv', 'pool1_pool', 'conv2_block1_0_conv', 'conv3_block4_2_bn', 'conv5_block3_out', 'avg_pool', 'predictions'],
+    notop: [7, 7, 2048],
+  },
   VGG16: { names: ['block1_conv1', 'block3_conv3', 'block5_pool', 'flatten', 'fc1', 'fc2', 'predictions'], notop: [7, 7, 512] },
-  InceptionV3: { names: ['conv2d', 'conv2d_93', 'batch_normalization_93', 'mixed0', 'mixed9_0', 'mixed9_1', 'mixed10', 'avg_pool', 'predictions'], notop: [8, 8, 2048] },
+  InceptionV3: {
+    names: ['conv2d', 'conv2d_93', 'batch_normalization_93', 'mixed0', 'mixed9_0', 'mixed9_1', 'mixed10', 'avg_pool', 'predictions'],
+    notop: [8, 8, 2048],
+  },
   MobileNet: { names: ['conv1', 'conv1_bn', 'conv_pad_2', 'conv_dw_13', 'conv_pw_13_relu', 'conv_preds', 'act_softmax'], notop: [7, 7, 1024] },
-  MobileNetV2: { names: ['Conv1', 'bn_Conv1', 'expanded_conv_project_BN', 'block_1_pad', 'block_16_project', 'block_15_add', 'Conv_1_bn', 'out_relu', 'predictions'], notop: [7, 7, 1280] },
-  EfficientNetB0: { names: ['stem_conv_pad', 'stem_conv', 'block1a_se_excite', 'block2b_drop', 'block6d_add', 'block7a_project_bn', 'top_activation', 'top_dropout', 'predictions'], notop: [7, 7, 1280] },
+  MobileNetV2: {
+    names: ['Conv1', 'bn_Conv1', 'expanded_conv_project_BN', 'block_1_pad', 'block_16_project', 'block_15_add', 'Conv_1_bn', 'out_relu', 'predictions'],
+    notop: [7, 7, 1280],
+  },
+  EfficientNetB0: {
+    names: [
+      'stem_conv_pad',
+      'stem_conv',
+      'block1a_se_excite',
+      'block2b_drop',
+      'block6d_add',
+      'block7a_project_bn',
+      'top_activation',
+      'top_dropout',
+      'predictions',
+    ],
+    notop: [7, 7, 1280],
+  },
 };
 
 test('each builder: Keras parameter count, Keras layer names, and the committed layer table (npm run topologies)', () => {
@@ -162,7 +189,10 @@ test('a weights-only MobileNetV2 file (no top) loads by layer name onto the buil
     assert.deepEqual(net.featureShape, [7, 7, 1280]);
     net.model.dispose();
     // Another architecture's weights: refused, naming the layer.
-    await assert.rejects(loadKerasBase(renamed, { application: 'MobileNet' }), (e: Error) => e instanceof ModelError && /"Conv1" names no layer of MobileNet/.test(e.message));
+    await assert.rejects(
+      loadKerasBase(renamed, { application: 'MobileNet' }),
+      (e: Error) => e instanceof ModelError && /"Conv1" names no layer of MobileNet/.test(e.message),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -113,9 +113,18 @@ test('the file is read without tfjs: version, layer groups, weight names and sha
   assert.equal(k.backend, 'tensorflow');
   assert.equal(k.topology.class_name, 'Sequential');
   const conv = k.layers.find((l) => l.layer === 'conv2d')!;
-  assert.deepEqual(conv.weights.map((w) => [w.name, w.shape]), [['conv2d/kernel', [5, 5, 1, 6]], ['conv2d/bias', [6]]]);
+  assert.deepEqual(
+    conv.weights.map((w) => [w.name, w.shape]),
+    [
+      ['conv2d/kernel', [5, 5, 1, 6]],
+      ['conv2d/bias', [6]],
+    ],
+  );
   const topo = await readModelTopology(LENET);
-  assert.deepEqual(topo.layers.map((l) => l.className), ['Conv2D', 'AveragePooling2D', 'Conv2D', 'AveragePooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense']);
+  assert.deepEqual(
+    topo.layers.map((l) => l.className),
+    ['Conv2D', 'AveragePooling2D', 'Conv2D', 'AveragePooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense'],
+  );
   assert.equal(topo.paramsFromManifest, true);
   assert.equal(topo.totalParams, 61706); // 156 + 2416 + 48120 + 10164 + 850
   assert.deepEqual(topo.layers[4]!.outputShape, [null, 1, 1, 120]);
@@ -167,7 +176,10 @@ with h5py.File(shp, 'r+') as f:
   const r = spawnSync(PYTHON, ['-c', py, LENET, lambda, shape], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   await assert.rejects(loadKerasModel(lambda), /lambda\.h5: unknown layer class "Lambda" \(layer "flatten"\)/);
-  await assert.rejects(loadKerasModel(shape), /shape\.h5: layer "dense": weight "dense\/kernel" has shape \[84, 120\] in the file, the architecture needs \[120, 84\]/);
+  await assert.rejects(
+    loadKerasModel(shape),
+    /shape\.h5: layer "dense": weight "dense\/kernel" has shape \[84, 120\] in the file, the architecture needs \[120, 84\]/,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

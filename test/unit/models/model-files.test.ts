@@ -38,7 +38,8 @@ test('truncated and oversized weight files name the weight and the file, in vali
   const whole = fs.readFileSync(m.weights);
   assert.equal(whole.length, 60);
   fs.writeFileSync(m.weights, whole.subarray(0, 50)); // ends inside the bias (bytes 48–59)
-  const short = /weights\.bin is truncated: 50 bytes, but the manifest's weights need 60; weight "fc\/bias" \(shape \[3\], bytes 48–59\) is cut short in .*weights\.bin/;
+  const short =
+    /weights\.bin is truncated: 50 bytes, but the manifest's weights need 60; weight "fc\/bias" \(shape \[3\], bytes 48–59\) is cut short in .*weights\.bin/;
   assert.match((await validateProblem(m.experiment))!, short);
   await assert.rejects(loadModelFile(m.modelJson), (e: Error) => e.name === 'ModelError' && short.test(e.message));
   fs.writeFileSync(m.weights, Buffer.concat([whole, Buffer.alloc(4000)]));
@@ -68,7 +69,10 @@ test('a missing weights.bin, a shard path outside the folder and an unknown laye
     const unknown = structuredClone(json);
     (unknown.modelTopology.model_config ?? unknown.modelTopology).config.layers[0].class_name = cls;
     fs.writeFileSync(m.modelJson, JSON.stringify(unknown));
-    assert.match((await validateProblem(m.experiment))!, new RegExp(`layer "fc" is a ${cls}, a layer class TensorFlow.js Layers does not have|unknown layer class "${cls}" \\(layer "fc"\\)`));
+    assert.match(
+      (await validateProblem(m.experiment))!,
+      new RegExp(`layer "fc" is a ${cls}, a layer class TensorFlow.js Layers does not have|unknown layer class "${cls}" \\(layer "fc"\\)`),
+    );
   }
   fs.rmSync(m.dir, { recursive: true, force: true });
 });

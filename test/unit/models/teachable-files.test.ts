@@ -45,15 +45,19 @@ test('the miniature Teachable export is cut at its pooling layer; the hand-made 
   assert.deepEqual(defaultCut(n.layers).dropped, ['logits']);
 });
 
-test('the real Teachable Machine MobileNetV2 (when present) is cut at its 1280-feature pooling', { skip: !fs.existsSync(SHARED) && 'shared data not present' }, async () => {
-  const t = await readModelTopology(SHARED);
-  const cut = defaultCut(t.layers);
-  const layer = t.layers[cut.index]!;
-  assert.equal(layer.name, 'global_average_pooling2d_GlobalAveragePooling2D2');
-  assert.deepEqual(layer.outputShape, [null, 1280]);
-  assert.equal(cut.droppedModel, 'sequential_5');
-  assert.ok(baseLayerNames(t.layers, undefined)!.includes('block_13_expand'));
-});
+test(
+  'the real Teachable Machine MobileNetV2 (when present) is cut at its 1280-feature pooling',
+  { skip: !fs.existsSync(SHARED) && 'shared data not present' },
+  async () => {
+    const t = await readModelTopology(SHARED);
+    const cut = defaultCut(t.layers);
+    const layer = t.layers[cut.index]!;
+    assert.equal(layer.name, 'global_average_pooling2d_GlobalAveragePooling2D2');
+    assert.deepEqual(layer.outputShape, [null, 1280]);
+    assert.equal(cut.droppedModel, 'sequential_5');
+    assert.ok(baseLayerNames(t.layers, undefined)!.includes('block_13_expand'));
+  },
+);
 
 test('the miniature export: labels, image size, Teachable Machine package', () => {
   const m = readModelMetadata(TEACHABLE)!;
@@ -70,7 +74,10 @@ test('absent → undefined; invalid JSON → an error naming the file; wrong-typ
   const model = path.join(dir, 'model.json');
   assert.equal(readModelMetadata(model), undefined);
   fs.writeFileSync(path.join(dir, 'metadata.json'), '{"labels": [');
-  assert.throws(() => readModelMetadata(model), (e: Error) => e.message.includes(path.join(dir, 'metadata.json')) && /invalid JSON/.test(e.message));
+  assert.throws(
+    () => readModelMetadata(model),
+    (e: Error) => e.message.includes(path.join(dir, 'metadata.json')) && /invalid JSON/.test(e.message),
+  );
   const odd = parseModelMetadata({ labels: ['a', 1], imageSize: '224', packageName: '', modelName: 'x' }, 'f');
   assert.deepEqual(odd, { file: 'f', modelName: 'x' });
   assert.equal(isTeachableImageModel(odd), false);

@@ -35,8 +35,15 @@ test('loads the nested export; inner layers listed in the topology reader’s or
   const graph = flattenModel(loaded.model);
   const names = graph.ops.map((o) => o.layer.name);
   const topo = await readModelTopology(TEACHABLE);
-  assert.deepEqual(names, topo.layers.map((l) => l.name), 'graph and topology list the same layers in the same order');
-  assert.deepEqual(graph.ops.map((o) => o.parent), topo.layers.map((l) => l.parent));
+  assert.deepEqual(
+    names,
+    topo.layers.map((l) => l.name),
+    'graph and topology list the same layers in the same order',
+  );
+  assert.deepEqual(
+    graph.ops.map((o) => o.parent),
+    topo.layers.map((l) => l.parent),
+  );
   for (const inner of ['Conv1_pad', 'block_12_expand', 'block_14_add', 'out_relu']) assert.ok(names.includes(inner), inner);
   assert.equal(graph.ops[names.indexOf('block_12_expand_BN')]!.parent, 'model2');
 
@@ -46,7 +53,10 @@ test('loads the nested export; inner layers listed in the topology reader’s or
   assert.deepEqual(net.droppedLayers, ['dense_Dense1', 'dense_Dense2']);
   assert.equal(net.droppedModel, 'sequential_5');
   assert.deepEqual(net.featureShape, [16]);
-  assert.deepEqual(net.graph.ops.slice(net.baseOps).map((o) => o.layer.name), ['head_logits']);
+  assert.deepEqual(
+    net.graph.ops.slice(net.baseOps).map((o) => o.layer.name),
+    ['head_logits'],
+  );
   // the old head's weights are not in the new network
   assert.ok(!net.model.weights.some((w) => w.originalName.includes('dense_Dense')));
   net.model.dispose();

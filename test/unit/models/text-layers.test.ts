@@ -20,13 +20,33 @@ print(json.dumps({"mean": mean.tolist(), "max": mx.tolist(), "grad": grad.tolist
 test('MaskedPooling1D: mean and max over non-padding tokens and the mean gradient equal numpy', async () => {
   await initBackend('wasm');
   const rows = [
-    [[0.5, -1, 2], [0, 0, 0], [3, 1, -2], [0, 0, 0]],
-    [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]],
-    [[-1, -2, -3], [-0.5, 4, 1], [2, 2, 2], [1, 0, 0]],
+    [
+      [0.5, -1, 2],
+      [0, 0, 0],
+      [3, 1, -2],
+      [0, 0, 0],
+    ],
+    [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    [
+      [-1, -2, -3],
+      [-0.5, 4, 1],
+      [2, 2, 2],
+      [1, 0, 0],
+    ],
   ];
-  const ref = JSON.parse(execFileSync('python3', ['-c', NUMPY], { input: JSON.stringify(rows), encoding: 'utf8' })) as { mean: number[][]; max: number[][]; grad: number[][][] };
+  const ref = JSON.parse(execFileSync('python3', ['-c', NUMPY], { input: JSON.stringify(rows), encoding: 'utf8' })) as {
+    mean: number[][];
+    max: number[][];
+    grad: number[][][];
+  };
   const x = tf.tensor3d(rows);
-  const close = (a: ArrayLike<number>, b: number[], what: string) => Array.from(a).forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-6, `${what}[${i}] ${v} vs ${b[i]}`));
+  const close = (a: ArrayLike<number>, b: number[], what: string) =>
+    Array.from(a).forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-6, `${what}[${i}] ${v} vs ${b[i]}`));
   const mean = new MaskedPooling1D({ mode: 'mean' });
   const max = new MaskedPooling1D({ mode: 'max' });
   close((mean.apply(x) as tf.Tensor).dataSync(), ref.mean.flat(), 'mean');

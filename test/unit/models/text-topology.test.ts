@@ -16,7 +16,14 @@ import { loadShippedVectors, readVectorsFile, readVectorsShape } from '../../../
 const tmp = mkdtempSync(path.join(tmpdir(), 'text-topology-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 before(() => initBackend('wasm'));
-const resolveBase = (over: Partial<ResolvedWordVectorsBase>): ResolvedWordVectorsBase => ({ kind: 'wordVectors', vectors: 'glove-100d', encoder: 'mean', filters: 128, kernelSize: 5, ...over });
+const resolveBase = (over: Partial<ResolvedWordVectorsBase>): ResolvedWordVectorsBase => ({
+  kind: 'wordVectors',
+  vectors: 'glove-100d',
+  encoder: 'mean',
+  filters: 128,
+  kernelSize: 5,
+  ...over,
+});
 
 for (const encoder of ['mean', 'max', 'conv'] as const) {
   test(`textBaseTopology (${encoder}) equals the tfjs model buildTextBase builds: names, classes, output shapes, weights`, async () => {

@@ -35,45 +35,61 @@ test('hand-made nested model: Sequential ⊃ functional base_net, GAP, Sequentia
   );
   assert.equal(t.totalParams, 207); // tfjs' model.countParams() of this file
   assert.equal(t.paramsFromManifest, true);
-  assert.deepEqual(t.layers.filter((l) => l.isBatchNorm).map((l) => l.name), ['bn_a']);
-  assert.deepEqual(t.layers.filter((l) => !l.trainableByDefault).map((l) => l.name), ['bn_a']);
+  assert.deepEqual(
+    t.layers.filter((l) => l.isBatchNorm).map((l) => l.name),
+    ['bn_a'],
+  );
+  assert.deepEqual(
+    t.layers.filter((l) => !l.trainableByDefault).map((l) => l.name),
+    ['bn_a'],
+  );
   // Without the manifest the counts come from the layer configs and agree.
   const fromConfig = parseModelTopology(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')), { ignoreManifest: true });
   assert.equal(fromConfig.paramsFromManifest, false);
-  assert.deepEqual(fromConfig.layers.map((l) => l.params), t.layers.map((l) => l.params));
+  assert.deepEqual(
+    fromConfig.layers.map((l) => l.params),
+    t.layers.map((l) => l.params),
+  );
 });
 
-test('shared MobileNetV2 export (when present): 155-layer inner functional model flattened', { skip: !fs.existsSync(SHARED) && 'shared data not present' }, async () => {
-  const json = JSON.parse(fs.readFileSync(SHARED, 'utf8')) as {
-    modelTopology: { config: { layers: { config: { name: string; layers: { class_name: string; config: { name: string; layers: unknown[] } }[] } }[] } };
-    weightsManifest: { paths: string[]; weights: { shape: number[] }[] }[];
-  };
-  // Read the file's own structure: sequential_6 ⊃ [sequential_3 ⊃ [model2 (functional), GAP], sequential_5 (head)].
-  const inner = json.modelTopology.config.layers[0].config.layers[0];
-  assert.equal(inner.config.name, 'model2');
-  assert.equal(inner.config.layers.length, 155, 'functional MobileNetV2: 155 layers including its InputLayer');
+test(
+  'shared MobileNetV2 export (when present): 155-layer inner functional model flattened',
+  { skip: !fs.existsSync(SHARED) && 'shared data not present' },
+  async () => {
+    const json = JSON.parse(fs.readFileSync(SHARED, 'utf8')) as {
+      modelTopology: { config: { layers: { config: { name: string; layers: { class_name: string; config: { name: string; layers: unknown[] } }[] } }[] } };
+      weightsManifest: { paths: string[]; weights: { shape: number[] }[] }[];
+    };
+    // Read the file's own structure: sequential_6 ⊃ [sequential_3 ⊃ [model2 (functional), GAP], sequential_5 (head)].
+    const inner = json.modelTopology.config.layers[0].config.layers[0];
+    assert.equal(inner.config.name, 'model2');
+    assert.equal(inner.config.layers.length, 155, 'functional MobileNetV2: 155 layers including its InputLayer');
 
-  const t = await readModelTopology(SHARED);
-  const names = t.layers.map((l) => l.name);
-  assert.deepEqual(t.nestedModels, ['sequential_3', 'model2', 'sequential_5']);
-  assert.equal(t.layers.filter((l) => l.parent === 'model2').length, 154, '155 minus the InputLayer');
-  assert.equal(t.layers.length, 154 + 1 + 2);
-  assert.ok(names.includes('block_13_expand'));
-  assert.deepEqual(t.inputShape, [null, 224, 224, 3]);
-  const byName = (n: string) => t.layers.find((l) => l.name === n)!;
-  assert.deepEqual(byName('block_13_expand').outputShape, [null, 14, 14, 192]);
-  assert.deepEqual(byName('out_relu').outputShape, [null, 7, 7, 1280]);
-  assert.equal(byName('out_relu').parent, 'model2');
-  assert.deepEqual(names.slice(-3), ['global_average_pooling2d_GlobalAveragePooling2D2', 'dense_Dense1', 'dense_Dense2']);
-  assert.deepEqual(byName('dense_Dense2').outputShape, [null, 3]);
-  assert.equal(t.layers.filter((l) => l.isBatchNorm).length, 52);
-  // Every weight in the manifest belongs to a layer, and the config-computed counts are exact.
-  const manifestTotal = json.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
-  assert.equal(t.totalParams, manifestTotal);
-  assert.equal(manifestTotal * 4, fs.statSync(path.join(path.dirname(SHARED), 'weights.bin')).size);
-  const fromConfig = parseModelTopology(json, { ignoreManifest: true });
-  assert.deepEqual(fromConfig.layers.map((l) => [l.name, l.params]), t.layers.map((l) => [l.name, l.params]));
-});
+    const t = await readModelTopology(SHARED);
+    const names = t.layers.map((l) => l.name);
+    assert.deepEqual(t.nestedModels, ['sequential_3', 'model2', 'sequential_5']);
+    assert.equal(t.layers.filter((l) => l.parent === 'model2').length, 154, '155 minus the InputLayer');
+    assert.equal(t.layers.length, 154 + 1 + 2);
+    assert.ok(names.includes('block_13_expand'));
+    assert.deepEqual(t.inputShape, [null, 224, 224, 3]);
+    const byName = (n: string) => t.layers.find((l) => l.name === n)!;
+    assert.deepEqual(byName('block_13_expand').outputShape, [null, 14, 14, 192]);
+    assert.deepEqual(byName('out_relu').outputShape, [null, 7, 7, 1280]);
+    assert.equal(byName('out_relu').parent, 'model2');
+    assert.deepEqual(names.slice(-3), ['global_average_pooling2d_GlobalAveragePooling2D2', 'dense_Dense1', 'dense_Dense2']);
+    assert.deepEqual(byName('dense_Dense2').outputShape, [null, 3]);
+    assert.equal(t.layers.filter((l) => l.isBatchNorm).length, 52);
+    // Every weight in the manifest belongs to a layer, and the config-computed counts are exact.
+    const manifestTotal = json.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    assert.equal(t.totalParams, manifestTotal);
+    assert.equal(manifestTotal * 4, fs.statSync(path.join(path.dirname(SHARED), 'weights.bin')).size);
+    const fromConfig = parseModelTopology(json, { ignoreManifest: true });
+    assert.deepEqual(
+      fromConfig.layers.map((l) => [l.name, l.params]),
+      t.layers.map((l) => [l.name, l.params]),
+    );
+  },
+);
 
 test('Keras <= 2.2 Sequential (config is a list) inside a converter model_config wrapper', () => {
   const t = parseModelTopology({
@@ -82,7 +98,10 @@ test('Keras <= 2.2 Sequential (config is a list) inside a converter model_config
       model_config: {
         class_name: 'Sequential',
         config: [
-          { class_name: 'Conv2D', config: { name: 'c', filters: 8, kernel_size: [5, 5], strides: [1, 1], padding: 'valid', batch_input_shape: [null, 28, 28, 1] } },
+          {
+            class_name: 'Conv2D',
+            config: { name: 'c', filters: 8, kernel_size: [5, 5], strides: [1, 1], padding: 'valid', batch_input_shape: [null, 28, 28, 1] },
+          },
           { class_name: 'MaxPooling2D', config: { name: 'p', pool_size: [2, 2], padding: 'valid', strides: null } },
           { class_name: 'Flatten', config: { name: 'f' } },
           { class_name: 'Dense', config: { name: 'd', units: 10, use_bias: false } },
@@ -90,12 +109,15 @@ test('Keras <= 2.2 Sequential (config is a list) inside a converter model_config
       },
     },
   });
-  assert.deepEqual(t.layers.map((l) => [l.name, l.params, l.outputShape]), [
-    ['c', 5 * 5 * 8 + 8, [null, 24, 24, 8]],
-    ['p', 0, [null, 12, 12, 8]],
-    ['f', 0, [null, 1152]],
-    ['d', 11520, [null, 10]],
-  ]);
+  assert.deepEqual(
+    t.layers.map((l) => [l.name, l.params, l.outputShape]),
+    [
+      ['c', 5 * 5 * 8 + 8, [null, 24, 24, 8]],
+      ['p', 0, [null, 12, 12, 8]],
+      ['f', 0, [null, 1152]],
+      ['d', 11520, [null, 10]],
+    ],
+  );
 });
 
 test('Keras 3 functional format (keras_history inbound nodes, batch_shape, single input_layers ref)', () => {
@@ -109,19 +131,27 @@ test('Keras 3 functional format (keras_history inbound nodes, batch_shape, singl
         { class_name: 'Dense', name: 'a', config: { name: 'a', units: 4 }, inbound_nodes: [{ args: [tensor('input_layer')], kwargs: {} }] },
         { class_name: 'Dense', name: 'b', config: { name: 'b', units: 4 }, inbound_nodes: [{ args: [tensor('input_layer')], kwargs: {} }] },
         { class_name: 'Concatenate', name: 'cat', config: { name: 'cat', axis: -1 }, inbound_nodes: [{ args: [[tensor('a'), tensor('b')]], kwargs: {} }] },
-        { class_name: 'LayerNormalization', name: 'ln', config: { name: 'ln', center: true, scale: true }, inbound_nodes: [{ args: [tensor('cat')], kwargs: {} }] },
+        {
+          class_name: 'LayerNormalization',
+          name: 'ln',
+          config: { name: 'ln', center: true, scale: true },
+          inbound_nodes: [{ args: [tensor('cat')], kwargs: {} }],
+        },
       ],
       input_layers: ['input_layer', 0, 0],
       output_layers: ['ln', 0, 0],
     },
   });
   assert.deepEqual(t.inputShape, [null, 16]);
-  assert.deepEqual(t.layers.map((l) => [l.name, l.params, l.outputShape]), [
-    ['a', 68, [null, 4]],
-    ['b', 68, [null, 4]],
-    ['cat', 0, [null, 8]],
-    ['ln', 16, [null, 8]],
-  ]);
+  assert.deepEqual(
+    t.layers.map((l) => [l.name, l.params, l.outputShape]),
+    [
+      ['a', 68, [null, 4]],
+      ['b', 68, [null, 4]],
+      ['cat', 0, [null, 8]],
+      ['ln', 16, [null, 8]],
+    ],
+  );
 });
 
 test('unknown layer classes are listed without a shape; later shapes are unknown, not wrong', () => {
@@ -135,10 +165,13 @@ test('unknown layer classes are listed without a shape; later shapes are unknown
       ],
     },
   });
-  assert.deepEqual(t.layers.map((l) => [l.name, l.outputShape, l.params]), [
-    ['custom', undefined, 0],
-    ['d', undefined, 0],
-  ]);
+  assert.deepEqual(
+    t.layers.map((l) => [l.name, l.outputShape, l.params]),
+    [
+      ['custom', undefined, 0],
+      ['d', undefined, 0],
+    ],
+  );
 });
 
 test('graph models and non-models are rejected with a TopologyError', () => {
@@ -154,12 +187,19 @@ test('builtinTopology reads a {arch: LayerInfo[] | {layers}} table, undefined wh
     fs.writeFileSync(
       file,
       JSON.stringify({
-        smallCnn: [{ name: 'conv1', className: 'Conv2D', index: 0, outputShape: [null, 26, 26, 32], params: 320, trainableByDefault: true, isBatchNorm: false }],
+        smallCnn: [
+          { name: 'conv1', className: 'Conv2D', index: 0, outputShape: [null, 26, 26, 32], params: 320, trainableByDefault: true, isBatchNorm: false },
+        ],
         mobileNetLike: { layers: [{ name: 'stem', className: 'Conv2D', params: 432 }] },
       }),
     );
-    assert.deepEqual(builtinTopology('smallCnn', file)?.map((l) => [l.name, l.params, l.outputShape]), [['conv1', 320, [null, 26, 26, 32]]]);
-    assert.deepEqual(builtinTopology('mobileNetLike', file), [{ name: 'stem', className: 'Conv2D', index: 0, params: 432, trainableByDefault: true, isBatchNorm: false }]);
+    assert.deepEqual(
+      builtinTopology('smallCnn', file)?.map((l) => [l.name, l.params, l.outputShape]),
+      [['conv1', 320, [null, 26, 26, 32]]],
+    );
+    assert.deepEqual(builtinTopology('mobileNetLike', file), [
+      { name: 'stem', className: 'Conv2D', index: 0, params: 432, trainableByDefault: true, isBatchNorm: false },
+    ]);
     assert.equal(builtinTopology('nope', file), undefined);
     assert.equal(builtinTopology('smallCnn', path.join(dir, 'missing.json')), undefined);
   } finally {
@@ -172,5 +212,8 @@ test('builtinTopology finds the committed table from the source tree', { skip: !
   const layers = builtinTopology('smallCnn');
   assert.ok(layers && layers.length > 0);
   assert.equal(layers[0].name, 'conv1');
-  assert.deepEqual(layers.map((l) => l.index), layers.map((_, i) => i));
+  assert.deepEqual(
+    layers.map((l) => l.index),
+    layers.map((_, i) => i),
+  );
 });

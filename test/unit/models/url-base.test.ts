@@ -87,9 +87,15 @@ test('a model.json URL is downloaded once into the cache and then loaded without
   const x = tf.randomUniform([2, 28, 28, 1], 0, 255, 'float32', 3);
   assert.deepEqual(Array.from((first.model.predict(x) as tf.Tensor).dataSync()), Array.from((second.model.predict(x) as tf.Tensor).dataSync()));
   // Content-addressed: the weights file is stored under its own SHA-256.
-  const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(modelDir, 'weights.bin'))).digest('hex');
+  const sha = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(modelDir, 'weights.bin')))
+    .digest('hex');
   assert.ok(fs.existsSync(path.join(cache, 'sha256', sha)));
-  assert.deepEqual(fs.readdirSync(path.join(cache, 'sha256')).filter((f) => f.includes('.tmp-')), []);
+  assert.deepEqual(
+    fs.readdirSync(path.join(cache, 'sha256')).filter((f) => f.includes('.tmp-')),
+    [],
+  );
   x.dispose();
   first.model.dispose();
   second.model.dispose();
@@ -117,7 +123,10 @@ test('a server that trickles a byte every 0.5 s fails on the low-speed limit', a
 });
 
 test('the size limit, by Content-Length', async () => {
-  await assert.rejects(fetchBytes(`${base}/big/model.json`, { ...fast, maxBytes: 1000 }), /big\/model\.json: the file is 5000 bytes, more than the limit of 1000 bytes/);
+  await assert.rejects(
+    fetchBytes(`${base}/big/model.json`, { ...fast, maxBytes: 1000 }),
+    /big\/model\.json: the file is 5000 bytes, more than the limit of 1000 bytes/,
+  );
 });
 
 test('a SHA-256 pin: a mismatch is refused and nothing cached; the right hash is served from the cache by hash', async () => {
@@ -126,7 +135,10 @@ test('a SHA-256 pin: a mismatch is refused and nothing cached; the right hash is
   const wrong = '0'.repeat(64);
   await assert.rejects(cachedDownload(url, { cache, sha256: wrong }), new RegExp(`SHA-256 mismatch: expected ${wrong}, the download has [0-9a-f]{64}`));
   assert.ok(!fs.existsSync(path.join(cache, 'sha256')));
-  const right = crypto.createHash('sha256').update(fs.readFileSync(path.join(modelDir, 'model.json'))).digest('hex');
+  const right = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(modelDir, 'model.json')))
+    .digest('hex');
   const got = await cachedDownload(url, { cache, sha256: right });
   assert.equal(got.fromCache, false);
   assert.equal((await cachedDownload(url, { cache, sha256: right })).fromCache, true);

@@ -60,7 +60,11 @@ test('a run folder whose result file is gone is skipped; pruned runs are forgott
 });
 
 test('the advice is in effect when every set value is in the text and every removed property is absent', () => {
-  const edits = [{ pointer: '/transfer/strategy', value: 'featureExtraction' }, { pointer: '/transfer/cutLayer', value: 'pool2' }, { pointer: '/transfer/stages' }];
+  const edits = [
+    { pointer: '/transfer/strategy', value: 'featureExtraction' },
+    { pointer: '/transfer/cutLayer', value: 'pool2' },
+    { pointer: '/transfer/stages' },
+  ];
   const yes = '{\n  // comment\n  "transfer": { "strategy": "featureExtraction", /* c */ "cutLayer": "pool2" }\n}';
   assert.equal(editsInEffect(yes, edits), true);
   assert.equal(editsInEffect(yes.replace('pool2', 'conv2'), edits), false);

@@ -11,7 +11,9 @@ test('image folders of a run come from its config.json; isInside refuses sibling
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-thumbs-'));
   fs.writeFileSync(
     path.join(dir, 'config.json'),
-    JSON.stringify({ data: { train: { kind: 'imageFolder', path: '/data/train' }, validation: { kind: 'imageFolder', path: '/data/val' }, test: { kind: 'mnist' } } }),
+    JSON.stringify({
+      data: { train: { kind: 'imageFolder', path: '/data/train' }, validation: { kind: 'imageFolder', path: '/data/val' }, test: { kind: 'mnist' } },
+    }),
   );
   assert.deepEqual(imageDataFolders(dir), ['/data/train', '/data/val']);
   assert.deepEqual(imageDataFolders(path.join(dir, 'missing')), []);

@@ -32,10 +32,13 @@ test('layers: roles, frozen per stage, groups, cut', async () => {
   assert.equal(d.cutLayer, 'flatten');
   assert.equal(d.cutExplicit, true);
   assert.equal(d.stagesWritten, true);
-  assert.deepEqual(d.stages.map((s) => [s.name, s.epochs, s.learningRate, s.freezeLocked]), [
-    ['head', 2, 0.01, undefined],
-    ['unfreeze', 3, 0.003, undefined],
-  ]);
+  assert.deepEqual(
+    d.stages.map((s) => [s.name, s.epochs, s.learningRate, s.freezeLocked]),
+    [
+      ['head', 2, 0.01, undefined],
+      ['unfreeze', 3, 0.003, undefined],
+    ],
+  );
   assert.deepEqual(d.groups, [{ name: 'early', multiplier: 0.01, layerCount: 1 }]);
   assert.equal(d.preview.totalSteps, 50);
 });
@@ -55,7 +58,8 @@ test('a broken text keeps the last valid settings and says so', async () => {
 });
 
 test('scratch locks the freeze column; a URL base has no layers but a note', async () => {
-  const text = '{ "base": { "kind": "url", "url": "https://example.invalid/model.json" }, "data": { "train": { "kind": "mnist" } }, "transfer": { "strategy": "scratch" } }';
+  const text =
+    '{ "base": { "kind": "url", "url": "https://example.invalid/model.json" }, "data": { "train": { "kind": "mnist" } }, "transfer": { "strategy": "scratch" } }';
   const c = await checkExperimentText(text, FILE, { checkFiles: false });
   const v = experimentView(FILE, c.problems, { text, experiment: c.experiment!, ...(c.layers ? { layers: c.layers } : {}) }, true, steps);
   assert.equal(v.detail?.layers.length, 0);
@@ -72,8 +76,14 @@ test('the default cut is the engine’s (models/cut.ts): a nested old head is dr
   const d = defaultCut(c.layers);
   assert.ok(d.droppedModel, 'the fixture has a nested old head');
   const rows = v.detail!.layers;
-  assert.strictEqual(rows.findIndex((r) => r.role === 'cut'), d.index);
-  assert.deepStrictEqual(rows.filter((r) => r.role === 'dropped').map((r) => r.name), d.dropped);
+  assert.strictEqual(
+    rows.findIndex((r) => r.role === 'cut'),
+    d.index,
+  );
+  assert.deepStrictEqual(
+    rows.filter((r) => r.role === 'dropped').map((r) => r.name),
+    d.dropped,
+  );
 });
 
 test('the kind of transfer: what an unsupervised or transductive experiment does, not a strategy that does not apply', async () => {

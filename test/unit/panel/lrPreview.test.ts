@@ -13,9 +13,21 @@ test('every group of every planned step, the same numbers as planRates', async (
   const p = previewRates(exp, { stepsPerEpoch: 15, source: 'test' });
   const plan = planRates(exp, 15);
   assert.equal(p.totalSteps, 5 * 15);
-  assert.deepEqual(p.series.map((s) => s.group), ['head', 'base', 'early']);
-  assert.deepEqual(p.steps, plan.map((x) => x.step), 'short plans keep every step');
-  p.series.forEach((s) => assert.deepEqual(s.rates, plan.map((x) => x.rates[s.group])));
+  assert.deepEqual(
+    p.series.map((s) => s.group),
+    ['head', 'base', 'early'],
+  );
+  assert.deepEqual(
+    p.steps,
+    plan.map((x) => x.step),
+    'short plans keep every step',
+  );
+  p.series.forEach((s) =>
+    assert.deepEqual(
+      s.rates,
+      plan.map((x) => x.rates[s.group]),
+    ),
+  );
   assert.deepEqual(p.stageStarts, [0, 30]);
 });
 

@@ -6,16 +6,25 @@ import { ABSENT, flattenSettings, settingsDiff } from '../../../src/extension/pa
 
 test('flattening: dotted paths, arrays of objects indexed, arrays of scalars whole', () => {
   const flat = flattenSettings({ a: { b: 1, c: [1, 2] }, g: [{ n: 'x' }], e: {} });
-  assert.deepEqual([...flat], [
-    ['a.b', '1'],
-    ['a.c', '[1,2]'],
-    ['g[0].n', '"x"'],
-    ['e', '{}'],
-  ]);
+  assert.deepEqual(
+    [...flat],
+    [
+      ['a.b', '1'],
+      ['a.c', '[1,2]'],
+      ['g[0].n', '"x"'],
+      ['e', '{}'],
+    ],
+  );
 });
 
 test('only differing settings are listed, sorted, in run order', () => {
-  const base = { file: '/a/x.transfer.json', dir: '/a', base: { kind: 'builtin', path: '/m' }, learningRate: { base: 0.01, schedule: { type: 'constant' } }, training: { seed: 1 } };
+  const base = {
+    file: '/a/x.transfer.json',
+    dir: '/a',
+    base: { kind: 'builtin', path: '/m' },
+    learningRate: { base: 0.01, schedule: { type: 'constant' } },
+    training: { seed: 1 },
+  };
   const other = { ...base, file: '/b/x.transfer.json', dir: '/b', learningRate: { base: 0.001, schedule: { type: 'cosine', minRate: 0 } } };
   const third = { ...base, training: { seed: 1, batchSize: 8 } };
   assert.deepEqual(settingsDiff([base, other, third]), [

@@ -12,7 +12,10 @@ test('a short run keeps every step', () => {
   for (let i = 0; i < 10; i++) d.add(step(i));
   const s = d.series();
   assert.equal(s.stride, 1);
-  assert.deepEqual(s.points.map((p) => p.step), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    s.points.map((p) => p.step),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.deepEqual(s.points[3], { step: 3, loss: 3, lr: { head: 0.25, base: 0.025 } });
 });
 
@@ -52,7 +55,10 @@ test('a step seen before is ignored; non-finite losses do not poison the mean', 
   d.add(step(1, 99));
   d.add(step(0, 99));
   d.add({ step: 2, loss: Number.NaN, lr: { head: 1 } });
-  assert.deepEqual(d.series().points.map((p) => p.loss), [1, 2, null]);
+  assert.deepEqual(
+    d.series().points.map((p) => p.loss),
+    [1, 2, null],
+  );
   d.markSent();
   assert.equal(d.takeUpdate(), undefined);
 });

@@ -26,18 +26,39 @@ const text = (freeze: object) =>
   JSON.stringify({
     base: { kind: 'wordVectors', vectors: 'glove-100d', encoder: 'mean', maxWords: 20000 },
     data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0, test: 0 }, text: { maxLength: 16 } },
-    transfer: { strategy: 'fineTune', stages: [{ name: 'head', epochs: 1, freeze: { all: true } }, { name: 'all', epochs: 1, freeze }] },
+    transfer: {
+      strategy: 'fineTune',
+      stages: [
+        { name: 'head', epochs: 1, freeze: { all: true } },
+        { name: 'all', epochs: 1, freeze },
+      ],
+    },
   });
 const steps = () => ({ stepsPerEpoch: 1, source: 'test' });
 
 test('wordVectors base: layer table with vocabulary and coverage on the embedding row; freeze toggles edit the file', async () => {
   const src = text({});
   const c = await checkExperimentText(src, FILE);
-  assert.deepEqual(c.problems.filter((p) => p.severity === 'error'), []);
-  assert.deepEqual(c.layers?.map((l) => [l.name, l.className, l.params]), [['embedding', 'Embedding', 20002 * 100], ['pool', 'MaskedPooling1D', 0]]);
+  assert.deepEqual(
+    c.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(
+    c.layers?.map((l) => [l.name, l.className, l.params]),
+    [
+      ['embedding', 'Embedding', 20002 * 100],
+      ['pool', 'MaskedPooling1D', 0],
+    ],
+  );
 
   const pending = experimentView(FILE, c.problems, { text: src, experiment: c.experiment!, layers: c.layers }, true, steps).detail!;
-  assert.deepEqual(pending.layers.map((l) => [l.name, l.role, l.frozen]), [['embedding', 'base', [true, false]], ['pool', 'cut', [true, false]]]);
+  assert.deepEqual(
+    pending.layers.map((l) => [l.name, l.role, l.frozen]),
+    [
+      ['embedding', 'base', [true, false]],
+      ['pool', 'cut', [true, false]],
+    ],
+  );
   assert.equal(pending.layers[0]!.note, 'vocabulary 20,000 words + padding + OOV = 20,002 rows; coverage: reading the documents…');
   assert.equal(pending.layers[1]!.note, undefined);
   assert.match(pending.base, /word vectors glove-100d, mean encoder/);
@@ -45,7 +66,13 @@ test('wordVectors base: layer table with vocabulary and coverage on the embeddin
   const coverage = await textReport(c.experiment!);
   const d = experimentView(FILE, c.problems, { text: src, experiment: c.experiment!, layers: c.layers, coverage }, true, steps).detail!;
   assert.equal(d.layers[0]!.note, 'vocabulary 20,000 words + padding + OOV = 20,002 rows; coverage: train 83.3% of tokens, 80.0% of types (1 OOV types)');
-  const failed = experimentView(FILE, [], { text: src, experiment: c.experiment!, layers: c.layers, coverage: { error: 'x.txt: line 3 is not valid UTF-8' } }, true, steps);
+  const failed = experimentView(
+    FILE,
+    [],
+    { text: src, experiment: c.experiment!, layers: c.layers, coverage: { error: 'x.txt: line 3 is not valid UTF-8' } },
+    true,
+    steps,
+  );
   assert.match(failed.detail!.layers[0]!.note!, /coverage unknown: x\.txt: line 3 is not valid UTF-8$/);
 
   // Freeze the embedding in stage 2 from the panel: the file gains the selector, the table follows.
@@ -55,7 +82,13 @@ test('wordVectors base: layer table with vocabulary and coverage on the embeddin
   const c2 = await checkExperimentText(after1, FILE);
   assert.deepEqual((JSON.parse(after1) as { transfer: { stages: { freeze: unknown }[] } }).transfer.stages[1]!.freeze, { upTo: 'embedding' });
   const d2 = experimentView(FILE, c2.problems, { text: after1, experiment: c2.experiment!, layers: c2.layers }, true, steps).detail!;
-  assert.deepEqual(d2.layers.map((l) => l.frozen), [[true, true], [true, false]]);
+  assert.deepEqual(
+    d2.layers.map((l) => l.frozen),
+    [
+      [true, true],
+      [true, false],
+    ],
+  );
 });
 
 test('wordVectors base: freeze selectors and cutLayer checked against its layers (conv encoder)', async () => {
@@ -63,8 +96,14 @@ test('wordVectors base: freeze selectors and cutLayer checked against its layers
   bad.base.encoder = 'conv';
   bad.transfer.cutLayer = 'pool';
   const c = await checkExperimentText(JSON.stringify(bad), FILE);
-  assert.deepEqual(c.layers?.map((l) => l.name), ['embedding', 'conv', 'pool']);
+  assert.deepEqual(
+    c.layers?.map((l) => l.name),
+    ['embedding', 'conv', 'pool'],
+  );
   const msgs = c.problems.map((p) => `${p.severity} ${p.path}: ${p.message}`);
-  assert.ok(msgs.some((m) => /^error \/transfer\/stages\/1\/freeze\/names\/0: .*embeding.*embedding/.test(m)), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m) => /^error \/transfer\/stages\/1\/freeze\/names\/0: .*embeding.*embedding/.test(m)),
+    msgs.join('\n'),
+  );
   assert.ok(!msgs.some((m) => m.includes('/transfer/cutLayer')), `no warning on cutting at the text base's last layer:\n${msgs.join('\n')}`);
 });

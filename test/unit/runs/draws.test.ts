@@ -16,8 +16,20 @@ test('drawStats: mean, sample sd (n − 1), min, max; one value has sd 0; empty 
 });
 
 test('pairedComparison: differences by seed over the common draws, standard error, wins', () => {
-  const treatment = new Map([[4, 0.9], [1, 0.94], [2, 0.9], [3, 0.95], [9, 0.5]]);
-  const control = new Map([[1, 0.9], [2, 0.88], [3, 0.9], [4, 0.91], [7, 0.99]]);
+  const treatment = new Map([
+    [4, 0.9],
+    [1, 0.94],
+    [2, 0.9],
+    [3, 0.95],
+    [9, 0.5],
+  ]);
+  const control = new Map([
+    [1, 0.9],
+    [2, 0.88],
+    [3, 0.9],
+    [4, 0.91],
+    [7, 0.99],
+  ]);
   const c = pairedComparison(treatment, control);
   assert.deepEqual(c.seeds, [1, 2, 3, 4]);
   [0.04, 0.02, 0.05, -0.01].forEach((d, i) => close(c.differences[i]!, d, `draw ${c.seeds[i]}`));

@@ -12,7 +12,10 @@ import { runDescription, runHeadline } from '../../../src/core/runs/headline.js'
 import { epochsCell } from '../../../webview/panel/format.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/run-summaries/summaries.json');
-const real = JSON.parse(fs.readFileSync(FIXTURES, 'utf8')) as Record<'unsupervised' | 'layerSweep' | 'layerSweepGabor' | 'transductive' | 'gaborMatch' | 'advise' | 'train', RunSummary>;
+const real = JSON.parse(fs.readFileSync(FIXTURES, 'utf8')) as Record<
+  'unsupervised' | 'layerSweep' | 'layerSweepGabor' | 'transductive' | 'gaborMatch' | 'advise' | 'train',
+  RunSummary
+>;
 
 test('an unsupervised run: k and NMI of the features against raw pixels, not "k 4"', () => {
   assert.equal(runDescription('completed', real.unsupervised), 'clusters k=4 · NMI 0.33 vs 0.31 pixels');
@@ -32,9 +35,15 @@ test('a layer sweep names the best cut by validation accuracy, not its first res
   assert.equal(runDescription('completed', real.layerSweep), 'layer sweep · best cut pool2 82.4% (input 74.2%)');
   assert.equal(runDescription('completed', real.layerSweepGabor), 'layer sweep · best cut gabor_pool 94.3% (input 85.5%)');
   // Runs since the sweep wrote its own choice (`best cut <layer>`, ties broken by fewer features): that one.
-  const withChoice: RunSummary = { ...real.layerSweep, results: [...real.layerSweep.results!, { name: 'best cut flatten', value: 0.8237704918032787, unit: 'fraction' }] };
+  const withChoice: RunSummary = {
+    ...real.layerSweep,
+    results: [...real.layerSweep.results!, { name: 'best cut flatten', value: 0.8237704918032787, unit: 'fraction' }],
+  };
   assert.equal(runDescription('completed', withChoice), 'layer sweep · best cut flatten 82.4% (input 74.2%)');
-  const inputBest: RunSummary = { ...real.layerSweep, results: real.layerSweep.results!.map((r) => (r.name === 'val accuracy input' ? { ...r, value: 0.9 } : r)) };
+  const inputBest: RunSummary = {
+    ...real.layerSweep,
+    results: real.layerSweep.results!.map((r) => (r.name === 'val accuracy input' ? { ...r, value: 0.9 } : r)),
+  };
   assert.equal(runDescription('completed', inputBest), 'layer sweep · best: raw input 90.0%');
   assert.equal(runDescription('running', { ...real.layerSweep, status: 'running', results: undefined }), 'layer sweep');
   assert.equal(runDescription('stopped', { ...real.layerSweep, status: 'stopped', results: undefined }), 'stopped · layer sweep');
@@ -59,7 +68,11 @@ test('the run table names what a run without epochs is instead of "0/0"', () => 
     epochsDone: s.epochsDone,
     epochsPlanned: s.epochsPlanned,
   });
-  assert.deepEqual(epochsCell(item(real.unsupervised)), { text: 'Clustering', kind: 'task', title: 'Unsupervised: the features are clustered, nothing trains (no epochs)' });
+  assert.deepEqual(epochsCell(item(real.unsupervised)), {
+    text: 'Clustering',
+    kind: 'task',
+    title: 'Unsupervised: the features are clustered, nothing trains (no epochs)',
+  });
   assert.deepEqual(epochsCell(item(real.layerSweep)), { text: 'Sweep cut layers', kind: 'task' });
   assert.deepEqual(epochsCell(item(real.transductive)), { text: '3/3', kind: 'epochs' });
   assert.deepEqual(epochsCell(item(real.train)), { text: '30/30', kind: 'epochs' });

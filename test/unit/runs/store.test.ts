@@ -37,10 +37,32 @@ before(() => {
 });
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const epoch = (n: number): EpochEvent => ({ kind: 'epoch', epoch: n, stage: 0, trainLoss: 1 / (n + 1), trainAccuracy: 0.5, valLoss: 0.9, valAccuracy: 0.6, seconds: 1.5, samplesPerSecond: 100, numTensors: 12 });
+const epoch = (n: number): EpochEvent => ({
+  kind: 'epoch',
+  epoch: n,
+  stage: 0,
+  trainLoss: 1 / (n + 1),
+  trainAccuracy: 0.5,
+  valLoss: 0.9,
+  valAccuracy: 0.6,
+  seconds: 1.5,
+  samplesPerSecond: 100,
+  numTensors: 12,
+});
 
 function summary(runId: string, status: RunSummary['status'], extra: Partial<RunSummary> = {}): RunSummary {
-  return { runId, experiment: 'digits', experimentFile: exp.file, status, startedAt: new Date().toISOString(), seconds: 1, strategy: 'fineTune', epochsPlanned: 5, epochsDone: 1, ...extra };
+  return {
+    runId,
+    experiment: 'digits',
+    experimentFile: exp.file,
+    status,
+    startedAt: new Date().toISOString(),
+    seconds: 1,
+    strategy: 'fineTune',
+    epochsPlanned: 5,
+    epochsDone: 1,
+    ...extra,
+  };
 }
 
 test('run ids sort by time (to the millisecond) and parse back', () => {
@@ -163,7 +185,11 @@ test('listRuns (newest first), latestRun by status, summary-less runs, deleteRun
 
   const runs = listRuns(dir, 'digits');
   assert.equal(runs.length, 5);
-  assert.deepEqual(runs.map((r) => r.runId), [crashed.id, ...[...ids].reverse()], 'newest first');
+  assert.deepEqual(
+    runs.map((r) => r.runId),
+    [crashed.id, ...[...ids].reverse()],
+    'newest first',
+  );
   const fromConfig = runs.find((r) => r.runId === crashed.id)!;
   assert.equal(fromConfig.summary.status, 'interrupted');
   assert.equal(fromConfig.summary.experiment, 'digits');

@@ -41,7 +41,12 @@ test('unsupervised: clusters.json and embedding.json, NMI/ARI for features and r
   assert.equal(e.x.length, 60);
   assert.equal(e.cluster.length, 60);
   assert.equal(new Set(e.ids).size, 60);
-  assert.deepEqual(readMetrics(d).filter((m) => m.kind === 'artifact').map((m) => (m as { name: string }).name), ['clusters', 'embedding']);
+  assert.deepEqual(
+    readMetrics(d)
+      .filter((m) => m.kind === 'artifact')
+      .map((m) => (m as { name: string }).name),
+    ['clusters', 'embedding'],
+  );
 });
 
 test('transductive: source accuracy, AdaBN and a self-training round on a shifted target', async () => {
@@ -61,10 +66,16 @@ test('transductive: source accuracy, AdaBN and a self-training round on a shifte
   // 60 per class in the target, of which the first 40 of each are training or validation examples.
   assert.equal(t.targetExamples, 40);
   assert.equal(t.targetOverlapRemoved, 80);
-  assert.deepEqual(t.phases.map((p) => p.phase), ['source', 'adaBN', 'selfTraining']);
+  assert.deepEqual(
+    t.phases.map((p) => p.phase),
+    ['source', 'adaBN', 'selfTraining'],
+  );
   assert.equal(t.phases[1]!.batchNormLayers!.length, 13);
   assert.ok(fs.existsSync(path.join(runDirOf('trans', s.runId), 'checkpoints', 'adapted', 'model.json')));
-  assert.deepEqual(s.results?.map((r) => r.name), ['target accuracy, source model', 'after AdaBN', 'after self-training']);
+  assert.deepEqual(
+    s.results?.map((r) => r.name),
+    ['target accuracy, source model', 'after AdaBN', 'after self-training'],
+  );
 });
 
 test('layer sweep task: one entry per cut point, the input first, best by validation', async () => {
@@ -77,11 +88,17 @@ test('layer sweep task: one entry per cut point, the input first, best by valida
   assert.equal(s.status, 'completed', s.error);
   assert.equal(s.task, 'layerSweep');
   const f = read<LayerSweepFile>(runDirOf('sweep', s.runId), 'layer-sweep.json');
-  assert.deepEqual(f.layers.map((l) => l.layer), ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1']);
+  assert.deepEqual(
+    f.layers.map((l) => l.layer),
+    ['input', 'conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1'],
+  );
   assert.equal(f.currentCutLayer, 'fc1');
   assert.ok(f.best && f.layers.some((l) => l.layer === f.best));
   // The summary's results: validation accuracy per layer, then the sweep's choice (what the Experiments view shows).
-  assert.deepEqual(s.results?.map((r) => r.name), [...f.layers.map((l) => `val accuracy ${l.layer}`), `best cut ${f.best}`]);
+  assert.deepEqual(
+    s.results?.map((r) => r.name),
+    [...f.layers.map((l) => `val accuracy ${l.layer}`), `best cut ${f.best}`],
+  );
   assert.equal(s.results?.at(-1)?.value, f.layers.find((l) => l.layer === f.best)!.valAccuracy);
   assert.equal(readMetrics(runDirOf('sweep', s.runId)).filter((e) => e.kind === 'sweep').length, 7);
 });

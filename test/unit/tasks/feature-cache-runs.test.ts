@@ -18,7 +18,10 @@ const saved = { dir: process.env.TRANSFER_LAB_CACHE_DIR, size: process.env.TRANS
 process.env.TRANSFER_LAB_CACHE_DIR = cacheDir;
 process.env.TRANSFER_LAB_CACHE_SIZE_MB = '256';
 after(() => {
-  for (const [k, v] of [['TRANSFER_LAB_CACHE_DIR', saved.dir], ['TRANSFER_LAB_CACHE_SIZE_MB', saved.size]] as const) {
+  for (const [k, v] of [
+    ['TRANSFER_LAB_CACHE_DIR', saved.dir],
+    ['TRANSFER_LAB_CACHE_SIZE_MB', saved.size],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -69,13 +72,22 @@ test('layer sweep and unsupervised runs: computed the first time, read from the 
     data: { train: { kind: 'mnist', classes: [0, 1], perClass: 15 } },
     transfer: { kind: 'unsupervised', unsupervised: { components: 3, clusters: 2, compareRaw: false } },
   });
-  for (const [name, task, file] of [['sweep', 'layerSweep', sweep], ['unsup', 'train', unsup]] as const) {
+  for (const [name, task, file] of [
+    ['sweep', 'layerSweep', sweep],
+    ['unsup', 'train', unsup],
+  ] as const) {
     const a = await runTask(task, { experimentFile: file, runsDir, backend: 'wasm' });
     const b = await runTask(task, { experimentFile: file, runsDir, backend: 'wasm' });
     assert.equal(b.status, 'completed', b.error);
     const use = (id: string) => logs(name, id).find((m) => m.startsWith('frozen features:'))!;
-    const [hitsA, computedA] = use(a.runId).match(/(\d+) from the feature cache, (\d+) computed/)!.slice(1).map(Number);
-    const [hitsB, computedB] = use(b.runId).match(/(\d+) from the feature cache, (\d+) computed/)!.slice(1).map(Number);
+    const [hitsA, computedA] = use(a.runId)
+      .match(/(\d+) from the feature cache, (\d+) computed/)!
+      .slice(1)
+      .map(Number);
+    const [hitsB, computedB] = use(b.runId)
+      .match(/(\d+) from the feature cache, (\d+) computed/)!
+      .slice(1)
+      .map(Number);
     assert.equal(hitsA, 0, name);
     assert.ok(computedA! > 0, name);
     assert.deepEqual([hitsB, computedB], [computedA, 0], name);
@@ -92,6 +104,9 @@ test('with the cap at 0 the cache is off: nothing is stored', async () => {
   });
   const s = await runTask('train', { experimentFile: file, runsDir, backend: 'wasm' });
   assert.equal(s.status, 'completed', s.error);
-  assert.match(logs('off', s.runId).find((m) => m.startsWith('frozen features:'))!, /20 computed, .* \(feature cache off/);
+  assert.match(
+    logs('off', s.runId).find((m) => m.startsWith('frozen features:'))!,
+    /20 computed, .* \(feature cache off/,
+  );
   assert.equal(fs.existsSync(path.join(dir, 'off')), false);
 });

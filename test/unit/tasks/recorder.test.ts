@@ -21,11 +21,17 @@ test('a record: running summary with pid, events in metrics.jsonl and the callba
   const events: RunEvent[] = [];
   const summaries: RunSummary[] = [];
   const started: string[] = [];
-  const rec = RunRecorder.open(exp, runsDir, backend, {
-    started: (id, dir) => started.push(`${id} ${dir}`),
-    event: (_id, e) => events.push(e),
-    summary: (_id, s) => summaries.push(structuredClone(s)),
-  }, { strategy: 'fineTune', epochsPlanned: 3, summary: { stepsPerEpoch: 7 } });
+  const rec = RunRecorder.open(
+    exp,
+    runsDir,
+    backend,
+    {
+      started: (id, dir) => started.push(`${id} ${dir}`),
+      event: (_id, e) => events.push(e),
+      summary: (_id, s) => summaries.push(structuredClone(s)),
+    },
+    { strategy: 'fineTune', epochsPlanned: 3, summary: { stepsPerEpoch: 7 } },
+  );
   assert.equal(readSummary(rec.dir), undefined, 'nothing but config.json before start');
   rec.start();
   assert.deepEqual(started, [`${rec.id} ${rec.dir}`]);
@@ -49,7 +55,10 @@ test('a record: running summary with pid, events in metrics.jsonl and the callba
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(rec.dir, 'gabor-match.json'), 'utf8')), { version: 1 });
   const written = readMetrics(rec.dir);
   assert.deepEqual(written, events);
-  assert.deepEqual(written.map((e) => e.kind), ['log', 'log', 'artifact']);
+  assert.deepEqual(
+    written.map((e) => e.kind),
+    ['log', 'log', 'artifact'],
+  );
   assert.match(fs.readFileSync(path.join(rec.dir, 'worker.log'), 'utf8'), /\[info\] backend wasm: test\n.*\[warn\] hello\n/);
   assert.equal(summaries.at(-1)!.status, 'completed');
   assert.ok(summaries.length >= 3, 'start, artifact and finish each report the summary');

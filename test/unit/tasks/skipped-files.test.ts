@@ -23,7 +23,13 @@ test('skippedSummary: grouped by reason, most frequent first, files capped at 10
   ];
   const s = skippedSummary([files[12]!, ...files.slice(0, 12)])!;
   assert.equal(s.count, 13);
-  assert.deepEqual(s.reasons.map((r) => [r.reason, r.count, r.files.length]), [['premature end of JPEG image', 12, 10], ['unsupported image format', 1, 1]]);
+  assert.deepEqual(
+    s.reasons.map((r) => [r.reason, r.count, r.files.length]),
+    [
+      ['premature end of JPEG image', 12, 10],
+      ['unsupported image format', 1, 1],
+    ],
+  );
   assert.deepEqual(s.reasons[0]!.files.slice(0, 2), ['/d/t0.jpg', '/d/t1.jpg']);
 });
 

@@ -28,18 +28,33 @@ const image = { channels: 1, resize: 'cover', scale: 'unit' } as const;
 /** The source model: most frequent 3,000 Brown words, trained 3 epochs on news/government/learned. */
 before(async () => {
   await initBackend('wasm');
-  const src = await loadSource({ kind: 'brownCorpus', classes: ['news', 'government', 'learned'] }, { role: 'train', image, text: { vocabulary: vocabularyOf([]), maxLength: 8 } });
+  const src = await loadSource(
+    { kind: 'brownCorpus', classes: ['news', 'government', 'learned'] },
+    { role: 'train', image, text: { vocabulary: vocabularyOf([]), maxLength: 8 } },
+  );
   const text = documentTexts(src.set)!;
   const counts = new Map<string, number>();
   for (let i = 0; i < src.set.count; i++) for (const t of tokenize(text(i))) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const words = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3000).map(([w]) => w);
+  const words = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 3000)
+    .map(([w]) => w);
   fs.writeFileSync(path.join(dir, 'vocabulary.txt'), ['', '[UNK]', ...words].join('\n') + '\n');
   const vocab = vocabularyOf(words);
   const ids = new Float32Array(src.set.count * MAX_LENGTH);
-  for (let i = 0; i < src.set.count; i++) tokenize(text(i)).slice(0, MAX_LENGTH).forEach((t, k) => (ids[i * MAX_LENGTH + k] = vocab.idOf(t) ?? 1));
+  for (let i = 0; i < src.set.count; i++)
+    tokenize(text(i))
+      .slice(0, MAX_LENGTH)
+      .forEach((t, k) => (ids[i * MAX_LENGTH + k] = vocab.idOf(t) ?? 1));
   const model = tf.sequential({
     layers: [
-      tf.layers.embedding({ inputDim: words.length + 2, outputDim: 16, inputLength: MAX_LENGTH, name: 'embedding', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }),
+      tf.layers.embedding({
+        inputDim: words.length + 2,
+        outputDim: 16,
+        inputLength: MAX_LENGTH,
+        name: 'embedding',
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }),
+      }),
       tf.layers.globalAveragePooling1d({ name: 'average' }),
       tf.layers.dense({ units: 8, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       tf.layers.dense({ units: 3, activation: 'softmax', name: 'genre', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
@@ -82,11 +97,21 @@ test('a tfjs text model + vocabulary file as a base: feature extraction (old hea
   assert.match(logs(fe.runId, 'fe'), /cut at "hidden" \(features 8\)/);
   assert.match(logs(fe.runId, 'fe'), /old head dropped: genre/);
   assert.match(logs(fe.runId, 'fe'), /text train: \d+ documents .*coverage/);
-  const cut = await runTask('train', { experimentFile: experiment('cut', { strategy: 'featureExtraction', cutLayer: 'average', head: { units: [] } }), runsDir, backend: 'wasm' });
+  const cut = await runTask('train', {
+    experimentFile: experiment('cut', { strategy: 'featureExtraction', cutLayer: 'average', head: { units: [] } }),
+    runsDir,
+    backend: 'wasm',
+  });
   assert.equal(cut.status, 'completed', cut.error);
   assert.match(logs(cut.runId, 'cut'), /cut at "average" \(features 16\)/);
   const ft = await runTask('train', {
-    experimentFile: experiment('ft', { strategy: 'fineTune', stages: [{ name: 'head', epochs: 2, freeze: { all: true } }, { name: 'all', epochs: 2, freeze: {} }] }),
+    experimentFile: experiment('ft', {
+      strategy: 'fineTune',
+      stages: [
+        { name: 'head', epochs: 2, freeze: { all: true } },
+        { name: 'all', epochs: 2, freeze: {} },
+      ],
+    }),
     runsDir,
     backend: 'wasm',
   });

@@ -24,7 +24,10 @@ test('layer sweep on a wordVectors base (conv encoder, Brown news vs romance): o
   const s = await runTask('layerSweep', { experimentFile: file, runsDir: path.join(dir, 'runs'), backend: 'wasm' });
   assert.equal(s.status, 'completed', s.error);
   const f = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'sweep', s.runId, 'layer-sweep.json'), 'utf8')) as LayerSweepFile;
-  assert.deepEqual(f.layers.map((l) => l.layer), ['pool']);
+  assert.deepEqual(
+    f.layers.map((l) => l.layer),
+    ['pool'],
+  );
   const acc = f.layers[0]!.valAccuracy ?? -1;
   assert.ok(acc >= 0 && acc <= 1, String(acc));
 });

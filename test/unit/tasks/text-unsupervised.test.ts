@@ -69,7 +69,10 @@ test('unsupervised text: Brown genres clustered from pooled GloVe vectors and fr
   assert.equal(c.features.dim, 100);
   assert.equal(c.raw?.input, 'tfidf');
   assert.ok(c.raw.dim === 5000, `TF-IDF terms: ${c.raw.dim}`);
-  assert.ok(s.results?.some((r) => r.name === 'NMI TF-IDF'), JSON.stringify(s.results));
+  assert.ok(
+    s.results?.some((r) => r.name === 'NMI TF-IDF'),
+    JSON.stringify(s.results),
+  );
 
   // The same documents, tokenized as the run did (vocabulary membership only keeps hyphenated words whole).
   const vectors = loadShippedVectors();
@@ -90,8 +93,12 @@ test('unsupervised text: Brown genres clustered from pooled GloVe vectors and fr
     tokens: texts.map((t) => tokenize(t, (w) => has.has(w))),
     allTokens: texts.map((t) => tokenize(t)),
   };
-  const ref = JSON.parse(execFileSync('/usr/bin/python3', ['-c', SKLEARN], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 })) as Record<string, number>;
-  const close = (a: number | undefined, b: number, tol: number, what: string) => assert.ok(a !== undefined && Math.abs(a - b) <= tol, `${what}: ours ${a}, sklearn ${b}`);
+  const ref = JSON.parse(execFileSync('/usr/bin/python3', ['-c', SKLEARN], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 })) as Record<
+    string,
+    number
+  >;
+  const close = (a: number | undefined, b: number, tol: number, what: string) =>
+    assert.ok(a !== undefined && Math.abs(a - b) <= tol, `${what}: ours ${a}, sklearn ${b}`);
   close(c.features.scores.nmi, ref.nmi!, 1e-9, 'NMI of the feature clusters');
   close(c.features.scores.ari, ref.ari!, 1e-9, 'ARI of the feature clusters');
   close(c.raw.scores.nmi, ref.rawNmi!, 1e-9, 'NMI of the TF-IDF clusters');
@@ -99,5 +106,7 @@ test('unsupervised text: Brown genres clustered from pooled GloVe vectors and fr
   // k-means finds local optima: the independent pipeline lands near, not on, the same clustering.
   close(c.features.scores.nmi, ref.pipelineNmi!, 0.1, 'NMI, pooled GloVe pipeline');
   close(c.raw.scores.nmi, ref.pipelineRawNmi!, 0.1, 'NMI, TF-IDF pipeline');
-  console.log(`NMI/ARI pooled GloVe ${c.features.scores.nmi?.toFixed(3)}/${c.features.scores.ari?.toFixed(3)}, TF-IDF ${c.raw.scores.nmi?.toFixed(3)}/${c.raw.scores.ari?.toFixed(3)}; sklearn pipeline NMI ${ref.pipelineNmi?.toFixed(3)} / ${ref.pipelineRawNmi?.toFixed(3)}`);
+  console.log(
+    `NMI/ARI pooled GloVe ${c.features.scores.nmi?.toFixed(3)}/${c.features.scores.ari?.toFixed(3)}, TF-IDF ${c.raw.scores.nmi?.toFixed(3)}/${c.raw.scores.ari?.toFixed(3)}; sklearn pipeline NMI ${ref.pipelineNmi?.toFixed(3)} / ${ref.pipelineRawNmi?.toFixed(3)}`,
+  );
 });

@@ -96,7 +96,13 @@ test('misclassified documents: evaluation.json mistakes carry the document text 
   const text = documentSnippets(d.set, 8)!;
   assert.equal(text(0), 'The cat…');
   // both predicted wrong with confidence
-  const report = evaluationReport([-2, 2, 2, -2], d.set, { experiment: 'x', split: 'test', checkpoint: 'best', classNames: d.classNames, text: documentSnippets(d.set)! });
+  const report = evaluationReport([-2, 2, 2, -2], d.set, {
+    experiment: 'x',
+    split: 'test',
+    checkpoint: 'best',
+    classNames: d.classNames,
+    text: documentSnippets(d.set)!,
+  });
   assert.deepEqual(report.mistakes.map((m) => m.snippet).sort(), ['The cat sat. On the mat.', 'the dog ran']);
   assert.equal(documentSnippets({ count: 0, shape: [1], labels: new Int32Array(0), id: () => '', gather: () => new Float32Array(0) }), undefined);
 });

@@ -27,7 +27,11 @@ test('tfidfRows equals scikit-learn TfidfVectorizer (min_df 2, smooth idf, L2 ro
   const texts = Array.from({ length: 60 }, (_, i) => text(i));
   for (const maxFeatures of [100_000, 300]) {
     const ours = tfidfRows(texts, 2, maxFeatures);
-    const out = execFileSync('/usr/bin/python3', ['-c', SKLEARN], { input: JSON.stringify({ tokens: texts.map((t) => tokenize(t)), maxFeatures }), encoding: 'utf8', maxBuffer: 1 << 28 });
+    const out = execFileSync('/usr/bin/python3', ['-c', SKLEARN], {
+      input: JSON.stringify({ tokens: texts.map((t) => tokenize(t)), maxFeatures }),
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     const ref = JSON.parse(out) as { terms: string[]; x: number[][] };
     if (maxFeatures === 300) {
       // sklearn breaks frequency ties at the 300th term in its own order: compare the terms both keep.

@@ -48,7 +48,9 @@ function direct(t: tf.Tensor): { mean: number[]; variance: number[] } {
 
 test('re-estimated moving statistics equal the directly computed target statistics, layer by layer', () => {
   const input = tf.input({ shape: [6, 6, 2] });
-  let x = tf.layers.conv2d({ name: 'c1', filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers
+    .conv2d({ name: 'c1', filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+    .apply(input) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ name: 'bn1' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: 'r1' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: 'c2', filters: 4, kernelSize: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
@@ -64,14 +66,21 @@ test('re-estimated moving statistics equal the directly computed target statisti
   assert.deepEqual(r.counts, [37 * 4 * 4, 37 * 3 * 3]);
 
   const all = tf.tensor4d(set.gather(Array.from({ length: 37 }, (_, i) => i)), [37, 6, 6, 2]);
-  for (const [bn, from] of [['bn1', 'c1'], ['bn2', 'c2']] as const) {
+  for (const [bn, from] of [
+    ['bn1', 'c1'],
+    ['bn2', 'c2'],
+  ] as const) {
     // The BatchNorm's input, in inference mode, with the statistics now in the model.
     const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(from).output as tf.SymbolicTensor });
     const want = direct(sub.predict(all) as tf.Tensor);
     const layer = model.getLayer(bn);
     const w = Object.fromEntries(layer.weights.map((v) => [v.originalName.split('/').pop(), Array.from(v.read().dataSync())]));
-    want.mean.forEach((m, j) => assert.ok(Math.abs(w.moving_mean![j]! - m) <= 1e-5 * Math.max(1, Math.abs(m)), `${bn} mean ${j}: ${w.moving_mean![j]} vs ${m}`));
-    want.variance.forEach((v, j) => assert.ok(Math.abs(w.moving_variance![j]! - v) <= 1e-5 * Math.max(1, v), `${bn} variance ${j}: ${w.moving_variance![j]} vs ${v}`));
+    want.mean.forEach((m, j) =>
+      assert.ok(Math.abs(w.moving_mean![j]! - m) <= 1e-5 * Math.max(1, Math.abs(m)), `${bn} mean ${j}: ${w.moving_mean![j]} vs ${m}`),
+    );
+    want.variance.forEach((v, j) =>
+      assert.ok(Math.abs(w.moving_variance![j]! - v) <= 1e-5 * Math.max(1, v), `${bn} variance ${j}: ${w.moving_variance![j]} vs ${v}`),
+    );
   }
   // γ, β and the kernels are untouched.
   assert.deepEqual(Array.from(model.getLayer('bn1').getWeights()[0]!.dataSync()), Array.from(gammaBefore));

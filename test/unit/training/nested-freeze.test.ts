@@ -84,14 +84,18 @@ test('freezing inner layers by upTo, names and range; frozen BatchNorm in infere
   const before = { frozen: values(frozenBn), trainable: values(trainableBn), stem: values(stem) };
   let atStage1: { frozen: number[][]; trainable: number[][]; stem: number[][]; flags: [boolean[], boolean[]] } | undefined;
   const events: RunEvent[] = [];
-  const result = await trainer.train(data.train, data.validation, hooks(events, {
-    emit: (e) => {
-      events.push(e);
-      if (e.kind === 'stage' && e.stage === 1) {
-        atStage1 = { frozen: values(frozenBn), trainable: values(trainableBn), stem: values(stem), flags: [[...frozenCalls], [...trainableCalls]] };
-      }
-    },
-  }));
+  const result = await trainer.train(
+    data.train,
+    data.validation,
+    hooks(events, {
+      emit: (e) => {
+        events.push(e);
+        if (e.kind === 'stage' && e.stage === 1) {
+          atStage1 = { frozen: values(frozenBn), trainable: values(trainableBn), stem: values(stem), flags: [[...frozenCalls], [...trainableCalls]] };
+        }
+      },
+    }),
+  );
   assert.equal(result.status, 'completed');
   assert.ok(atStage1, 'stage 2 started');
   const stage0 = events.find((e) => e.kind === 'stage' && e.stage === 0) as Extract<RunEvent, { kind: 'stage' }>;
@@ -99,7 +103,10 @@ test('freezing inner layers by upTo, names and range; frozen BatchNorm in infere
   // Stage 1: the frozen BatchNorm inside the trainable part ran in inference mode on every call; the trainable one trained.
   const [frozenFlags, trainableFlags] = atStage1.flags;
   assert.ok(frozenFlags.length > 0 && frozenFlags.every((t) => !t), `frozen BN training flags: ${frozenFlags}`);
-  assert.ok(trainableFlags.some((t) => t), 'the trainable BN ran in training mode');
+  assert.ok(
+    trainableFlags.some((t) => t),
+    'the trainable BN ran in training mode',
+  );
   assert.deepEqual(atStage1.frozen, before.frozen, 'frozen BN: gamma, beta and moving statistics unchanged');
   assert.deepEqual(atStage1.stem, before.stem, 'frozen stem unchanged');
   assert.notDeepEqual(atStage1.trainable[2], before.trainable[2], 'the trainable BN’s moving mean moved');
@@ -134,16 +141,20 @@ test('the frozen-feature cache: on without augmentation, off for augmented train
   const rng = new Rng(1);
   const events: RunEvent[] = [];
   const perStage: number[] = [];
-  await trainer.train(data.train, data.validation, hooks(events, {
-    emit: (e) => {
-      events.push(e);
-      if (e.kind === 'stage') perStage.push(firstLayer.length);
-    },
-    augment: (x) => {
-      augmented++;
-      augmentBatch(x, data.train.shape, exp.data.augment!, rng, data.train.range);
-    },
-  }));
+  await trainer.train(
+    data.train,
+    data.validation,
+    hooks(events, {
+      emit: (e) => {
+        events.push(e);
+        if (e.kind === 'stage') perStage.push(firstLayer.length);
+      },
+      augment: (x) => {
+        augmented++;
+        augmentBatch(x, data.train.shape, exp.data.augment!, rng, data.train.range);
+      },
+    }),
+  );
   perStage.push(firstLayer.length);
   const batches = (n: number, b: number) => Math.ceil(n / b);
   const cacheCalls = batches(data.train.count, trainer.inferenceBatch) + batches(data.validation.count, trainer.inferenceBatch);
@@ -159,7 +170,10 @@ test('the frozen-feature cache: on without augmentation, off for augmented train
   assert.match(logs[1]!, /^stage 1: .* run every step on augmented training examples, once on validation examples/);
   // Without a persistent cache every frozen feature is computed, and the log says so.
   const n = data.train.count;
-  assert.ok(all.some((m) => m.startsWith(`stage 0: frozen features of ${n} training examples: 0 from the feature cache, ${n} computed, `)), all.join('\n'));
+  assert.ok(
+    all.some((m) => m.startsWith(`stage 0: frozen features of ${n} training examples: 0 from the feature cache, ${n} computed, `)),
+    all.join('\n'),
+  );
   trainer.dispose();
   net.model.dispose();
 });
@@ -169,15 +183,22 @@ test('examples of another size than the network input are a DataError before any
   // image folder with data.image.size the semantic checks already refuse the file.)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-size-'));
   const file = path.join(dir, 'size.transfer.json');
-  fs.writeFileSync(file, JSON.stringify({
-    base: { kind: 'model', path: TEACHABLE },
-    data: { train: { kind: 'mnist', classes: [0, 1], perClass: 4 }, image: { scale: 'symmetric' } },
-    transfer: { strategy: 'featureExtraction' },
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      base: { kind: 'model', path: TEACHABLE },
+      data: { train: { kind: 'mnist', classes: [0, 1], perClass: 4 }, image: { scale: 'symmetric' } },
+      transfer: { strategy: 'featureExtraction' },
+    }),
+  );
   try {
     await assert.rejects(
       runExperiment({ experimentFile: file, runsDir: path.join(dir, 'runs'), backend: 'wasm' }),
-      (e: Error) => e instanceof DataError && /examples are \[28, 28, 3\] but the network takes \[32, 32, 3\]: set base.inputShape to \[28, 28, 3\] to run the base at that size \(a convolutional base can\)$/.test(e.message),
+      (e: Error) =>
+        e instanceof DataError &&
+        /examples are \[28, 28, 3\] but the network takes \[32, 32, 3\]: set base.inputShape to \[28, 28, 3\] to run the base at that size \(a convolutional base can\)$/.test(
+          e.message,
+        ),
     );
     assert.equal(fs.existsSync(path.join(dir, 'runs')), false, 'no run folder');
   } finally {

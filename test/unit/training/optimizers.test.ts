@@ -80,7 +80,14 @@ async function changingRates(backend: 'cpu' | 'wasm'): Promise<void> {
     const gb = [Math.sin(s) * 2];
     const grads: tf.NamedTensorMap = { opt_a: tf.tensor(ga) };
     if (s >= 3) grads.opt_b = tf.tensor(gb); // b joins at step 3 (a layer unfrozen in a later stage)
-    opt.apply(grads, new Map([['opt_a', a], ['opt_b', b]]), (name) => (name === 'opt_a' ? rate(s) : 2 * rate(s)));
+    opt.apply(
+      grads,
+      new Map([
+        ['opt_a', a],
+        ['opt_b', b],
+      ]),
+      (name) => (name === 'opt_a' ? rate(s) : 2 * rate(s)),
+    );
     tf.dispose(Object.values(grads));
     refStep(ref.a, ga, rate(s));
     if (s >= 3) refStep(ref.b, gb, 2 * rate(s));
@@ -113,7 +120,10 @@ test('on wasm (Adam as one loop over the heap) the same float64 reference holds,
     const v = tf.variable(tf.tensor(gradsFor(99, shape), shape), true, `big_${backend}_${Math.random()}`);
     const opt = new PerVariableOptimizer({ ...CONFIG, type: 'adam' });
     for (let s = 0; s < 12; s++) {
-      const g = tf.tensor(gradsFor(s, shape).map((x, i) => x * (i % 3 === 0 ? 1e-3 : 10)), shape);
+      const g = tf.tensor(
+        gradsFor(s, shape).map((x, i) => x * (i % 3 === 0 ? 1e-3 : 10)),
+        shape,
+      );
       opt.apply({ [v.name]: g }, new Map([[v.name, v]]), () => 0.01 * (s + 1));
       g.dispose();
     }

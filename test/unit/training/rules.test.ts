@@ -36,7 +36,13 @@ const experiment = (training: ExperimentFile['training'] = {}) =>
 function context(exp = experiment(), stop = false, finite = true): RuleContext & { saved: string[] } {
   const saved: string[] = [];
   const result: TrainResult = { status: 'completed', epochsDone: 0, checkpoints: { best: false, last: false } };
-  return { exp, result, saved, weightsFinite: () => finite, hooks: { emit: () => {}, shouldStop: () => stop, saveCheckpoint: async (w) => void saved.push(w) } };
+  return {
+    exp,
+    result,
+    saved,
+    weightsFinite: () => finite,
+    hooks: { emit: () => {}, shouldStop: () => stop, saveCheckpoint: async (w) => void saved.push(w) },
+  };
 }
 
 /** The end of epoch `epoch` with validation loss and accuracy (train loss 1). */
@@ -64,7 +70,12 @@ test('a NaN validation loss or non-finite weights at an epoch end: diverged, no 
   // Was: a NaN validation loss was not caught and `last` was overwritten with junk, while the message said "the last good checkpoint is kept".
   for (const [name, end, finite, what] of [
     ['NaN validation loss', epochEnd(1, NaN), true, 'the validation loss of epoch 2 is NaN'],
-    ['infinite training loss', { ...epochEnd(1, 0.5), event: { ...epochEnd(1, 0.5).event, trainLoss: Infinity } }, true, 'the training loss of epoch 2 is Infinity'],
+    [
+      'infinite training loss',
+      { ...epochEnd(1, 0.5), event: { ...epochEnd(1, 0.5).event, trainLoss: Infinity } },
+      true,
+      'the training loss of epoch 2 is Infinity',
+    ],
     ['non-finite weights', epochEnd(1, 0.5), false, 'weights became non-finite in epoch 2'],
   ] as const) {
     const c = context();
@@ -76,7 +87,10 @@ test('a NaN validation loss or non-finite weights at an epoch end: diverged, no 
     const answers = [];
     for (const r of rules) answers.push(await r.onEpochEnd?.(bad, end));
     assert.deepEqual(bad.saved, [], `${name}: nothing written`);
-    assert.ok(answers.some((a) => a?.stop === 'afterEpoch'), name);
+    assert.ok(
+      answers.some((a) => a?.stop === 'afterEpoch'),
+      name,
+    );
     assert.equal(bad.result.status, 'diverged');
     assert.equal(bad.result.error, `${what}; the checkpoints written before are kept: best (epoch 1), last (epoch 1)`);
   }
@@ -97,10 +111,16 @@ test('StopOnRequest: polls shouldStop; a request stops after the epoch with stat
 
 test('ImprovementTracker: -val loss (valLoss), val accuracy when monitored, minDelta, -train loss without validation', () => {
   const byLoss = new ImprovementTracker(experiment());
-  assert.deepEqual([0.9, 0.8, 0.8, 0.85, 0.7].map((l, i) => byLoss.update(epochEnd(i, l))), [true, true, false, false, true]);
+  assert.deepEqual(
+    [0.9, 0.8, 0.8, 0.85, 0.7].map((l, i) => byLoss.update(epochEnd(i, l))),
+    [true, true, false, false, true],
+  );
   const byAcc = new ImprovementTracker(experiment({ monitor: 'valAccuracy', earlyStopping: { patience: 3, minDelta: 0.05 } }));
   // 0.5 first; 0.54 is within minDelta; 0.56 beats 0.5 + 0.05; 0.6 is within 0.05 of 0.56.
-  assert.deepEqual([0.5, 0.54, 0.56, 0.6].map((a, i) => byAcc.update(epochEnd(i, 1, a))), [true, false, true, false]);
+  assert.deepEqual(
+    [0.5, 0.54, 0.56, 0.6].map((a, i) => byAcc.update(epochEnd(i, 1, a))),
+    [true, false, true, false],
+  );
   const noVal = new ImprovementTracker(experiment());
   assert.equal(noVal.score(epochEnd(0, undefined)), -1);
 });
@@ -134,17 +154,21 @@ test('EarlyStopping: stops after `patience` epochs without improvement, with a l
   const s = context();
   s.result.status = 'stopped';
   const r2 = new EarlyStopping(1, s.exp);
-  assert.deepEqual([1, 2].map((l, i) => r2.onEpochEnd(s, epochEnd(i, l))), [undefined, undefined]);
+  assert.deepEqual(
+    [1, 2].map((l, i) => r2.onEpochEnd(s, epochEnd(i, l))),
+    [undefined, undefined],
+  );
 });
 
 test('defaultRules: early stopping only when configured, in the order non-finite, request, checkpoints, patience', () => {
-  assert.deepEqual(defaultRules(experiment()).map((r) => r.constructor.name), ['StopOnNonFinite', 'StopOnRequest', 'SaveCheckpoints']);
-  assert.deepEqual(defaultRules(experiment({ earlyStopping: { patience: 2 } })).map((r) => r.constructor.name), [
-    'StopOnNonFinite',
-    'StopOnRequest',
-    'SaveCheckpoints',
-    'EarlyStopping',
-  ]);
+  assert.deepEqual(
+    defaultRules(experiment()).map((r) => r.constructor.name),
+    ['StopOnNonFinite', 'StopOnRequest', 'SaveCheckpoints'],
+  );
+  assert.deepEqual(
+    defaultRules(experiment({ earlyStopping: { patience: 2 } })).map((r) => r.constructor.name),
+    ['StopOnNonFinite', 'StopOnRequest', 'SaveCheckpoints', 'EarlyStopping'],
+  );
 });
 
 test('the trainer consults a rule of its own after every step and epoch; "now" ends training without an epoch record', async () => {
@@ -175,9 +199,16 @@ test('the trainer consults a rule of its own after every step and epoch; "now" e
   assert.deepEqual(seen, ['step 0', 'step 1', 'step 2', 'epoch 0', 'step 3', 'step 4', 'epoch 1']);
   // the stop came after 2 of epoch 1's 3 steps: that epoch is recorded as partial, not counted as done
   assert.equal(r.epochsDone, 1);
-  assert.deepEqual(events.filter((e) => e.kind === 'epoch').map((e) => (e.kind === 'epoch' ? e.partial : null)), [undefined, { steps: 2, of: 3 }]);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'epoch').map((e) => (e.kind === 'epoch' ? e.partial : null)),
+    [undefined, { steps: 2, of: 3 }],
+  );
   assert.deepEqual(r.checkpoints, { best: false, last: false }, 'no checkpoint rule, no checkpoint');
-  assert.deepEqual(events.slice(-2).map((e) => e.kind), ['epoch', 'log'], 'the epoch of the stop is recorded, then the log');
+  assert.deepEqual(
+    events.slice(-2).map((e) => e.kind),
+    ['epoch', 'log'],
+    'the epoch of the stop is recorded, then the log',
+  );
   const nowRule: TrainerRule = { onStepEnd: (_c, s) => (s.step === 1 ? { stop: 'now' } : undefined) };
   events.length = 0;
   const r2 = await trainer.train(data.train, data.validation, hooks, [nowRule]);

@@ -69,7 +69,11 @@ test('scratch trains every layer group at the head rate (nothing is pretrained)'
       baseMultiplier: 0.1,
       layerGroups: [{ name: 'early', layers: { names: ['conv1'] }, multiplier: 0.01 }],
     },
-    transfer: { strategy: 'scratch', head: { units: [], dropout: 0, activation: 'relu' }, stages: [{ name: 'scratch', epochs: 1, freeze: {}, learningRate: 0.01 }] },
+    transfer: {
+      strategy: 'scratch',
+      head: { units: [], dropout: 0, activation: 'relu' },
+      stages: [{ name: 'scratch', epochs: 1, freeze: {}, learningRate: 0.01 }],
+    },
   } as unknown as Pick<ResolvedExperiment, 'learningRate' | 'transfer'>;
   const [first] = planRates(exp, 2);
   assert.deepEqual(first!.rates, { head: 0.01, base: 0.01, early: 0.01 });

@@ -34,8 +34,7 @@ function hooks(events: RunEvent[], extra: Partial<TrainerHooks> = {}): TrainerHo
   return { emit: (e) => events.push(e), shouldStop: () => false, saveCheckpoint: async () => {}, ...extra };
 }
 
-const snapshot = (net: Network) =>
-  new Map(net.model.weights.map((w) => [w.originalName + '#' + w.id, Float32Array.from(w.read().dataSync() as Float32Array)]));
+const snapshot = (net: Network) => new Map(net.model.weights.map((w) => [w.originalName + '#' + w.id, Float32Array.from(w.read().dataSync() as Float32Array)]));
 
 test('frozen layers and frozen BatchNorm statistics are bitwise unchanged; trainable ones change', async () => {
   const { exp, data, net } = await setup({
@@ -92,7 +91,7 @@ function headGradient(F: Float64Array, nFeat: number, Y: Int32Array, K: number, 
       max = Math.max(max, s);
     }
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += (z[k] = Math.exp(z[k]! - max));
+    for (let k = 0; k < K; k++) sum += z[k] = Math.exp(z[k]! - max);
     for (let k = 0; k < K; k++) {
       const d = (z[k]! / sum - (Y[i] === k ? 1 : 0)) / n;
       db[k]! += d;
@@ -266,7 +265,11 @@ test('learning rate 1e39: diverged, every checkpoint on disk has finite weights,
 });
 
 test('class weight 0: batches holding only zero-weighted classes contribute zero loss (was "diverged: loss became NaN at step 7")', async () => {
-  const logits = tf.tensor2d([[2, -1], [0.5, 0.25], [-1, 3]]);
+  const logits = tf.tensor2d([
+    [2, -1],
+    [0.5, 0.25],
+    [-1, 3],
+  ]);
   const onlyZero = crossEntropy(logits, Int32Array.from([0, 0, 0]), Float32Array.from([0, 1]));
   assert.equal(onlyZero.dataSync()[0], 0);
   // A mixed batch: Σ w·ce / Σ w, computed here in float64 from log-softmax by hand.
@@ -288,14 +291,21 @@ test('class weight 0: batches holding only zero-weighted classes contribute zero
   const steps = events.filter((e): e is StepEvent => e.kind === 'step');
   assert.equal(r.status, 'completed', r.error);
   assert.ok(steps.every((e) => Number.isFinite(e.loss)));
-  assert.ok(steps.some((e) => e.loss === 0), 'some batch held only class 0 (weight 0) and contributed zero loss');
+  assert.ok(
+    steps.some((e) => e.loss === 0),
+    'some batch held only class 0 (weight 0) and contributed zero loss',
+  );
   trainer.dispose();
   net.model.dispose();
 });
 
 test('building a scratch network leaves no tensors behind once its model is disposed (re-initialised weights included)', async () => {
   const exp = resolveExperiment(
-    { base: { kind: 'builtin', architecture: 'smallCnn' }, data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } }, transfer: { strategy: 'scratch', cutLayer: 'pool2', head: { units: [16] } } },
+    {
+      base: { kind: 'builtin', architecture: 'smallCnn' },
+      data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } },
+      transfer: { strategy: 'scratch', cutLayer: 'pool2', head: { units: [16] } },
+    },
     path.join(os.tmpdir(), 'scratch.transfer.json'),
   );
   const build = async () => {
@@ -313,7 +323,11 @@ test('building a scratch network leaves no tensors behind once its model is disp
 test('a new head on a base that already has head layers (one of our runs, kept past its head) gets names of its own', async () => {
   const file = (cutLayer: string) =>
     resolveExperiment(
-      { base: { kind: 'builtin', architecture: 'smallCnn' }, data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } }, transfer: { strategy: 'featureExtraction', cutLayer, head: { units: [16], dropout: 0.5 } } },
+      {
+        base: { kind: 'builtin', architecture: 'smallCnn' },
+        data: { train: { kind: 'mnist', classes: [3, 8], perClass: 10 } },
+        transfer: { strategy: 'featureExtraction', cutLayer, head: { units: [16], dropout: 0.5 } },
+      },
       path.join(os.tmpdir(), 'heads.transfer.json'),
     );
   const first = await loadBase(file('pool2'), { runsDir: os.tmpdir() });
@@ -348,7 +362,9 @@ test('a stop mid-epoch records that epoch as partial: never the best epoch, not 
     saveCheckpoint: async (w) => void saves.push(`${w}@${steps}`),
   });
   const epochs = events.filter((e): e is EpochEvent => e.kind === 'epoch');
-  console.log(`# steps per epoch ${perEpoch}; epochs: ${epochs.map((e) => `${e.epoch} valLoss ${e.valLoss?.toFixed(4)}${e.partial ? ` partial ${e.partial.steps}/${e.partial.of}` : ''}`).join('; ')}; saves ${saves.join(', ')}`);
+  console.log(
+    `# steps per epoch ${perEpoch}; epochs: ${epochs.map((e) => `${e.epoch} valLoss ${e.valLoss?.toFixed(4)}${e.partial ? ` partial ${e.partial.steps}/${e.partial.of}` : ''}`).join('; ')}; saves ${saves.join(', ')}`,
+  );
   assert.equal(r.status, 'stopped');
   assert.equal(steps, perEpoch + 2, 'stopped within the step it was asked in');
   assert.equal(epochs.length, 2);
@@ -356,7 +372,11 @@ test('a stop mid-epoch records that epoch as partial: never the best epoch, not 
   assert.deepEqual(epochs[1].partial, { steps: 2, of: perEpoch });
   assert.equal(r.epochsDone, 1, 'the partial epoch is not counted as done');
   assert.equal(r.bestEpoch, 0, 'the partial epoch is never the best');
-  assert.deepEqual(saves.filter((x) => x.startsWith('best')), [`best@${perEpoch}`], 'best saved after the full epoch only');
+  assert.deepEqual(
+    saves.filter((x) => x.startsWith('best')),
+    [`best@${perEpoch}`],
+    'best saved after the full epoch only',
+  );
   assert.equal(saves[saves.length - 1], `last@${perEpoch + 2}`, 'the last checkpoint holds the weights at the stop');
   t.dispose();
   stop.net.model.dispose();

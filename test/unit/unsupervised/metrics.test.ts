@@ -116,6 +116,9 @@ test('PCA → k-means recovers well-separated blobs; k by silhouette finds their
   close(ari(fixed.assignments, labels), 1, 1e-12);
   const chosen = clusterRows(x, 120, 6, { components: 4, kRange: [2, 6], seed: 1 });
   assert.equal(chosen.k, 4);
-  assert.deepEqual(chosen.silhouetteByK?.map((s) => s.k), [2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    chosen.silhouetteByK?.map((s) => s.k),
+    [2, 3, 4, 5, 6],
+  );
   assert.deepEqual(chosen.sizes, [30, 30, 30, 30]);
 });

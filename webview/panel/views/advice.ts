@@ -40,7 +40,12 @@ export class AdviceView {
     if (!a) return;
     const r = a.value;
     replaceChildrenKeepingFocus(this.parts.body, [
-      h('p', { class: 'run-line muted' }, `Run ${runTime(a.runId)} · source ${baseName(r.sourceExperiment)} (${r.sourceExamples} examples) · features at `, h('code', {}, r.layer)),
+      h(
+        'p',
+        { class: 'run-line muted' },
+        `Run ${runTime(a.runId)} · source ${baseName(r.sourceExperiment)} (${r.sourceExamples} examples) · features at `,
+        h('code', {}, r.layer),
+      ),
       h('p', { class: 'verdict', id: 'advice-verdict' }, ...verdictText(r)),
       h('div', { class: 'advice-layout' }, this.grid(r), this.measures(r)),
       r.layers?.length ? this.layers(r) : null,
@@ -87,8 +92,20 @@ export class AdviceView {
         h(
           'tbody',
           {},
-          row('labelled examples per class (median)', String(r.target.medianPerClass), `< ${t.smallPerClass} is small`, r.verdict.small ? 'small' : 'large', 'perClass'),
-          row('domain classifier accuracy (held out)', pct(s.domainAccuracy), `≥ ${pct(t.differentDomainAccuracy)} is different`, different ? 'different' : 'similar', 'domain'),
+          row(
+            'labelled examples per class (median)',
+            String(r.target.medianPerClass),
+            `< ${t.smallPerClass} is small`,
+            r.verdict.small ? 'small' : 'large',
+            'perClass',
+          ),
+          row(
+            'domain classifier accuracy (held out)',
+            pct(s.domainAccuracy),
+            `≥ ${pct(t.differentDomainAccuracy)} is different`,
+            different ? 'different' : 'similar',
+            'domain',
+          ),
           r.specificityGap !== undefined
             ? row(
                 `best earlier layer (${r.earlierLayer}) − ${r.layer}, val acc`,
@@ -103,7 +120,11 @@ export class AdviceView {
           row('mean shift (per feature, source sd²)', num(s.meanShift), '', '', 'meanShift'),
         ),
       ),
-      h('p', { class: 'muted small' }, `${s.examplesPerDomain} examples per domain, ${s.features} features; labelled per class: ${r.target.labelledPerClass.join(', ')} (${r.target.classes.join(', ')})`),
+      h(
+        'p',
+        { class: 'muted small' },
+        `${s.examplesPerDomain} examples per domain, ${s.features} features; labelled per class: ${r.target.labelledPerClass.join(', ')} (${r.target.classes.join(', ')})`,
+      ),
     );
   }
 
@@ -116,7 +137,18 @@ export class AdviceView {
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'layer'), h('th', { class: 'num' }, 'features'), h('th', { class: 'num' }, 'train acc'), h('th', { class: 'num' }, 'val acc'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'layer'),
+            h('th', { class: 'num' }, 'features'),
+            h('th', { class: 'num' }, 'train acc'),
+            h('th', { class: 'num' }, 'val acc'),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -124,7 +156,13 @@ export class AdviceView {
             h(
               'tr',
               {},
-              h('td', {}, h('code', {}, l.layer), l.layer === r.earlierLayer ? h('span', { class: 'badge' }, 'best earlier') : null, l.layer === r.layer ? h('span', { class: 'badge' }, 'default cut') : null),
+              h(
+                'td',
+                {},
+                h('code', {}, l.layer),
+                l.layer === r.earlierLayer ? h('span', { class: 'badge' }, 'best earlier') : null,
+                l.layer === r.layer ? h('span', { class: 'badge' }, 'default cut') : null,
+              ),
               h('td', { class: 'num' }, l.features),
               h('td', { class: 'num' }, pct(l.trainAccuracy)),
               h('td', { class: 'num' }, pct(l.valAccuracy)),
@@ -150,7 +188,9 @@ export class AdviceView {
           id: 'apply-advice',
           'data-key': 'apply-advice',
           disabled: a.inEffect,
-          title: a.inEffect ? 'The experiment file already says this' : 'Write this edit into the experiment file (comments kept; Undo in the editor reverts it)',
+          title: a.inEffect
+            ? 'The experiment file already says this'
+            : 'Write this edit into the experiment file (comments kept; Undo in the editor reverts it)',
           onclick: () => post('applyAdvice', { runId: a.runId }),
         },
         a.inEffect ? '✓ In effect' : 'Apply',

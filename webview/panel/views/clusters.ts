@@ -27,7 +27,12 @@ export function groupPoints(e: EmbeddingPoints, by: ColourBy, name: (g: number) 
   });
   return [...groups.keys()]
     .sort((a, b) => a - b)
-    .map((g) => ({ label: `${name(g)} (${groups.get(g)!.length})`, points: groups.get(g)!, color: g % colours, shape: SHAPES[Math.floor(g / colours) % SHAPES.length] }));
+    .map((g) => ({
+      label: `${name(g)} (${groups.get(g)!.length})`,
+      points: groups.get(g)!,
+      color: g % colours,
+      shape: SHAPES[Math.floor(g / colours) % SHAPES.length],
+    }));
 }
 
 /** Renders the cluster scatter and scores. */
@@ -35,7 +40,11 @@ export class ClustersView {
   private readonly parts = section('clusters', 'Clusters (unsupervised)');
   readonly el = this.parts.el;
   private readonly summary = h('div', { class: 'toolbar', id: 'clusters-summary' });
-  private readonly canvas = h('canvas', { role: 'img', id: 'chart-clusters', 'aria-label': 'Examples on the first two principal components, coloured by cluster' });
+  private readonly canvas = h('canvas', {
+    role: 'img',
+    id: 'chart-clusters',
+    'aria-label': 'Examples on the first two principal components, coloured by cluster',
+  });
   private readonly chart: Chart<'scatter'>;
   private readonly scores = h('div', { class: 'table-wrap' });
   private by: ColourBy = 'cluster';
@@ -63,7 +72,12 @@ export class ClustersView {
     if (this.by === 'rawCluster' && !e?.rawCluster) this.by = 'cluster';
     const classNames = e?.classNames ?? c.classNames;
     const groups = e
-      ? groupPoints(e, this.by, (g) => (this.by === 'label' ? `label ${classNames?.[g] ?? g}` : this.by === 'rawCluster' ? `raw cluster ${g + 1}` : `cluster ${g + 1}`), palette().series.length)
+      ? groupPoints(
+          e,
+          this.by,
+          (g) => (this.by === 'label' ? `label ${classNames?.[g] ?? g}` : this.by === 'rawCluster' ? `raw cluster ${g + 1}` : `cluster ${g + 1}`),
+          palette().series.length,
+        )
       : [];
     if (this.drawn !== `${r.runId}:${this.by}`) {
       this.drawn = `${r.runId}:${this.by}`;
@@ -74,10 +88,18 @@ export class ClustersView {
     ds.k = String(c.features.k);
     ds.nmi = c.features.scores.nmi !== undefined ? String(c.features.scores.nmi) : '';
     ds.ari = c.features.scores.ari !== undefined ? String(c.features.scores.ari) : '';
-    this.canvas.setAttribute('aria-label', `${e?.x.length ?? 0} examples on the first two principal components, coloured by ${this.by}, ${groups.length} groups`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `${e?.x.length ?? 0} examples on the first two principal components, coloured by ${this.by}, ${groups.length} groups`,
+    );
     const option = (v: ColourBy, text: string, enabled: boolean) => h('option', { value: v, selected: this.by === v, disabled: !enabled }, text);
     replaceChildrenKeepingFocus(this.summary, [
-      h('span', { class: 'muted' }, `Run ${runTime(r.runId)} · ${int(c.examples)} examples${e && e.total > e.x.length ? ` (${int(e.x.length)} shown)` : ''} · k = ${c.features.k}${c.features.layer ? ` · features at ` : ''}`, c.features.layer ? h('code', {}, c.features.layer) : null),
+      h(
+        'span',
+        { class: 'muted' },
+        `Run ${runTime(r.runId)} · ${int(c.examples)} examples${e && e.total > e.x.length ? ` (${int(e.x.length)} shown)` : ''} · k = ${c.features.k}${c.features.layer ? ` · features at ` : ''}`,
+        c.features.layer ? h('code', {}, c.features.layer) : null,
+      ),
       h(
         'label',
         { class: 'field inline' },
@@ -114,10 +136,32 @@ export class ClustersView {
       h(
         'table',
         { class: 'cluster-scores', id: 'cluster-scores' },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'pretrained features'), c.raw ? h('th', { class: 'num' }, c.raw.input === 'tfidf' ? 'TF-IDF' : 'raw pixels') : null)),
-        h('tbody', {}, ...rows.slice(1).map(([name, f]) => h('tr', { 'data-score': name }, h('th', { scope: 'row' }, name), ...cols.map((x) => h('td', { class: 'num' }, f(x)))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, ''),
+            h('th', { class: 'num' }, 'pretrained features'),
+            c.raw ? h('th', { class: 'num' }, c.raw.input === 'tfidf' ? 'TF-IDF' : 'raw pixels') : null,
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows
+            .slice(1)
+            .map(([name, f]) => h('tr', { 'data-score': name }, h('th', { scope: 'row' }, name), ...cols.map((x) => h('td', { class: 'num' }, f(x))))),
+        ),
       ),
-      h('p', { class: 'muted small' }, c.labelled ? 'Labels were used only to score the clusterings (NMI, ARI: 1 = the classes exactly, ≈ 0 = chance).' : 'No labels: NMI and ARI cannot be computed.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        c.labelled
+          ? 'Labels were used only to score the clusterings (NMI, ARI: 1 = the classes exactly, ≈ 0 = chance).'
+          : 'No labels: NMI and ARI cannot be computed.',
+      ),
     ]);
   }
 }

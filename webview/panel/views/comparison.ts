@@ -58,12 +58,19 @@ export class ComparisonView {
             'tbody',
             {},
             h('tr', { class: 'summary-row' }, h('th', {}, 'status'), ...c.runs.map((r) => h('td', {}, r.status))),
-            h('tr', { class: 'summary-row' }, h('th', {}, 'best epoch'), ...c.runs.map((r) => h('td', { class: 'num' }, r.bestEpoch !== undefined ? r.bestEpoch + 1 : '—'))),
+            h(
+              'tr',
+              { class: 'summary-row' },
+              h('th', {}, 'best epoch'),
+              ...c.runs.map((r) => h('td', { class: 'num' }, r.bestEpoch !== undefined ? r.bestEpoch + 1 : '—')),
+            ),
             h('tr', { class: 'summary-row' }, h('th', {}, 'best val accuracy'), ...c.runs.map((r) => h('td', { class: 'num' }, pct(r.bestValAccuracy)))),
             h('tr', { class: 'summary-row' }, h('th', {}, 'best val loss'), ...c.runs.map((r) => h('td', { class: 'num' }, num(r.bestValLoss)))),
             h('tr', { class: 'summary-row' }, h('th', {}, 'test accuracy'), ...c.runs.map((r) => h('td', { class: 'num' }, pct(r.testAccuracy)))),
             ...(c.differences.length
-              ? c.differences.map((d) => h('tr', { 'data-setting': d.key }, h('th', {}, h('code', {}, d.key)), ...d.values.map((v) => h('td', { class: 'mono' }, v))))
+              ? c.differences.map((d) =>
+                  h('tr', { 'data-setting': d.key }, h('th', {}, h('code', {}, d.key)), ...d.values.map((v) => h('td', { class: 'mono' }, v))),
+                )
               : [h('tr', {}, h('td', { colspan: c.runs.length + 1, class: 'muted' }, 'The runs used the same settings.'))]),
           ),
         ),

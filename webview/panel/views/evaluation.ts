@@ -57,7 +57,12 @@ export class EvaluationView {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', { class: 'corner', title: 'rows: true class · columns: predicted class' }, 'true ↓ · predicted →'), ...e.classNames.map((c) => h('th', { scope: 'col', title: `predicted ${c}` }, c))),
+        h(
+          'tr',
+          {},
+          h('th', { class: 'corner', title: 'rows: true class · columns: predicted class' }, 'true ↓ · predicted →'),
+          ...e.classNames.map((c) => h('th', { scope: 'col', title: `predicted ${c}` }, c)),
+        ),
       ),
       h(
         'tbody',
@@ -85,18 +90,22 @@ export class EvaluationView {
       ),
     );
     const classRow = (name: string, c: { precision: number; recall: number; f1: number; support: number }, cls = '') =>
-      h('tr', { class: cls }, h('td', {}, name), h('td', { class: 'num' }, f3(c.precision)), h('td', { class: 'num' }, f3(c.recall)), h('td', { class: 'num' }, f3(c.f1)), h('td', { class: 'num' }, String(c.support)));
+      h(
+        'tr',
+        { class: cls },
+        h('td', {}, name),
+        h('td', { class: 'num' }, f3(c.precision)),
+        h('td', { class: 'num' }, f3(c.recall)),
+        h('td', { class: 'num' }, f3(c.f1)),
+        h('td', { class: 'num' }, String(c.support)),
+      );
     const perClass = h(
       'table',
       { id: 'per-class-table' },
       h('thead', {}, h('tr', {}, ...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((x, i) => h('th', { class: i ? 'num' : '' }, x)))),
       h('tbody', {}, ...e.perClass.map((c) => classRow(c.name, c)), classRow('macro avg', e.macro, 'average'), classRow('weighted avg', e.weighted, 'average')),
     );
-    const gallery = h(
-      'div',
-      { id: 'mistakes-gallery', class: 'gallery' },
-      ...e.mistakes.map((m, i) => this.tile(r.runId, m, i, r.thumbnails[i] ?? null)),
-    );
+    const gallery = h('div', { id: 'mistakes-gallery', class: 'gallery' }, ...e.mistakes.map((m, i) => this.tile(r.runId, m, i, r.thumbnails[i] ?? null)));
     replaceChildrenKeepingFocus(this.parts.body, [
       h(
         'p',
@@ -105,7 +114,12 @@ export class EvaluationView {
         h('strong', {}, `accuracy ${pct(e.accuracy)} on ${e.examples}`),
         e.topK.length ? h('span', { class: 'muted' }, ` · ${e.topK.map((t) => `top-${t.k} ${pct(t.accuracy)}`).join(' · ')}`) : null,
       ),
-      h('div', { class: 'toolbar' }, toggle(false, 'Counts', 'Examples per cell'), toggle(true, 'Row-normalised', 'Each row divided by the true class’s support (recall on the diagonal)')),
+      h(
+        'div',
+        { class: 'toolbar' },
+        toggle(false, 'Counts', 'Examples per cell'),
+        toggle(true, 'Row-normalised', 'Each row divided by the true class’s support (recall on the diagonal)'),
+      ),
       h('div', { class: 'eval-grid' }, h('div', { class: 'table-wrap' }, matrix), h('div', { class: 'table-wrap' }, perClass)),
       h('h3', {}, e.mistakesTotal ? `Most confidently wrong (${e.mistakes.length} of ${e.mistakesTotal})` : 'No mistakes on this split'),
       gallery,
@@ -128,7 +142,14 @@ export class EvaluationView {
         onclick: () => post('openEvaluationExample', { runId, index }),
       },
       media,
-      h('span', { class: 'caption' }, h('strong', {}, m.predictedClass), ` ${pct(m.probability)}`, h('br', {}), h('span', { class: 'muted' }, `true ${m.trueClass}`)),
+      h(
+        'span',
+        { class: 'caption' },
+        h('strong', {}, m.predictedClass),
+        ` ${pct(m.probability)}`,
+        h('br', {}),
+        h('span', { class: 'muted' }, `true ${m.trueClass}`),
+      ),
     );
   }
 }

@@ -53,12 +53,25 @@ export class GaborView {
     this.el.dataset.filters = String(f.filters.length);
     this.el.dataset.meanCorrelation = String(f.meanCorrelation);
     replaceChildrenKeepingFocus(this.summary, [
-      h('span', { class: 'muted' }, `Run ${runTime(r.runId)} · layer `, h('code', {}, f.layer), ` (${f.className}, ${f.kernelSize.join('×')}, ${f.inputChannels} input channel${f.inputChannels === 1 ? '' : 's'})`),
-      h('span', { id: 'gabor-correlation' }, `Correlation with the best Gabor: mean ${num(f.meanCorrelation)}, median ${num(f.medianCorrelation)}`),
-      h('span', { class: 'muted', title: `${f.chance.filters} random Gaussian kernels of the same size searched against the same bank` }, `chance (random kernels): mean ${num(f.chance.meanCorrelation)}, median ${num(f.chance.medianCorrelation)}`),
       h(
         'span',
-        { class: 'muted', title: `wavelengths ${f.search.wavelengths.map((x) => num(x)).join(', ')}; phases ${f.search.phasesDegrees.join(', ')}°; γ ${f.search.gammas.join(', ')}` },
+        { class: 'muted' },
+        `Run ${runTime(r.runId)} · layer `,
+        h('code', {}, f.layer),
+        ` (${f.className}, ${f.kernelSize.join('×')}, ${f.inputChannels} input channel${f.inputChannels === 1 ? '' : 's'})`,
+      ),
+      h('span', { id: 'gabor-correlation' }, `Correlation with the best Gabor: mean ${num(f.meanCorrelation)}, median ${num(f.medianCorrelation)}`),
+      h(
+        'span',
+        { class: 'muted', title: `${f.chance.filters} random Gaussian kernels of the same size searched against the same bank` },
+        `chance (random kernels): mean ${num(f.chance.meanCorrelation)}, median ${num(f.chance.medianCorrelation)}`,
+      ),
+      h(
+        'span',
+        {
+          class: 'muted',
+          title: `wavelengths ${f.search.wavelengths.map((x) => num(x)).join(', ')}; phases ${f.search.phasesDegrees.join(', ')}°; γ ${f.search.gammas.join(', ')}`,
+        },
         `search bank: ${f.search.kernels} kernels (${f.search.orientations} orientations, ${f.search.wavelengths.length} wavelengths λ ${num(Math.min(...f.search.wavelengths))}–${num(Math.max(...f.search.wavelengths))})`,
       ),
       h('span', { class: 'muted' }, 'Each card: the learned filter (left), its best Gabor kernel (right), their correlation r.'),
@@ -72,14 +85,23 @@ export class GaborView {
   private card(f: GaborMatchFile, m: FilterMatch): HTMLElement {
     const size = f.kernelSize[0];
     const learned = h('canvas', { class: 'kernel', role: 'img', 'aria-label': `learned filter ${m.index}` });
-    const gabor = h('canvas', { class: 'kernel', role: 'img', 'aria-label': `best Gabor for filter ${m.index}: θ ${m.best.thetaDegrees}°, λ ${m.best.lambda}` });
+    const gabor = h('canvas', {
+      class: 'kernel',
+      role: 'img',
+      'aria-label': `best Gabor for filter ${m.index}: θ ${m.best.thetaDegrees}°, λ ${m.best.lambda}`,
+    });
     drawKernel(learned, m.weights, size);
     drawKernel(gabor, m.gabor, size);
     const strength = m.correlation >= 0.9 ? 'strong' : m.correlation > f.chance.medianCorrelation ? 'fair' : 'weak';
     const b = m.best;
     return h(
       'figure',
-      { class: `filter-card ${strength}`, 'data-filter': m.index, 'data-correlation': String(m.correlation), title: `θ ${b.thetaDegrees}°, λ ${num(b.lambda)}, ψ ${b.psiDegrees}°, σ ${num(b.sigma)}, γ ${num(b.gamma)}` },
+      {
+        class: `filter-card ${strength}`,
+        'data-filter': m.index,
+        'data-correlation': String(m.correlation),
+        title: `θ ${b.thetaDegrees}°, λ ${num(b.lambda)}, ψ ${b.psiDegrees}°, σ ${num(b.sigma)}, γ ${num(b.gamma)}`,
+      },
       h('div', { class: 'pair' }, learned, gabor),
       h('figcaption', {}, h('span', {}, `#${m.index}`), h('span', { class: 'corr' }, `r ${m.correlation.toFixed(2)}`)),
       h('div', { class: 'params muted' }, `θ ${Math.round(b.thetaDegrees)}° λ ${num(b.lambda, 2)}`),

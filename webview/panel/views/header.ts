@@ -21,7 +21,9 @@ export class HeaderView {
     const stopping = active?.state === 'stopping' || (!!active && this.stopClicked === (active.runId ?? ''));
     const m = s.metrics.metrics;
     const backend = active?.backend ?? m?.backend;
-    const backendText = backend ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'chosen when a run starts';
+    const backendText = backend
+      ? `${backend.name}${backend.threads && backend.threads > 1 ? ` (${backend.threads} threads)` : ''}`
+      : 'chosen when a run starts';
     const status = active
       ? `${active.task !== 'train' ? `${taskLabel(active.task)}: ` : ''}${stopping ? 'stopping…' : (active.phase ?? active.state)}${active.runId ? ` · run ${active.runId}` : ''}`
       : m
@@ -31,7 +33,23 @@ export class HeaderView {
           : 'no runs yet';
     // Runs and metrics messages arrive every epoch while a run trains: rebuild only when something
     // shown changed, else the Stop button is replaced under the pointer and a click on it is lost.
-    const key = JSON.stringify([e?.name, e?.fileName, e?.valid, d?.kind, d?.method, d?.strategy, d?.base, backendText, backend?.reason, runs?.backendSetting, running, runs?.canRun, active?.state, stopping, status]);
+    const key = JSON.stringify([
+      e?.name,
+      e?.fileName,
+      e?.valid,
+      d?.kind,
+      d?.method,
+      d?.strategy,
+      d?.base,
+      backendText,
+      backend?.reason,
+      runs?.backendSetting,
+      running,
+      runs?.canRun,
+      active?.state,
+      stopping,
+      status,
+    ]);
     if (key === this.shown) return;
     this.shown = key;
     replaceChildrenKeepingFocus(this.el, [
@@ -40,7 +58,11 @@ export class HeaderView {
         { class: 'title-row' },
         h('h1', {}, e?.name ?? 'Experiment'),
         h('span', { class: 'muted file' }, e?.fileName ?? ''),
-        h('button', { class: 'link', 'data-key': 'open-json', title: 'Show the experiment file in the editor', onclick: () => post('openJson', {}) }, 'Open JSON'),
+        h(
+          'button',
+          { class: 'link', 'data-key': 'open-json', title: 'Show the experiment file in the editor', onclick: () => post('openJson', {}) },
+          'Open JSON',
+        ),
       ),
       h(
         'div',
@@ -93,7 +115,16 @@ export class HeaderView {
   /** The kind of transfer: the strategy of an inductive experiment, what a transductive or unsupervised one does. */
   private transfer(d: NonNullable<NonNullable<PageState['experiment']>['detail']>): HTMLElement {
     if (d.kind === 'unsupervised') {
-      return h('span', { id: 'transfer-kind', 'data-kind': d.kind, title: 'No labels are used: the base’s cut-layer features are reduced by PCA and clustered by k-means; nothing trains' }, h('span', { class: 'muted' }, 'Unsupervised: '), d.method ?? '');
+      return h(
+        'span',
+        {
+          id: 'transfer-kind',
+          'data-kind': d.kind,
+          title: 'No labels are used: the base’s cut-layer features are reduced by PCA and clustered by k-means; nothing trains',
+        },
+        h('span', { class: 'muted' }, 'Unsupervised: '),
+        d.method ?? '',
+      );
     }
     if (d.kind === 'transductive') {
       return h(

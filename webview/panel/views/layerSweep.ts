@@ -30,7 +30,12 @@ export class LayerSweepView {
   constructor() {
     this.parts.body.append(
       this.summary,
-      h('figure', { class: 'chart' }, h('figcaption', {}, 'Accuracy of a linear head on each layer’s frozen features: bars validation, outlines training'), h('div', { class: 'chart-box tall' }, this.canvas)),
+      h(
+        'figure',
+        { class: 'chart' },
+        h('figcaption', {}, 'Accuracy of a linear head on each layer’s frozen features: bars validation, outlines training'),
+        h('div', { class: 'chart-box tall' }, this.canvas),
+      ),
       this.table,
     );
     this.chart = barChart(this.canvas, { xTitle: 'cut layer', yTitle: 'accuracy', unitY: true });
@@ -80,8 +85,14 @@ export class LayerSweepView {
         primary ? `Use "${layer}" as cut layer` : 'Use as cut layer',
       );
     replaceChildrenKeepingFocus(this.summary, [
-      h('span', { class: 'muted' }, `Run ${runTime(r.runId)} · ${f.examples.train} training / ${f.examples.validation} validation examples · ${f.classes} classes`),
-      best ? h('span', {}, 'Best: ', h('code', {}, best.layer), ` ${pct(best.valAccuracy)}`) : h('span', { class: 'note' }, 'No validation data: nothing to choose by'),
+      h(
+        'span',
+        { class: 'muted' },
+        `Run ${runTime(r.runId)} · ${f.examples.train} training / ${f.examples.validation} validation examples · ${f.classes} classes`,
+      ),
+      best
+        ? h('span', {}, 'Best: ', h('code', {}, best.layer), ` ${pct(best.valAccuracy)}`)
+        : h('span', { class: 'note' }, 'No validation data: nothing to choose by'),
       cur ? h('span', {}, 'Current cut: ', h('code', {}, current), ` ${pct(cur.valAccuracy)}`) : null,
       best && best.layer !== current ? useButton(best.layer, true) : null,
     ]);
@@ -93,7 +104,13 @@ export class LayerSweepView {
         h(
           'thead',
           {},
-          h('tr', {}, ...['Layer', 'Class', 'Features', 'Train acc', 'Val acc', ...(withTest ? ['Test acc'] : []), ''].map((t, i, all) => h('th', { class: i >= 2 && i < all.length - 1 ? 'num' : '' }, t))),
+          h(
+            'tr',
+            {},
+            ...['Layer', 'Class', 'Features', 'Train acc', 'Val acc', ...(withTest ? ['Test acc'] : []), ''].map((t, i, all) =>
+              h('th', { class: i >= 2 && i < all.length - 1 ? 'num' : '' }, t),
+            ),
+          ),
         ),
         h(
           'tbody',
@@ -102,7 +119,13 @@ export class LayerSweepView {
             h(
               'tr',
               { 'data-layer': l.layer, class: l.layer === f.best ? 'best' : '' },
-              h('td', {}, h('code', {}, l.layer), l.layer === f.best ? h('span', { class: 'badge' }, 'best') : null, l.layer === current ? h('span', { class: 'badge cut-badge' }, 'cut') : null),
+              h(
+                'td',
+                {},
+                h('code', {}, l.layer),
+                l.layer === f.best ? h('span', { class: 'badge' }, 'best') : null,
+                l.layer === current ? h('span', { class: 'badge cut-badge' }, 'cut') : null,
+              ),
               h('td', { class: 'muted' }, l.className),
               h('td', { class: 'num', title: `${l.featureShape.join('×')}${l.pool > 1 ? ` after ${l.pool}×${l.pool} average pooling` : ''}` }, int(l.features)),
               h('td', { class: 'num' }, pct(l.trainAccuracy)),

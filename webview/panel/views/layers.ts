@@ -39,7 +39,11 @@ export class LayersView {
     oninput: () => this.applyVisibility(),
   });
   private readonly matches = h('span', { class: 'muted', id: 'layer-matches', role: 'status' });
-  private readonly jump = h('button', { id: 'jump-to-cut', title: 'Show the cut layer’s row and move the focus to it', onclick: () => this.jumpToCut() }, 'Go to the cut');
+  private readonly jump = h(
+    'button',
+    { id: 'jump-to-cut', title: 'Show the cut layer’s row and move the focus to it', onclick: () => this.jumpToCut() },
+    'Go to the cut',
+  );
   private readonly foldAll = h('button', { id: 'collapse-blocks', onclick: () => this.toggleAll() }, 'Collapse all blocks');
   private readonly navBar = h('div', { class: 'toolbar layer-nav' }, this.filter, this.jump, this.foldAll, this.matches);
   private readonly content = h('div', {});
@@ -151,7 +155,9 @@ export class LayersView {
                   this.rerender();
                 },
               },
-              ...stages.map((st, i) => h('option', { value: i, selected: i === s.stage }, `${i + 1}. ${st.name} (${st.epochs} epoch${st.epochs === 1 ? '' : 's'})`)),
+              ...stages.map((st, i) =>
+                h('option', { value: i, selected: i === s.stage }, `${i + 1}. ${st.name} (${st.epochs} epoch${st.epochs === 1 ? '' : 's'})`),
+              ),
             ),
           )
         : d.kind === 'unsupervised'
@@ -159,7 +165,15 @@ export class LayersView {
           : h('span', {}, `Stage: ${stages[0]?.name ?? '—'} (${stages[0]?.epochs ?? 0} epochs)`),
       locked ? h('span', { class: 'note', id: 'freeze-locked' }, `Freezing is fixed here: ${locked}.`) : null,
       d.cutExplicit
-        ? h('button', { 'data-key': 'default-cut', title: 'Remove transfer.cutLayer: the head takes the layer before the base’s last layer', onclick: () => post('setCutLayer', { layer: null }) }, 'Use the default cut')
+        ? h(
+            'button',
+            {
+              'data-key': 'default-cut',
+              title: 'Remove transfer.cutLayer: the head takes the layer before the base’s last layer',
+              onclick: () => post('setCutLayer', { layer: null }),
+            },
+            'Use the default cut',
+          )
         : null,
     );
   }
@@ -264,7 +278,13 @@ export class LayersView {
             })
           : h('span', { class: 'muted', title: 'After the cut: not part of the new network' }, 'dropped'),
       ),
-      d.stages.length > 1 ? h('td', { class: 'mono muted', title: d.stages.map((st, i) => `${st.name}: ${l.frozen[i] ? 'frozen' : 'trained'}`).join(', ') }, inBase ? l.frozen.map((f) => (f ? 'F' : 'T')).join(' ') : '') : null,
+      d.stages.length > 1
+        ? h(
+            'td',
+            { class: 'mono muted', title: d.stages.map((st, i) => `${st.name}: ${l.frozen[i] ? 'frozen' : 'trained'}`).join(', ') },
+            inBase ? l.frozen.map((f) => (f ? 'F' : 'T')).join(' ') : '',
+          )
+        : null,
       h('td', {}, inBase ? this.groupSelect(d, l, editable) : null),
       h(
         'td',
@@ -330,7 +350,11 @@ export class LayersView {
     const frozen = base.filter((l) => l.frozen[s.stage]);
     const params = (ls: LayerRow[]) => ls.reduce((n, l) => n + l.params, 0);
     if (d.kind === 'unsupervised') {
-      return h('p', { class: 'muted totals', id: 'layer-totals' }, `${base.length} base layers up to ${d.cutLayer ?? '—'} (${int(params(base))} params, none trained): their output is clustered · ${d.layers.length - base.length} dropped`);
+      return h(
+        'p',
+        { class: 'muted totals', id: 'layer-totals' },
+        `${base.length} base layers up to ${d.cutLayer ?? '—'} (${int(params(base))} params, none trained): their output is clustered · ${d.layers.length - base.length} dropped`,
+      );
     }
     return h(
       'p',

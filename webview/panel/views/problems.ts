@@ -13,7 +13,13 @@ export class ProblemsView {
     this.el.hidden = problems.length === 0 && e?.valid !== false;
     replaceChildrenKeepingFocus(this.el, [
       e?.valid === false
-        ? h('p', { class: 'banner error' }, e.detail ? 'The file does not pass its checks: the panel shows its last valid settings. Fix it to edit from here.' : 'The file does not pass its checks yet.')
+        ? h(
+            'p',
+            { class: 'banner error' },
+            e.detail
+              ? 'The file does not pass its checks: the panel shows its last valid settings. Fix it to edit from here.'
+              : 'The file does not pass its checks yet.',
+          )
         : null,
       problems.length
         ? h(

@@ -84,7 +84,13 @@ export class RunsView {
           h(
             'thead',
             {},
-            h('tr', {}, ...['Show', 'Compare', 'Started (UTC)', 'Status', 'Epochs', 'Best val acc', 'Best epoch', 'Test acc', 'Backend', 'Time'].map((t) => h('th', {}, t))),
+            h(
+              'tr',
+              {},
+              ...['Show', 'Compare', 'Started (UTC)', 'Status', 'Epochs', 'Best val acc', 'Best epoch', 'Test acc', 'Backend', 'Time'].map((t) =>
+                h('th', {}, t),
+              ),
+            ),
           ),
           h(
             'tbody',

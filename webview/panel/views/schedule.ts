@@ -23,7 +23,10 @@ const SCHEDULES: Record<ScheduleType, string> = {
 };
 
 /** Parameters shown for each schedule type. */
-const PARAMS: Record<ScheduleType, { key: 'stepEpochs' | 'gamma' | 'minRate' | 'pctStart' | 'divFactor' | 'finalDivFactor'; label: string; integer?: boolean }[]> = {
+const PARAMS: Record<
+  ScheduleType,
+  { key: 'stepEpochs' | 'gamma' | 'minRate' | 'pctStart' | 'divFactor' | 'finalDivFactor'; label: string; integer?: boolean }[]
+> = {
   constant: [],
   step: [
     { key: 'stepEpochs', label: 'every (epochs)', integer: true },
@@ -91,7 +94,9 @@ export class ScheduleView {
       this.box.hidden = true;
       this.meta.hidden = false;
       replaceChildrenKeepingFocus(this.form, []);
-      replaceChildrenKeepingFocus(this.meta, [h('p', { class: 'muted', id: 'schedule-unused' }, 'An unsupervised experiment trains nothing: the learning rate is not used.')]);
+      replaceChildrenKeepingFocus(this.meta, [
+        h('p', { class: 'muted', id: 'schedule-unused' }, 'An unsupervised experiment trains nothing: the learning rate is not used.'),
+      ]);
       setSeries(this.chart, []);
       return;
     }
@@ -114,14 +119,34 @@ export class ScheduleView {
         ),
       ),
       numberField('lr-base', 'base rate (head)', lr.base, { kind: 'learningRate', key: 'base' }, { disabled }),
-      ...PARAMS[sched.type].map((p) => numberField(`schedule-${p.key}`, p.label, sched[p.key], { kind: 'schedule', key: p.key }, { integer: p.integer, disabled })),
+      ...PARAMS[sched.type].map((p) =>
+        numberField(`schedule-${p.key}`, p.label, sched[p.key], { kind: 'schedule', key: p.key }, { integer: p.integer, disabled }),
+      ),
       numberField('warmup-steps', 'warmup steps', lr.warmup.steps, { kind: 'warmup', key: 'steps' }, { integer: true, disabled }),
-      lr.warmup.steps > 0 ? numberField('warmup-start', 'warmup start factor', lr.warmup.startFactor, { kind: 'warmup', key: 'startFactor' }, { disabled }) : null,
+      lr.warmup.steps > 0
+        ? numberField('warmup-start', 'warmup start factor', lr.warmup.startFactor, { kind: 'warmup', key: 'startFactor' }, { disabled })
+        : null,
       numberField('base-multiplier', 'base layers ×', lr.baseMultiplier, { kind: 'learningRate', key: 'baseMultiplier' }, { disabled }),
-      ...d.groups.map((g) => numberField(`group-mult:${g.name}`, `${g.name} × (${g.layerCount} layer${g.layerCount === 1 ? '' : 's'})`, g.multiplier, { kind: 'groupMultiplier', group: g.name }, { disabled })),
+      ...d.groups.map((g) =>
+        numberField(
+          `group-mult:${g.name}`,
+          `${g.name} × (${g.layerCount} layer${g.layerCount === 1 ? '' : 's'})`,
+          g.multiplier,
+          { kind: 'groupMultiplier', group: g.name },
+          { disabled },
+        ),
+      ),
       ...d.stages.flatMap((st, i) => [
-        numberField(`stage-epochs:${i}`, d.stages.length > 1 ? `${st.name}: epochs` : 'epochs', st.epochs, { kind: 'stageEpochs', stage: i }, { integer: true, min: 1, disabled }),
-        d.stagesWritten && d.stages.length > 1 ? numberField(`stage-rate:${i}`, `${st.name}: head rate`, st.learningRate, { kind: 'stageLearningRate', stage: i }, { disabled }) : null,
+        numberField(
+          `stage-epochs:${i}`,
+          d.stages.length > 1 ? `${st.name}: epochs` : 'epochs',
+          st.epochs,
+          { kind: 'stageEpochs', stage: i },
+          { integer: true, min: 1, disabled },
+        ),
+        d.stagesWritten && d.stages.length > 1
+          ? numberField(`stage-rate:${i}`, `${st.name}: head rate`, st.learningRate, { kind: 'stageLearningRate', stage: i }, { disabled })
+          : null,
       ]),
       numberField('batch-size', 'batch size', d.batchSize, { kind: 'batchSize' }, { integer: true, min: 1, disabled }),
     ]);
@@ -175,7 +200,12 @@ export class ScheduleView {
       const groups = Object.keys(m.steps.points[0].lr);
       groups.forEach((g) => {
         const i = p.series.findIndex((x) => x.group === g);
-        series.push({ label: `${g} (applied, run ${m.runId.slice(-4)})`, points: m.steps.points.map((pt) => ({ x: pt.step, y: pt.lr[g] ?? null })), color: i >= 0 ? i : series.length, thin: true });
+        series.push({
+          label: `${g} (applied, run ${m.runId.slice(-4)})`,
+          points: m.steps.points.map((pt) => ({ x: pt.step, y: pt.lr[g] ?? null })),
+          color: i >= 0 ? i : series.length,
+          thin: true,
+        });
       });
     }
     setSeries(this.chart, series, p.stageStarts.slice(1));

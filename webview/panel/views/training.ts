@@ -50,11 +50,7 @@ export class TrainingView {
       box('Accuracy per epoch', this.canvases.accuracy),
       box('Rate applied per step', this.canvases.rate),
     );
-    this.parts.body.append(
-      this.status,
-      this.grid,
-      this.table,
-    );
+    this.parts.body.append(this.status, this.grid, this.table);
     this.charts = {
       stepLoss: lineChart(this.canvases.stepLoss, { xTitle: 'step', yTitle: 'loss' }),
       epochLoss: lineChart(this.canvases.epochLoss, { xTitle: 'epoch', yTitle: 'loss', integerX: true }),
@@ -137,7 +133,10 @@ export class TrainingView {
       ];
     }
     const task = s.runs?.runs.find((r) => r.runId === m.runId)?.task;
-    if (task) return [`Run ${runTime(m.runId)} (${m.runId.slice(-4)}) is an analysis (${taskLabel(task)}): its result is under Analyses. “Follow the newest training run” shows training again.`];
+    if (task)
+      return [
+        `Run ${runTime(m.runId)} (${m.runId.slice(-4)}) is an analysis (${taskLabel(task)}): its result is under Analyses. “Follow the newest training run” shows training again.`,
+      ];
     const last = m.epochs[m.epochs.length - 1];
     const parts = [
       `Run ${runTime(m.runId)} (${m.runId.slice(-4)})`,
@@ -189,7 +188,10 @@ export class TrainingView {
     const lastLoss = pts.length ? pts[pts.length - 1].loss : null;
     this.canvases.stepLoss.setAttribute('aria-label', `Training loss per step: ${pts.length} points${lastLoss !== null ? `, last ${num(lastLoss)}` : ''}`);
     const lastE = epochs[epochs.length - 1];
-    this.canvases.accuracy.setAttribute('aria-label', `Accuracy per epoch: ${epochs.length} epochs${lastE ? `, last validation ${pct(lastE.valAccuracy)}` : ''}`);
+    this.canvases.accuracy.setAttribute(
+      'aria-label',
+      `Accuracy per epoch: ${epochs.length} epochs${lastE ? `, last validation ${pct(lastE.valAccuracy)}` : ''}`,
+    );
   }
 
   private epochTable(m: RunMetrics) {
@@ -199,7 +201,13 @@ export class TrainingView {
       h(
         'thead',
         {},
-        h('tr', {}, ...['Epoch', 'Stage', 'Train loss', 'Train acc', 'Val loss', 'Val acc', 'Time', 'Samples/s'].map((t, i) => h('th', { class: i === 1 ? '' : 'num' }, t))),
+        h(
+          'tr',
+          {},
+          ...['Epoch', 'Stage', 'Train loss', 'Train acc', 'Val loss', 'Val acc', 'Time', 'Samples/s'].map((t, i) =>
+            h('th', { class: i === 1 ? '' : 'num' }, t),
+          ),
+        ),
       ),
       h(
         'tbody',
@@ -229,5 +237,11 @@ function skippedNote(m: RunMetrics): HTMLElement[] {
   if (!s || s.count === 0) return [];
   const why = s.reasons.map((r) => `${r.reason} ${r.count}`).join('; ');
   const title = s.reasons.map((r) => `${r.reason} (${r.count}):\n${r.files.join('\n')}${r.count > r.files.length ? '\n…' : ''}`).join('\n\n');
-  return [h('span', { class: 'skipped-note', id: 'training-skipped', title, 'data-count': String(s.count) }, ` · ${s.count} ${s.count === 1 ? 'file' : 'files'} skipped (${why})`)];
+  return [
+    h(
+      'span',
+      { class: 'skipped-note', id: 'training-skipped', title, 'data-count': String(s.count) },
+      ` · ${s.count} ${s.count === 1 ? 'file' : 'files'} skipped (${why})`,
+    ),
+  ];
 }

@@ -20,12 +20,17 @@ export class TransductiveView {
     const t = r.value;
     const first = t.phases[0]?.targetAccuracy;
     const last = t.phases[t.phases.length - 1]?.targetAccuracy;
-    const name = (p: (typeof t.phases)[number]) => (p.phase === 'source' ? 'source only' : p.phase === 'adaBN' ? 'AdaBN' : `self-training round ${p.round ?? ''}`);
+    const name = (p: (typeof t.phases)[number]) =>
+      p.phase === 'source' ? 'source only' : p.phase === 'adaBN' ? 'AdaBN' : `self-training round ${p.round ?? ''}`;
     replaceChildrenKeepingFocus(this.parts.body, [
       h(
         'p',
         { class: 'run-line', id: 'transductive-summary' },
-        h('span', { class: 'muted' }, `Run ${runTime(r.runId)} · ${int(t.targetExamples)} target examples${t.targetOverlapRemoved ? ` (${t.targetOverlapRemoved} shared with training left out)` : ''} · `),
+        h(
+          'span',
+          { class: 'muted' },
+          `Run ${runTime(r.runId)} · ${int(t.targetExamples)} target examples${t.targetOverlapRemoved ? ` (${t.targetOverlapRemoved} shared with training left out)` : ''} · `,
+        ),
         t.labelledTarget && first !== undefined && last !== undefined
           ? h('strong', {}, `target accuracy ${pct(first)} → ${pct(last)} (${last >= first ? '+' : ''}${(100 * (last - first)).toFixed(1)} pt)`)
           : h('span', { class: 'note' }, 'unlabelled target: no accuracy to report'),
@@ -36,7 +41,15 @@ export class TransductiveView {
         h(
           'table',
           { id: 'transductive-table' },
-          h('thead', {}, h('tr', {}, ...['Step', 'Target acc', 'Source val acc', 'Pseudo-labels', 'Pseudo-label acc', 'Time'].map((x, i) => h('th', { class: i ? 'num' : '' }, x)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['Step', 'Target acc', 'Source val acc', 'Pseudo-labels', 'Pseudo-label acc', 'Time'].map((x, i) => h('th', { class: i ? 'num' : '' }, x)),
+            ),
+          ),
           h(
             'tbody',
             {},

@@ -55,15 +55,7 @@ export function conv2dBackpropFilter(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     if (dataFormat === 'NCHW') {
-      return conv2dBackpropFilter(
-        tf.transpose(x, NCHW_TO_NHWC),
-        tf.transpose(dy, NCHW_TO_NHWC),
-        filterShape,
-        strides,
-        pad,
-        'NHWC',
-        dimRoundingMode,
-      );
+      return conv2dBackpropFilter(tf.transpose(x, NCHW_TO_NHWC), tf.transpose(dy, NCHW_TO_NHWC), filterShape, strides, pad, 'NHWC', dimRoundingMode);
     }
     const kernel = 'Conv2DBackpropFilter';
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
@@ -79,10 +71,7 @@ export function conv2dBackpropFilter(
     const xp = padOrCrop(x, top, needH - h - top, left, needW - w - left);
 
     if (fh === 1 && fw === 1) {
-      const taps =
-        sh === 1 && sw === 1
-          ? xp
-          : tf.stridedSlice(xp, [0, 0, 0, 0], [b, needH, needW, c], [1, sh, sw, 1]);
+      const taps = sh === 1 && sw === 1 ? xp : tf.stridedSlice(xp, [0, 0, 0, 0], [b, needH, needW, c], [1, sh, sw, 1]);
       const n = b * oh * ow;
       // On wasm our BatchMatMul override picks the cheaper non-transposed form of this product.
       return tf.matMul(taps.reshape([n, c]), dy.reshape([n, o]), true, false).reshape(filterShape);
@@ -229,15 +218,7 @@ export function conv2dBackpropInput(
   return tf.tidy(() => {
     if (dataFormat === 'NCHW') {
       const [b, c, h, w] = inputShape;
-      const dx = conv2dBackpropInput(
-        tf.transpose(dy, NCHW_TO_NHWC),
-        filter,
-        [b, h, w, c],
-        strides,
-        pad,
-        'NHWC',
-        dimRoundingMode,
-      );
+      const dx = conv2dBackpropInput(tf.transpose(dy, NCHW_TO_NHWC), filter, [b, h, w, c], strides, pad, 'NHWC', dimRoundingMode);
       return tf.transpose(dx, NHWC_TO_NCHW);
     }
     const kernel = 'Conv2DBackpropInput';

@@ -23,15 +23,7 @@ function depthwiseInfo(
   dimRoundingMode: RoundingMode,
   dyShape: readonly number[],
 ): tf.backend_util.Conv2DInfo {
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, strides, dilations, pad, dimRoundingMode, true);
   if ((info.strideHeight > 1 || info.strideWidth > 1) && (info.dilationHeight > 1 || info.dilationWidth > 1)) {
     throw new Error(`${kernel}: strides and dilations cannot both be greater than 1`);
   }
@@ -73,16 +65,7 @@ export function depthwiseConv2dBackpropFilter(
   pad: Padding,
   dimRoundingMode?: RoundingMode,
 ): tf.Tensor4D {
-  const info = depthwiseInfo(
-    'DepthwiseConv2dNativeBackpropFilter',
-    x.shape,
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    dy.shape,
-  );
+  const info = depthwiseInfo('DepthwiseConv2dNativeBackpropFilter', x.shape, filterShape, strides, dilations, pad, dimRoundingMode, dy.shape);
   const [b, h, w, c] = x.shape;
   const [fh, fw, , m] = filterShape;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
@@ -102,11 +85,13 @@ export function depthwiseConv2dBackpropFilter(
         // One tap at a time: its dy-sized temporaries are freed before the next tap's.
         taps.push(
           tf.tidy(() => {
-            const shifted = tf.pad(dy, [[0, 0], [ah, hq - oh - ah], [aw, wq - ow - aw], [0, 0]]);
-            const product =
-              m === 1
-                ? tf.mul(phase, shifted)
-                : tf.mul(phase.reshape([b, hq, wq, c, 1]), shifted.reshape([b, hq, wq, c, m]));
+            const shifted = tf.pad(dy, [
+              [0, 0],
+              [ah, hq - oh - ah],
+              [aw, wq - ow - aw],
+              [0, 0],
+            ]);
+            const product = m === 1 ? tf.mul(phase, shifted) : tf.mul(phase.reshape([b, hq, wq, c, 1]), shifted.reshape([b, hq, wq, c, m]));
             return tf.sum(product, [0, 1, 2]);
           }),
         );
@@ -141,16 +126,7 @@ export function depthwiseConv2dBackpropInput(
   pad: Padding,
   dimRoundingMode?: RoundingMode,
 ): tf.Tensor4D {
-  const info = depthwiseInfo(
-    'DepthwiseConv2dNativeBackpropInput',
-    inputShape,
-    filter.shape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    dy.shape,
-  );
+  const info = depthwiseInfo('DepthwiseConv2dNativeBackpropInput', inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, dy.shape);
   const [b, h, w, c] = inputShape;
   const [fh, fw, , m] = filter.shape;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;

@@ -54,11 +54,7 @@ export function installKernel(kernelName: string, backendName: string, make: Ker
  *
  * @throws Error if the input is missing or is not a Tensor.
  */
-export function tensorInput<T extends tf.Tensor>(
-  inputs: tf.NamedTensorInfoMap,
-  name: string,
-  kernelName: string,
-): T {
+export function tensorInput<T extends tf.Tensor>(inputs: tf.NamedTensorInfoMap, name: string, kernelName: string): T {
   const value = inputs[name];
   if (!(value instanceof tf.Tensor)) {
     throw new Error(

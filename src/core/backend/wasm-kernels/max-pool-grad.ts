@@ -85,7 +85,10 @@ export function maxPoolGrad(
       : tf.stack(taps.map((t) => tf.slice(phases, [t.phase * b, t.dh, t.dw, 0], [b, oh, ow, c]).reshape([m])));
     // A window of -Infinity only: y clamps to the lowest float so that no tap matches it.
     const y = tf.clipByValue(output ?? tf.maxPool(x, [fh, fw], [sh, sw], pad, dimRoundingMode), LOWEST_FLOAT32, Infinity);
-    const rank = tf.tensor2d(taps.map((_, i) => k - i), [k, 1]);
+    const rank = tf.tensor2d(
+      taps.map((_, i) => k - i),
+      [k, 1],
+    );
     const key = tf.relu(tf.add(tf.mul(tf.floor(tf.sub(tapValues, y.reshape([1, m]))), k), rank));
     const best = tf.maxPool(key.reshape<tf.Tensor4D>([1, k, 1, m]), [k, 1], [k, 1], 'valid').reshape([1, m]);
     const claim = tf.relu(tf.sub(key, tf.relu(tf.sub(best, 1))));
@@ -100,9 +103,7 @@ export function maxPoolGrad(
         const { phase, dh, dw } = taps[i];
         perPhase[phase].push(padOrCrop(share.reshape<tf.Tensor4D>([b, oh, ow, c]), dh, hq - oh - dh, dw, wq - ow - dw));
       });
-      const summed = perPhase.map((list): tf.Tensor4D =>
-        list.length === 0 ? tf.zeros([b, hq, wq, c]) : list.length === 1 ? list[0] : tf.addN(list),
-      );
+      const summed = perPhase.map((list): tf.Tensor4D => (list.length === 0 ? tf.zeros([b, hq, wq, c]) : list.length === 1 ? list[0] : tf.addN(list)));
       phaseGrads = tf.concat(summed, 0);
     }
     const dxp = fromPhaseMajor(phaseGrads, sh, sw);

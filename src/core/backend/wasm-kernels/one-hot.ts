@@ -21,13 +21,7 @@ import { tensorInput } from './kernel-install.js';
  * @throws Error for a dtype other than float32, int32, bool, or a depth that is not a
  *   non-negative integer.
  */
-export function oneHot(
-  indices: tf.Tensor,
-  depth: number,
-  onValue: number,
-  offValue: number,
-  dtype: tf.DataType,
-): tf.Tensor {
+export function oneHot(indices: tf.Tensor, depth: number, onValue: number, offValue: number, dtype: tf.DataType): tf.Tensor {
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
     throw new Error(`OneHot: dtype ${dtype} is not supported (float32, int32 or bool)`);
   }

@@ -27,10 +27,7 @@ const MIN_ROWS = 32;
  * @returns the overriding kernel function.
  * @throws Error (at install time) if there is no original kernel.
  */
-export function leadingAxesReduceOverride(
-  kernelName: typeof tf.Sum | typeof tf.Mean,
-  original: tf.KernelFunc | undefined,
-): tf.KernelFunc {
+export function leadingAxesReduceOverride(kernelName: typeof tf.Sum | typeof tf.Mean, original: tf.KernelFunc | undefined): tf.KernelFunc {
   const fallback = requireOriginal(kernelName, original);
   return (args) => {
     const { x } = args.inputs;

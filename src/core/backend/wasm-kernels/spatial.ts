@@ -12,14 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * Result shape: [B, H + top + bottom, W + left + right, C].
  * @throws Error if a crop would leave an axis with negative size.
  */
-export function padOrCrop(
-  x: tf.Tensor4D,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-  value = 0,
-): tf.Tensor4D {
+export function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number, value = 0): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const outH = h + top + bottom;
   const outW = w + left + right;
@@ -83,15 +76,7 @@ export function zeroUpsample(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4
  * Result shape: [B, (H-1)*sh + 1 + top + bottom, (W-1)*sw + 1 + left + right, C].
  * @throws Error if a crop would leave an axis with negative size.
  */
-export function zeroUpsampleFramed(
-  x: tf.Tensor4D,
-  sh: number,
-  sw: number,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-): tf.Tensor4D {
+export function zeroUpsampleFramed(x: tf.Tensor4D, sh: number, sw: number, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return padOrCrop(x, top, bottom, left, right);
   return padOrCrop(spreadUntrimmed(x, sh, sw), top, bottom - (sh - 1), left, right - (sw - 1));
 }

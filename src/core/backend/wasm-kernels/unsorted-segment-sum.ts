@@ -29,9 +29,7 @@ export function unsortedSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegme
   }
   const idsShape = segmentIds.shape;
   if (idsShape.length > x.rank || idsShape.some((d, i) => d !== x.shape[i])) {
-    throw new Error(
-      `${kernel}: segmentIds shape [${idsShape.join(', ')}] must be a prefix of x shape [${x.shape.join(', ')}]`,
-    );
+    throw new Error(`${kernel}: segmentIds shape [${idsShape.join(', ')}] must be a prefix of x shape [${x.shape.join(', ')}]`);
   }
   const rest = x.shape.slice(idsShape.length);
   const n = segmentIds.size;
@@ -49,9 +47,5 @@ export function unsortedSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegme
 /** Kernel function for `UnsortedSegmentSum` (inputs x, segmentIds; attrs {numSegments}). */
 export const unsortedSegmentSumKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const a = attrs as unknown as tf.UnsortedSegmentSumAttrs;
-  return unsortedSegmentSum(
-    tensorInput(inputs, 'x', tf.UnsortedSegmentSum),
-    tensorInput(inputs, 'segmentIds', tf.UnsortedSegmentSum),
-    a.numSegments,
-  );
+  return unsortedSegmentSum(tensorInput(inputs, 'x', tf.UnsortedSegmentSum), tensorInput(inputs, 'segmentIds', tf.UnsortedSegmentSum), a.numSegments);
 };

@@ -37,7 +37,10 @@ export async function loadBrownCorpus(src: BrownCorpusSource, ctx: SourceContext
   const catsFile = path.join(root, 'cats.txt');
   let cats: [string, string][];
   try {
-    cats = (await readFile(catsFile, 'utf8')).split('\n').map((l) => l.trim().split(/\s+/)).filter((p): p is [string, string] => p.length === 2);
+    cats = (await readFile(catsFile, 'utf8'))
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((p): p is [string, string] => p.length === 2);
   } catch (e) {
     throw new DataError(`cannot read ${catsFile}: ${errorMessage(e)}`, catsFile, { cause: e });
   }

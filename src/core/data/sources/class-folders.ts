@@ -38,7 +38,10 @@ export function listClassFolders(root: string): Map<string, string> {
     const name = entry.name.normalize('NFC');
     const other = folders.get(name);
     if (other !== undefined) {
-      throw new DataError(`${root} has two class folders named "${name}" (${JSON.stringify(other)} and ${JSON.stringify(entry.name)} differ only in Unicode normalisation)`, root);
+      throw new DataError(
+        `${root} has two class folders named "${name}" (${JSON.stringify(other)} and ${JSON.stringify(entry.name)} differ only in Unicode normalisation)`,
+        root,
+      );
     }
     folders.set(name, entry.name);
   }

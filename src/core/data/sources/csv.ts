@@ -54,9 +54,7 @@ export async function loadCsv(src: CsvSource, ctx: SourceContext): Promise<Sourc
   };
   const labelColumn = src.labelColumn ?? 'label';
   const labelCol = column(labelColumn, 'label');
-  const featureCols = src.featureColumns
-    ? src.featureColumns.map((name) => column(name, 'feature'))
-    : header.map((_, i) => i).filter((i) => i !== labelCol);
+  const featureCols = src.featureColumns ? src.featureColumns.map((name) => column(name, 'feature')) : header.map((_, i) => i).filter((i) => i !== labelCol);
   if (featureCols.includes(labelCol)) throw new DataError(`${file}: the label column "${labelColumn}" is also listed as a feature column`, file);
   if (featureCols.length === 0) throw new DataError(`${file}: no feature columns besides the label column "${labelColumn}"`, file);
   const where = (line: number, col: number) => `${file}: row ${line}, column ${col + 1} ("${header[col]}")`;

@@ -75,9 +75,7 @@ async function decode(input: string | Buffer, target: DecodeTarget): Promise<Uin
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   if (info.width !== target.width || info.height !== target.height || info.channels !== target.channels) {
-    throw new Error(
-      `decoded to ${info.width}×${info.height}×${info.channels}, expected ${target.width}×${target.height}×${target.channels}`,
-    );
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${target.width}×${target.height}×${target.channels}`);
   }
   return data;
 }

@@ -97,7 +97,8 @@ async function decodeIdx(stream: Readable, file: string, expected: number[], fil
     }
     const type = header[2]!;
     const ndim = header[3]!;
-    if (type !== 0x08) fail(`: IDX element type 0x${type.toString(16).padStart(2, '0')} (${IDX_TYPES[type] ?? 'unknown'}) is not supported; expected unsigned bytes (0x08)`);
+    if (type !== 0x08)
+      fail(`: IDX element type 0x${type.toString(16).padStart(2, '0')} (${IDX_TYPES[type] ?? 'unknown'}) is not supported; expected unsigned bytes (0x08)`);
     if (!expected.includes(ndim)) fail(`: IDX file has ${ndim} dimension(s), expected ${expected.join(' or ')}`);
     headerBytes = 4 + 4 * ndim;
     if (header.length < headerBytes) return;

@@ -68,7 +68,10 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
   for (let c = 0; c < classNames.length; c++) {
     const decoded = await decodeFirst(classFiles[c], Math.min(cap, classFiles[c].length), target, skipped, ctx.pixels, meter);
     if (decoded.length === 0) {
-      throw new DataError(`class folder ${path.dirname(classFiles[c][0])} has no readable images (${classFiles[c].length} skipped)`, path.dirname(classFiles[c][0]));
+      throw new DataError(
+        `class folder ${path.dirname(classFiles[c][0])} has no readable images (${classFiles[c].length} skipped)`,
+        path.dirname(classFiles[c][0]),
+      );
     }
     for (const { file, data } of decoded) {
       pixels.set(data, ids.length * bytesPer);

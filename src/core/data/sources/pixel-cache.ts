@@ -69,7 +69,13 @@ export class PixelCache {
       }
       const data = await decodeImage(file, target, bytes);
       this.stats.decoded++;
-      on.writeBytes(pass, example, [target.height, target.width, target.channels], data, `decoded photos ${target.height}×${target.width}×${target.channels}, ${target.resize}`);
+      on.writeBytes(
+        pass,
+        example,
+        [target.height, target.width, target.channels],
+        data,
+        `decoded photos ${target.height}×${target.width}×${target.channels}, ${target.resize}`,
+      );
       this.wrote = true;
       return data;
     } finally {
@@ -87,7 +93,9 @@ export class PixelCache {
     const id = `${target.height}×${target.width}×${target.channels} ${target.resize}`;
     let key = this.passKeys.get(id);
     if (!key) {
-      key = createHash('sha256').update(`${PIXEL_FORMAT}|${JSON.stringify(sharp.versions)}|${id}`).digest('hex');
+      key = createHash('sha256')
+        .update(`${PIXEL_FORMAT}|${JSON.stringify(sharp.versions)}|${id}`)
+        .digest('hex');
       this.passKeys.set(id, key);
     }
     return key;

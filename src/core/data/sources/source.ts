@@ -64,12 +64,7 @@ export interface SourceData {
  * than their native size, and 3-channel data for a 1-channel model.
  * @throws DataError naming `where` and both sizes.
  */
-export function checkFixedSize(
-  image: ImageTarget,
-  native: { height: number; width: number; channels: number },
-  where: string,
-  source: string,
-): void {
+export function checkFixedSize(image: ImageTarget, native: { height: number; width: number; channels: number }, where: string, source: string): void {
   const size = image.explicitSize;
   if (size && (size[0] !== native.height || size[1] !== native.width)) {
     throw new DataError(

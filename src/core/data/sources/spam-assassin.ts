@@ -36,7 +36,10 @@ export function spamAssassinDir(): string {
  * Reads the e-mails of `src.groups`.
  * @throws DataError when the package is missing or a group folder cannot be read.
  */
-export async function loadSpamAssassin(src: Required<Pick<SpamAssassinSource, 'groups' | 'headers'>> & SpamAssassinSource, ctx: SourceContext): Promise<SourceData> {
+export async function loadSpamAssassin(
+  src: Required<Pick<SpamAssassinSource, 'groups' | 'headers'>> & SpamAssassinSource,
+  ctx: SourceContext,
+): Promise<SourceData> {
   const root = spamAssassinDir();
   const classNames = ['ham', 'spam'];
   const docs: RawDocument[] = [];
@@ -52,7 +55,11 @@ export async function loadSpamAssassin(src: Required<Pick<SpamAssassinSource, 'g
     const texts = await groupTexts(dir, group, files, src.headers);
     files.forEach((f, i) => docs.push({ id: `${group}/${f}`, text: texts[i]!, label }));
   }
-  return textSourceData(docs, classNames, ctx, { ...(src.perClass !== undefined ? { perClass: src.perClass } : {}), where: `spamAssassin (${src.groups.join(', ')})`, source: root });
+  return textSourceData(docs, classNames, ctx, {
+    ...(src.perClass !== undefined ? { perClass: src.perClass } : {}),
+    where: `spamAssassin (${src.groups.join(', ')})`,
+    source: root,
+  });
 }
 
 /** The texts of one group's files, from the cache when it matches, else parsed (and cached). */

@@ -47,5 +47,9 @@ export async function loadTextFolder(src: TextFolderSource, ctx: SourceContext):
       docs.push({ id: file, text: decodeUtf8(await readFile(file), file), label });
     }
   }
-  return textSourceData(docs, classNames, ctx, { ...(src.perClass !== undefined ? { perClass: src.perClass } : {}), where: `text folder ${root}`, source: root });
+  return textSourceData(docs, classNames, ctx, {
+    ...(src.perClass !== undefined ? { perClass: src.perClass } : {}),
+    where: `text folder ${root}`,
+    source: root,
+  });
 }

@@ -18,7 +18,10 @@ const lenient = new TextDecoder('utf-8');
  */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {
-    return strict.decode(bytes).replace(/^\uFEFF/, '').normalize('NFC');
+    return strict
+      .decode(bytes)
+      .replace(/^\uFEFF/, '')
+      .normalize('NFC');
   } catch {
     const text = lenient.decode(bytes);
     const at = text.indexOf('\uFFFD');

@@ -32,7 +32,12 @@ export async function loadTextTable(src: TextTableSource & { textColumn: string;
   }
   const text = decodeUtf8(bytes, file);
   const ext = path.extname(file).toLowerCase();
-  const rows = ext === '.jsonl' || ext === '.ndjson' ? jsonlRows(text, file, src) : ext === '.csv' || ext === '.tsv' ? csvRows(text, file, src, ext === '.tsv' ? '\t' : ',') : undefined;
+  const rows =
+    ext === '.jsonl' || ext === '.ndjson'
+      ? jsonlRows(text, file, src)
+      : ext === '.csv' || ext === '.tsv'
+        ? csvRows(text, file, src, ext === '.tsv' ? '\t' : ',')
+        : undefined;
   if (!rows) throw new DataError(`${file}: unknown table format "${ext}" (expected .csv, .tsv or .jsonl)`, file);
   if (rows.length === 0) throw new DataError(`${file} has no rows`, file);
   const raw = rows.map((r) => r.label);
@@ -45,7 +50,10 @@ export async function loadTextTable(src: TextTableSource & { textColumn: string;
       const byName = index.get(r.label);
       if (byName !== undefined) return byName;
       if (INTEGER.test(r.label) && Number(r.label) < classNames.length) return Number(r.label);
-      throw new DataError(`${file}: line ${r.line}: label ${JSON.stringify(r.label)} is not a training class (${classNames.map((n) => JSON.stringify(n)).join(', ')})`, file);
+      throw new DataError(
+        `${file}: line ${r.line}: label ${JSON.stringify(r.label)} is not a training class (${classNames.map((n) => JSON.stringify(n)).join(', ')})`,
+        file,
+      );
     });
   } else {
     classNames = [...new Set(raw)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -57,7 +65,11 @@ export async function loadTextTable(src: TextTableSource & { textColumn: string;
     }
   }
   const docs: RawDocument[] = rows.map((r, k) => ({ id: `${file} line ${r.line}`, text: r.text, label: labels[k]! }));
-  return textSourceData(docs, classNames, ctx, { ...(src.perClass !== undefined ? { perClass: src.perClass } : {}), where: `text table ${file}`, source: file });
+  return textSourceData(docs, classNames, ctx, {
+    ...(src.perClass !== undefined ? { perClass: src.perClass } : {}),
+    where: `text table ${file}`,
+    source: file,
+  });
 }
 
 interface Row {
@@ -78,7 +90,8 @@ function csvRows(text: string, file: string, src: { textColumn: string; labelCol
   const t = col(src.textColumn, 'text');
   const l = col(src.labelColumn, 'label');
   return records.slice(1).map((r) => {
-    if (r.fields.length !== header.length) throw new DataError(`${file}: line ${r.line} has ${r.fields.length} fields but the header has ${header.length}`, file);
+    if (r.fields.length !== header.length)
+      throw new DataError(`${file}: line ${r.line} has ${r.fields.length} fields but the header has ${header.length}`, file);
     const label = r.fields[l]!.trim().normalize('NFC');
     if (label === '') throw new DataError(`${file}: line ${r.line}: empty label (column "${src.labelColumn}")`, file);
     return { text: r.fields[t]!, label, line: r.line };
@@ -101,7 +114,8 @@ function jsonlRows(text: string, file: string, src: { textColumn: string; labelC
     const get = (key: string, what: string) => {
       const v = o[key];
       if (v === undefined) throw new DataError(`${file}: line ${line}: ${what} property "${key}" is missing (properties: ${Object.keys(o).join(', ')})`, file);
-      if (typeof v !== 'string' && typeof v !== 'number') throw new DataError(`${file}: line ${line}: ${what} property "${key}" is not a string or number`, file);
+      if (typeof v !== 'string' && typeof v !== 'number')
+        throw new DataError(`${file}: line ${line}: ${what} property "${key}" is not a string or number`, file);
       return String(v);
     };
     const label = get(src.labelColumn, 'label').trim().normalize('NFC');

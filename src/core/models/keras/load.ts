@@ -48,7 +48,10 @@ function assignGroup(group: KerasLayerWeights, layers: Map<string, tf.layers.Lay
   if (topLayer instanceof tf.LayersModel) {
     for (const w of group.weights) {
       const parts = w.name.split('/');
-      const owner = parts.slice(0, -1).reverse().find((p) => layers.has(p));
+      const owner = parts
+        .slice(0, -1)
+        .reverse()
+        .find((p) => layers.has(p));
       const layer = owner ? layers.get(owner) : undefined;
       const short = shortName(w.name);
       // Keras 3 names variables by position (`vars/0`): the same order as tfjs's weights.
@@ -74,7 +77,10 @@ function assignGroup(group: KerasLayerWeights, layers: Map<string, tf.layers.Lay
   for (const [v, w, layerName] of pairs) {
     const want = v.shape as number[];
     if (want.length !== w.shape.length || want.some((d, i) => d !== w.shape[i])) {
-      throw new KerasFileError(file, `layer "${layerName}": weight "${w.name}" has shape [${w.shape.join(', ')}] in the file, the architecture needs [${want.join(', ')}]`);
+      throw new KerasFileError(
+        file,
+        `layer "${layerName}": weight "${w.name}" has shape [${w.shape.join(', ')}] in the file, the architecture needs [${want.join(', ')}]`,
+      );
     }
     const t = tf.tensor(w.read(), w.shape, 'float32');
     v.write(t);
@@ -103,7 +109,10 @@ export async function kerasToLayersModel(k: KerasModelFile, file: string): Promi
     for (const g of k.layers) assignGroup(g, layers, model, file, done);
     const missing = model.weights.filter((v) => !done.has(v)).map((v) => v.originalName);
     if (missing.length > 0) {
-      throw new KerasFileError(file, `the file sets no value for ${missing.length} weight(s) of the architecture: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
+      throw new KerasFileError(
+        file,
+        `the file sets no value for ${missing.length} weight(s) of the architecture: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`,
+      );
     }
   } catch (e) {
     model.dispose();
@@ -160,7 +169,10 @@ export function applicationFromWeights(app: ApplicationFile, groups: KerasLayerW
     for (const g of assigned) assignGroup(g, layers, model, file, done);
     const missing = model.weights.filter((v) => !done.has(v)).map((v) => v.originalName);
     if (missing.length > 0) {
-      throw new KerasFileError(file, `the file sets no value for ${missing.length} weight(s) of ${app.application}: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
+      throw new KerasFileError(
+        file,
+        `the file sets no value for ${missing.length} weight(s) of ${app.application}: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`,
+      );
     }
   } catch (e) {
     model.dispose();
@@ -179,7 +191,11 @@ export async function loadKerasBase(file: string, o: KerasLoadOptions = {}): Pro
   try {
     const k = readKerasFileOrWeights(file);
     if (k.format !== 'weights') return { model: await kerasToLayersModel(k, file) };
-    const app = applicationOfWeights(file, k.layers.map((l) => l.layer), o.application);
+    const app = applicationOfWeights(
+      file,
+      k.layers.map((l) => l.layer),
+      o.application,
+    );
     if (!app) throw new KerasFileError(file, WEIGHTS_ONLY_MESSAGE);
     return { model: applicationFromWeights(app, k.layers, file), application: app };
   } catch (e) {

@@ -135,13 +135,15 @@ export function readKerasTopology(
 ): { modelTopology: unknown; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] } | ApplicationFile {
   const k = readKerasFileOrWeights(file);
   if (k.format === 'weights') {
-    const app = applicationOfWeights(file, k.layers.map((l) => l.layer), explicit);
+    const app = applicationOfWeights(
+      file,
+      k.layers.map((l) => l.layer),
+      explicit,
+    );
     if (!app) throw new KerasFileError(file, WEIGHTS_ONLY_MESSAGE);
     return app;
   }
-  const weights = k.layers.flatMap((l) =>
-    l.weights.map((w) => ({ name: `${l.layer}/${w.name}`, shape: w.shape, dtype: 'float32' as const })),
-  );
+  const weights = k.layers.flatMap((l) => l.weights.map((w) => ({ name: `${l.layer}/${w.name}`, shape: w.shape, dtype: 'float32' as const })));
   return {
     modelTopology: { ...k.topology, ...(k.kerasVersion ? { keras_version: k.kerasVersion } : {}), ...(k.backend ? { backend: k.backend } : {}) },
     weightsManifest: [{ paths: [], weights }],

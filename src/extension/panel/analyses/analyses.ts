@@ -9,7 +9,16 @@ import * as path from 'node:path';
 import type { AdvisorReport } from '../../../core/advisor/advise.js';
 import type { PointerEdit } from '../../../core/experiment/edits.js';
 import { parsePointer } from '../../../core/experiment/locate.js';
-import { ARTIFACT_FILES, type ArtifactName, type ClustersFile, type EmbeddingFile, type EvaluationFile, type GaborMatchFile, type LayerSweepFile, type TransductiveFile } from '../../../core/runs/artifacts.js';
+import {
+  ARTIFACT_FILES,
+  type ArtifactName,
+  type ClustersFile,
+  type EmbeddingFile,
+  type EvaluationFile,
+  type GaborMatchFile,
+  type LayerSweepFile,
+  type TransductiveFile,
+} from '../../../core/runs/artifacts.js';
 import type { AnalysesView, AnalysisResult, EmbeddingPoints } from '../../../protocol/webview.js';
 import type { RunRecord } from '../../runs/runRecords.js';
 import { getJsonValue } from '../../../core/experiment/json-text.js';
@@ -120,11 +129,20 @@ export function collectAnalyses(
   const transductive = result(find('transductive'));
   if (transductive) view.transductive = transductive;
   const evaluation = find('evaluation');
-  if (evaluation) view.evaluation = { ...result(evaluation)!, thumbnails: evaluation.value.mistakes.map((m) => (m.path ? thumbnail(m.path, evaluation.run) : null)) };
+  if (evaluation)
+    view.evaluation = { ...result(evaluation)!, thumbnails: evaluation.value.mistakes.map((m) => (m.path ? thumbnail(m.path, evaluation.run) : null)) };
   return view;
 }
 
 /** A short key of what an analyses view shows (which run each result is from, and the advice state): equal keys, nothing to resend. */
 export function analysesKey(v: AnalysesView): string {
-  return JSON.stringify([v.advice?.runId, v.advice?.inEffect, v.layerSweep?.runId, v.clusters?.runId, v.gaborMatch?.runId, v.transductive?.runId, v.evaluation?.runId]);
+  return JSON.stringify([
+    v.advice?.runId,
+    v.advice?.inEffect,
+    v.layerSweep?.runId,
+    v.clusters?.runId,
+    v.gaborMatch?.runId,
+    v.transductive?.runId,
+    v.evaluation?.runId,
+  ]);
 }

@@ -8,7 +8,9 @@ export function imageDataFolders(runDir: string): string[] {
   const data = readConfig(runDir)?.data;
   if (!data) return [];
   const sources = [data.train, data.validation, data.test, data.target] as (ResolvedDataSource | undefined)[];
-  return [...new Set(sources.filter((s): s is Extract<ResolvedDataSource, { kind: 'imageFolder' }> => s?.kind === 'imageFolder').map((s) => path.resolve(s.path)))];
+  return [
+    ...new Set(sources.filter((s): s is Extract<ResolvedDataSource, { kind: 'imageFolder' }> => s?.kind === 'imageFolder').map((s) => path.resolve(s.path))),
+  ];
 }
 
 /** True when `file` is inside `folder` (after resolving `..`). */

@@ -43,7 +43,7 @@ export function freezeLock(exp: ResolvedExperiment, baseLayers: readonly string[
   if (s === 'featureExtraction') return 'strategy "featureExtraction" keeps the whole base frozen: set transfer.strategy to "fineTune" to choose';
   const st = exp.transfer.stages[stage];
   if (!st) return `there is no stage ${stage + 1}`;
-  if (!selectedSet(st.freeze, baseLayers)) return 'this stage\'s freeze selector has a problem (see Problems): fix it in the file';
+  if (!selectedSet(st.freeze, baseLayers)) return "this stage's freeze selector has a problem (see Problems): fix it in the file";
   return undefined;
 }
 
@@ -132,7 +132,9 @@ export function addLayerGroup(ctx: EditContext, name: string, multiplier: number
   const text = moveLayer(ctx.text, groups, ctx.baseLayers, layer, null);
   const entry: LayerGroupSpec = { name, layers: { names: [layer] }, multiplier };
   const list = getJsonValue(text, ['learningRate', 'layerGroups']);
-  return Array.isArray(list) ? setJsonValue(text, ['learningRate', 'layerGroups', list.length], entry) : setJsonValue(text, ['learningRate', 'layerGroups'], [entry]);
+  return Array.isArray(list)
+    ? setJsonValue(text, ['learningRate', 'layerGroups', list.length], entry)
+    : setJsonValue(text, ['learningRate', 'layerGroups'], [entry]);
 }
 
 /** JSON path of a setting the panel's form edits. */

@@ -43,7 +43,10 @@ export function baseLayerNames(exp: ResolvedExperiment, layers: readonly LayerIn
 /** `[null, 7, 7, 1280]` → `7×7×1280`. */
 export function shapeText(shape: readonly (number | null)[] | undefined): string {
   if (!shape) return '';
-  return shape.slice(1).map((d) => (d === null ? '?' : String(d))).join('×');
+  return shape
+    .slice(1)
+    .map((d) => (d === null ? '?' : String(d)))
+    .join('×');
 }
 
 /** Why a base has no layer list, for the panel. */
@@ -120,7 +123,9 @@ export function embeddingNote(layer: LayerInfo, text: ExperimentSnapshot['covera
 export function layerRows(exp: ResolvedExperiment, layers: readonly LayerInfo[], text?: ExperimentSnapshot['coverage']): LayerRow[] {
   const cut = cutIndexOf(exp, layers);
   const base = layers.slice(0, Math.max(0, cut + 1)).map((l) => l.name);
-  const frozenSets = exp.transfer.stages.map((st) => (exp.transfer.strategy === 'scratch' ? new Set<string>() : (selectedSet(st.freeze, base) ?? new Set<string>())));
+  const frozenSets = exp.transfer.stages.map((st) =>
+    exp.transfer.strategy === 'scratch' ? new Set<string>() : (selectedSet(st.freeze, base) ?? new Set<string>()),
+  );
   const groups = groupOfLayers(exp.learningRate.layerGroups, base);
   return layers.map((l, i) => ({
     name: l.name,

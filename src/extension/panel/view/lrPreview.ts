@@ -53,8 +53,12 @@ export function estimateStepsPerEpoch(exp: ResolvedExperiment, runs: readonly Pi
   if (train.kind === 'mnist') {
     const digits = train.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const { validation, test, trainPerClass } = exp.data.split;
-    const count = digits.reduce((sum, d) => sum + trainShare(Math.min(MNIST_PER_DIGIT[d] ?? 0, train.perClass ?? Infinity), validation, test, trainPerClass), 0);
-    if (count > 0) return { stepsPerEpoch: Math.max(1, Math.ceil(count / batch)), source: `${count} MNIST training examples (from the data settings) ÷ batch ${batch}` };
+    const count = digits.reduce(
+      (sum, d) => sum + trainShare(Math.min(MNIST_PER_DIGIT[d] ?? 0, train.perClass ?? Infinity), validation, test, trainPerClass),
+      0,
+    );
+    if (count > 0)
+      return { stepsPerEpoch: Math.max(1, Math.ceil(count / batch)), source: `${count} MNIST training examples (from the data settings) ÷ batch ${batch}` };
   }
   return { stepsPerEpoch: 100, source: 'assumed: no run yet to count the training examples (type the real number)' };
 }

@@ -33,7 +33,16 @@ const BLOCKS: [number, number, number, number, number, number][] = [
   [3, 1, 192, 320, 6, 1],
 ];
 
-function block(inputs: tf.SymbolicTensor, dropRate: number, name: string, filtersIn: number, filtersOut: number, kernel: number, strides: number, expandRatio: number) {
+function block(
+  inputs: tf.SymbolicTensor,
+  dropRate: number,
+  name: string,
+  filtersIn: number,
+  filtersOut: number,
+  kernel: number,
+  strides: number,
+  expandRatio: number,
+) {
   const filters = filtersIn * expandRatio;
   let x = inputs;
   if (expandRatio !== 1) {

@@ -25,7 +25,10 @@ function invertedResBlock(inputs: tf.SymbolicTensor, filters: number, stride: nu
     prefix = 'expanded_conv_';
   }
   if (stride === 2) x = call(tf.layers.zeroPadding2d({ padding: correctPad(x.shape.slice(1, 3), 3), name: `${prefix}pad` }), x);
-  x = call(tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid', name: `${prefix}depthwise` }), x);
+  x = call(
+    tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid', name: `${prefix}depthwise` }),
+    x,
+  );
   x = call(bn(`${prefix}depthwise_BN`), x);
   x = call(relu6(`${prefix}depthwise_relu`), x);
   x = call(tf.layers.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, name: `${prefix}project` }), x);

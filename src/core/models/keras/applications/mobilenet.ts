@@ -35,11 +35,18 @@ export function buildMobileNet(o: ApplicationOptions = {}): tf.LayersModel {
   ];
   blocks.forEach(([filters, stride], i) => {
     const id = i + 1;
-    if (stride === 2) x = call(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: `conv_pad_${id}` }), x);
-    x = call(
-      tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: stride === 1 ? 'same' : 'valid', useBias: false, name: `conv_dw_${id}` }),
-      x,
-    );
+    if (stride === 2)
+      x = call(
+        tf.layers.zeroPadding2d({
+          padding: [
+            [0, 1],
+            [0, 1],
+          ],
+          name: `conv_pad_${id}`,
+        }),
+        x,
+      );
+    x = call(tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: stride === 1 ? 'same' : 'valid', useBias: false, name: `conv_dw_${id}` }), x);
     x = call(batchNorm(`conv_dw_${id}_bn`), x);
     x = call(relu6(`conv_dw_${id}_relu`), x);
     x = call(tf.layers.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, name: `conv_pw_${id}` }), x);

@@ -38,11 +38,29 @@ function stack1(x: tf.SymbolicTensor, filters: number, blocks: number, stride: n
 /** Builds ResNet50 (random weights; load ImageNet weights by layer name). */
 export function buildResNet50(o: ApplicationOptions = {}): tf.LayersModel {
   const input = tf.input({ shape: o.inputShape ?? [224, 224, 3], name: 'input_1' });
-  let x = call(tf.layers.zeroPadding2d({ padding: [[3, 3], [3, 3]], name: 'conv1_pad' }), input);
+  let x = call(
+    tf.layers.zeroPadding2d({
+      padding: [
+        [3, 3],
+        [3, 3],
+      ],
+      name: 'conv1_pad',
+    }),
+    input,
+  );
   x = call(tf.layers.conv2d({ filters: 64, kernelSize: 7, strides: 2, name: 'conv1_conv' }), x);
   x = call(batchNorm('conv1_bn', { epsilon: EPS }), x);
   x = call(tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }), x);
-  x = call(tf.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: 'pool1_pad' }), x);
+  x = call(
+    tf.layers.zeroPadding2d({
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+      name: 'pool1_pad',
+    }),
+    x,
+  );
   x = call(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, name: 'pool1_pool' }), x);
   x = stack1(x, 64, 3, 1, 'conv2');
   x = stack1(x, 128, 4, 2, 'conv3');
