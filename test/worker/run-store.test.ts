@@ -14,6 +14,18 @@ const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-run-store-'));
 const mounts: string[] = [];
+/**
+ * Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN): the read-only and disk-full
+ * tests need one. Where it may not, those tests are reported as skipped with the reason, not passed.
+ */
+const mountProbe = (() => {
+  if (process.getuid?.() !== 0) return 'needs root to mount a tmpfs';
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-mount-probe-'));
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { encoding: 'utf8' });
+  if (m.status === 0) spawnSync('umount', [probe]);
+  fs.rmSync(probe, { recursive: true, force: true });
+  return m.status === 0 ? undefined : `cannot mount a tmpfs here: ${(m.stderr || m.error?.message || '').trim()}`;
+})();
 after(() => {
   for (const m of mounts) spawnSync('umount', [m]);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -76,12 +88,13 @@ test('a runs folder that is a file, or lies under one: exit 2 naming the file', 
   refused(file, runs, new RegExp(`${path.join(runs, 'tiny')} is a file, not a folder`));
 });
 
-test('a read-only runs folder: exit 2 naming it', () => {
+test('a read-only runs folder: exit 2 naming it', (t) => {
   const file = experiment('tiny.transfer.json');
   const runs = path.join(dir, 'runs-ro');
   fs.mkdirSync(runs);
   if (process.getuid?.() === 0) {
     // root writes through permission bits: a read-only file system is what stops it.
+    if (mountProbe) return t.skip(mountProbe);
     const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', runs], { encoding: 'utf8' });
     assert.equal(m.status, 0, `mount a read-only tmpfs: ${m.stderr}`);
     mounts.push(runs);
@@ -93,53 +106,56 @@ test('a read-only runs folder: exit 2 naming it', () => {
   }
 });
 
-test('disk full mid-run (a 512 KiB tmpfs as the runs folder): exit 1, summary.json says failed and why, readers take a metrics.jsonl cut mid-line', () => {
-  assert.equal(process.getuid?.(), 0, 'this test mounts a tmpfs: run it as root');
-  const file = experiment('full.transfer.json');
-  const runs = path.join(dir, 'runs-full');
-  fs.mkdirSync(runs);
-  // The small CNN's checkpoint alone is larger than this file system: the first save runs out of space.
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', runs], { encoding: 'utf8' });
-  assert.equal(m.status, 0, `mount a tmpfs: ${m.stderr}`);
-  mounts.push(runs);
-  const r = cli(['run', file, '--runs-dir', runs, '--json']);
-  assert.equal(r.status, 1, r.stdout + r.stderr);
-  const [runId] = fs.readdirSync(path.join(runs, 'full'));
-  const runDir = path.join(runs, 'full', runId!);
-  const s = readSummary(runDir)!;
-  assert.equal(s.status, 'failed');
-  assert.match(s.error!, new RegExp(`the disk is full \\(writing the run in ${runDir}\\): ENOSPC`));
-  assert.equal(s.pid, undefined, 'finished, not left running');
-  assert.equal(fs.existsSync(path.join(runDir, 'reserve.tmp')), false, 'the reserve is given back');
-  // No partial files are left taking space: no weight file without a model.json naming it, no temp files.
-  const left = fs.readdirSync(runDir, { recursive: true }).map(String);
-  assert.deepEqual(
-    left.filter((f) => f.endsWith('.tmp') || /tmp-\d+$/.test(f)),
-    [],
-  );
-  for (const which of ['best', 'last']) {
-    const cp = path.join(runDir, 'checkpoints', which);
-    if (!fs.existsSync(cp)) continue;
-    const named = fs.existsSync(path.join(cp, 'model.json')) ? JSON.parse(fs.readFileSync(path.join(cp, 'model.json'), 'utf8')).weightsManifest[0].paths : [];
+test(
+  'disk full mid-run (a 512 KiB tmpfs as the runs folder): exit 1, summary.json says failed and why, readers take a metrics.jsonl cut mid-line',
+  { skip: mountProbe ?? false },
+  () => {
+    const file = experiment('full.transfer.json');
+    const runs = path.join(dir, 'runs-full');
+    fs.mkdirSync(runs);
+    // The small CNN's checkpoint alone is larger than this file system: the first save runs out of space.
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', runs], { encoding: 'utf8' });
+    assert.equal(m.status, 0, `mount a tmpfs: ${m.stderr}`);
+    mounts.push(runs);
+    const r = cli(['run', file, '--runs-dir', runs, '--json']);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const [runId] = fs.readdirSync(path.join(runs, 'full'));
+    const runDir = path.join(runs, 'full', runId!);
+    const s = readSummary(runDir)!;
+    assert.equal(s.status, 'failed');
+    assert.match(s.error!, new RegExp(`the disk is full \\(writing the run in ${runDir}\\): ENOSPC`));
+    assert.equal(s.pid, undefined, 'finished, not left running');
+    assert.equal(fs.existsSync(path.join(runDir, 'reserve.tmp')), false, 'the reserve is given back');
+    // No partial files are left taking space: no weight file without a model.json naming it, no temp files.
+    const left = fs.readdirSync(runDir, { recursive: true }).map(String);
     assert.deepEqual(
-      fs.readdirSync(cp).filter((f) => f.endsWith('.bin')),
-      named,
-      `${which}: only the weights a model.json names`,
+      left.filter((f) => f.endsWith('.tmp') || /tmp-\d+$/.test(f)),
+      [],
     );
-  }
-  const events = readMetrics(runDir);
-  assert.ok(
-    events.some((e) => e.kind === 'log' && /backend/.test(e.message)),
-    'metrics.jsonl readable',
-  );
-  // A metrics.jsonl that ends mid-line (a writer stopped by the full disk elsewhere): readers keep every whole line.
-  const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
-  const cut = path.join(dir, 'cut-run');
-  fs.cpSync(runDir, cut, { recursive: true });
-  fs.writeFileSync(path.join(cut, 'metrics.jsonl'), text + '{"kind":"epoch","epoch":0,"stage":0,"trainLo');
-  assert.deepEqual(readMetrics(cut), events);
-  assert.deepEqual(readMetricsFrom(cut).events, events);
-  const list = cli(['runs', '--json', '--runs-dir', runs]);
-  assert.equal(list.status, 0, list.stderr);
-  assert.equal(JSON.parse(list.stdout)[0].summary.status, 'failed');
-});
+    for (const which of ['best', 'last']) {
+      const cp = path.join(runDir, 'checkpoints', which);
+      if (!fs.existsSync(cp)) continue;
+      const named = fs.existsSync(path.join(cp, 'model.json')) ? JSON.parse(fs.readFileSync(path.join(cp, 'model.json'), 'utf8')).weightsManifest[0].paths : [];
+      assert.deepEqual(
+        fs.readdirSync(cp).filter((f) => f.endsWith('.bin')),
+        named,
+        `${which}: only the weights a model.json names`,
+      );
+    }
+    const events = readMetrics(runDir);
+    assert.ok(
+      events.some((e) => e.kind === 'log' && /backend/.test(e.message)),
+      'metrics.jsonl readable',
+    );
+    // A metrics.jsonl that ends mid-line (a writer stopped by the full disk elsewhere): readers keep every whole line.
+    const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+    const cut = path.join(dir, 'cut-run');
+    fs.cpSync(runDir, cut, { recursive: true });
+    fs.writeFileSync(path.join(cut, 'metrics.jsonl'), text + '{"kind":"epoch","epoch":0,"stage":0,"trainLo');
+    assert.deepEqual(readMetrics(cut), events);
+    assert.deepEqual(readMetricsFrom(cut).events, events);
+    const list = cli(['runs', '--json', '--runs-dir', runs]);
+    assert.equal(list.status, 0, list.stderr);
+    assert.equal(JSON.parse(list.stdout)[0].summary.status, 'failed');
+  },
+);
