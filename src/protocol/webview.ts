@@ -387,6 +387,11 @@ export interface WebviewToHostMessages {
   openJson: { pointer?: string };
   /** Undo or redo pressed in the page (outside a field with its own typing to undo): step the experiment document's history. */
   history: { action: 'undo' | 'redo' };
+  /**
+   * Save a chart export: asks where (starting in the run's folder when `runId` is given, else beside the
+   * experiment) and writes `data` (base64 for `png`, text for `csv`).
+   */
+  exportChart: { name: string; format: 'png' | 'csv'; data: string; runId?: string };
   /** The page saw a Content-Security-Policy violation (should never happen). */
   cspViolation: { directive: string; blocked: string; sample: string };
 }
@@ -411,6 +416,10 @@ export interface PersistedPanelState {
   stage?: number;
   /** Steps per epoch typed for the preview. */
   previewSteps?: number;
+  /** Smoothing weight of the loss per step, in [0, 1). */
+  smoothing?: number;
+  /** Logarithmic loss axes. */
+  logLoss?: boolean;
 }
 
 /** True for an object shaped like a message (`type` string, `payload` present). */

@@ -20,6 +20,8 @@ declare module 'playwright-core' {
     isDisabled(options?: { timeout?: number }): Promise<boolean>;
     press(key: string, options?: { timeout?: number }): Promise<void>;
     focus(options?: { timeout?: number }): Promise<void>;
+    inputValue(options?: { timeout?: number }): Promise<string>;
+    dblclick(options?: { timeout?: number; position?: { x: number; y: number } }): Promise<void>;
   }
   export interface Page {
     frameLocator(selector: string): FrameLocator;

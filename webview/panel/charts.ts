@@ -3,7 +3,9 @@
  * logarithmic axes, bar charts on a category axis, scatter charts, legend, tooltip), colours come from VS Code's theme variables (`--vscode-charts-*`)
  * and are re-read when the theme changes, and animations are off so live updates are cheap. Chart.js
  * sizes its canvas through the CSSOM (`canvas.style.width = …`), which the panel's CSP allows; nothing
- * here adds a `style` attribute or a `<style>` element.
+ * here adds a `style` attribute or a `<style>` element. Line charts zoom and pan with chartjs-plugin-zoom
+ * (drag a box to zoom, Shift+drag to pan, Ctrl+wheel to zoom, double-click to reset); an accuracy axis
+ * is fitted to its data while not zoomed, and log axes label only ticks that do not overlap.
  */
 import {
   BarController,
@@ -22,6 +24,8 @@ import {
   type Plugin,
   type PointStyle,
 } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { fitUnitRange, logTickLabelled, logTickText } from './chart/axes.js';
 
 Chart.register(
   LineController,
@@ -35,6 +39,7 @@ Chart.register(
   BarElement,
   CategoryScale,
   ScatterController,
+  zoomPlugin,
 );
 
 /** Colours of the current theme. */
@@ -73,6 +78,8 @@ export interface Series {
   dots?: boolean;
   /** Thinner line (background series). */
   thin?: boolean;
+  /** Drawn translucent behind the others (the raw curve under its smoothed one). */
+  faint?: boolean;
 }
 
 /** Options of {@link lineChart}. */
@@ -82,8 +89,67 @@ export interface ChartOptions {
   logY?: boolean;
   /** Integer ticks on x (epochs). */
   integerX?: boolean;
-  /** Y range fixed to [0, 1] (accuracy). */
+  /** Accuracy on y: percent labels, the axis fitted to the data inside [0, 1] (see {@link fitUnitRange}). */
   unitY?: boolean;
+}
+
+/** Name of the event a line chart's canvas receives after a zoom, a pan or a reset (the toolbar listens). */
+export const ZOOM_EVENT = 'chart-zoom';
+
+/** Log-axis tick labels that do not overlap: labelled ticks chosen once per tick list ({@link logTickLabelled}). */
+const labelled = new WeakMap<object, Set<number>>();
+function logTickCallback(this: { maxHeight?: number; height?: number }, value: number | string, index: number, ticks: { value: number }[]): string {
+  let keep = labelled.get(ticks);
+  if (!keep) {
+    // The axis length is not final while labels are made: use the space offered (a bit less, to be safe).
+    const length = (this.height || this.maxHeight || 200) * 0.9;
+    keep = logTickLabelled(
+      ticks.map((t) => t.value),
+      length,
+      16,
+    );
+    labelled.set(ticks, keep);
+  }
+  return keep.has(index) ? logTickText(Number(value)) : '';
+}
+
+/** Accuracy tick labels in percent, with a decimal when the axis spans under 5 points. */
+function percentTickCallback(this: { max: number; min: number }, value: number | string): string {
+  const digits = this.max - this.min < 0.05 ? 1 : 0;
+  return `${(Number(value) * 100).toFixed(digits)}%`;
+}
+
+/** Sets the y axis' type and tick labels (log: {@link logTickCallback}; accuracy: percent). */
+function configureY(y: Record<string, unknown>, log: boolean, unit: boolean): void {
+  y.type = log ? 'logarithmic' : 'linear';
+  const ticks = (y.ticks ?? (y.ticks = {})) as Record<string, unknown>;
+  if (log) ticks.callback = logTickCallback;
+  else if (unit) ticks.callback = percentTickCallback;
+  else delete ticks.callback;
+}
+
+/** Export in progress: the background plugin paints the theme's background (a PNG is otherwise transparent). */
+const exporting = new WeakSet<Chart>();
+const background: Plugin = {
+  id: 'exportBackground',
+  beforeDraw(chart) {
+    if (!exporting.has(chart)) return;
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = css('--vscode-editor-background', '#ffffff');
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** The chart as a PNG data URL, on the theme's background, at the canvas' device-pixel size. */
+export function chartPng(chart: Chart): string {
+  exporting.add(chart);
+  chart.draw();
+  const url = chart.toBase64Image('image/png');
+  exporting.delete(chart);
+  chart.draw();
+  return url;
 }
 
 /** Dashed vertical lines at `chart.options.plugins.markers.at` (stage boundaries). */
@@ -115,7 +181,7 @@ const STATIC = { animation: false, responsive: true, maintainAspectRatio: false 
 const PREPARSED = { parsing: false, normalized: true } as const;
 
 /** Every live chart with the lines it shows (to re-colour them when the theme changes). */
-const charts = new Map<Chart<'line'>, { series: Series[]; markers: number[] }>();
+const charts = new Map<Chart<'line'>, { series: Series[]; markers: number[]; opts: ChartOptions }>();
 
 /** Creates a line chart on `canvas` (sized by its container's CSS). */
 export function lineChart(canvas: HTMLCanvasElement, opts: ChartOptions): Chart<'line'> {
@@ -123,7 +189,7 @@ export function lineChart(canvas: HTMLCanvasElement, opts: ChartOptions): Chart<
   const chart = new Chart<'line', { x: number; y: number | null }[]>(canvas, {
     type: 'line',
     data: { datasets: [] },
-    plugins: [markers],
+    plugins: [markers, background as Plugin<'line'>],
     options: {
       ...STATIC,
       ...PREPARSED,
@@ -147,20 +213,47 @@ export function lineChart(canvas: HTMLCanvasElement, opts: ChartOptions): Chart<
       plugins: {
         legend: { labels: { color: p.foreground, boxWidth: 12, boxHeight: 2 } },
         tooltip: { enabled: true },
+        zoom: {
+          limits: { x: { min: 'original', max: 'original' }, y: opts.unitY ? { min: 0, max: 1 } : {} },
+          pan: { enabled: true, mode: 'xy', modifierKey: 'shift', onPanComplete: () => zoomed(canvas) },
+          zoom: {
+            mode: 'xy',
+            drag: { enabled: true, threshold: 6, borderColor: p.foreground, borderWidth: 1, backgroundColor: 'rgba(128,128,128,0.15)' },
+            wheel: { enabled: true, modifierKey: 'ctrl' },
+            onZoomComplete: () => zoomed(canvas),
+          },
+        },
         ...({ markers: { at: [], color: p.grid } } as object),
       },
     },
   });
-  charts.set(chart, { series: [], markers: [] });
+  configureY(chart.options.scales!.y as Record<string, unknown>, !!opts.logY, !!opts.unitY);
+  charts.set(chart, { series: [], markers: [], opts });
+  canvas.addEventListener('dblclick', () => resetView(chart));
   return chart;
+}
+
+const zoomed = (canvas: HTMLCanvasElement) => canvas.dispatchEvent(new Event(ZOOM_EVENT));
+
+/** Undoes zoom and pan, refits an accuracy axis to the data, and tells the toolbar. */
+export function resetView(chart: Chart<'line'>): void {
+  chart.resetZoom('none');
+  const shown = charts.get(chart);
+  if (shown) setSeries(chart, shown.series, shown.markers);
+  zoomed(chart.canvas);
 }
 
 /** Replaces the chart's lines (and stage markers) and redraws without animation. */
 export function setSeries(chart: Chart<'line'>, series: Series[], markerAt: number[] = []): void {
-  charts.set(chart, { series, markers: markerAt });
+  const opts = charts.get(chart)?.opts ?? { xTitle: '', yTitle: '' };
+  charts.set(chart, { series, markers: markerAt, opts });
   const p = palette();
+  if (opts.unitY && !chart.isZoomedOrPanned()) {
+    const y = chart.options.scales!.y!;
+    Object.assign(y, fitUnitRange(series.flatMap((s) => s.points.map((pt) => pt.y))));
+  }
   chart.data.datasets = series.map((s): ChartDataset<'line', { x: number; y: number | null }[]> => {
-    const color = p.series[s.color % p.series.length];
+    const color = s.faint ? translucent(p.series[s.color % p.series.length]!, 0.3) : p.series[s.color % p.series.length];
     return {
       label: s.label,
       data: s.points,
@@ -175,13 +268,50 @@ export function setSeries(chart: Chart<'line'>, series: Series[], markerAt: numb
   });
   (chart.options.plugins as { markers?: { at: number[]; color: string } }).markers = { at: markerAt, color: p.foreground };
   chart.update('none');
+  describeY(chart);
 }
 
-/** Switches the y axis between linear and logarithmic. */
+/**
+ * Writes what the y axis shows onto the canvas (`data-y-type`, `data-y-min`, `data-y-max`, and the
+ * tick labels drawn, space-separated, in `data-y-labels`), for the UI tests.
+ */
+function describeY(chart: Chart<'line'>): void {
+  const y = chart.scales.y;
+  if (!y) return;
+  const ds = chart.canvas.dataset;
+  ds.yType = y.type;
+  ds.yMin = String(y.min);
+  ds.yMax = String(y.max);
+  ds.yLabels = y.ticks
+    .map((t) => (Array.isArray(t.label) ? t.label.join(' ') : (t.label ?? '')))
+    .filter((l) => l !== '')
+    .join(' ');
+}
+
+/** Switches the y axis between linear and logarithmic (zoom is reset: its ranges belong to the other axis type). */
 export function setLogY(chart: Chart<'line'>, log: boolean): void {
+  const shown = charts.get(chart);
+  if (shown) shown.opts = { ...shown.opts, logY: log };
   const y = chart.options.scales?.y;
-  if (y) y.type = log ? 'logarithmic' : 'linear';
-  chart.update('none');
+  if (y) configureY(y as Record<string, unknown>, log, !!shown?.opts.unitY);
+  if (chart.isZoomedOrPanned()) resetView(chart);
+  else chart.update('none');
+  describeY(chart);
+}
+
+/** The series a line chart shows now (for the CSV export). */
+export function shownSeries(chart: Chart<'line'>): Series[] {
+  return charts.get(chart)?.series ?? [];
+}
+
+/** The colour with the given opacity (`#rrggbb[aa]`, `#rgb[a]`, `rgb[a](…)`; other forms are returned as they are). */
+export function translucent(color: string, alpha: number): string {
+  const o = opaque(color);
+  const hex6 = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(o);
+  const hex3 = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(o);
+  const rgb = /^rgb\(\s*([^,]+),\s*([^,]+),\s*([^)]+)\)$/i.exec(o);
+  const parts = hex6 ? hex6.slice(1).map((x) => parseInt(x, 16)) : hex3 ? hex3.slice(1).map((x) => parseInt(x + x, 16)) : rgb ? rgb.slice(1) : null;
+  return parts ? `rgba(${parts.join(', ')}, ${alpha})` : color;
 }
 
 /** Bar and scatter charts, each with the function that redraws it in the current theme's colours. */

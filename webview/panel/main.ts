@@ -32,6 +32,8 @@ const state = initialState();
 const restored = saved();
 state.stage = restored.stage ?? 0;
 state.previewSteps = restored.previewSteps;
+state.smoothing = restored.smoothing ?? state.smoothing;
+state.logLoss = restored.logLoss ?? false;
 for (const id of restored.compare ?? []) state.compareTicks.add(id);
 
 const app = document.getElementById('app')!;
@@ -40,7 +42,7 @@ const header = new HeaderView();
 const problems = new ProblemsView();
 const layers = new LayersView(render);
 const schedule = new ScheduleView(state);
-const training = new TrainingView();
+const training = new TrainingView(state);
 const runs = new RunsView(render);
 const comparison = new ComparisonView();
 const analyses = new AnalysesSection();

@@ -18,9 +18,13 @@ export interface PageState {
   compareTicks: Set<string>;
   /** Steps per epoch typed for the preview. */
   previewSteps?: number;
+  /** Smoothing weight of the loss per step (0: off). */
+  smoothing: number;
+  /** Logarithmic loss axes in the training charts. */
+  logLoss: boolean;
 }
 
 /** A fresh page state. */
 export function initialState(): PageState {
-  return { metrics: new MetricsModel(), comparison: null, analyses: {}, stage: 0, logRate: false, compareTicks: new Set() };
+  return { metrics: new MetricsModel(), comparison: null, analyses: {}, stage: 0, logRate: false, compareTicks: new Set(), smoothing: 0.6, logLoss: false };
 }

@@ -21,6 +21,7 @@ import { stepDocumentHistory } from './documentHistory.js';
 import { freezeUpTo, setCutLayer, setLayerGroup, setSetting, toggleFreeze } from './edits/experimentEdits.js';
 import { mediaRoot, panelHtml } from './html.js';
 import { Thumbnails } from './analyses/thumbnails.js';
+import { saveChartExport } from './export/chartExport.js';
 import { RunFollowing } from './runFollowing.js';
 
 export { isTrainingRun } from './runFollowing.js';
@@ -270,6 +271,12 @@ export class ExperimentPanel implements vscode.Disposable {
         return doc.reveal(m.payload.pointer);
       case 'history':
         return stepDocumentHistory(this.uri, m.payload.action, this.panel);
+      case 'exportChart': {
+        // The save dialog starts in the shown run's folder (else beside the experiment file).
+        const run = m.payload.runId ? this.runs.list.find((r) => r.runId === m.payload.runId) : undefined;
+        await saveChartExport(m.payload, vscode.Uri.file(run?.runDir ?? path.dirname(this.file)));
+        return;
+      }
       case 'cspViolation':
         this.cspViolations++;
         this.services.log.warn(`Panel CSP violation: ${m.payload.directive} blocked ${m.payload.blocked} (${m.payload.sample})`);

@@ -1,14 +1,19 @@
 /**
  * Live metrics of the shown run: loss per step (decimated by the host for long runs), loss and
  * accuracy per epoch (train and validation), the rate applied per step, samples per second, and the
- * epoch table. The section carries data attributes (`data-step-points`, `data-duplicates`…) that
+ * epoch table. The loss per step is smoothed by the slider (TensorBoard's EMA, the raw curve faint
+ * behind), the loss charts have a log switch, every chart zooms, pans and exports (PNG, CSV), and the
+ * accuracy axis is fitted to the data. The section carries data attributes (`data-step-points`, `data-duplicates`…) that
  * describe what it holds, for the UI tests.
  */
 import type { Chart } from 'chart.js';
 import type { RunMetrics } from '../../../src/protocol/webview.js';
-import { lineChart, setSeries } from '../charts.js';
+import { lineChart, setLogY, setSeries, type Series } from '../charts.js';
+import { emaSmooth } from '../chart/smoothing.js';
+import { chartFigure, smoothingSlider } from '../chart/toolbar.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
 import { duration, int, num, pct, runTime, taskLabel } from '../format.js';
+import { save } from '../host.js';
 import type { PageState } from '../state.js';
 
 /** Charts of a running run are redrawn at most this often (ms): the lag it adds stays well under 1 s. */
@@ -30,6 +35,9 @@ export class TrainingView {
   private readonly charts: Record<keyof TrainingView['canvases'], Chart<'line'>>;
   private readonly table = h('div', { class: 'table-wrap epochs-wrap' });
   private readonly grid: HTMLElement;
+  private readonly tools: HTMLElement;
+  /** Last metrics drawn (redrawn when the smoothing or the log switch changes). */
+  private shown: RunMetrics | null = null;
   /** The last state given to update (drawn now or when the budget allows). */
   private state: PageState | undefined;
   private drawTimer: number | undefined;
@@ -40,20 +48,43 @@ export class TrainingView {
   private drawTotalMs = 0;
   private tableKey = '';
 
-  constructor() {
-    const box = (title: string, c: HTMLCanvasElement) => h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, c));
+  /** @param page the page's state, holding the chart settings (smoothing, log loss) the tools change. */
+  constructor(private readonly page: PageState) {
+    const runId = () => this.shown?.runId;
+    const logLoss = {
+      checked: () => page.logLoss,
+      onChange: (log: boolean) => {
+        page.logLoss = log;
+        save({ logLoss: log });
+        for (const c of [this.charts.stepLoss, this.charts.epochLoss]) setLogY(c, log);
+        this.grid.querySelectorAll<HTMLInputElement>('input[data-tool="log"]').forEach((box) => (box.checked = log));
+        this.drawCharts(this.shown);
+      },
+    };
+    const fig = (name: string, title: string, key: keyof TrainingView['canvases'], xName: string, log?: typeof logLoss) =>
+      chartFigure({ title, name, canvas: this.canvases[key], chart: () => this.charts[key], xName, runId, log });
     this.grid = h(
       'div',
       { class: 'chart-grid' },
-      box('Loss per step', this.canvases.stepLoss),
-      box('Loss per epoch', this.canvases.epochLoss),
-      box('Accuracy per epoch', this.canvases.accuracy),
-      box('Rate applied per step', this.canvases.rate),
+      fig('loss-per-step', 'Loss per step', 'stepLoss', 'step', logLoss),
+      fig('loss-per-epoch', 'Loss per epoch', 'epochLoss', 'epoch', logLoss),
+      fig('accuracy-per-epoch', 'Accuracy per epoch', 'accuracy', 'epoch'),
+      fig('rate-per-step', 'Rate applied per step', 'rate', 'step'),
     );
-    this.parts.body.append(this.status, this.grid, this.table);
+    this.tools = h(
+      'div',
+      { class: 'chart-options' },
+      smoothingSlider(page.smoothing, (w) => {
+        page.smoothing = w;
+        save({ smoothing: w });
+        this.drawCharts(this.shown);
+      }),
+      h('span', { class: 'muted hint' }, 'Drag a box to zoom · Shift+drag to pan · double-click to reset'),
+    );
+    this.parts.body.append(this.status, this.tools, this.grid, this.table);
     this.charts = {
-      stepLoss: lineChart(this.canvases.stepLoss, { xTitle: 'step', yTitle: 'loss' }),
-      epochLoss: lineChart(this.canvases.epochLoss, { xTitle: 'epoch', yTitle: 'loss', integerX: true }),
+      stepLoss: lineChart(this.canvases.stepLoss, { xTitle: 'step', yTitle: 'loss', logY: page.logLoss }),
+      epochLoss: lineChart(this.canvases.epochLoss, { xTitle: 'epoch', yTitle: 'loss', integerX: true, logY: page.logLoss }),
       accuracy: lineChart(this.canvases.accuracy, { xTitle: 'epoch', yTitle: 'accuracy', integerX: true, unitY: true }),
       rate: lineChart(this.canvases.rate, { xTitle: 'step', yTitle: 'learning rate' }),
     };
@@ -71,6 +102,7 @@ export class TrainingView {
     // An unsupervised run has no epochs, steps or rate: only the status line (its clusters are under Analyses).
     const untrained = s.experiment?.detail?.kind === 'unsupervised';
     this.grid.hidden = untrained;
+    this.tools.hidden = untrained;
     this.table.hidden = untrained;
     this.status.replaceChildren(...this.statusLine(s, m));
     const urgent = !m || m.status !== 'running' || m.runId !== this.el.dataset.runId;
@@ -152,6 +184,7 @@ export class TrainingView {
   }
 
   private drawCharts(m: RunMetrics | null): void {
+    this.shown = m;
     const pts = m?.steps.points ?? [];
     const epochs = m?.epochs ?? [];
     const stageEpochs: number[] = [];
@@ -161,13 +194,36 @@ export class TrainingView {
       acc += st.epochs;
     }
     const stepMarks = m?.stepsPerEpoch ? stageEpochs.map((e) => e * m.stepsPerEpoch!) : [];
-    setSeries(this.charts.stepLoss, [{ label: 'train loss', points: pts.map((p) => ({ x: p.step, y: p.loss })), color: 0, thin: pts.length > 200 }], stepMarks);
+    // A log axis cannot show a loss of 0 or less: such points become gaps.
+    const positive = (y: number | null) => (this.page.logLoss && y !== null && y <= 0 ? null : y);
+    const raw = pts.map((p) => ({ x: p.step, y: positive(p.loss) }));
+    const w = this.page.smoothing;
+    const stepSeries: Series[] =
+      w > 0 && raw.length > 1
+        ? [
+            { label: 'train loss', points: raw, color: 0, thin: true, faint: true },
+            {
+              label: `smoothed (${w.toFixed(2)})`,
+              points: zipY(
+                raw,
+                emaSmooth(
+                  raw.map((p) => p.y),
+                  w,
+                ),
+              ),
+              color: 0,
+            },
+          ]
+        : [{ label: 'train loss', points: raw, color: 0, thin: pts.length > 200 }];
+    setSeries(this.charts.stepLoss, stepSeries, stepMarks);
+    this.el.dataset.smoothing = String(w);
     const ep = (f: (e: RunMetrics['epochs'][number]) => number | undefined) => epochs.map((e) => ({ x: e.epoch + 1, y: f(e) ?? null }));
+    const epLoss = (f: (e: RunMetrics['epochs'][number]) => number | undefined) => ep(f).map((p) => ({ x: p.x, y: positive(p.y) }));
     setSeries(
       this.charts.epochLoss,
       [
-        { label: 'train', points: ep((e) => e.trainLoss), color: 0, dots: true },
-        { label: 'validation', points: ep((e) => e.valLoss), color: 1, dots: true },
+        { label: 'train', points: epLoss((e) => e.trainLoss), color: 0, dots: true },
+        { label: 'validation', points: epLoss((e) => e.valLoss), color: 1, dots: true },
       ],
       stageEpochs.map((e) => e + 0.5),
     );
@@ -244,4 +300,9 @@ function skippedNote(m: RunMetrics): HTMLElement[] {
       ` · ${s.count} ${s.count === 1 ? 'file' : 'files'} skipped (${why})`,
     ),
   ];
+}
+
+/** The points with their y replaced by `ys` (same length). */
+function zipY(points: { x: number; y: number | null }[], ys: (number | null)[]): { x: number; y: number | null }[] {
+  return points.map((p, i) => ({ x: p.x, y: ys[i] ?? null }));
 }
