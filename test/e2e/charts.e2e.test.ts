@@ -43,7 +43,10 @@ async function exportTo(w: Workbench, chart: string, tool: 'png' | 'csv', file: 
 
 /** Parses the simple CSV the panel writes (no quoted commas in these labels). */
 function parseCsv(text: string): string[][] {
-  return text.trim().split(/\r\n/).map((l) => l.split(','));
+  return text
+    .trim()
+    .split(/\r\n/)
+    .map((l) => l.split(','));
 }
 
 suite('chart tools of the experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {
@@ -58,7 +61,8 @@ suite('chart tools of the experiment panel (webview in code-server + Chromium, p
     fs.rmSync(path.join(env.workspace, '.transfer-lab', 'runs', EXPERIMENT), { recursive: true, force: true });
   });
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && w) await shot(w.page, `charts-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && w)
+      await shot(w.page, `charts-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => undefined);
   });
 
   test('smoothing: the exported series are the run’s losses and their debiased EMA', async () => {

@@ -6,7 +6,9 @@ import sharp from 'sharp';
 import { exportBytes } from '../../../src/extension/panel/export/exportFile.js';
 
 test('exportBytes: a real PNG and CSV text become the bytes written', async () => {
-  const png = await sharp({ create: { width: 3, height: 2, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 3, height: 2, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } })
+    .png()
+    .toBuffer();
   const bytes = exportBytes({ name: 'loss-per-step.png', format: 'png', data: png.toString('base64') });
   assert.ok(bytes.equals(png));
   const meta = await sharp(bytes).metadata();
@@ -15,7 +17,10 @@ test('exportBytes: a real PNG and CSV text become the bytes written', async () =
 });
 
 test('exportBytes: names that are paths, the wrong extension, and non-PNG data are refused', () => {
-  const png = (name: string, data = 'iVBORw0KGgo=') => () => exportBytes({ name, format: 'png', data });
+  const png =
+    (name: string, data = 'iVBORw0KGgo=') =>
+    () =>
+      exportBytes({ name, format: 'png', data });
   assert.throws(png('../../etc/x.png'), /"\.\.\/\.\.\/etc\/x\.png" is not a plain \.png file name/);
   assert.throws(png('a\\b.png'), /is not a plain \.png file name/);
   assert.throws(png('chart.csv'), /is not a plain \.png file name/);

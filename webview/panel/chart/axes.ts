@@ -55,7 +55,10 @@ export function logTickLabelled(values: readonly number[], lengthPx: number, min
   const hi = Math.log10(Math.max(...pos));
   const span = hi - lo || 1;
   const px = (v: number) => ((Math.log10(v) - lo) / span) * lengthPx;
-  const order = values.map((v, i) => i).filter((i) => values[i]! > 0).sort((a, b) => rank(values[a]!) - rank(values[b]!) || values[a]! - values[b]!);
+  const order = values
+    .map((v, i) => i)
+    .filter((i) => values[i]! > 0)
+    .sort((a, b) => rank(values[a]!) - rank(values[b]!) || values[a]! - values[b]!);
   const taken: number[] = [];
   for (const i of order) {
     const p = px(values[i]!);

@@ -23,10 +23,15 @@ export function seriesCsv(xName: string, series: readonly CsvSeries[]): string {
   const maps = series.map((s) => new Map(s.points.map((p) => [p.x, p.y])));
   const lines = [[xName, ...series.map((s) => s.label)].map(csvCell).join(',')];
   for (const x of xs) {
-    lines.push([String(x), ...maps.map((m) => {
-      const y = m.get(x);
-      return y === null || y === undefined || !Number.isFinite(y) ? '' : String(y);
-    })].join(','));
+    lines.push(
+      [
+        String(x),
+        ...maps.map((m) => {
+          const y = m.get(x);
+          return y === null || y === undefined || !Number.isFinite(y) ? '' : String(y);
+        }),
+      ].join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

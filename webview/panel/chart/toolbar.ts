@@ -31,14 +31,18 @@ export interface FigureOptions {
 
 /** Builds the figure: caption with title and tools, then the chart box holding `canvas`. */
 export function chartFigure(o: FigureOptions): HTMLElement {
-  const reset = h('button', {
-    type: 'button',
-    class: 'chart-tool',
-    'data-tool': 'reset',
-    disabled: true,
-    title: 'Back to the whole chart (or double-click the chart). Drag a box to zoom, Shift+drag to pan, Ctrl+wheel to zoom.',
-    onclick: () => resetView(o.chart()),
-  }, 'Reset zoom');
+  const reset = h(
+    'button',
+    {
+      type: 'button',
+      class: 'chart-tool',
+      'data-tool': 'reset',
+      disabled: true,
+      title: 'Back to the whole chart (or double-click the chart). Drag a box to zoom, Shift+drag to pan, Ctrl+wheel to zoom.',
+      onclick: () => resetView(o.chart()),
+    },
+    'Reset zoom',
+  );
   o.canvas.addEventListener(ZOOM_EVENT, () => {
     reset.disabled = !o.chart().isZoomedOrPanned();
   });
@@ -46,24 +50,43 @@ export function chartFigure(o: FigureOptions): HTMLElement {
     ? h(
         'label',
         { class: 'chart-tool check', title: 'Logarithmic y axis' },
-        h('input', { type: 'checkbox', 'data-tool': 'log', checked: o.log.checked(), onchange: (ev: Event) => o.log!.onChange((ev.target as HTMLInputElement).checked) }),
+        h('input', {
+          type: 'checkbox',
+          'data-tool': 'log',
+          checked: o.log.checked(),
+          onchange: (ev: Event) => o.log!.onChange((ev.target as HTMLInputElement).checked),
+        }),
         'log',
       )
     : null;
-  const png = h('button', {
-    type: 'button',
-    class: 'chart-tool',
-    'data-tool': 'png',
-    title: 'Save this chart as a PNG image',
-    onclick: () => post('exportChart', { name: `${o.name}.png`, format: 'png', data: chartPng(o.chart() as unknown as Chart).replace(/^data:image\/png;base64,/, ''), runId: o.runId?.() }),
-  }, 'PNG');
-  const csv = h('button', {
-    type: 'button',
-    class: 'chart-tool',
-    'data-tool': 'csv',
-    title: 'Save the series of this chart as CSV',
-    onclick: () => post('exportChart', { name: `${o.name}.csv`, format: 'csv', data: seriesCsv(o.xName, shownSeries(o.chart())), runId: o.runId?.() }),
-  }, 'CSV');
+  const png = h(
+    'button',
+    {
+      type: 'button',
+      class: 'chart-tool',
+      'data-tool': 'png',
+      title: 'Save this chart as a PNG image',
+      onclick: () =>
+        post('exportChart', {
+          name: `${o.name}.png`,
+          format: 'png',
+          data: chartPng(o.chart() as unknown as Chart).replace(/^data:image\/png;base64,/, ''),
+          runId: o.runId?.(),
+        }),
+    },
+    'PNG',
+  );
+  const csv = h(
+    'button',
+    {
+      type: 'button',
+      class: 'chart-tool',
+      'data-tool': 'csv',
+      title: 'Save the series of this chart as CSV',
+      onclick: () => post('exportChart', { name: `${o.name}.csv`, format: 'csv', data: seriesCsv(o.xName, shownSeries(o.chart())), runId: o.runId?.() }),
+    },
+    'CSV',
+  );
   return h(
     'figure',
     { class: 'chart', 'data-chart': o.name },
@@ -80,7 +103,10 @@ export function smoothingSlider(initial: number, onChange: (weight: number) => v
   const out = h('output', { class: 'mono', id: 'smoothing-value' }, initial.toFixed(2));
   return h(
     'label',
-    { class: 'field inline smoothing', title: 'Exponential moving average of the loss per step (TensorBoard\'s, debiased); the raw curve stays faint behind it' },
+    {
+      class: 'field inline smoothing',
+      title: "Exponential moving average of the loss per step (TensorBoard's, debiased); the raw curve stays faint behind it",
+    },
     h('span', {}, 'smoothing'),
     h('input', {
       type: 'range',
