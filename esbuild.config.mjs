@@ -1,6 +1,7 @@
 // Bundles every runtime entry point of Transfer Lab:
 //   dist/extension.js  VS Code extension host (CommonJS, `vscode` external, never loads tfjs)
 //   dist/worker.js     training child process (tfjs + wasm backend; tfjs-node optional)
+//   dist/feature-thread.js  a frozen-pass thread of the training process (another core for the preparation)
 //   dist/cli.js        headless `transfer-lab` CLI
 //   media/panel.js     experiment panel webview (browser IIFE, Chart.js bundled in)
 // Usage: node esbuild.config.mjs [--watch] [--production]
@@ -25,6 +26,7 @@ const common = {
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/worker/main.ts', out: 'worker' },
+  { in: 'src/worker/feature-thread.ts', out: 'feature-thread' },
   { in: 'src/cli/main.ts', out: 'cli' },
 ].filter((e) => existsSync(e.in));
 

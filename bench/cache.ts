@@ -12,7 +12,13 @@
  * differently, re-encoded as JPEG) into a temporary folder: K = 10 gives 3,980 photos whose frozen
  * features all differ, for the issue's ~4,000-photo case. Figures only, no assertions.
  *
+ * `--threads-vs A,B` (npm run bench:prep) instead compares a preparation with A threads and one with
+ * B threads for the frozen pass (`TRANSFER_LAB_PREP_THREADS`; the trainer's own thread plus worker
+ * threads, `src/worker/feature-threads.ts`), both with the cache off (every photo decoded, every
+ * feature computed), rounds alternating A, B, A, B…
+ *
  * Usage: npm run bench:cache [-- --replicate K] [--rounds N]
+ *        npm run bench:prep [-- --replicate K] [--rounds N]      (= --threads-vs 1,2)
  * Output: a table on stdout (with the load average before each preparation and each process's CPU
  * time), and `bench/results/cache.json` (git-ignored).
  */
@@ -25,6 +31,8 @@ import sharp from 'sharp';
 const ROOT = path.join(__dirname, '..');
 const PHOTOS = path.join(ROOT, 'examples', 'data', 'hymenoptera_data');
 const BASE = path.join(ROOT, 'examples', 'data', 'mobilenetv2-teachable', 'model.json');
+/** The bundled frozen-pass thread (`npm run build`). */
+const THREAD_SCRIPT = path.join(ROOT, 'dist', 'feature-thread.js');
 
 /** What one preparation measured (printed as JSON by the child). */
 interface Prep {
@@ -37,6 +45,8 @@ interface Prep {
   computed: number;
   /** Photos read from the decoded-photo cache (the rest were decoded). */
   photoHits: number;
+  /** Threads that computed the frozen pass of the training examples. */
+  threads: number;
 }
 
 async function child(dataRoot: string): Promise<void> {
@@ -46,6 +56,8 @@ async function child(dataRoot: string): Promise<void> {
   const { loadData } = await import('../src/core/data/index.js');
   const { Trainer } = await import('../src/core/training/trainer.js');
   const { cacheFromEnv } = await import('../src/core/features/cache-config.js');
+  const { preparationThreads } = await import('../src/core/features/pass-helpers.js');
+  const { featureThreads } = await import('../src/worker/feature-threads.js');
   const t0 = performance.now();
   await initBackend('wasm');
   const exp = resolveExperiment(
@@ -67,10 +79,13 @@ async function child(dataRoot: string): Promise<void> {
   const data = await loadData(exp.data, { inputShape: base.inputShape, seed: exp.training.seed, cache });
   const t2 = performance.now();
   const net = buildNetwork(exp, base, data.classNames.length);
-  const trainer = new Trainer(exp, net, data.classNames.length, cache);
+  const threads = preparationThreads();
+  const trainer = new Trainer(exp, net, data.classNames.length, cache, featureThreads('wasm', threads, THREAD_SCRIPT));
   trainer.setStage(0);
-  const a = trainer.cacheFeatures(data.train);
-  const b = trainer.cacheFeatures(data.validation);
+  const helpers = trainer.helperStarter(data.train.shape);
+  const a = await trainer.cacheFeatures(data.train, undefined, undefined, helpers.start);
+  const b = await trainer.cacheFeatures(data.validation, undefined, undefined, helpers.start);
+  await helpers.close();
   const t3 = performance.now();
   const cpu = process.cpuUsage();
   const out: Prep = {
@@ -82,6 +97,7 @@ async function child(dataRoot: string): Promise<void> {
     photoHits: data.photos?.hits ?? 0,
     hits: a.stats.hits + b.stats.hits,
     computed: a.stats.computed + b.stats.computed,
+    threads: a.stats.threads ?? 1,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -147,20 +163,34 @@ async function main(): Promise<void> {
     await replicate(k, dataRoot);
     process.stdout.write(`${k} variants of every photo in ${dataRoot} (${((performance.now() - t) / 1000).toFixed(0)} s to write)\n`);
   }
+  const vs = args.includes('--threads-vs') ? args[args.indexOf('--threads-vs') + 1]!.split(',').map(Number) : undefined;
+  if (vs && (vs.length !== 2 || !vs.every((t) => Number.isInteger(t) && t >= 1))) throw new Error('--threads-vs takes two thread counts, e.g. 1,2');
+  if (!fs.existsSync(THREAD_SCRIPT)) throw new Error(`${THREAD_SCRIPT} is missing: run npm run build first`);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-cache-'));
   const rows: (Prep & { round: number; run: string; load: string })[] = [];
-  const env = { ...process.env, TRANSFER_LAB_CACHE_DIR: cacheDir, TRANSFER_LAB_CACHE_SIZE_MB: '16384' };
+  const base = { ...process.env, TRANSFER_LAB_CACHE_DIR: cacheDir, TRANSFER_LAB_CACHE_SIZE_MB: '16384' };
+  // One round: the cache bench's first and second preparation, or the thread comparison's two (cache off).
+  const runs: { run: string; env: NodeJS.ProcessEnv; fresh: boolean }[] = vs
+    ? vs.map((t) => ({
+        run: `${t} thread${t > 1 ? 's' : ''}, cache off`,
+        env: { ...base, TRANSFER_LAB_CACHE_SIZE_MB: '0', TRANSFER_LAB_PREP_THREADS: String(t) },
+        fresh: false,
+      }))
+    : [
+        { run: 'first (empty cache)', env: base, fresh: true },
+        { run: 'second (cache filled)', env: base, fresh: false },
+      ];
   try {
     for (let r = 1; r <= rounds; r++) {
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-      for (const run of ['first (empty cache)', 'second (cache filled)']) {
+      for (const { run, env, fresh } of runs) {
+        if (fresh) fs.rmSync(cacheDir, { recursive: true, force: true });
         const before = load();
         const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dataRoot], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
         if (p.status !== 0) throw new Error(`preparation failed (exit ${p.status}):\n${p.stderr}`);
         const prep = JSON.parse(p.stdout.trim().split('\n').pop()!) as Prep;
         rows.push({ round: r, run, load: before, ...prep });
         process.stdout.write(
-          `round ${r} ${run}: ${prep.photos} photos, decode ${prep.decodeSeconds.toFixed(1)} s, frozen pass ${prep.frozenSeconds.toFixed(1)} s ` +
+          `round ${r} ${run}: ${prep.photos} photos, decode ${prep.decodeSeconds.toFixed(1)} s, frozen pass ${prep.frozenSeconds.toFixed(1)} s on ${prep.threads} thread(s) ` +
             `(photos: ${prep.photoHits} from cache; features: ${prep.hits} from cache, ${prep.computed} computed), preparation ${prep.prepSeconds.toFixed(1)} s, CPU ${prep.cpuSeconds.toFixed(1)} s, load ${before}\n`,
         );
       }
@@ -178,13 +208,18 @@ async function main(): Promise<void> {
   }
   for (let r = 1; r <= rounds; r++) {
     const [a, b] = rows.filter((x) => x.round === r);
-    if (a && b)
-      process.stdout.write(
-        `round ${r}: second preparation = ${((100 * b.prepSeconds) / a.prepSeconds).toFixed(1)} % of the first (CPU ${((100 * b.cpuSeconds) / a.cpuSeconds).toFixed(1)} %)\n`,
-      );
+    if (!a || !b) continue;
+    process.stdout.write(
+      vs
+        ? `round ${r}: ${vs[1]} threads vs ${vs[0]}: preparation ${(a.prepSeconds / b.prepSeconds).toFixed(2)}× faster, frozen pass ${(a.frozenSeconds / b.frozenSeconds).toFixed(2)}×, decode ${(a.decodeSeconds / b.decodeSeconds).toFixed(2)}×\n`
+        : `round ${r}: second preparation = ${((100 * b.prepSeconds) / a.prepSeconds).toFixed(1)} % of the first (CPU ${((100 * b.cpuSeconds) / a.cpuSeconds).toFixed(1)} %)\n`,
+    );
   }
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'cache.json'), JSON.stringify({ replicate: k, rows }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(ROOT, 'bench', 'results', vs ? 'preparation-threads.json' : 'cache.json'),
+    JSON.stringify({ replicate: k, threadsVs: vs, rows }, null, 2) + '\n',
+  );
 }
 
 void main().catch((e: Error) => {

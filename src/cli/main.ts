@@ -17,6 +17,7 @@ import { modelsCommand } from './commands/models.js';
 import { layersCommand } from './commands/layers.js';
 import { cacheClearCommand, cacheLsCommand } from './commands/cache.js';
 import { CACHE_DIR_ENV, CACHE_SIZE_ENV } from '../core/features/cache-config.js';
+import { PREP_THREADS_ENV } from '../core/features/pass-helpers.js';
 import type { BackendPreference } from '../protocol/worker.js';
 
 const program = new Command();
@@ -57,9 +58,15 @@ program
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .option('--cache-dir <dir>', `frozen-feature cache folder (env ${CACHE_DIR_ENV}; default ~/.cache/transfer-lab/features)`)
   .addOption(new Option('--cache-size <MiB>', `frozen-feature cache size cap, 0 = off (env ${CACHE_SIZE_ENV}; default 4096)`).argParser(parseCacheSize))
+  .addOption(
+    new Option('--prep-threads <n>', `threads for a run's frozen-feature pass (env ${PREP_THREADS_ENV}; default: the machine's cores)`).argParser(
+      parsePositive,
+    ),
+  )
   // The worker inherits the environment: the cache options reach it (and `cache ls|clear`) this way.
   .hook('preAction', () => {
-    const o = program.opts<{ cacheDir?: string; cacheSize?: number }>();
+    const o = program.opts<{ cacheDir?: string; cacheSize?: number; prepThreads?: number }>();
+    if (o.prepThreads !== undefined) process.env[PREP_THREADS_ENV] = String(o.prepThreads);
     if (o.cacheDir !== undefined) process.env[CACHE_DIR_ENV] = path.resolve(o.cacheDir);
     if (o.cacheSize !== undefined) process.env[CACHE_SIZE_ENV] = String(o.cacheSize);
   });

@@ -7,6 +7,7 @@
 import type { HostToWorker, WorkerToHost } from '../protocol/worker.js';
 import { runTask } from '../core/tasks/run-task.js';
 import { exitCodeOf } from './exit-codes.js';
+import { featureThreads } from './feature-threads.js';
 
 let stopRequested = false;
 let started = false;
@@ -32,7 +33,13 @@ async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<voi
   try {
     const summary = await runTask(
       msg.task ?? 'train',
-      { experimentFile: msg.experimentFile, runsDir: msg.runsDir, backend: msg.backend, ...(msg.seed !== undefined ? { seed: msg.seed } : {}) },
+      {
+        experimentFile: msg.experimentFile,
+        runsDir: msg.runsDir,
+        backend: msg.backend,
+        ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
+        helpers: featureThreads(msg.backend),
+      },
       {
         backend: (backend) => void send({ type: 'backend', backend }),
         started: (runId, runDir, exp) => void send({ type: 'runStarted', runId, runDir, experiment: exp.name }),

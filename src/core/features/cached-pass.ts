@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { ExampleSet } from '../data/example-set.js';
 import type { OpGraph } from '../models/graph.js';
 import type { FeatureDiskCache, ReadStats } from './disk-cache.js';
+import type { FeatureBatch, RemotePass } from './pass-helpers.js';
 
 /** Bump when the computation of a frozen pass changes in a way its key does not see. */
 const PASS_FORMAT = 'frozen-pass/1';
@@ -60,6 +61,10 @@ export interface PassStats {
   corrupt: number;
   /** Wall time of the whole call, seconds. */
   seconds: number;
+  /** Threads that computed (1: the caller's alone; more when helpers took part). Absent: 1. */
+  threads?: number;
+  /** Why helpers were not used or stopped helping (their batches were then computed by the caller). */
+  helperProblem?: string;
 }
 
 /** Features of a set, one row per requested example. */
@@ -75,13 +80,112 @@ export interface PassResult {
  * Computes the features of `x` (`n` gathered examples laid out [n, ...set.shape]).
  * @returns values [n, ...shape] and `shape`.
  */
-export type FeatureCompute = (x: Float32Array, n: number) => { data: Float32Array; shape: number[] };
+export type FeatureCompute = (x: Float32Array, n: number) => FeatureBatch;
 
 /**
- * The features of examples `indices` of `set`, in batches of `batchSize`: read from `cache` when
- * present and valid, else computed with `compute` and stored. Without a cache (or with it off) every
- * example is computed. Memory: rows × feature size × 4 bytes plus one batch of inputs. `onBatch`
- * is told how many examples each batch covered (read or computed), for progress.
+ * The rows of one pass: filled from the cache first ({@link scan}), then from computed batches
+ * ({@link PassRows.fill}), each computed row stored in the cache.
+ */
+class PassRows {
+  data: Float32Array | undefined;
+  shape: number[] = [];
+  private size = 0;
+  private wrote = false;
+  /** Positions (0..n-1) still to compute. */
+  readonly missing: number[] = [];
+  /** Cache key of each position (empty with the cache off). */
+  keys: string[] = [];
+  readonly read: ReadStats = { hits: 0, corrupt: 0 };
+  computed = 0;
+
+  constructor(
+    readonly n: number,
+    readonly on: FeatureDiskCache | undefined,
+    readonly pass: PassIdentity,
+  ) {}
+
+  place(row: number, values: Float32Array, s: number[]): void {
+    if (!this.data) {
+      this.shape = s;
+      this.size = s.reduce((a, b) => a * b, 1);
+      this.data = new Float32Array(this.n * this.size);
+    }
+    this.data.set(values, row * this.size);
+  }
+
+  /** Whether a cached entry fits the rows placed so far. */
+  fits(values: Float32Array): boolean {
+    return !this.data || values.length === this.size;
+  }
+
+  /** Places computed features of positions `rows` and stores them in the cache. */
+  fill(rows: readonly number[], f: FeatureBatch): void {
+    const fSize = f.shape.reduce((a, b) => a * b, 1);
+    rows.forEach((row, k) => {
+      const values = f.data.subarray(k * fSize, (k + 1) * fSize);
+      this.place(row, values, f.shape);
+      if (!this.on) return;
+      this.on.write(this.pass.key, this.keys[row]!, f.shape, values, this.wrote ? undefined : this.pass.description);
+      this.wrote = true;
+    });
+    this.computed += rows.length;
+  }
+
+  /** Evicts when anything was written; adds to the cache's tally. */
+  finish(cache: FeatureDiskCache | undefined, t0: number, threads: number, helperProblem?: string): PassResult {
+    if (this.wrote) this.on!.evict();
+    const stats: PassStats = { hits: this.read.hits, computed: this.computed, corrupt: this.read.corrupt, seconds: (performance.now() - t0) / 1000 };
+    if (threads > 1) stats.threads = threads;
+    if (helperProblem) stats.helperProblem = helperProblem;
+    if (cache) for (const k of ['hits', 'computed', 'corrupt', 'seconds'] as const) cache.tally[k] += stats[k];
+    return { data: this.data ?? new Float32Array(0), shape: this.shape, stats };
+  }
+}
+
+/**
+ * Reads every example of `indices` found in the cache into `rows` and lists the others in
+ * `rows.missing`. With the cache off nothing is gathered: every position is missing.
+ */
+function scan(rows: PassRows, set: ExampleSet, indices: ArrayLike<number>, batchSize: number, onBatch?: (examples: number) => void): void {
+  const n = indices.length;
+  if (!rows.on) {
+    for (let i = 0; i < n; i++) rows.missing.push(i);
+    return;
+  }
+  const inSize = set.shape.reduce((a, b) => a * b, 1);
+  rows.keys = new Array<string>(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const x = set.gather(Array.from({ length: m }, (_, i) => indices[start + i]!));
+    let hits = 0;
+    for (let i = 0; i < m; i++) {
+      const key = createHash('sha256')
+        .update(new Uint8Array(x.buffer, x.byteOffset + i * inSize * 4, inSize * 4))
+        .digest('hex');
+      rows.keys[start + i] = key;
+      const entry = rows.on.read(rows.pass.key, key, rows.read);
+      if (entry && rows.fits(entry.values)) {
+        rows.place(start + i, entry.values, entry.shape);
+        hits++;
+      } else rows.missing.push(start + i);
+    }
+    if (hits) onBatch?.(hits);
+  }
+}
+
+/** The missing positions in batches of `batchSize`. */
+function chunks(missing: readonly number[], batchSize: number): number[][] {
+  const out: number[][] = [];
+  for (let s = 0; s < missing.length; s += batchSize) out.push(missing.slice(s, s + batchSize));
+  return out;
+}
+
+/**
+ * The features of examples `indices` of `set`: read from `cache` when present and valid, else
+ * computed with `compute` in batches of `batchSize` (of the missing examples) and stored. Without a
+ * cache (or with it off) every example is computed. Memory: rows × feature size × 4 bytes plus one
+ * batch of inputs. `onBatch` is told how many examples each step covered (read or computed), for
+ * progress.
  * @throws whatever `compute` throws; Error from the file system when an entry cannot be written.
  */
 export function cachedPass(
@@ -94,65 +198,99 @@ export function cachedPass(
   onBatch?: (examples: number) => void,
 ): PassResult {
   const t0 = performance.now();
-  const n = indices.length;
-  const inSize = set.shape.reduce((a, b) => a * b, 1);
-  const read: ReadStats = { hits: 0, corrupt: 0 };
-  const on = cache?.enabled ? cache : undefined;
-  let data: Float32Array | undefined;
-  let shape: number[] = [];
-  let size = 0;
-  let computed = 0;
-  let wrote = false;
-  const place = (row: number, values: Float32Array, s: number[]) => {
-    if (!data) {
-      shape = s;
-      size = s.reduce((a, b) => a * b, 1);
-      data = new Float32Array(n * size);
-    }
-    data.set(values, row * size);
-  };
-  for (let start = 0; start < n; start += batchSize) {
-    const m = Math.min(batchSize, n - start);
-    const idx = Array.from({ length: m }, (_, i) => indices[start + i]!);
-    const x = set.gather(idx);
-    const keys = on
-      ? idx.map((_, i) =>
-          createHash('sha256')
-            .update(new Uint8Array(x.buffer, x.byteOffset + i * inSize * 4, inSize * 4))
-            .digest('hex'),
-        )
-      : [];
-    const missing: number[] = [];
-    for (let i = 0; i < m; i++) {
-      const entry = on?.read(pass.key, keys[i]!, read);
-      if (entry && (!data || entry.values.length === size)) place(start + i, entry.values, entry.shape);
-      else missing.push(i);
-    }
-    if (missing.length === 0) {
-      onBatch?.(m);
-      continue;
-    }
-    const sub = missing.length === m ? x : new Float32Array(missing.length * inSize);
-    if (sub !== x) missing.forEach((i, k) => sub.set(x.subarray(i * inSize, (i + 1) * inSize), k * inSize));
-    const f = compute(sub, missing.length);
-    const fSize = f.shape.reduce((a, b) => a * b, 1);
-    missing.forEach((i, k) => {
-      const values = f.data.subarray(k * fSize, (k + 1) * fSize);
-      place(start + i, values, f.shape);
-      if (!on) return;
-      on.write(pass.key, keys[i]!, f.shape, values, wrote ? undefined : pass.description);
-      wrote = true;
-    });
-    computed += missing.length;
-    onBatch?.(m);
+  const rows = new PassRows(indices.length, cache?.enabled ? cache : undefined, pass);
+  scan(rows, set, indices, batchSize, onBatch);
+  for (const c of chunks(rows.missing, batchSize)) {
+    rows.fill(c, compute(set.gather(c.map((i) => indices[i]!)), c.length));
+    onBatch?.(c.length);
   }
-  if (wrote) on!.evict();
-  const stats = { hits: read.hits, computed, corrupt: read.corrupt, seconds: (performance.now() - t0) / 1000 };
-  if (cache) for (const k of ['hits', 'computed', 'corrupt', 'seconds'] as const) cache.tally[k] += stats[k];
-  return { data: data ?? new Float32Array(0), shape, stats };
+  return rows.finish(cache, t0, 1);
+}
+
+/** Batches each helper keeps queued, so that it never waits for the caller's synchronous batch to end. */
+const IN_FLIGHT = 2;
+
+/**
+ * {@link cachedPass} with helpers on other cores: the missing examples are cut into batches that the
+ * caller's thread (`compute`) and each helper take from one queue, so faster threads take more. A
+ * helper's batch completes only when the caller's thread is between two of its own batches (it is
+ * synchronous), so each helper keeps {@link IN_FLIGHT} batches queued. `startHelpers` is called only
+ * when at least two batches are missing; when it throws, or a helper fails, its batches go back to
+ * the queue and the caller computes them (`stats.helperProblem` says why). The values do not depend
+ * on which thread computed a row (same kernels, same weights).
+ * @throws whatever `compute` throws; Error from the file system when an entry cannot be written.
+ */
+export async function cachedPassParallel(
+  cache: FeatureDiskCache | undefined,
+  pass: PassIdentity,
+  set: ExampleSet,
+  indices: ArrayLike<number>,
+  batchSize: number,
+  compute: FeatureCompute,
+  startHelpers: (() => Promise<RemotePass[]>) | undefined,
+  onBatch?: (examples: number) => void,
+): Promise<PassResult> {
+  const t0 = performance.now();
+  const rows = new PassRows(indices.length, cache?.enabled ? cache : undefined, pass);
+  scan(rows, set, indices, batchSize, onBatch);
+  const queue = chunks(rows.missing, batchSize);
+  let helpers: RemotePass[] = [];
+  let problem: string | undefined;
+  if (startHelpers && queue.length >= 2) {
+    try {
+      helpers = await startHelpers();
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+  }
+  const gather = (c: number[]) => set.gather(c.map((i) => indices[i]!));
+  let failed: unknown;
+  const local = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      rows.fill(c, compute(gather(c), c.length));
+      onBatch?.(c.length);
+      // Lets helpers' answers in, and hands them their next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const lane = async (h: RemotePass, alive: { ok: boolean }) => {
+    while (alive.ok && failed === undefined) {
+      const c = queue.shift();
+      if (!c) return;
+      try {
+        const f = await h.compute(gather(c), c.length);
+        if (failed !== undefined) return;
+        rows.fill(c, f);
+        onBatch?.(c.length);
+      } catch (e) {
+        alive.ok = false;
+        problem ??= (e as Error).message;
+        queue.push(c);
+        return;
+      }
+    }
+  };
+  const lanes = helpers.flatMap((h) => {
+    const alive = { ok: true };
+    return Array.from({ length: IN_FLIGHT }, () => lane(h, alive));
+  });
+  // A failure of `compute` (or of a cache write) ends the helpers' lanes too before rethrowing.
+  const mine = local().catch((e: unknown) => {
+    failed = e;
+  });
+  await Promise.all([mine, ...lanes]);
+  if (failed !== undefined) throw failed;
+  // Batches a failed helper gave back after the caller's thread had finished.
+  for (let c = queue.shift(); c; c = queue.shift()) {
+    rows.fill(c, compute(gather(c), c.length));
+    onBatch?.(c.length);
+  }
+  return rows.finish(cache, t0, 1 + helpers.length, problem);
 }
 
 /** "397 from the feature cache, 0 computed, 0.8 s" (with damaged entries when any). */
 export function describeStats(s: PassStats): string {
-  return `${s.hits} from the feature cache, ${s.computed} computed${s.corrupt ? ` (${s.corrupt} damaged entries replaced)` : ''}, ${s.seconds.toFixed(1)} s`;
+  const threads = s.threads && s.threads > 1 ? ` on ${s.threads} threads` : '';
+  const problem = s.helperProblem ? ` (helper threads not used: ${s.helperProblem})` : '';
+  return `${s.hits} from the feature cache, ${s.computed} computed${threads}${s.corrupt ? ` (${s.corrupt} damaged entries replaced)` : ''}, ${s.seconds.toFixed(1)} s${problem}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { AdvisorThresholds } from '../advisor/rules.js';
 import type { BackendPreference } from '../backend/index.js';
+import type { FrozenPassHelpers } from '../features/pass-helpers.js';
 
 /** Where and how to run an experiment file. */
 export interface RunOptions {
@@ -13,6 +14,8 @@ export interface RunOptions {
   backend: BackendPreference;
   /** Replaces the experiment's `training.seed` (recorded in the run's `config.json`). */
   seed?: number;
+  /** Other cores for the frozen pass of a training run's preparation (default none). */
+  helpers?: FrozenPassHelpers;
 }
 
 /** Options of the `advise` task. */

@@ -18,7 +18,7 @@ import type { ExampleSet } from '../data/example-set.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
 import type { Network } from '../models/network.js';
-import { crossingKeys, inferenceBatchSize, peakActivationValues, runOps } from '../models/graph.js';
+import { buildFlatModel, crossingKeys, inferenceBatchSize, peakActivationValues, runOps } from '../models/graph.js';
 import type { EpochEvent } from '../runs/events.js';
 import type { TrainerHooks, TrainResult } from './hooks.js';
 import { defaultRules, type RuleContext, type Stop, type TrainerRule } from './rules.js';
@@ -28,7 +28,8 @@ import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { batches } from '../data/batches.js';
 import { classWeights, correct, crossEntropy, type Evaluation } from './loss.js';
 import type { FeatureDiskCache } from '../features/disk-cache.js';
-import { cachedPass, describeStats, passIdentity, type PassStats } from '../features/cached-pass.js';
+import { cachedPassParallel, describeStats, passIdentity, type PassStats } from '../features/cached-pass.js';
+import type { FrozenPassHelpers, PassHelperGroup, RemotePass } from '../features/pass-helpers.js';
 
 export type { TrainerHooks, TrainResult } from './hooks.js';
 
@@ -56,12 +57,14 @@ export class Trainer {
   /**
    * @param diskCache persistent frozen-feature cache shared by runs (none: features are computed
    *   every stage, as before).
+   * @param helpers other cores for the frozen pass of each stage's preparation (none: this thread alone).
    */
   constructor(
     readonly exp: ResolvedExperiment,
     readonly net: Network,
     numClasses: number,
     private readonly diskCache?: FeatureDiskCache,
+    private readonly helpers?: FrozenPassHelpers,
   ) {
     this.inputKey = net.graph.inputs[0]!;
     this.outputKey = net.graph.outputs[0]!;
@@ -135,12 +138,14 @@ export class Trainer {
    * Memory: count × prod(feature shape) × 4 bytes.
    * @param batchSize examples per batch (default {@link inferenceBatch}).
    * @param meter counts the examples done (progress), when given.
+   * @param startHelpers starts helpers on other cores running the frozen prefix (see
+   *   `features/pass-helpers.ts`); called only when at least two batches must be computed.
    * @throws Error from the file system when a cache entry cannot be written.
    */
-  cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch, meter?: PhaseMeter): FeatureCache {
+  async cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch, meter?: PhaseMeter, startHelpers?: () => Promise<RemotePass[]>): Promise<FeatureCache> {
     const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
     const indices = Array.from({ length: set.count }, (_, i) => i);
-    return cachedPass(
+    return cachedPassParallel(
       this.diskCache,
       pass,
       set,
@@ -153,8 +158,35 @@ export class Trainer {
         f.dispose();
         return { data, shape };
       },
+      startHelpers,
       meter ? (n) => meter.add(n) : undefined,
     );
+  }
+
+  /**
+   * Starts the trainer's helpers on the current frozen prefix (ops `0..boundary`, as a flat model
+   * sharing this network's layers), at most once whoever calls the starter (training and validation
+   * features of a stage share the helpers).
+   * @returns a starter for {@link cacheFeatures} and a `close` for the end of the preparation; no
+   *   starter when the trainer has no helpers or no frozen prefix.
+   */
+  helperStarter(exampleShape: readonly number[]): { start?: () => Promise<RemotePass[]>; close: () => Promise<void> } {
+    const helpers = this.helpers;
+    if (!helpers || helpers.count === 0 || this.boundary < 0) return { close: async () => {} };
+    let group: Promise<PassHelperGroup> | undefined;
+    return {
+      start: () => {
+        group ??= helpers.start(buildFlatModel(this.net.graph, this.boundary + 1, this.boundaryKey, [...exampleShape], 'frozen_prefix'), exampleShape);
+        return group.then((g) => g.passes);
+      },
+      close: async () => {
+        if (group)
+          await group.then(
+            (g) => g.close(),
+            () => undefined,
+          );
+      },
+    };
   }
 
   /** Split-point features of examples `idx` of `set` (from the cache when given). */
@@ -239,8 +271,16 @@ export class Trainer {
       // Augmented training examples change every epoch, so only their frozen features are not cached.
       const augment = stage.augment === false ? undefined : hooks.augment;
       const meter = (of: string, set: ExampleSet) => (hooks.progress ? new PhaseMeter('features', of, set.count, hooks.progress) : undefined);
-      const trainCache = !augment && this.boundary >= 0 ? this.cacheFeatures(train, this.inferenceBatch, meter('train', train)) : undefined;
-      const valCache = this.boundary >= 0 && hasVal ? this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!)) : undefined;
+      const helpers = this.helperStarter(train.shape);
+      let trainCache: FeatureCache | undefined;
+      let valCache: FeatureCache | undefined;
+      try {
+        if (!augment && this.boundary >= 0) trainCache = await this.cacheFeatures(train, this.inferenceBatch, meter('train', train), helpers.start);
+        if (this.boundary >= 0 && hasVal)
+          valCache = await this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!), helpers.start);
+      } finally {
+        await helpers.close();
+      }
       if (this.boundary >= 0) {
         const shape = (trainCache ?? valCache)?.shape.join('×');
         const cached = trainCache

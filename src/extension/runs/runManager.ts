@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PhaseProgress } from '../../core/progress.js';
+import { PREP_THREADS_ENV } from '../../core/features/pass-helpers.js';
 import type { BackendInfo, RunStatus, RunSummary } from '../../core/runs/events.js';
 import type { RunTask } from '../../core/runs/artifacts.js';
 import type { WorkerRunSettings, WorkerToHost } from '../../protocol/worker.js';
@@ -152,7 +153,8 @@ export class RunManager implements vscode.Disposable {
     const worker = startWorker({
       workerPath: this.workerScript,
       execPath: runtime.execPath,
-      env: { ...runtime.env, ...opts.cacheEnv, TRANSFER_LAB_HOST: 'vscode' },
+      // A run's preparation uses every core only when it is the only run: beside another, its frozen pass stays on one thread.
+      env: { ...runtime.env, ...opts.cacheEnv, ...(this.runs.size > 0 ? { [PREP_THREADS_ENV]: '1' } : {}), TRANSFER_LAB_HOST: 'vscode' },
       experimentFile,
       runsDir: opts.runsDir,
       backend: opts.backend,
