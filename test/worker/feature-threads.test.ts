@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend/index.js';
 import { loadModelFile } from '../../src/core/models/io.js';
@@ -157,6 +157,69 @@ test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on
     const [id] = fs.readdirSync(path.join(dir, 'runs', exp!));
     const log = fs.readFileSync(path.join(dir, 'runs', exp!, id!, 'metrics.jsonl'), 'utf8');
     assert.match(log, /frozen features of \d+ training examples: 0 from the feature cache, \d+ computed on 2 threads/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Stop during the frozen pass ends the run before its first step; the features computed so far stay in the cache', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prep-stop-'));
+  try {
+    const file = path.join(dir, 'ants.transfer.json');
+    // 245 training photos at 224×224 through the MobileNetV2: several seconds of frozen pass.
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        base: { kind: 'model', path: MODEL },
+        data: {
+          train: { kind: 'imageFolder', path: '/work/shared/data/hymenoptera_data/train' },
+          validation: { kind: 'imageFolder', path: PHOTOS },
+          image: { resize: 'cover', scale: 'symmetric' },
+        },
+        transfer: { strategy: 'featureExtraction' },
+        training: { epochs: 3, batchSize: 16, seed: 1 },
+      }),
+    );
+    const cacheDir = path.join(dir, 'cache');
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'run', file, '--runs-dir', path.join(dir, 'runs')], {
+      env: { ...process.env, TRANSFER_LAB_PREP_THREADS: '2', TRANSFER_LAB_CACHE_SIZE_MB: '512', TRANSFER_LAB_CACHE_DIR: cacheDir },
+    });
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // The first progress line of the frozen pass over the training photos: stop now.
+      if (!signalled && /frozen features \d+\/245 \(train\)/.test(stderr)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.ok(signalled, `no frozen-pass progress seen:\n${stderr}`);
+    assert.equal(code, 0, stderr);
+    const [exp] = fs.readdirSync(path.join(dir, 'runs'));
+    const [id] = fs.readdirSync(path.join(dir, 'runs', exp!));
+    const runDir = path.join(dir, 'runs', exp!, id!);
+    const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as { status: string; epochsDone: number };
+    assert.equal(summary.status, 'stopped');
+    assert.equal(summary.epochsDone, 0);
+    const events = fs
+      .readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; message?: string });
+    assert.equal(events.filter((e) => e.kind === 'step' || e.kind === 'epoch').length, 0, 'no step was trained');
+    assert.ok(events.some((e) => e.kind === 'log' && /stopped while computing frozen features/.test(e.message ?? '')));
+    // What was computed before the stop is kept: some but not all of the 245 training photos' features
+    // (frozen-pass folders are described "ops 0..N → layer"; decoded photos have their own folder).
+    let entries = 0;
+    for (const d of fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true })) {
+      const about = path.join(d.parentPath, d.name, 'about.txt');
+      if (d.isDirectory() && fs.existsSync(about) && fs.readFileSync(about, 'utf8').startsWith('ops ')) {
+        entries += fs.readdirSync(path.join(d.parentPath, d.name)).filter((f) => f.endsWith('.tlf')).length;
+      }
+    }
+    assert.ok(entries > 0 && entries < 245, `${entries} feature entries cached`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

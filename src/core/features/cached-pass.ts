@@ -74,6 +74,8 @@ export interface PassResult {
   /** Shape of one example's features. */
   shape: number[];
   stats: PassStats;
+  /** The pass ended early on a stop request: rows not computed are zero (those computed are in the cache). */
+  stopped?: boolean;
 }
 
 /**
@@ -217,7 +219,9 @@ const IN_FLIGHT = 2;
  * synchronous), so each helper keeps {@link IN_FLIGHT} batches queued. `startHelpers` is called only
  * when at least two batches are missing; when it throws, or a helper fails, its batches go back to
  * the queue and the caller computes them (`stats.helperProblem` says why). The values do not depend
- * on which thread computed a row (same kernels, same weights).
+ * on which thread computed a row (same kernels, same weights). The caller's thread yields between
+ * its batches, so a stop request arriving over IPC is seen: `shouldStop` is polled before each batch
+ * and, once true, no new batch starts and the result says `stopped`.
  * @throws whatever `compute` throws; Error from the file system when an entry cannot be written.
  */
 export async function cachedPassParallel(
@@ -229,6 +233,7 @@ export async function cachedPassParallel(
   compute: FeatureCompute,
   startHelpers: (() => Promise<RemotePass[]>) | undefined,
   onBatch?: (examples: number) => void,
+  shouldStop?: () => boolean,
 ): Promise<PassResult> {
   const t0 = performance.now();
   const rows = new PassRows(indices.length, cache?.enabled ? cache : undefined, pass);
@@ -245,8 +250,14 @@ export async function cachedPassParallel(
   }
   const gather = (c: number[]) => set.gather(c.map((i) => indices[i]!));
   let failed: unknown;
+  let stopped = false;
+  /** The next batch to compute, none once a stop was requested. */
+  const next = () => {
+    if (!stopped && shouldStop?.()) stopped = true;
+    return stopped ? undefined : queue.shift();
+  };
   const local = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
+    for (let c = next(); c; c = next()) {
       rows.fill(c, compute(gather(c), c.length));
       onBatch?.(c.length);
       // Lets helpers' answers in, and hands them their next batch.
@@ -255,7 +266,7 @@ export async function cachedPassParallel(
   };
   const lane = async (h: RemotePass, alive: { ok: boolean }) => {
     while (alive.ok && failed === undefined) {
-      const c = queue.shift();
+      const c = next();
       if (!c) return;
       try {
         const f = await h.compute(gather(c), c.length);
@@ -281,11 +292,12 @@ export async function cachedPassParallel(
   await Promise.all([mine, ...lanes]);
   if (failed !== undefined) throw failed;
   // Batches a failed helper gave back after the caller's thread had finished.
-  for (let c = queue.shift(); c; c = queue.shift()) {
+  for (let c = next(); c; c = next()) {
     rows.fill(c, compute(gather(c), c.length));
     onBatch?.(c.length);
   }
-  return rows.finish(cache, t0, 1 + helpers.length, problem);
+  const result = rows.finish(cache, t0, 1 + helpers.length, problem);
+  return stopped ? { ...result, stopped } : result;
 }
 
 /** "397 from the feature cache, 0 computed, 0.8 s" (with damaged entries when any). */

@@ -39,6 +39,8 @@ interface FeatureCache {
   shape: number[];
   /** How the features were obtained (persistent cache hits, computed, time). */
   stats: PassStats;
+  /** The pass ended early on a stop request (rows not computed are zero). */
+  stopped?: boolean;
 }
 
 /** The trainer for one network and one experiment. */
@@ -142,7 +144,13 @@ export class Trainer {
    *   `features/pass-helpers.ts`); called only when at least two batches must be computed.
    * @throws Error from the file system when a cache entry cannot be written.
    */
-  async cacheFeatures(set: ExampleSet, batchSize = this.inferenceBatch, meter?: PhaseMeter, startHelpers?: () => Promise<RemotePass[]>): Promise<FeatureCache> {
+  async cacheFeatures(
+    set: ExampleSet,
+    batchSize = this.inferenceBatch,
+    meter?: PhaseMeter,
+    startHelpers?: () => Promise<RemotePass[]>,
+    shouldStop?: () => boolean,
+  ): Promise<FeatureCache> {
     const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
     const indices = Array.from({ length: set.count }, (_, i) => i);
     return cachedPassParallel(
@@ -160,6 +168,7 @@ export class Trainer {
       },
       startHelpers,
       meter ? (n) => meter.add(n) : undefined,
+      shouldStop,
     );
   }
 
@@ -274,12 +283,24 @@ export class Trainer {
       const helpers = this.helperStarter(train.shape);
       let trainCache: FeatureCache | undefined;
       let valCache: FeatureCache | undefined;
+      // A stop during the preparation ends the run before the stage's first step (features computed so far stay in the disk cache).
+      let stoppedEarly = false;
       try {
-        if (!augment && this.boundary >= 0) trainCache = await this.cacheFeatures(train, this.inferenceBatch, meter('train', train), helpers.start);
-        if (this.boundary >= 0 && hasVal)
-          valCache = await this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!), helpers.start);
+        if (!augment && this.boundary >= 0) {
+          trainCache = await this.cacheFeatures(train, this.inferenceBatch, meter('train', train), helpers.start, hooks.shouldStop);
+          stoppedEarly = !!trainCache.stopped;
+        }
+        if (!stoppedEarly && this.boundary >= 0 && hasVal) {
+          valCache = await this.cacheFeatures(validation!, this.inferenceBatch, meter('validation', validation!), helpers.start, hooks.shouldStop);
+          stoppedEarly = !!valCache.stopped;
+        }
       } finally {
         await helpers.close();
+      }
+      if (stoppedEarly) {
+        hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: stopped while computing frozen features, before the stage's first step` });
+        result.status = 'stopped';
+        break stages;
       }
       if (this.boundary >= 0) {
         const shape = (trainCache ?? valCache)?.shape.join('×');
