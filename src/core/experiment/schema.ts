@@ -238,7 +238,7 @@ export const WordVectorsBaseSchema = Type.Object(
       description:
         "A text base: an embedding initialised from pretrained word vectors (rows: the vectors' vocabulary, row 0 padding, row 1 " +
         'out-of-vocabulary) under an encoder that pools the document into one feature vector. Layers: `embedding`, then ' +
-        '`pool` (mean/max) or `conv` + `pool` (conv). Input: the token ids of `data.text.maxLength` tokens.',
+        '`pool` (mean/max/meanMax) or `conv` + `pool` (conv). Input: the token ids of `data.text.maxLength` tokens.',
     }),
     vectors: Type.Optional(
       Type.String({
@@ -260,6 +260,7 @@ export const WordVectorsBaseSchema = Type.Object(
         {
           mean: 'Bag of embeddings: the mean of the token vectors (padding left out).',
           max: 'Bag of embeddings: the element-wise maximum of the token vectors (padding left out).',
+          meanMax: 'Bag of embeddings: mean and maximum concatenated (2 × dim features; padding left out).',
           conv: 'Conv1D (`filters`, `kernelSize`, ReLU) over the token vectors, then global max pooling (the Keras pretrained-embeddings guide).',
         },
         { description: 'How the token vectors of a document become one feature vector.', default: 'mean' },

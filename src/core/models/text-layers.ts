@@ -10,8 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** `mean` or `max` over the non-padding positions. */
-export type PoolMode = 'mean' | 'max';
+/** `mean` or `max` over the non-padding positions, or both concatenated (`meanMax`: [mean, max]). */
+export type PoolMode = 'mean' | 'max' | 'meanMax';
 
 /** 1 where the token vector is not all zero, else 0: [batch, tokens, 1]; no gradient. */
 const tokenMask = tf.customGrad(((x: tf.Tensor) => ({
@@ -21,7 +21,9 @@ const tokenMask = tf.customGrad(((x: tf.Tensor) => ({
 
 /**
  * Masked global pooling over the token axis.
- * Input [batch, tokens, dim]; output [batch, dim]. A document that is all padding pools to zeros.
+ * Input [batch, tokens, dim]; output [batch, dim] (`mean`, `max`) or [batch, 2 · dim] (`meanMax`: the
+ * mean in the first `dim` features, the maximum in the last `dim`, as the "concat pooling" of Howard &
+ * Ruder 2018, ULMFiT). A document that is all padding pools to zeros.
  */
 export class MaskedPooling1D extends tf.layers.Layer {
   static className = 'MaskedPooling1D';
@@ -34,21 +36,19 @@ export class MaskedPooling1D extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [s[0]!, s[2]!];
+    return [s[0]!, this.mode === 'meanMax' ? 2 * s[2]! : s[2]!];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       const m = tokenMask(x) as tf.Tensor3D;
-      if (this.mode === 'mean') {
-        const count = tf.maximum(tf.sum(m, 1), 1); // [batch, 1]
-        return tf.div(tf.sum(tf.mul(x, m), 1), count);
-      }
+      const mean = () => tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(m, 1), 1)); // count [batch, 1]
       // max: padding positions pushed to −1e9, then an all-padding document gives 0
-      const masked = tf.add(tf.mul(x, m), tf.mul(tf.sub(m, 1), 1e9));
-      const any = tf.minimum(tf.sum(m, 1), 1);
-      return tf.mul(tf.max(masked, 1), any);
+      const max = () => tf.mul(tf.max(tf.add(tf.mul(x, m), tf.mul(tf.sub(m, 1), 1e9)), 1), tf.minimum(tf.sum(m, 1), 1));
+      if (this.mode === 'mean') return mean();
+      if (this.mode === 'max') return max();
+      return tf.concat([mean(), max()], 1);
     });
   }
 

@@ -2,7 +2,7 @@
  * The layer list of a `wordVectors` base computed from its settings and the size of its vocabulary,
  * without tfjs (the extension host reads it for the panel's layer table, completion and the semantic
  * checks). Mirrors `text-base.ts` exactly: `embedding` [maxLength, dim] ((words + 2) × dim weights:
- * padding and OOV rows first), then `pool` (mean/max) or `conv` + `pool` (conv). The last layer is
+ * padding and OOV rows first), then `pool` (mean/max/meanMax) or `conv` + `pool` (conv). The last layer is
  * marked `headless`: the base has no old head, so the default cut keeps it.
  */
 import type { ResolvedWordVectorsBase } from '../experiment/types.js';
@@ -33,7 +33,7 @@ export function textBaseTopology(base: ResolvedWordVectorsBase, vectors: Vectors
       { name: 'pool', className: 'GlobalMaxPooling1D', outputShape: [null, base.filters], params: 0, ...common, headless: true },
     );
   } else {
-    layers.push({ name: 'pool', className: 'MaskedPooling1D', outputShape: [null, dim], params: 0, ...common, headless: true });
+    layers.push({ name: 'pool', className: 'MaskedPooling1D', outputShape: [null, base.encoder === 'meanMax' ? 2 * dim : dim], params: 0, ...common, headless: true });
   }
   return layers.map((l, index) => ({ ...l, index }));
 }

@@ -17,7 +17,7 @@ grad = np.broadcast_to(m / n[:, None, :], x.shape)
 print(json.dumps({"mean": mean.tolist(), "max": mx.tolist(), "grad": grad.tolist()}))
 `;
 
-test('MaskedPooling1D: mean and max over non-padding tokens and the mean gradient equal numpy', async () => {
+test('MaskedPooling1D: mean, max and meanMax over non-padding tokens and the mean gradient equal numpy', async () => {
   await initBackend('wasm');
   const rows = [
     [
@@ -54,5 +54,11 @@ test('MaskedPooling1D: mean and max over non-padding tokens and the mean gradien
   const g = tf.grad((a: tf.Tensor) => tf.sum(mean.apply(a) as tf.Tensor))(x);
   close(g.dataSync(), ref.grad.flat(2), 'grad');
   assert.deepEqual(new MaskedPooling1D({ mode: 'max' }).getConfig().mode, 'max');
-  tf.dispose([x, g]);
+  // meanMax: [mean, max] per document, 2 × dim features
+  const both = new MaskedPooling1D({ mode: 'meanMax' });
+  const y = both.apply(x) as tf.Tensor;
+  assert.deepEqual(y.shape, [3, 6]);
+  assert.deepEqual(both.computeOutputShape([null, 4, 3]), [null, 6]);
+  close(y.dataSync(), ref.mean.flatMap((m, i) => [...m, ...ref.max[i]!]), 'meanMax');
+  tf.dispose([x, g, y]);
 });

@@ -25,7 +25,7 @@ const resolveBase = (over: Partial<ResolvedWordVectorsBase>): ResolvedWordVector
   ...over,
 });
 
-for (const encoder of ['mean', 'max', 'conv'] as const) {
+for (const encoder of ['mean', 'max', 'meanMax', 'conv'] as const) {
   test(`textBaseTopology (${encoder}) equals the tfjs model buildTextBase builds: names, classes, output shapes, weights`, async () => {
     const base = resolveBase({ encoder, filters: 16, kernelSize: 3 });
     const vectors = loadShippedVectors(300);
