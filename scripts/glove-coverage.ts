@@ -48,24 +48,34 @@ async function main(): Promise<void> {
     const { experiment } = await loadExperiment(file, { seed: 1 });
     const data = await loadData(experiment.data, { inputShape: [8], seed: 1, text: { vocabulary: vocabularyOf([...rank.keys()]), maxLength: 8 } });
     const texts = [data.train, data.validation, data.test].flatMap((s) => Array.from((s as ExampleView).positions, (p) => ((s as ExampleView).store as TokenStore).texts[p]!));
-    const counts = new Map<string, number>();
-    for (const t of texts) for (const tok of tokenize(t, has)) counts.set(tok, (counts.get(tok) ?? 0) + 1);
-    let tokens = 0;
-    for (const c of counts.values()) tokens += c;
-    console.log(`\n${name}: ${texts.length} documents, ${tokens} tokens, ${counts.size} types`);
-    console.log('  words kept   tokens found   types found');
+    // tokenized again for each size: a hyphenated word stays whole only when that vocabulary has it (as in a run)
+    const count = (has: (w: string) => boolean) => {
+      const counts = new Map<string, number>();
+      for (const t of texts) for (const tok of tokenize(t, has)) counts.set(tok, (counts.get(tok) ?? 0) + 1);
+      return counts;
+    };
+    let counts = new Map<string, number>();
+    console.log(`\n${name}: ${texts.length} documents`);
+    console.log('  words kept   tokens found   types found   tokens');
     for (const n of SIZES) {
+      const has = (w: string) => (rank.get(w) ?? Infinity) < n;
+      counts = count(has);
+      let tokens = 0;
       let tf = 0;
       let ty = 0;
       for (const [w, c] of counts) {
-        const r = rank.get(w);
-        if (r !== undefined && r < n) {
+        tokens += c;
+        if (has(w)) {
           tf += c;
           ty++;
         }
       }
-      console.log(`  ${(n === Infinity ? `all ${rank.size}` : String(n)).padStart(10)}   ${((100 * tf) / tokens).toFixed(1).padStart(11)}%   ${((100 * ty) / counts.size).toFixed(1).padStart(10)}%`);
+      console.log(
+        `  ${(n === Infinity ? `all ${rank.size}` : String(n)).padStart(10)}   ${((100 * tf) / tokens).toFixed(1).padStart(11)}%   ${((100 * ty) / counts.size).toFixed(1).padStart(10)}%   ${tokens}`,
+      );
     }
+    let tokens = 0;
+    for (const c of counts.values()) tokens += c;
     const oov = [...counts].filter(([w]) => !rank.has(w)).sort((a, b) => b[1] - a[1]);
     const share = (f: (w: string) => boolean) => ((100 * oov.filter(([w]) => f(w)).reduce((s, [, c]) => s + c, 0)) / tokens).toFixed(1);
     console.log(`  OOV with every word: one-letter ${share((w) => w.length === 1)}% of tokens, all-digit ${share((w) => /^[0-9]+$/.test(w))}%, other ${share((w) => w.length > 1 && !/^[0-9]+$/.test(w))}%`);
