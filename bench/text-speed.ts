@@ -96,7 +96,9 @@ async function timedRun(strategy: 'featureExtraction' | 'fineTune'): Promise<voi
           `${ts.length} steps of 32, median step ${(1000 * median(diffs)).toFixed(0)} ms, epoch ${ep.toFixed(1)} s`,
       );
     }
-    console.log(`fineTune run on ${examples || 2000} e-mails, ${threads} wasm thread(s): whole run ${total.toFixed(1)} s${acc}; peak RSS ${rssMB().toFixed(0)} MB`);
+    console.log(
+      `fineTune run on ${examples || 2000} e-mails, ${threads} wasm thread(s): whole run ${total.toFixed(1)} s${acc}; peak RSS ${rssMB().toFixed(0)} MB`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -115,11 +117,23 @@ async function main(): Promise<void> {
   } else if (part === 'frozen') await timedRun('featureExtraction');
   else if (part === 'fineTune') await timedRun('fineTune');
   else {
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} CPUs`);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, ${os.cpus().length} CPUs`,
+    );
     for (const p of ['load', 'frozen', 'fineTune']) {
-      process.stdout.write(execFileSync(process.execPath, [...process.execArgv, __filename, '--part', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+      process.stdout.write(
+        execFileSync(process.execPath, [...process.execArgv, __filename, '--part', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+      );
     }
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   }
 }
 main().catch((e) => {
