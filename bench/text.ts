@@ -16,7 +16,7 @@
  * `bench/results/text.json`: rows {dataset, labelsPerClass, strategy, draws, testAccuracyMean,
  * testAccuracySd, seconds} (seconds: wall time summed over draws).
  *
- * Usage: npm run bench:text [-- --draws 3] [--datasets spam,brown] [--sizes 10,50] [--strategies tfidf,featureExtraction,…] [--grid mean:0.05,meanMax:0.05,…]
+ * Usage: npm run bench:text [-- --draws 3] [--datasets spam,brown] [--sizes 10,50] [--strategies tfidf,featureExtraction,…] [--grid mean:0.05,meanMax:0.05,…] [--out file.json]
  * `bench/results/text.json` is rewritten after every row, so an interrupted bench keeps what finished.
  */
 import { execFileSync } from 'node:child_process';
@@ -108,7 +108,7 @@ async function tfidf(file: string, seed: number): Promise<number> {
 
 /** Writes `bench/results/text.json` (rows without the per-draw accuracies); returns its path. */
 function writeRows(rows: { perDraw: number[] }[]): string {
-  const out = path.join(__dirname, 'results', 'text.json');
+  const out = path.resolve(opt('out', path.join(__dirname, 'results', 'text.json')));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, JSON.stringify({ base: { kind: 'wordVectors' }, data: { train, split: { validation: 0.1, test: 0.1 }, text: { maxLength: 8 } } }));
     const { experiment } = await loadExperiment(file, { seed: 1 });
     const data = await loadData(experiment.data, { inputShape: [8], seed: 1, text: { vocabulary: vocabularyOf([...rank.keys()]), maxLength: 8 } });
-    const texts = [data.train, data.validation, data.test].flatMap((s) => Array.from((s as ExampleView).positions, (p) => ((s as ExampleView).store as TokenStore).texts[p]!));
+    const texts = [data.train, data.validation, data.test].flatMap((s) =>
+      Array.from((s as ExampleView).positions, (p) => ((s as ExampleView).store as TokenStore).texts[p]!),
+    );
     // tokenized again for each size: a hyphenated word stays whole only when that vocabulary has it (as in a run)
     const count = (has: (w: string) => boolean) => {
       const counts = new Map<string, number>();
@@ -78,8 +80,15 @@ async function main(): Promise<void> {
     for (const c of counts.values()) tokens += c;
     const oov = [...counts].filter(([w]) => !rank.has(w)).sort((a, b) => b[1] - a[1]);
     const share = (f: (w: string) => boolean) => ((100 * oov.filter(([w]) => f(w)).reduce((s, [, c]) => s + c, 0)) / tokens).toFixed(1);
-    console.log(`  OOV with every word: one-letter ${share((w) => w.length === 1)}% of tokens, all-digit ${share((w) => /^[0-9]+$/.test(w))}%, other ${share((w) => w.length > 1 && !/^[0-9]+$/.test(w))}%`);
-    console.log(`  most frequent OOV: ${oov.slice(0, 15).map(([w, c]) => `${w} ×${c}`).join(', ')}`);
+    console.log(
+      `  OOV with every word: one-letter ${share((w) => w.length === 1)}% of tokens, all-digit ${share((w) => /^[0-9]+$/.test(w))}%, other ${share((w) => w.length > 1 && !/^[0-9]+$/.test(w))}%`,
+    );
+    console.log(
+      `  most frequent OOV: ${oov
+        .slice(0, 15)
+        .map(([w, c]) => `${w} ×${c}`)
+        .join(', ')}`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
