@@ -37,7 +37,6 @@ async function main(): Promise<void> {
   const oneLetter = [...'abcdefghijklmnopqrstuvwxyz'].filter((c) => wink.words.includes(c));
   const digits = wink.words.filter((w) => /^[0-9]+$/.test(w)).length;
   console.log(`in the package: one-letter words ${oneLetter.length ? oneLetter.join(' ') : 'none'}; all-digit words ${digits}`);
-  const has = (w: string) => rank.has(w);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glove-coverage-'));
   for (const [name, train] of [
     ['SpamAssassin', { kind: 'spamAssassin' }],

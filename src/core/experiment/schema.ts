@@ -263,7 +263,8 @@ export const WordVectorsBaseSchema = Type.Object(
           meanMax: 'Bag of embeddings: mean and maximum concatenated (2 × dim features; padding left out).',
           conv: 'Conv1D (`filters`, `kernelSize`, ReLU) over the token vectors, then global max pooling (the Keras pretrained-embeddings guide).',
           gru: 'A GRU of `units` over the token vectors (the document moved to the end of the window, padding first); its last state.',
-          bigru: 'Two GRUs of `units`, one reading the document forwards, one backwards (each reads the padding first); both last states concatenated (2 × units).',
+          bigru:
+            'Two GRUs of `units`, one reading the document forwards, one backwards (each reads the padding first); both last states concatenated (2 × units).',
         },
         { description: 'How the token vectors of a document become one feature vector.', default: 'mean' },
       ),
