@@ -210,13 +210,22 @@ async function main(): Promise<void> {
   for (const c of selection) {
     console.log(`  ${c.dataset} ${c.labelsPerClass}/class ${c.strategy.padEnd(17)} ${c.candidate.padEnd(14)} validation ${pct(c.val)}%  test ${pct(c.test)}%`);
   }
-  console.log('\nMinus scratch, paired by draw (points):');
-  for (const r of rows.filter((x) => x.strategy !== 'scratch')) {
-    const base = rows.find((x) => x.dataset === r.dataset && x.labelsPerClass === r.labelsPerClass && x.strategy === 'scratch')!;
-    const diff = r.perDraw.map((v, i) => 100 * (v - base.perDraw[i]!));
-    console.log(
-      `  ${r.dataset} ${r.labelsPerClass}/class ${r.strategy.padEnd(17)} ${mean(diff) >= 0 ? '+' : ''}${mean(diff).toFixed(1)} ± ${(sd(diff) / Math.sqrt(diff.length)).toFixed(1)} (s.e.), per draw ${diff.map((v) => (v >= 0 ? '+' : '') + v.toFixed(1)).join(' ')}`,
-    );
+  // paired by draw: each strategy minus scratch, and fineTune minus featureExtraction
+  for (const [than, who] of [
+    ['scratch', (x: Strategy) => x !== 'scratch'],
+    ['featureExtraction', (x: Strategy) => x === 'fineTune'],
+  ] as const) {
+    const pairs = rows.flatMap((r) => {
+      const base = rows.find((x) => x.dataset === r.dataset && x.labelsPerClass === r.labelsPerClass && x.strategy === than);
+      return who(r.strategy) && base ? [{ r, base }] : [];
+    });
+    if (pairs.length) console.log(`\nMinus ${than}, paired by draw (points):`);
+    for (const { r, base } of pairs) {
+      const diff = r.perDraw.map((v, i) => 100 * (v - base.perDraw[i]!));
+      console.log(
+        `  ${r.dataset} ${r.labelsPerClass}/class ${r.strategy.padEnd(17)} ${mean(diff) >= 0 ? '+' : ''}${mean(diff).toFixed(1)} ± ${(sd(diff) / Math.sqrt(diff.length)).toFixed(1)} (s.e.), per draw ${diff.map((v) => (v >= 0 ? '+' : '') + v.toFixed(1)).join(' ')}`,
+      );
+    }
   }
   const out = writeRows(rows);
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s; rows written to ${out}; runs in ${runsDir}`);
