@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import '../src/core/models/text-layers.js'; // Transfer Lab's own layers (MaskedPooling1D) load too
+import '../src/core/models/text-layers.js'; // Transfer Lab's own layers (MaskedPooling1D, PrePad1D) load too
 
 /** Registered class names, sorted, models and non-layer classes (initialisers, constraints…) included. */
 export function tfjsLayerClasses(): string[] {

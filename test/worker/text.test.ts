@@ -93,6 +93,29 @@ test('text: a run of a text experiment is the base of another (its vocabulary tr
   assert.match(log, /text train: 60 documents .*coverage 100\.0% of tokens/);
 });
 
+test('text: a bidirectional GRU encoder trains (head, then everything) and its checkpoint is the base of another run', () => {
+  const dir = workspace();
+  const ft = JSON.parse(fs.readFileSync(path.join(dir, 'ft.transfer.json'), 'utf8'));
+  ft.base = { ...ft.base, encoder: 'bigru', units: 8 };
+  fs.writeFileSync(path.join(dir, 'gru.transfer.json'), JSON.stringify(ft));
+  const r = cli(['run', 'gru.transfer.json', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.status, 'completed');
+  assert.ok(s.test.accuracy >= 0.9, `bigru: test accuracy ${s.test.accuracy}`);
+  const target = {
+    base: { kind: 'run', experiment: 'gru.transfer.json' },
+    data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0.2, test: 0.2, trainPerClass: 5 } },
+    transfer: { strategy: 'featureExtraction', head: { units: [] } },
+    learningRate: { base: 0.05 },
+    training: { epochs: 5, batchSize: 4 },
+  };
+  fs.writeFileSync(path.join(dir, 'target.transfer.json'), JSON.stringify(target));
+  const t = cli(['run', 'target.transfer.json', '--json'], dir);
+  assert.equal(t.status, 0, t.stderr); // the checkpoint's PrePad1D and Bidirectional GRU load again
+  assert.equal(JSON.parse(t.stdout).status, 'completed');
+});
+
 test('text: a malformed vectors line and a non-UTF-8 document exit 2, name file and line, leave no run folder', () => {
   const dir = workspace();
   fs.appendFileSync(path.join(dir, 'vectors.txt'), 'broken 1 2\n');

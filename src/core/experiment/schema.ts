@@ -238,7 +238,7 @@ export const WordVectorsBaseSchema = Type.Object(
       description:
         "A text base: an embedding initialised from pretrained word vectors (rows: the vectors' vocabulary, row 0 padding, row 1 " +
         'out-of-vocabulary) under an encoder that pools the document into one feature vector. Layers: `embedding`, then ' +
-        '`pool` (mean/max) or `conv` + `pool` (conv). Input: the token ids of `data.text.maxLength` tokens.',
+        '`pool` (mean/max/meanMax), `conv` + `pool` (conv) or `prepad` + `gru` (gru) or `prepad`, `gru_forward`, `gru_backward`, `gru` (bigru). Input: the token ids of `data.text.maxLength` tokens.',
     }),
     vectors: Type.Optional(
       Type.String({
@@ -260,13 +260,18 @@ export const WordVectorsBaseSchema = Type.Object(
         {
           mean: 'Bag of embeddings: the mean of the token vectors (padding left out).',
           max: 'Bag of embeddings: the element-wise maximum of the token vectors (padding left out).',
+          meanMax: 'Bag of embeddings: mean and maximum concatenated (2 × dim features; padding left out).',
           conv: 'Conv1D (`filters`, `kernelSize`, ReLU) over the token vectors, then global max pooling (the Keras pretrained-embeddings guide).',
+          gru: 'A GRU of `units` over the token vectors (the document moved to the end of the window, padding first); its last state.',
+          bigru:
+            'Two GRUs of `units`, one reading the document forwards, one backwards (each reads the padding first); both last states concatenated (2 × units).',
         },
         { description: 'How the token vectors of a document become one feature vector.', default: 'mean' },
       ),
     ),
     filters: Type.Optional(PositiveInt('Conv1D filters (encoder `conv`).', { default: 128 })),
     kernelSize: Type.Optional(PositiveInt('Conv1D window in tokens (encoder `conv`).', { default: 5 })),
+    units: Type.Optional(PositiveInt('GRU units (encoders `gru`, `bigru`: per direction).', { default: 64 })),
   },
   { additionalProperties: false, description: 'Pretrained word vectors (GloVe) under a bag-of-embeddings or Conv1D encoder: a text base.' },
 );

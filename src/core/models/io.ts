@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import './text-layers.js'; // registers MaskedPooling1D, so text checkpoints load
+import './text-layers.js'; // registers MaskedPooling1D and PrePad1D, so text checkpoints load
 import { unknownLayerClass, weightFilePaths, weightFileProblem } from './model-files.js';
 
 /** Errors about a model file: missing file, bad JSON, missing or mismatched weights, unknown layers. */

@@ -4,7 +4,12 @@
  *
  * - `mean` / `max`: `embedding`, `pool` (MaskedPooling1D: padding left out) → [batch, dim];
  * - `conv`: `embedding`, `conv` (Conv1D `filters` × `kernelSize`, ReLU, same padding), `pool`
- *   (global max pooling) → [batch, filters] (Keras' "Using pre-trained word embeddings" guide).
+ *   (global max pooling) → [batch, filters] (Keras' "Using pre-trained word embeddings" guide);
+ * - `gru`: `embedding`, `prepad` (PrePad1D: the document moved to the end of the window, padding
+ *   first), `gru` (GRU of `units`, its last state) → [batch, units];
+ * - `bigru`: `embedding`, `prepad`, `gru_forward` (on the pre-padded window), `gru_backward` (reading
+ *   the end-padded window from its end), `gru` (both last states concatenated) → [batch, 2 · units].
+ *   Either GRU reads the padding first, where its state stays near 0 (exactly 0 with zero biases).
  *
  * Row 0 (padding) is zero, row 1 (OOV) is the mean of all vectors (GloVe's own suggestion for unknown
  * words), rows 2.. the vectors. The base has no old head: the cut is its last layer.
@@ -12,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedWordVectorsBase } from '../experiment/types.js';
 import type { WordVectors } from '../text/vectors.js';
-import { MaskedPooling1D } from './text-layers.js';
+import { MaskedPooling1D, PrePad1D } from './text-layers.js';
 
 /**
  * The embedding matrix of `vectors`: [words + 2, dim] (row 0 zeros, row 1 the mean vector).
@@ -51,6 +56,24 @@ export function buildTextBase(base: ResolvedWordVectorsBase, vectors: WordVector
       })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.globalMaxPooling1d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  } else if (base.encoder === 'gru' || base.encoder === 'bigru') {
+    const gru = (name: string, goBackwards: boolean) =>
+      tf.layers.gru({
+        name,
+        units: base.units,
+        goBackwards,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1009 + (goBackwards ? 17 : 11) }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: seed * 1009 + (goBackwards ? 19 : 13) }),
+      });
+    const forward = new PrePad1D({ name: 'prepad' }).apply(x) as tf.SymbolicTensor;
+    if (base.encoder === 'gru') x = gru('gru', false).apply(forward) as tf.SymbolicTensor;
+    else {
+      // Two GRUs rather than tf.layers.bidirectional: its backward copy would read the reversed
+      // pre-padded window (the tokens, then the padding); ours reads the end-padded window backwards.
+      const f = gru('gru_forward', false).apply(forward) as tf.SymbolicTensor;
+      const b = gru('gru_backward', true).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.concatenate({ name: 'gru' }).apply([f, b]) as tf.SymbolicTensor;
+    }
   } else {
     x = new MaskedPooling1D({ name: 'pool', mode: base.encoder }).apply(x) as tf.SymbolicTensor;
   }

@@ -22,12 +22,13 @@ const resolveBase = (over: Partial<ResolvedWordVectorsBase>): ResolvedWordVector
   encoder: 'mean',
   filters: 128,
   kernelSize: 5,
+  units: 64,
   ...over,
 });
 
-for (const encoder of ['mean', 'max', 'conv'] as const) {
+for (const encoder of ['mean', 'max', 'meanMax', 'conv', 'gru', 'bigru'] as const) {
   test(`textBaseTopology (${encoder}) equals the tfjs model buildTextBase builds: names, classes, output shapes, weights`, async () => {
-    const base = resolveBase({ encoder, filters: 16, kernelSize: 3 });
+    const base = resolveBase({ encoder, filters: 16, kernelSize: 3, units: 8 });
     const vectors = loadShippedVectors(300);
     const model = buildTextBase(base, vectors, 12, 1);
     const layers = textBaseTopology(base, await readVectorsShape('glove-100d', 300), 12);
