@@ -112,10 +112,9 @@ suite('Classify with Run (real worker, real photos and documents)', () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(page.html)![1]!;
     assert.ok(page.html.includes(`<script nonce="${nonce}"`), 'the script carries the nonce');
     assert.match(page.html, /16 files classified: ants \d+ · bees \d+/);
-    assert.ok(
-      tabs().some((t) => t === 'Predictions · eval-photos'),
-      `a Predictions tab: ${tabs().join(', ')}`,
-    );
+    await waitFor(() => tabs().includes('Predictions · eval-photos'), 15_000, 'a Predictions tab').catch((e: Error) => {
+      throw new Error(`${e.message} (tabs: ${tabs().join(', ')})`);
+    });
 
     // A click on row 3 opens that photo.
     await (await api()).predictionsReceive(photosRun.runDir, { type: 'open', payload: { index: 3 } });

@@ -1,13 +1,14 @@
 /**
  * The page of a "Classify with Run…" result: which run classified (experiment, run id, checkpoint,
  * input, classes), a count per predicted class, then a table with one row per file — a thumbnail
- * (images) or the document's first lines (text), the file, and its top-k classes with probabilities —
+ * (images) or the document's first lines (text), the file, its predicted class and the next classes
+ * of its top-k, each with its probability —
  * and the files skipped with the reason. Rows are focusable; a click or Enter opens the file (the
  * script `media/predictions.js`). Content-Security-Policy: nothing by default; images and the
  * stylesheet only from the webview's own sources, scripts only with this load's nonce.
  */
 import * as path from 'node:path';
-import type { PredictionResult } from '../../core/prediction/predict.js';
+import type { Prediction, PredictionResult } from '../../core/prediction/predict.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
@@ -53,18 +54,19 @@ function fileCell(shown: string, file: string, snippet?: string): string {
 export function predictionsHtml(r: PredictionResult, page: PredictionsPage): string {
   const text = r.kind === 'text';
   const k = Math.max(0, ...r.predictions.map((p) => p.top.length));
-  const head = [...(text ? ['Document'] : ['', 'File']), ...Array.from({ length: k }, (_, i) => (i === 0 ? 'Predicted' : `Top ${i + 1}`))];
+  const head = [...(text ? ['Document'] : ['', 'File']), 'Predicted', ...(k > 1 ? [k === 2 ? 'Other class' : `Next ${k - 1}`] : [])];
   const counts = new Map<string, number>(r.classNames.map((c) => [c, 0]));
   for (const p of r.predictions) if (p.top[0]) counts.set(p.top[0].className, (counts.get(p.top[0].className) ?? 0) + 1);
   const rows = r.predictions.map((p, index) => {
     const shown = page.shown(p.file);
     const thumb = text ? null : page.thumbnail(p.file);
     const first = text ? '' : `<td class="thumb">${thumb ? `<img src="${escapeHtml(thumb)}" alt="" width="56" height="56">` : ''}</td>`;
-    const cells = p.top.map(
-      (t, i) =>
-        `<td class="${i === 0 ? 'top' : 'other'}" data-class="${escapeHtml(t.className)}" data-probability="${t.probability}"><span class="cls">${escapeHtml(t.className)}</span> <span class="num">${pct(t.probability)}</span></td>`,
-    );
-    while (cells.length < k) cells.push('<td></td>');
+    const guess = (t: Prediction['top'][number]) =>
+      `<span class="guess" data-class="${escapeHtml(t.className)}" data-probability="${t.probability}"><span class="cls">${escapeHtml(t.className)}</span> <span class="num">${pct(t.probability)}</span></span>`;
+    const cells = [
+      `<td class="top">${p.top[0] ? guess(p.top[0]) : ''}</td>`,
+      ...(k > 1 ? [`<td class="other">${p.top.slice(1).map(guess).join('')}</td>`] : []),
+    ];
     return `<tr data-index="${index}" tabindex="0" title="Open ${escapeHtml(shown)}">${first}${fileCell(shown, p.file, text ? (p.snippet ?? '') : undefined)}${cells.join('')}</tr>`;
   });
   const skipped = r.skipped.length
