@@ -128,4 +128,51 @@ suite('Classify with Run… from the Explorer (code-server + Chromium, packaged 
     await w.page.locator('.tabs-container .tab').filter({ hasText: name }).first().waitFor({ timeout: 20_000 });
     await shot(w.page, 'classify-08-opened-photo');
   });
+
+  test('the panel’s evaluation view: Classify files… → a photo picked in the file dialog → the page shows it', async () => {
+    // The last click was inside the page: give the workbench the keyboard again (F1 opens its palette).
+    await w.page
+      .locator('.tabs-container .tab')
+      .filter({ hasText: path.basename(cli.predictions[2]!.file) })
+      .first()
+      .click();
+    await runCommand(w.page, 'View: Close All Editors');
+    await openFile(w.page, `${EXPERIMENT}.transfer.json`);
+    await runCommand(w.page, 'Transfer Lab: Open Experiment Panel');
+    const button = panel(w.page).locator('#evaluation:not([hidden]) #classify-files');
+    await button.waitFor({ timeout: 90_000 });
+    await panel(w.page)
+      .locator('#evaluation')
+      .evaluate((el) => el.scrollIntoView());
+    await shot(w.page, 'classify-09-evaluation-button');
+    await button.click();
+    const input = w.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    const photo = cli.predictions[5]!.file;
+    await input.fill(photo);
+    await w.page.waitForTimeout(500);
+    await w.page.keyboard.press('Enter');
+    // The result page opens beside the panel with the photo's focus; alone, it is the only webview shown.
+    await w.page.locator('.tabs-container .tab.active').filter({ hasText: 'Predictions · eval-photos' }).first().waitFor({ timeout: 120_000 });
+    await runCommand(w.page, 'View: Close Editors in Other Groups');
+    const rows = panel(w.page).locator('#predictions tbody tr');
+    await until(async () => (await rows.count()) === 1, 60_000, 'one row');
+    const cells = await rows.evaluateAll((trs: HTMLElement[]) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('.guess')).map((g) => (g as HTMLElement).innerText.trim())),
+    );
+    assert.deepStrictEqual(
+      cells[0],
+      cli.predictions[5]!.top.map((t) => `${t.className} ${(t.probability * 100).toFixed(1)}%`),
+    );
+    // A chosen file's thumbnail loads too (VS Code serves nothing from a file root: its folder is the root).
+    await until(
+      () =>
+        panel(w.page)
+          .locator('#predictions img')
+          .evaluateAll((els: HTMLElement[]) => els.length === 1 && (els[0] as HTMLImageElement).complete && (els[0] as HTMLImageElement).naturalWidth > 0),
+      30_000,
+      'the thumbnail of the chosen photo',
+    );
+    await shot(w.page, 'classify-10-one-photo');
+  });
 });

@@ -6,7 +6,7 @@
  *   the same classes and probabilities as `transfer-lab predict <run> <photos> --json` run separately
  *   (a second child process): each cell's number to 1e-6, its text as the percentage with one decimal.
  *   Thumbnails come through the webview's resource roots, which are exactly the extension's media and
- *   the photos folder; a "click" on a row opens that photo; a broken file is listed with its reason.
+ *   the photos folder (for chosen files: their folders); a "click" on a row opens that photo; a broken file is listed with its reason.
  * - text: a small two-topic text folder with a 4-d vectors file: `.txt` files get the page's snippets
  *   and the same probabilities as `predict --json`; a non-UTF-8 file is skipped with its line.
  */
@@ -122,7 +122,7 @@ suite('Classify with Run (real worker, real photos and documents)', () => {
     await waitFor(() => tabs().includes(name), 15_000, `a tab for ${name}`);
   });
 
-  test('a broken file beside a photo: the photo classified, the broken file listed with its reason; roots are the two files', async () => {
+  test('a broken file beside a photo: the photo classified, the broken file listed with its reason; roots are the two files’ folders', async () => {
     fs.mkdirSync(scratch, { recursive: true });
     const broken = path.join(scratch, 'broken.png');
     fs.writeFileSync(broken, 'not a PNG at all');
@@ -138,7 +138,7 @@ suite('Classify with Run (real worker, real photos and documents)', () => {
     assert.strictEqual(result.skipped[0]!.file, broken);
     const page = (await api()).predictionsPages().find((p) => p.runDir === photosRun!.runDir)!;
     assertSameAsCli(page.html, predictJson(photosRun!.runDir, [broken, ant]), page.result);
-    assert.deepStrictEqual(page.roots.slice(1), [broken, ant], 'the chosen files themselves, not their folders');
+    assert.deepStrictEqual(page.roots.slice(1), [scratch, path.dirname(ant)], 'the folders of the chosen files (VS Code serves nothing from a file root)');
     assert.ok(page.html.includes(`<span class="reason">${esc(result.skipped[0]!.reason)}</span>`), `the page lists the reason: ${result.skipped[0]!.reason}`);
     assert.match(page.html, /1 skipped/);
   });

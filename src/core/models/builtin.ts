@@ -55,17 +55,13 @@ const MOBILENET_BLOCKS: [number, number][] = [
  * pointwise 1×1 + BN + ReLU6) with channels/strides {@link MOBILENET_BLOCKS}, global average pooling,
  * logits dense `numClasses`.
  * @param inputShape [h, w, c], default [96, 96, 3].
- * @param batchNormMomentum momentum of the BatchNorm moving statistics (Keras' default 0.99; the
- *   `bench:photos` scratch row uses 0.9 — PyTorch's 0.1 — so that ~150 steps suffice for them).
  * @returns model mapping [batch, h, w, c] → logits [batch, numClasses].
  */
-export function mobileNetLike(numClasses: number, seed: number, inputShape: [number, number, number] = [96, 96, 3], batchNormMomentum = 0.99): tf.LayersModel {
+export function mobileNetLike(numClasses: number, seed: number, inputShape: [number, number, number] = [96, 96, 3]): tf.LayersModel {
   let salt = 0;
   const input = tf.input({ shape: inputShape, name: 'input' });
   const bnRelu = (x: tf.SymbolicTensor, name: string) =>
-    tf.layers
-      .reLU({ name: `${name}_relu`, maxValue: 6 })
-      .apply(tf.layers.batchNormalization({ name: `${name}_bn`, momentum: batchNormMomentum }).apply(x)) as tf.SymbolicTensor;
+    tf.layers.reLU({ name: `${name}_relu`, maxValue: 6 }).apply(tf.layers.batchNormalization({ name: `${name}_bn` }).apply(x)) as tf.SymbolicTensor;
   let x = tf.layers
     .conv2d({ name: 'stem', filters: 16, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: glorot(seed, ++salt) })
     .apply(input) as tf.SymbolicTensor;

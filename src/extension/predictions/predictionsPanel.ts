@@ -1,9 +1,11 @@
 /**
  * The webview panel of a "Classify with Run…" result ({@link predictionsHtml}): one panel per run,
- * replaced by that run's next result. Its `localResourceRoots` are the extension's `media/` and exactly
- * what the user chose to classify — each chosen folder and each chosen file itself — so the page can
- * show those images and nothing beside them. The page names rows by index; the host opens the file it
- * classified at that index.
+ * replaced by that run's next result. Its `localResourceRoots` are the extension's `media/`, each
+ * folder the user chose and the folder of each file the user chose — VS Code serves a resource only
+ * from below a root (a file given as a root serves nothing), so a chosen file's folder is the
+ * narrowest root that shows it; the page itself references only the classified files. A text result
+ * has no root beside `media/`. The page names rows by index; the host opens the file it classified at
+ * that index.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,10 +44,19 @@ export function predictionsPages(): PredictionsPageState[] {
   return [...open.values()].map(({ panel: _panel, ...s }) => s);
 }
 
-/** The resource roots of the page: each chosen folder, and each chosen file itself (never its folder). */
+/** The resource roots of the page: each chosen folder, and the folder of each chosen file. */
 export function imageRoots(inputs: readonly vscode.Uri[]): vscode.Uri[] {
   const roots = new Map<string, vscode.Uri>();
-  for (const u of inputs) roots.set(u.fsPath, u);
+  for (const u of inputs) {
+    let folder: boolean;
+    try {
+      folder = fs.statSync(u.fsPath).isDirectory();
+    } catch {
+      folder = false;
+    }
+    const root = folder ? u : vscode.Uri.file(path.dirname(u.fsPath));
+    roots.set(root.fsPath, root);
+  }
   return [...roots.values()];
 }
 
