@@ -30,7 +30,7 @@ import { readMetrics } from '../src/core/runs/store.js';
 import type { EpochEvent, RunSummary } from '../src/core/runs/events.js';
 
 /** Learning rates of the scratch grid (Adam). */
-export const LEARNING_RATES = [0.001, 0.003];
+export const LEARNING_RATES = [0.0003, 0.001, 0.003];
 /** Filters of the scratch CNN's 3×3 stride-2 convolutions. */
 export const FILTERS = [16, 32, 64, 128];
 
@@ -59,7 +59,7 @@ function plainCnn(): tf.LayersModel {
   });
 }
 /** Epochs of each scratch run; every epoch count up to this is a candidate (best-validation checkpoint). */
-export const EPOCHS = 12;
+export const EPOCHS = 20;
 
 /** Runs one experiment file through the CLI (`run <file> --json --runs-dir <dir>`). */
 export type RunCli = (file: string, runsDir: string) => Promise<{ summary?: RunSummary; wallSeconds: number; stderr: string; code: number | null }>;
