@@ -4,6 +4,7 @@
 //   dist/feature-thread.js  a frozen-pass thread of the training process (another core for the preparation)
 //   dist/cli.js        headless `transfer-lab` CLI
 //   media/panel.js     experiment panel webview (browser IIFE, Chart.js bundled in)
+//   media/predictions.js  "Classify with Run…" result page (browser IIFE)
 // Usage: node esbuild.config.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -46,7 +47,10 @@ const builds = [
 if (existsSync('webview/panel/main.ts')) {
   builds.push({
     ...common,
-    entryPoints: [{ in: 'webview/panel/main.ts', out: 'panel' }],
+    entryPoints: [
+      { in: 'webview/panel/main.ts', out: 'panel' },
+      { in: 'webview/predictions/main.ts', out: 'predictions' },
+    ],
     outdir: 'media',
     platform: 'browser',
     target: 'es2022',

@@ -8,7 +8,11 @@
  * Data: the examples read `examples/data/` (see README, "Photo examples"). When it is missing and the
  * team's `../shared/data` exists, `examples/data` is created as a link to it (it is git-ignored).
  *
- * Usage: npm run bench:photos [-- --only fe,ft,160] [--runs-dir DIR]
+ * The `scratch` row (`photos-scratch.ts`): the same photos and input size with a CNN from random
+ * initialisation, its settings chosen on a validation split held out of `train/`, tested on `val/`;
+ * beside it the feature-extraction recipe on that same split.
+ *
+ * Usage: npm run bench:photos [-- --only fe,ft,160,scratch] [--runs-dir DIR]
  * Output: a table on stdout; the same figures in `bench/results/hymenoptera.json` (git-ignored).
  * Wall times depend on what else the machine runs: the load average before and after each run and
  * the worker's CPU time are printed beside them.
@@ -19,6 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readMetrics } from '../src/core/runs/store.js';
 import type { EpochEvent, RunSummary, StageEvent } from '../src/core/runs/events.js';
+import { EPOCHS, LEARNING_RATES, runScratchComparison, scratchTable, type ScratchComparison } from './photos-scratch.js';
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -187,9 +192,30 @@ async function main(): Promise<void> {
   );
   for (const t of TUTORIAL) process.stdout.write(`reference: ${t.recipe}: ${t.source}\n`);
   for (const r of results) if (r.error) process.stdout.write(`${r.file}: ${r.status}: ${r.error}\n`);
+  let scratch: ScratchComparison | undefined;
+  if (!only || only.includes('scratch')) {
+    scratch = await runScratchComparison(runCli, path.join(DATA_LINK, 'hymenoptera_data'), path.join(EXAMPLES, CASES[0]!.file), runsDir);
+    const t = scratch.trials[scratch.trials.length - 1]!;
+    process.stdout.write(
+      `\nscratch: a CNN from random initialisation against the pretrained features, same photos and input size (224×224).\n` +
+        `Split: ${t.examples ? `${t.examples.train} train / ${t.examples.validation} validation (held out of train/, seeded) / ${t.examples.test} test (val/)` : 'train/ 80/20 into train and validation, val/ as test'}. ` +
+        `Scratch settings chosen on validation only (Adam lr ${LEARNING_RATES.join(', ')} × epochs 1–${EPOCHS}); test accuracy only reported.\n\n${scratchTable(scratch)}\n`,
+    );
+    if (scratch.chosen && scratch.pretrained?.testAccuracy !== undefined) {
+      const d = scratch.pretrained.testAccuracy - scratch.chosen.testAccuracy!;
+      process.stdout.write(
+        `\nscratch row: test ${scratch.chosen.testAccuracy!.toFixed(3)} (lr ${scratch.chosen.learningRate}, epoch ${scratch.chosen.bestEpoch}) vs pretrained ${scratch.pretrained.testAccuracy.toFixed(3)}: ` +
+          `the pretrained features are ${(d * 100).toFixed(1)} points ahead (${Math.round(d * (scratch.chosen.testExamples ?? 153))} of ${scratch.chosen.testExamples ?? 153} test photos)\n`,
+      );
+    }
+    for (const x of scratch.trials) if (x.error) process.stdout.write(`${x.model} lr ${x.learningRate}: ${x.status}: ${x.error}\n`);
+  }
   const out = path.join(ROOT, 'bench', 'results', 'hymenoptera.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results, tutorial: TUTORIAL }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results, tutorial: TUTORIAL, ...(scratch ? { scratch } : {}) }, null, 2) + '\n',
+  );
   process.stdout.write(`\nwritten: ${path.relative(ROOT, out)}\n`);
 }
 

@@ -85,9 +85,9 @@ program
 
 program
   .command('predict')
-  .description("classify image files with a run's best checkpoint and its training preprocessing (top-k per file)")
+  .description("classify image files (text files for a text run) with a run's best checkpoint and its training preprocessing (top-k per file)")
   .argument('<run>', 'run folder, or experiment file (*.transfer.json): its newest run with a checkpoint')
-  .argument('<files...>', 'image files or folders (searched recursively)')
+  .argument('<files...>', 'image (or text) files or folders (searched recursively)')
   .addOption(runsDirOption())
   .addOption(backendOption())
   .addOption(new Option('--top-k <k>', 'classes listed per file (default 3)').argParser(parsePositive))

@@ -3,6 +3,8 @@
  * runs and the tree. Not a stable public API.
  */
 import type { AnalysesView, ExperimentDetail, LayerRow, WebviewToHost } from '../protocol/webview.js';
+import type { PredictionsMessage } from '../protocol/predictions.js';
+import type { PredictionsPageState } from './predictions/predictionsPanel.js';
 import type { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import type { RunManager } from './runs/runManager.js';
 import type { ExperimentsTree } from './tree/experimentsTree.js';
@@ -24,6 +26,10 @@ export interface TransferLabApi {
   panelLayers(file: string): Promise<LayerRow[] | undefined> | undefined;
   /** Hands an experiment's open panel a message as if its page had sent it (false: no panel open for that file). */
   panelReceive(file: string, message: WebviewToHost): Promise<boolean>;
+  /** The open "Classify with Run…" result pages (result, HTML, resource roots), oldest first. */
+  predictionsPages(): PredictionsPageState[];
+  /** Hands the result page of a run a message as if the page had sent it (a click on a row). */
+  predictionsReceive(runDir: string, message: PredictionsMessage): Promise<void>;
   /** Wall time of `activate`, milliseconds. */
   activationMs: number;
 }

@@ -23,6 +23,7 @@ export const Commands = {
   sweepCutLayers: 'transferLab.sweepCutLayers',
   compareFilters: 'transferLab.compareFilters',
   clearFeatureCache: 'transferLab.clearFeatureCache',
+  classifyWithRun: 'transferLab.classifyWithRun',
 } as const;
 
 /** Id of the Experiments tree view. */

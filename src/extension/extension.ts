@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 import type { TransferLabApi } from './api.js';
 import { registerCommands } from './commands/register.js';
-import { EXPERIMENTS_VIEW } from './constants.js';
+import { Commands, EXPERIMENTS_VIEW } from './constants.js';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
 import { createLog } from './log.js';
+import { predictionsPages, receivePredictionsMessage } from './predictions/predictionsPanel.js';
 import { experimentPanels, registerExperimentPanels } from './panel/index.js';
 import { RunManager } from './runs/runManager.js';
 import { RunProgress } from './runs/runProgress.js';
@@ -71,6 +72,13 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
       await p.receive(message);
       return true;
     },
+    predictionsPages,
+    predictionsReceive: (runDir, message) =>
+      receivePredictionsMessage(
+        { extensionUri: context.extensionUri, log, classifyMore: (dir) => vscode.commands.executeCommand(Commands.classifyWithRun, undefined, undefined, dir) },
+        runDir,
+        message,
+      ),
   };
 }
 

@@ -392,6 +392,8 @@ export interface WebviewToHostMessages {
    * experiment) and writes `data` (base64 for `png`, text for `csv`).
    */
   exportChart: { name: string; format: 'png' | 'csv'; data: string; runId?: string };
+  /** "Classify with Run…" with this run: the host asks for files or folders to classify. */
+  classifyWithRun: { runId: string };
   /** The page saw a Content-Security-Policy violation (should never happen). */
   cspViolation: { directive: string; blocked: string; sample: string };
 }

@@ -90,3 +90,63 @@ test('predict: files get the run’s own probabilities; bad files are skipped wi
   assert.match(untrained.stderr, /no run of untrained with a checkpoint/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('predict on a text run: .txt files get the run’s own probabilities (tokenized as in training); empty and non-UTF-8 files are skipped', () => {
+  // Two topics with separable 4-d word vectors, and mixed documents that put both topics' words in one
+  // document, so the run gets some of its test documents wrong.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-predict-text-'));
+  const fruit = ['apple', 'banana', 'cherry', 'grape', 'lemon', 'mango'];
+  const vehicle = ['car', 'truck', 'bus', 'train', 'bike', 'plane'];
+  const vectors = [...fruit.map((w, i) => `${w} 1 0 ${(i % 3) * 0.1} 0.2`), ...vehicle.map((w, i) => `${w} 0 1 0.2 ${(i % 3) * 0.1}`), 'the 0.1 0.1 0.1 0.1'];
+  fs.writeFileSync(path.join(dir, 'vectors.txt'), vectors.join('\n') + '\n');
+  for (const [cls, own, other] of [
+    ['fruit', fruit, vehicle],
+    ['vehicle', vehicle, fruit],
+  ] as const) {
+    fs.mkdirSync(path.join(dir, 'docs', cls), { recursive: true });
+    for (let d = 0; d < 40; d++) {
+      const n = 3 + (d % 4);
+      // every other document mixes in as many or more of the other topic's words
+      const words = Array.from({ length: n }, (_, k) => (d % 2 && k % 3 !== 0 ? other : own)[(d * 7 + k * 5) % 6]!);
+      fs.writeFileSync(path.join(dir, 'docs', cls, `${String(d).padStart(2, '0')}.txt`), `The ${words.join(', ')}.\n`);
+    }
+  }
+  const experiment = {
+    base: { kind: 'wordVectors', vectors: 'vectors.txt', encoder: 'mean' },
+    data: { train: { kind: 'textFolder', path: 'docs' }, split: { validation: 0.2, test: 0.4 }, text: { maxLength: 12 } },
+    transfer: { strategy: 'featureExtraction', head: { units: [] } },
+    learningRate: { base: 0.05 },
+    training: { epochs: 4, batchSize: 8 },
+  };
+  fs.writeFileSync(path.join(dir, 'topics.transfer.json'), JSON.stringify(experiment));
+  const run = cli(['run', 'topics.transfer.json', '--json'], dir);
+  assert.equal(run.status, 0, run.stderr);
+  const e = JSON.parse(run.stdout).evaluation as EvaluationFile;
+  assert.ok(e.mistakes.length >= 2, `needs mistakes to compare, got ${e.mistakes.length}`);
+  const files = e.mistakes.map((m) => m.id);
+  for (const f of files) assert.ok(fs.existsSync(f), `a mistake's id is its file: ${f}`);
+  fs.writeFileSync(path.join(dir, 'empty.txt'), ' ... \n');
+  fs.writeFileSync(path.join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x72, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]));
+
+  const json = cli(['predict', 'topics.transfer.json', ...files, 'empty.txt', 'latin1.txt', '--json'], dir);
+  assert.equal(json.status, 0, json.stderr);
+  const r = JSON.parse(json.stdout);
+  assert.equal(r.kind, 'text');
+  assert.deepEqual(r.inputShape, [12]);
+  assert.deepEqual(r.classNames, ['fruit', 'vehicle']);
+  assert.equal(r.predictions.length, files.length);
+  for (const m of e.mistakes) {
+    const p = r.predictions.find((x: { file: string }) => x.file === m.id);
+    assert.ok(p, `${m.id} classified`);
+    assert.equal(p.top[0].className, m.predictedClass, m.id);
+    assert.ok(Math.abs(p.top[0].probability - m.probability) < 1e-5, `${m.id}: ${p.top[0].probability} vs ${m.probability}`);
+    assert.equal(p.snippet, m.snippet);
+  }
+  const reasons = Object.fromEntries(r.skipped.map((s: { file: string; reason: string }) => [path.basename(s.file), s.reason]));
+  assert.match(reasons['empty.txt'], /no token/);
+  assert.match(reasons['latin1.txt'], /line 2 is not valid UTF-8/);
+  const none = cli(['predict', 'topics.transfer.json', 'empty.txt'], dir);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no document could be classified \(1 skipped\)/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

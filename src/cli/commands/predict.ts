@@ -1,5 +1,6 @@
 /**
- * `transfer-lab predict <run-folder|experiment> <file|folder…>`: classifies images with a run's best
+ * `transfer-lab predict <run-folder|experiment> <file|folder…>`: classifies images (or text files, for a
+ * text run) with a run's best
  * checkpoint and its training preprocessing (`core/prediction/predict.ts`), in this process; prints
  * the top-k classes per file as a table, `--json` or `--csv`. Skipped files go to stderr (and into
  * `--json`). Exit codes: 0 ok (some files may be skipped), 2 bad input (no such run, no readable file).
@@ -61,7 +62,7 @@ export async function predictCommand(target: string, inputs: string[], o: Predic
     process.stdout.write(formatTable(header, rows) + '\n');
   }
   if (result.predictions.length === 0) {
-    process.stderr.write(`error: no image could be classified (${result.skipped.length} skipped)\n`);
+    process.stderr.write(`error: no ${result.kind === 'text' ? 'document' : 'image'} could be classified (${result.skipped.length} skipped)\n`);
     return EXIT_BAD_INPUT;
   }
   return EXIT_OK;

@@ -6,6 +6,12 @@
  * scaled through the same per-channel tables (`PixelStore`). Unreadable files are skipped with the
  * decoder's reason, as in training. A source `transform` (a synthetic domain shift of the training data)
  * is not applied to new files.
+ *
+ * Text runs (a checkpoint whose input is [maxLength] token ids and which carries its vocabulary in its
+ * metadata, as every text checkpoint does): each file is one document, read as a `textFolder` document
+ * (strict UTF-8, BOM dropped, NFC), tokenized and encoded against the checkpoint's vocabulary and
+ * `maxLength` (`text/encode.ts`) — the training path. A file that is not UTF-8 or holds no token is
+ * skipped with the reason. E-mail sources' header stripping is not applied: a file is plain text.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +23,8 @@ import type { SkippedFile } from '../data/sources/source.js';
 import { loadModelFile } from '../models/io.js';
 import { experimentDirName, listRuns, readConfig, readLabels, readSummary, type RunInfo } from '../runs/store.js';
 import { softmaxRows } from '../evaluation/classification-metrics.js';
+import { encodeDocuments, vocabularyOf, type RawDocument } from '../text/encode.js';
+import { decodeUtf8 } from '../data/sources/text-source.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 
 /** One classified file. */
@@ -25,6 +33,8 @@ export interface Prediction {
   file: string;
   /** The `topK` most probable classes, most probable first (probabilities: softmax of the logits). */
   top: { className: string; probability: number }[];
+  /** Text runs: the document's first 300 characters, white space collapsed. */
+  snippet?: string;
 }
 
 /** What {@link predictFiles} returns. */
@@ -33,8 +43,10 @@ export interface PredictionResult {
   experiment: string;
   runId: string;
   checkpoint: 'best' | 'last';
+  /** What the run classifies: images (absent in results of older versions) or text documents. */
+  kind?: 'image' | 'text';
   classNames: string[];
-  /** Input of the checkpoint, [height, width, channels]. */
+  /** Input of the checkpoint: [height, width, channels], or [maxLength] token ids for text. */
   inputShape: number[];
   predictions: Prediction[];
   /** Files that could not be decoded, or are not files, with the reason. */
@@ -130,6 +142,8 @@ export async function predictFiles(run: PredictionRun, files: readonly string[],
   const model = await loadModelFile(run.modelJson);
   try {
     const shape = model.inputs[0]!.shape.slice(1) as number[];
+    const vocabulary = (model.getUserDefinedMetadata() as { vocabulary?: unknown } | undefined)?.vocabulary;
+    if (shape.length === 1 && Array.isArray(vocabulary)) return await predictTexts(run, model, vocabulary as string[], files, o);
     if (shape.length !== 3) {
       throw new DataError(`run ${path.basename(run.dir)} takes [${shape.join(', ')}] features, not images: predict classifies images`, run.dir);
     }
@@ -179,6 +193,7 @@ export async function predictFiles(run: PredictionRun, files: readonly string[],
       experiment: run.config.name,
       runId: path.basename(run.dir),
       checkpoint: run.checkpoint,
+      kind: 'image',
       classNames: run.classNames,
       inputShape: shape,
       predictions,
@@ -187,4 +202,64 @@ export async function predictFiles(run: PredictionRun, files: readonly string[],
   } finally {
     model.dispose();
   }
+}
+
+/** The top-k classes of one row of probabilities, most probable first. */
+function topClasses(probs: Float64Array, row: number, classNames: readonly string[], topK: number): Prediction['top'] {
+  const k = classNames.length;
+  const out = Array.from(probs.subarray(row * k, (row + 1) * k), (p, c) => ({ className: classNames[c]!, probability: p }));
+  out.sort((a, b) => b.probability - a.probability);
+  return out.slice(0, topK);
+}
+
+/**
+ * Classifies text files with a text checkpoint: one document per file, encoded as in training.
+ * @param vocabulary the checkpoint's words (embedding rows 2…; 0 padding, 1 out of vocabulary)
+ */
+async function predictTexts(
+  run: PredictionRun,
+  model: tf.LayersModel,
+  vocabulary: string[],
+  files: readonly string[],
+  o: PredictOptions,
+): Promise<PredictionResult> {
+  const maxLength = model.inputs[0]!.shape[1] as number;
+  const k = run.classNames.length;
+  const topK = Math.max(1, Math.min(o.topK ?? 3, k));
+  const docs: RawDocument[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    try {
+      docs.push({ id: file, text: decodeUtf8(await fs.promises.readFile(file), file), label: 0 });
+    } catch (e) {
+      skipped.push({ file, reason: (e as Error).message.replace(`${file}: `, '') });
+    }
+  }
+  const { store, kept } = encodeDocuments(docs, vocabularyOf(vocabulary), maxLength);
+  const keptSet = new Set(kept);
+  docs.forEach((d, i) => {
+    if (!keptSet.has(i)) skipped.push({ file: d.id, reason: 'no token in the document (empty, or only punctuation)' });
+  });
+  const predictions: Prediction[] = [];
+  const batch = o.batchSize ?? 64;
+  for (let start = 0; start < store.count; start += batch) {
+    const n = Math.min(batch, store.count - start);
+    const ids = store.ids.subarray(start * maxLength, (start + n) * maxLength);
+    const logits = tf.tidy(() => (model.predict(tf.tensor2d(Float32Array.from(ids), [n, maxLength])) as tf.Tensor2D).dataSync());
+    const probs = softmaxRows(logits, k);
+    for (let i = 0; i < n; i++) {
+      predictions.push({ file: store.id(start + i), top: topClasses(probs, i, run.classNames, topK), snippet: store.snippet(start + i, 300) });
+    }
+  }
+  return {
+    runDir: run.dir,
+    experiment: run.config.name,
+    runId: path.basename(run.dir),
+    checkpoint: run.checkpoint,
+    kind: 'text',
+    classNames: run.classNames,
+    inputShape: [maxLength],
+    predictions,
+    skipped,
+  };
 }

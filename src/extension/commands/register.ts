@@ -13,6 +13,7 @@ import { openRunFolder, openRunSummary } from './runFolderCommands.js';
 import { experimentTarget, isTreeNode, runFromArg } from './targets.js';
 import { clearFeatureCache, type ClearCacheOptions } from './featureCache.js';
 import { validateExperiment } from './validateExperiment.js';
+import { classifyWithRun } from './classifyWithRun.js';
 import { registerRunSummaryDocuments } from '../runs/runSummaryDocument.js';
 
 /** Wraps a handler so an unexpected error is logged and shown instead of vanishing. */
@@ -57,6 +58,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [Commands.sweepCutLayers]: (arg?: unknown, opts?: AnalysisCommandOptions) => sweepCutLayers(ctx, arg, opts),
     [Commands.compareFilters]: (arg?: unknown, opts?: AnalysisCommandOptions) => compareFilters(ctx, arg, opts),
     [Commands.clearFeatureCache]: (opts?: ClearCacheOptions) => clearFeatureCache(ctx, opts),
+    [Commands.classifyWithRun]: (arg?: unknown, selection?: unknown, run?: unknown) => classifyWithRun(ctx, arg, selection, run),
     [Commands.openExperiment]: async (arg?: unknown) => {
       const uri = await experimentTarget(arg);
       if (uri) await vscode.window.showTextDocument(uri);

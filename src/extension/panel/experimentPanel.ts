@@ -269,6 +269,11 @@ export class ExperimentPanel implements vscode.Disposable {
         return this.runs.openEvaluationExample(m.payload.runId, m.payload.index);
       case 'openJson':
         return doc.reveal(m.payload.pointer);
+      case 'classifyWithRun': {
+        const run = this.runs.list.find((r) => r.runId === m.payload.runId);
+        if (run) await vscode.commands.executeCommand(Commands.classifyWithRun, undefined, undefined, run.runDir);
+        return;
+      }
       case 'history':
         return stepDocumentHistory(this.uri, m.payload.action, this.panel);
       case 'exportChart': {

@@ -119,6 +119,17 @@ export class EvaluationView {
         { class: 'toolbar' },
         toggle(false, 'Counts', 'Examples per cell'),
         toggle(true, 'Row-normalised', 'Each row divided by the true class’s support (recall on the diagonal)'),
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'classify-files',
+            class: 'classify',
+            title: 'Classify files or folders with this run’s checkpoint and its preprocessing',
+            onclick: () => post('classifyWithRun', { runId: r.runId }),
+          },
+          'Classify files…',
+        ),
       ),
       h('div', { class: 'eval-grid' }, h('div', { class: 'table-wrap' }, matrix), h('div', { class: 'table-wrap' }, perClass)),
       h('h3', {}, e.mistakesTotal ? `Most confidently wrong (${e.mistakes.length} of ${e.mistakesTotal})` : 'No mistakes on this split'),
