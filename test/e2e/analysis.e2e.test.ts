@@ -211,6 +211,16 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     await shotOf(w.page, '#layer-sweep', 'analysis-10-high-contrast-layer-sweep');
     await setTheme(w.page, 'Light Modern', 'vscode-light');
     await shotOf(w.page, '#layer-sweep', 'analysis-11-light-layer-sweep');
+    await shotOf(w.page, '#advice', 'analysis-12-light-advice');
+    // the advice at ~330 px: the measures table scrolls or wraps, every row's meaning kept
+    await w.page.setViewportSize({ width: 380, height: 900 });
+    await w.page.waitForTimeout(800);
+    await shotOf(w.page, '#advice-measures', 'analysis-13-light-advice-330px');
+    await setTheme(w.page, 'Dark Modern', 'vscode-dark');
+    await shotOf(w.page, '#advice-measures', 'analysis-14-dark-advice-330px');
+    assert.equal(await p.locator('#advice-measures .meaning').count(), await p.locator('#advice-measures tr[data-says]').count() + 3);
+    await w.page.setViewportSize({ width: 1400, height: 900 });
+    await setTheme(w.page, 'Light Modern', 'vscode-light');
     assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');
   });
 

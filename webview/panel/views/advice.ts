@@ -83,7 +83,7 @@ export class AdviceView {
     const row = (measure: string, meaning: string, value: string, verdict: string, key: string, says = '') =>
       h(
         'tr',
-        { 'data-measure': key, 'data-says': says },
+        { 'data-measure': key, 'data-says': says || undefined },
         h('td', {}, h('div', {}, measure), meaning ? h('div', { class: 'muted small meaning' }, meaning) : null),
         h('td', { class: 'num' }, value),
         h('td', { class: 'verdict-cell' }, verdict),
