@@ -218,7 +218,7 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     await shotOf(w.page, '#advice-measures', 'analysis-13-light-advice-330px');
     await setTheme(w.page, 'Dark Modern', 'vscode-dark');
     await shotOf(w.page, '#advice-measures', 'analysis-14-dark-advice-330px');
-    assert.equal(await p.locator('#advice-measures .meaning').count(), await p.locator('#advice-measures tr[data-says]').count() + 3);
+    assert.equal(await p.locator('#advice-measures .meaning').count(), (await p.locator('#advice-measures tr[data-says]').count()) + 3);
     await w.page.setViewportSize({ width: 1400, height: 900 });
     await setTheme(w.page, 'Light Modern', 'vscode-light');
     assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');

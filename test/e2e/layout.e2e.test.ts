@@ -173,7 +173,8 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
     /** Focuses the first or last control the keyboard reaches in the panel; returns a name for it. */
     const focusEnd = (which: 'first' | 'last') =>
       p.locator('body').evaluate((_b, end) => {
-        const sel = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+        const sel =
+          'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
         const all = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden], [inert]'));
         const el = end === 'first' ? all[0]! : all[all.length - 1]!;
         el.focus();
@@ -181,7 +182,12 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
       }, which);
     /** Where the focus is: in the panel (its element) or out of it (the workbench element that has it). */
     const where = async () => {
-      const inner = await p.locator('body').evaluate(() => ({ has: document.hasFocus(), el: document.activeElement?.tagName.toLowerCase() + (document.activeElement?.id ? '#' + document.activeElement.id : '') }));
+      const inner = await p
+        .locator('body')
+        .evaluate(() => ({
+          has: document.hasFocus(),
+          el: document.activeElement?.tagName.toLowerCase() + (document.activeElement?.id ? '#' + document.activeElement.id : ''),
+        }));
       const outer = await w.page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
         return a ? `${a.tagName.toLowerCase()}.${String(a.className).split(' ').slice(0, 2).join('.')}` : 'none';
@@ -197,7 +203,9 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
       await w.page.keyboard.press(key);
       await w.page.waitForTimeout(300);
       const to = await where();
-      console.log(`      ${key} from the ${which} control ${from}: focus ${to.inPanel ? 'in the panel on ' + to.inner : 'left the panel; the workbench has ' + to.outer}`);
+      console.log(
+        `      ${key} from the ${which} control ${from}: focus ${to.inPanel ? 'in the panel on ' + to.inner : 'left the panel; the workbench has ' + to.outer}`,
+      );
       assert.ok(!to.inPanel, `${key} from the ${which} control kept the focus in the panel (${to.inner})`);
     }
     // and the Tab after that goes on through the workbench, not back into the panel (no cycle)
