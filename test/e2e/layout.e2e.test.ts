@@ -182,12 +182,10 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
       }, which);
     /** Where the focus is: in the panel (its element) or out of it (the workbench element that has it). */
     const where = async () => {
-      const inner = await p
-        .locator('body')
-        .evaluate(() => ({
-          has: document.hasFocus(),
-          el: document.activeElement?.tagName.toLowerCase() + (document.activeElement?.id ? '#' + document.activeElement.id : ''),
-        }));
+      const inner = await p.locator('body').evaluate(() => ({
+        has: document.hasFocus(),
+        el: document.activeElement?.tagName.toLowerCase() + (document.activeElement?.id ? '#' + document.activeElement.id : ''),
+      }));
       const outer = await w.page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
         return a ? `${a.tagName.toLowerCase()}.${String(a.className).split(' ').slice(0, 2).join('.')}` : 'none';
