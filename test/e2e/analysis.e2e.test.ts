@@ -99,7 +99,10 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     const measures = await p.locator('#advice-measures').innerText();
     console.log(`      verdict: ${await p.locator('#advice-verdict').innerText()}\n      measures:\n        ${measures.replace(/\n/g, '\n        ')}`);
     assert.match(measures, /labelled examples per class \(median\)\s+fewer than 100 is a small target[^\n]*\s+30\s+small target/);
-    assert.match(measures, /telling your inputs from the source’s[^\n]*\s+[^\n]*50% means it cannot tell them apart[^\n]*\s+\d+\.\d%\s+(similar|different) inputs/);
+    assert.match(
+      measures,
+      /telling your inputs from the source’s[^\n]*\s+[^\n]*50% means it cannot tell them apart[^\n]*\s+\d+\.\d%\s+(similar|different) inputs/,
+    );
     assert.match(measures, /proxy A-distance/);
     assert.doesNotMatch(measures, /> -|> −|is different/, 'a threshold in the old words');
     // the headline and the rows agree: "different" exactly when a similarity row says different
