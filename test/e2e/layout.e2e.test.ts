@@ -4,7 +4,7 @@
  * table scrolls sideways with every column kept, the layer list
  * filters by name, collapses by block and jumps to the cut, a running run's charts are in view
  * without scrolling, the focus ring is 2 px, and Tab past the last control (Shift+Tab past the first)
- * leaves the panel instead of cycling inside it.
+ * moves the focus to the next (previous) workbench part, as F6 does, instead of cycling back into the panel.
  * Screenshots (dark and light, 330 px) go to test-results/e2e/layout-*.png.
  */
 import * as assert from 'node:assert';
@@ -205,6 +205,8 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
         `      ${key} from the ${which} control ${from}: focus ${to.inPanel ? 'in the panel on ' + to.inner : 'left the panel; the workbench has ' + to.outer}`,
       );
       assert.ok(!to.inPanel, `${key} from the ${which} control kept the focus in the panel (${to.inner})`);
+      // it went to a workbench part (VS Code's Focus Next/Previous Part), not onto the page's body
+      assert.ok(!/^(body|iframe)/.test(to.outer), `${key} left the focus on ${to.outer}`);
     }
     // and the Tab after that goes on through the workbench, not back into the panel (no cycle)
     await focusEnd('last');

@@ -271,6 +271,10 @@ export class ExperimentPanel implements vscode.Disposable {
         return doc.reveal(m.payload.pointer);
       case 'history':
         return stepDocumentHistory(this.uri, m.payload.action, this.panel);
+      case 'focusExit':
+        // VS Code's way between a webview and the rest of the workbench (F6 / Shift+F6)
+        await vscode.commands.executeCommand(m.payload.direction === 'next' ? 'workbench.action.focusNextPart' : 'workbench.action.focusPreviousPart');
+        return;
       case 'exportChart': {
         // The save dialog starts in the shown run's folder (else beside the experiment file).
         const run = m.payload.runId ? this.runs.list.find((r) => r.runId === m.payload.runId) : undefined;
