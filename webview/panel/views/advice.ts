@@ -201,7 +201,7 @@ function verdictText(r: AdvisorReport): (Node | string)[] {
   const text = r.verdict.advice;
   const at = text.indexOf(': ');
   const rest = at > 0 ? text.slice(at + 2) : text;
-  return [h('strong', {}, `${x.situation}: `), rest, h('span', { class: 'why', id: 'advice-why' }, ` ${x.why}`)];
+  return [h('strong', {}, `${x.situation}: `), rest, h('span', { class: 'why', id: 'advice-why' }, x.why)];
 }
 
 function baseName(p: string): string {
