@@ -272,8 +272,9 @@ export class ExperimentPanel implements vscode.Disposable {
       case 'history':
         return stepDocumentHistory(this.uri, m.payload.action, this.panel);
       case 'focusExit':
-        // VS Code's way between a webview and the rest of the workbench (F6 / Shift+F6)
-        await vscode.commands.executeCommand(m.payload.direction === 'next' ? 'workbench.action.focusNextPart' : 'workbench.action.focusPreviousPart');
+        // Tab past the page's last control: the status bar, the part after the editor area (F6 from a
+        // webview would land on the webview again; see webview/panel/focusExit.ts)
+        await vscode.commands.executeCommand(m.payload.direction === 'next' ? 'workbench.action.focusStatusBar' : 'workbench.action.focusPreviousPart');
         return;
       case 'exportChart': {
         // The save dialog starts in the shown run's folder (else beside the experiment file).
