@@ -387,6 +387,8 @@ export interface WebviewToHostMessages {
   openJson: { pointer?: string };
   /** Undo or redo pressed in the page (outside a field with its own typing to undo): step the experiment document's history. */
   history: { action: 'undo' | 'redo' };
+  /** Tab past the page's last control (`next`) or Shift+Tab before its first (`previous`): move the focus to that workbench part. */
+  focusExit: { direction: 'next' | 'previous' };
   /**
    * Save a chart export: asks where (starting in the run's folder when `runId` is given, else beside the
    * experiment) and writes `data` (base64 for `png`, text for `csv`).

@@ -97,9 +97,18 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     const p = panel(w.page);
     await p.locator('#advice:not([hidden]) #advice-verdict').waitFor({ timeout: 180_000 });
     const measures = await p.locator('#advice-measures').innerText();
-    assert.match(measures, /labelled examples per class \(median\)\s+30\s+< 100 is small\s+small/);
-    assert.match(measures, /domain classifier accuracy \(held out\)\s+\d+\.\d%/);
+    console.log(`      verdict: ${await p.locator('#advice-verdict').innerText()}\n      measures:\n        ${measures.replace(/\n/g, '\n        ')}`);
+    assert.match(measures, /labelled examples per class \(median\)\s+fewer than 100 is a small target[^\n]*\s+30\s+small target/);
+    assert.match(
+      measures,
+      /telling your inputs from the source’s[^\n]*\s+[^\n]*50% means it cannot tell them apart[^\n]*\s+\d+\.\d%\s+(similar|different) inputs/,
+    );
     assert.match(measures, /proxy A-distance/);
+    assert.doesNotMatch(measures, /> -|> −|is different/, 'a threshold in the old words');
+    // the headline and the rows agree: "different" exactly when a similarity row says different
+    const says = await p.locator('#advice-measures tr[data-says]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-says')));
+    const verdict = await p.locator('#advice-verdict').innerText();
+    assert.match(verdict, says.includes('different') ? /different from the source[\s\S]*Different:/ : /similar to the source[\s\S]*Similar:/);
     assert.equal(await p.locator('#advice-rules td.rule').count(), 4);
     assert.equal(await p.locator('#advice-rules td.rule.applies').count(), 1);
     const rule = await p.locator('#advice').getAttribute('data-rule');
@@ -205,6 +214,16 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
     await shotOf(w.page, '#layer-sweep', 'analysis-10-high-contrast-layer-sweep');
     await setTheme(w.page, 'Light Modern', 'vscode-light');
     await shotOf(w.page, '#layer-sweep', 'analysis-11-light-layer-sweep');
+    await shotOf(w.page, '#advice', 'analysis-12-light-advice');
+    // the advice at ~330 px: the measures table scrolls or wraps, every row's meaning kept
+    await w.page.setViewportSize({ width: 380, height: 900 });
+    await w.page.waitForTimeout(800);
+    await shotOf(w.page, '#advice-measures', 'analysis-13-light-advice-330px');
+    await setTheme(w.page, 'Dark Modern', 'vscode-dark');
+    await shotOf(w.page, '#advice-measures', 'analysis-14-dark-advice-330px');
+    assert.equal(await p.locator('#advice-measures .meaning').count(), (await p.locator('#advice-measures tr[data-says]').count()) + 3);
+    await w.page.setViewportSize({ width: 1400, height: 900 });
+    await setTheme(w.page, 'Light Modern', 'vscode-light');
     assert.equal(await p.locator('body').getAttribute('data-csp-violations'), '0');
   });
 

@@ -3,7 +3,8 @@
  * MobileNetV2 base (the miniature Teachable Machine export of the repository's fixtures): the layer
  * table scrolls sideways with every column kept, the layer list
  * filters by name, collapses by block and jumps to the cut, a running run's charts are in view
- * without scrolling, and the focus ring is 2 px.
+ * without scrolling, the focus ring is 2 px, and Tab past the last control (Shift+Tab past the first)
+ * moves the focus to the next (previous) workbench part, as F6 does, instead of cycling back into the panel.
  * Screenshots (dark and light, 330 px) go to test-results/e2e/layout-*.png.
  */
 import * as assert from 'node:assert';
@@ -164,5 +165,56 @@ suite('the experiment panel at 330 px (code-server + Chromium, packaged .vsix)',
     await shot(w.page, 'layout-08-330px-runs-light');
     await setTheme(w.page, 'Dark Modern', 'vscode-dark');
     await w.page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  test('Tab past the last control leaves the panel, Shift+Tab past the first too, and the next Tab does not come back (no focus trap)', async () => {
+    const p = panel(w.page);
+    await p.locator('#app').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    /** Focuses the first or last control the keyboard reaches in the panel; returns a name for it. */
+    const focusEnd = (which: 'first' | 'last') =>
+      p.locator('body').evaluate((_b, end) => {
+        const sel =
+          'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+        const all = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden], [inert]'));
+        const el = end === 'first' ? all[0]! : all[all.length - 1]!;
+        el.focus();
+        return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.dataset.key ? `[${el.dataset.key}]` : ''} (${all.length} controls)`;
+      }, which);
+    /** Where the focus is: in the panel (its element) or out of it (the workbench element that has it). */
+    const where = async () => {
+      const inner = await p.locator('body').evaluate(() => ({
+        has: document.hasFocus(),
+        el: document.activeElement?.tagName.toLowerCase() + (document.activeElement?.id ? '#' + document.activeElement.id : ''),
+      }));
+      const outer = await w.page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return a ? `${a.tagName.toLowerCase()}.${String(a.className).split(' ').slice(0, 2).join('.')}` : 'none';
+      });
+      return { inPanel: inner.has && inner.el !== 'body', inner: inner.el, outer };
+    };
+    for (const [which, key] of [
+      ['last', 'Tab'],
+      ['first', 'Shift+Tab'],
+    ] as const) {
+      const from = await focusEnd(which);
+      assert.ok((await where()).inPanel, `${from} did not take the focus`);
+      await w.page.keyboard.press(key);
+      await w.page.waitForTimeout(300);
+      const to = await where();
+      console.log(
+        `      ${key} from the ${which} control ${from}: focus ${to.inPanel ? 'in the panel on ' + to.inner : 'left the panel; the workbench has ' + to.outer}`,
+      );
+      assert.ok(!to.inPanel, `${key} from the ${which} control kept the focus in the panel (${to.inner})`);
+      // it went to a workbench part (VS Code's Focus Next/Previous Part), not onto the page's body
+      assert.ok(!/^(body|iframe)/.test(to.outer), `${key} left the focus on ${to.outer}`);
+    }
+    // and the Tab after that goes on through the workbench, not back into the panel (no cycle)
+    await focusEnd('last');
+    await w.page.keyboard.press('Tab');
+    await w.page.keyboard.press('Tab');
+    await w.page.waitForTimeout(300);
+    const next = await where();
+    console.log(`      Tab, Tab from the last control: ${next.inPanel ? 'back in the panel on ' + next.inner : 'the workbench has ' + next.outer}`);
+    assert.ok(!next.inPanel, `the second Tab came back into the panel (${next.inner})`);
   });
 });

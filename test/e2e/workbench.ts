@@ -159,23 +159,39 @@ async function quickInput(page: Page, text: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
+  await input.fill(text, { timeout: 10_000 });
+}
+
+/**
+ * Opens the quick input with `text` and clicks the row labelled `label`. VS Code hides the quick input
+ * when focus leaves it: an editor that takes focus as it finishes opening (the Welcome walkthrough
+ * focuses its step once its slide has rendered; a just-opened file's editor) can close it under the
+ * test, before the row is clicked — then the command never ran, and the gesture is repeated (logged).
+ */
+async function quickPick(page: Page, text: string, label: string, rowTimeout: number): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+  const widget = page.locator('.quick-input-widget');
+  for (let i = 1; ; i++) {
+    try {
+      await quickInput(page, text);
+      await row.waitFor({ timeout: rowTimeout });
+      await row.click({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (i >= 3 || (await widget.isVisible())) throw e;
+      console.log(`      (the quick input closed before "${label}" was clicked: focus moved away; again)`);
+    }
+  }
 }
 
 /** Runs a command from the palette by its full title (`Category: Title`). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await quickInput(page, `>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
+  await quickPick(page, `>${title}`, title, 15_000);
 }
 
 /** Opens a workspace file with Quick Open and waits for its tab. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await quickInput(page, name);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
+  await quickPick(page, name, name, 20_000);
   await page.locator(`.tab.active:has-text("${name}")`).waitFor({ timeout: 15_000 });
 }
 
@@ -192,4 +208,30 @@ export async function answer(page: Page, text: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Clicks an item of an open context menu. VS Code's menu items listen for mouse-up only from 100 ms
+ * after they render (a RunOnceScheduler, `runOnceToEnableMouseUp` in base/browser/ui/menu/menu.ts, so
+ * that releasing the right button that opened the menu does not trigger the item under it); a click
+ * sooner — Playwright clicks as soon as the item is visible and stable, and on a busy machine the timer
+ * fires late — is swallowed and the menu stays open. So: click, and click again while the menu is still
+ * there (a swallowed click left it open; a taken one closes it). Returns the clicks it took.
+ */
+export async function clickMenuItem(page: Page, item: Locator): Promise<number> {
+  const menu = page.locator('.monaco-menu').first();
+  for (let clicks = 1; ; clicks++) {
+    try {
+      await item.click({ timeout: 5_000 });
+    } catch (e) {
+      if (!(await menu.isVisible())) return clicks - 1; // the previous click closed it after all
+      throw e;
+    }
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 1_500 });
+      return clicks;
+    } catch (e) {
+      if (clicks >= 10) throw e;
+    }
+  }
 }

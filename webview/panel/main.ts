@@ -6,6 +6,7 @@
 import { isMessage, type HostToWebview } from '../../src/protocol/webview.js';
 import { restyleCharts } from './charts.js';
 import { h } from './dom.js';
+import { routeFocusExit } from './focusExit.js';
 import { routeHistoryKeys } from './history.js';
 import { post, save, saved } from './host.js';
 import { RenderQueue } from './renderQueue.js';
@@ -140,6 +141,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
 new MutationObserver(() => restyleCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 routeHistoryKeys();
+routeFocusExit();
 renderAll();
 // When the page asked for its state and when it got it (ms since the page started loading), for the UI tests.
 document.body.dataset.readyAt = String(Math.round(performance.now()));

@@ -20,6 +20,11 @@ export interface Problem {
   /** Length of the range in characters (at least 1 when the text is not empty). */
   length: number;
   severity: Severity;
+  /**
+   * Set on JSON syntax problems and duplicate property names: what any JSON editor reports itself (VS
+   * Code's JSON service does), as opposed to the schema and semantic problems only Transfer Lab finds.
+   */
+  syntax?: true;
 }
 
 /** True when any problem is an error. */

@@ -118,7 +118,7 @@ function syntaxProblem(locator: JsonLocator, e: ParseError): Problem {
   const code = printParseErrorCode(e.error);
   const range = locator.range(e.offset, Math.max(1, e.length));
   const path = toPointer(getLocation(locator.text, e.offset).path);
-  return { path, message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, severity: 'error', ...range };
+  return { path, message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, severity: 'error', syntax: true, ...range };
 }
 
 /** Warnings for property names that appear twice in one object. */
@@ -132,7 +132,7 @@ function duplicateKeys(locator: JsonLocator, node: Node, path: (string | number)
       const name = String(key.value);
       if (seen.has(name)) {
         const pos = locator.range(key.offset, key.length);
-        out.push({ path: toPointer([...path, name]), message: `duplicate property "${name}" (the last one wins)`, severity: 'warning', ...pos });
+        out.push({ path: toPointer([...path, name]), message: `duplicate property "${name}" (the last one wins)`, severity: 'warning', syntax: true, ...pos });
       }
       seen.add(name);
       if (value) out.push(...duplicateKeys(locator, value, [...path, name]));

@@ -8,7 +8,10 @@ import type { Problem } from '../../core/experiment/problem.js';
 
 /** Problems by kind, each located in the text. */
 export interface CheckResult {
-  /** JSON syntax and schema problems (VS Code's JSON service reports the same from `jsonValidation`). */
+  /**
+   * JSON syntax and schema problems. Those marked `syntax` VS Code's JSON service reports itself; the
+   * schema problems only Transfer Lab reports (its `jsonValidation` schema holds hints, no constraints).
+   */
   schema: Problem[];
   /** Problems the schema can't express: layer names, data folders, class filters, … */
   semantic: Problem[];

@@ -276,6 +276,11 @@ export class ExperimentPanel implements vscode.Disposable {
       }
       case 'history':
         return stepDocumentHistory(this.uri, m.payload.action, this.panel);
+      case 'focusExit':
+        // Tab past the page's last control: the status bar, the part after the editor area (F6 from a
+        // webview would land on the webview again; see webview/panel/focusExit.ts)
+        await vscode.commands.executeCommand(m.payload.direction === 'next' ? 'workbench.action.focusStatusBar' : 'workbench.action.focusPreviousPart');
+        return;
       case 'exportChart': {
         // The save dialog starts in the shown run's folder (else beside the experiment file).
         const run = m.payload.runId ? this.runs.list.find((r) => r.runId === m.payload.runId) : undefined;

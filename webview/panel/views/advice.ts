@@ -6,6 +6,7 @@
  * writes it to the JSON file).
  */
 import type { AdvisorReport } from '../../../src/core/advisor/advise.js';
+import { explainAdvice } from '../../../src/core/advisor/explain.js';
 import type { Rule } from '../../../src/core/advisor/rules.js';
 import type { AnalysesView } from '../../../src/protocol/webview.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
@@ -75,49 +76,44 @@ export class AdviceView {
     );
   }
 
-  /** The measurements against their thresholds. */
+  /** The measurements: what each number means and its verdict, in the headline's words (`explainAdvice`). */
   private measures(r: AdvisorReport): HTMLElement {
     const s = r.similarity;
-    const t = r.thresholds;
-    const different = s.domainAccuracy >= t.differentDomainAccuracy;
-    const row = (measure: string, value: string, threshold: string, verdict: string, key: string) =>
-      h('tr', { 'data-measure': key }, h('td', {}, measure), h('td', { class: 'num' }, value), h('td', { class: 'muted' }, threshold), h('td', {}, verdict));
+    const x = explainAdvice(r);
+    const row = (measure: string, meaning: string, value: string, verdict: string, key: string, says = '') =>
+      h(
+        'tr',
+        { 'data-measure': key, 'data-says': says || undefined },
+        h('td', {}, h('div', {}, measure), meaning ? h('div', { class: 'muted small meaning' }, meaning) : null),
+        h('td', { class: 'num' }, value),
+        h('td', { class: 'verdict-cell' }, verdict),
+      );
     return h(
       'div',
       { class: 'table-wrap' },
       h(
         'table',
         { class: 'measures', id: 'advice-measures' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'measure'), h('th', { class: 'num' }, 'value'), h('th', {}, 'threshold'), h('th', {}, 'verdict'))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'measure (what it means)'), h('th', { class: 'num' }, 'value'), h('th', {}, 'verdict'))),
         h(
           'tbody',
           {},
+          ...x.rows.map((m) => row(m.measure, m.meaning, m.value, m.verdict, m.key, m.says)),
           row(
-            'labelled examples per class (median)',
-            String(r.target.medianPerClass),
-            `< ${t.smallPerClass} is small`,
-            r.verdict.small ? 'small' : 'large',
-            'perClass',
+            'proxy A-distance',
+            'another view of the domain classifier: 0 = inputs alike, 2 = fully separable (not used in the verdict)',
+            num(s.proxyADistance),
+            '',
+            'aDistance',
           ),
           row(
-            'domain classifier accuracy (held out)',
-            pct(s.domainAccuracy),
-            `≥ ${pct(t.differentDomainAccuracy)} is different`,
-            different ? 'different' : 'similar',
-            'domain',
+            'nearest-neighbour distance ratio',
+            'target-to-source over source-to-source nearest-neighbour distance: about 1 when alike (not used in the verdict)',
+            num(s.nearestNeighbourRatio),
+            '',
+            'nnRatio',
           ),
-          r.specificityGap !== undefined
-            ? row(
-                `best earlier layer (${r.earlierLayer}) − ${r.layer}, val acc`,
-                `${r.specificityGap >= 0 ? '+' : ''}${(100 * r.specificityGap).toFixed(1)} pt`,
-                `> ${(100 * t.maxSpecificityGap).toFixed(1)} pt is different`,
-                r.specificityGap > t.maxSpecificityGap ? 'different' : 'similar',
-                'gap',
-              )
-            : null,
-          row('proxy A-distance', num(s.proxyADistance), '', '', 'aDistance'),
-          row('nearest-neighbour distance ratio', num(s.nearestNeighbourRatio), '', '', 'nnRatio'),
-          row('mean shift (per feature, source sd²)', num(s.meanShift), '', '', 'meanShift'),
+          row('mean shift (per feature, source sd²)', 'how far the average features moved (not used in the verdict)', num(s.meanShift), '', 'meanShift'),
         ),
       ),
       h(
@@ -199,13 +195,13 @@ export class AdviceView {
   }
 }
 
-/** The verdict as the advisor words it, its situation part (`small target, different from the source`) in bold. */
+/** The verdict: its situation (`Small target, different from the source`) in bold, the advice, and why (which rows decided). */
 function verdictText(r: AdvisorReport): (Node | string)[] {
+  const x = explainAdvice(r);
   const text = r.verdict.advice;
   const at = text.indexOf(': ');
-  const head = at > 0 ? text.slice(0, at) : `${r.verdict.small ? 'small' : 'large'} target, ${r.verdict.similar ? 'similar to' : 'different from'} the source`;
   const rest = at > 0 ? text.slice(at + 2) : text;
-  return [h('strong', {}, `${head.charAt(0).toUpperCase()}${head.slice(1)}: `), rest];
+  return [h('strong', {}, `${x.situation}: `), rest, h('span', { class: 'why', id: 'advice-why' }, x.why)];
 }
 
 function baseName(p: string): string {
