@@ -15,18 +15,14 @@ import type { RunSummary } from '../../core/runs/events.js';
 import type { AnalysesView, ComparisonView, HostToWebviewMessages, RunMetrics, RunsView } from '../../protocol/webview.js';
 import { readSettings } from '../config.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
-import { listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
+import { isTrainingRun, listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
 import { ArtifactCache, analysesKey, collectAnalyses } from './analyses/analyses.js';
 import { openEvaluationExample } from './analyses/openExample.js';
 import { Batcher } from './metrics/batcher.js';
 import { compareRunFolders } from './metrics/runComparison.js';
 import { RunFollower } from './metrics/runFollower.js';
 
-/** True for a run that trains (`summary.task` `train` or absent): the runs the Training view follows. */
-export function isTrainingRun(r: Pick<RunRecord, 'summary'>): boolean {
-  const task = r.summary?.task;
-  return task === undefined || task === 'train';
-}
+export { isTrainingRun };
 
 /** What run following needs from its panel. */
 export interface RunFollowingHost {
@@ -305,7 +301,7 @@ export class RunFollowing implements vscode.Disposable {
     const dir = path.join(this.host.runsRoot(), experimentDirName(this.host.experimentName()));
     if (!changed.startsWith(dir + path.sep)) return;
     if (this.follower && changed.startsWith(this.follower.runDir + path.sep)) this.metricsBatch.request();
-    if (path.basename(changed) === 'summary.json' || path.dirname(changed) === dir) {
+    if (path.basename(changed) === 'summary.json' || path.basename(changed) === 'meta.json' || path.dirname(changed) === dir) {
       this.postRuns(true);
       if (this.pinnedRunId === undefined) this.showCurrentRun();
     }

@@ -33,10 +33,7 @@ test('name, tags and notes round-trip; empty values remove the field; summary an
   assert.deepEqual(readRunMeta(runDir), { name: 'lr 3e-4', tags: ['baseline', 'photos'] });
   writeRunMeta(runDir, { tags: [] });
   assert.deepEqual(readRunMeta(runDir), { name: 'lr 3e-4' });
-  assert.deepEqual(
-    [fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8'), fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')],
-    before,
-  );
+  assert.deepEqual([fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8'), fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')], before);
 });
 
 test('fields this version does not know are kept', () => {
