@@ -65,6 +65,9 @@ export class ComparisonView {
     const experiments = [...new Set(c.runs.map((r) => r.experiment))];
     this.caption.textContent = `${c.runs.length} runs of ${experiments.length === 1 ? experiments[0] : `${experiments.length} experiments (${experiments.join(', ')})`}`;
     this.el.dataset.runs = String(c.runs.length);
+    // The legend is drawn in the canvas: its entries are also on the canvas, for tests and assistive tools.
+    this.accCanvas.dataset.series = labels.join('\n');
+    this.accCanvas.setAttribute('aria-label', `Validation accuracy per epoch of ${labels.join(', ')}`);
     setSeries(
       this.acc,
       c.runs.map((r, i) => ({ label: labels[i], points: r.epochs.map((e) => ({ x: e.epoch + 1, y: e.valAccuracy ?? null })), color: i, dots: true })),
