@@ -33,7 +33,7 @@ import { Thumbnails } from './analyses/thumbnails.js';
 import { saveChartExport } from './export/chartExport.js';
 import { RunFollowing } from './runFollowing.js';
 
-export { isTrainingRun } from './runFollowing.js';
+export { isTrainingRun } from '../runs/runRecords.js';
 
 /** The command that edits each field of a run's `meta.json` (the run table's edit buttons). */
 const RUN_META_COMMANDS: Record<'name' | 'tags' | 'notes', string> = { name: Commands.renameRun, tags: Commands.editRunTags, notes: Commands.editRunNotes };

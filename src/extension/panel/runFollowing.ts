@@ -22,8 +22,6 @@ import { Batcher } from './metrics/batcher.js';
 import { compareRunFolders } from './metrics/runComparison.js';
 import { RunFollower } from './metrics/runFollower.js';
 
-export { isTrainingRun };
-
 /** What run following needs from its panel. */
 export interface RunFollowingHost {
   /** Posts a message when the page is there to receive it. */
