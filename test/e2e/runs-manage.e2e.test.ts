@@ -98,6 +98,7 @@ suite('runs people can manage: names, tags, sorting, Compare Runs… (code-serve
     runs.b = cliRun(`${B}.transfer.json`, 1);
     for (const [k, s] of Object.entries(runs)) console.log(`      ${k}: ${s.experiment} ${s.runId} best val acc ${s.best?.valAccuracy}`);
     w = await openWorkbench();
+    await runCommand(w.page, 'Hide Secondary Side Bar').catch(() => undefined);
   });
   suiteTeardown(async () => {
     await closePanelWorkbench(w);

@@ -266,7 +266,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       .join(' · ');
     item.tooltip = runTooltip(record.runId, record.runDir, status, summary, record.meta, record.metaError);
     item.accessibilityInformation = {
-      label: `Run ${name ? `${name} (${record.runId})` : record.runId} of ${node.experiment.name}, ${status}, ${item.description}`,
+      // `Run [name, ]<id> of <experiment>, <status>, …`: the id stays right before "of" (the UI tests find rows by it).
+      label: `Run ${name ? `${name}, ` : ''}${record.runId} of ${node.experiment.name}, ${status}, ${item.description}`,
     };
     item.command = { command: Commands.openPanel, title: 'Open Experiment Panel', arguments: [node] };
     return item;
