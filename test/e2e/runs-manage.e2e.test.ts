@@ -143,6 +143,10 @@ suite('runs people can manage: names, tags, sorting, Compare Runs… (code-serve
 
   test('the run table sorts by best validation accuracy (click, then the keyboard) and filters by tag', async () => {
     const p = panel(w.page);
+    // Notes from the panel's own button (the same input box as the tree's).
+    await p.locator(`#run-table tr[data-run="${runs.a2.runId}"] button[data-edit="notes"]`).click();
+    await answer(w.page, 'the second seed');
+    await p.locator(`#run-table tr[data-run="${runs.a2.runId}"] .run-notes`).filter({ hasText: 'the second seed' }).waitFor({ timeout: 20_000 });
     const order = async () => p.locator('#run-table tbody tr[data-run]').evaluateAll((trs: HTMLElement[]) => trs.map((t) => t.dataset.run ?? ''));
     const byAcc = (dir: 1 | -1) =>
       summaries(A)

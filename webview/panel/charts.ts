@@ -434,7 +434,7 @@ export function scatterChart(
 }
 
 /** The x axis of a scatter: numbers (linear or logarithmic) or categories (`labels[i]` at x = i). */
-export type ScatterXAxis = { kind: 'numeric'; log: boolean; title: string } | { kind: 'category'; labels: string[]; title: string };
+export type ScatterXAxis = { kind: 'numeric'; log: boolean; title: string; min?: number; max?: number } | { kind: 'category'; labels: string[]; title: string };
 
 /** Sets a scatter's x axis (call before {@link setScatter}). A category axis takes x as the label's index. */
 export function setScatterX(chart: Chart<'scatter'>, x: ScatterXAxis): void {
@@ -443,7 +443,12 @@ export function setScatterX(chart: Chart<'scatter'>, x: ScatterXAxis): void {
   scales.x =
     x.kind === 'category'
       ? axis(x.title, p, { type: 'category', labels: x.labels, offset: true })
-      : axis(x.title, p, { type: x.log ? 'logarithmic' : 'linear', ...(x.log ? { ticks: { color: p.foreground, callback: logTickCallback } } : {}) });
+      : axis(x.title, p, {
+          type: x.log ? 'logarithmic' : 'linear',
+          ...(x.min !== undefined ? { min: x.min } : {}),
+          ...(x.max !== undefined ? { max: x.max } : {}),
+          ...(x.log ? { ticks: { color: p.foreground, callback: logTickCallback } } : {}),
+        });
 }
 
 /** Replaces the scatter's groups and redraws; re-applied after a theme change. */

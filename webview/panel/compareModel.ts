@@ -1,7 +1,7 @@
 /**
  * The comparison's model, pure (no DOM): a label per compared run for legends and columns, and the
  * x axis of "setting against best validation accuracy" — numeric when every run has a number for the
- * setting (logarithmic when they are all positive and span two decades or more, as learning rates
+ * setting (logarithmic when they are all positive and span a factor of 10 or more, as learning rates
  * do), else one category per distinct value (a run without the setting is the category `—`).
  */
 import type { ComparedRun, SettingDifference } from '../../src/protocol/webview.js';
@@ -48,11 +48,27 @@ export function settingAxis(values: readonly string[]): SettingAxis {
   if (nums.length > 0 && nums.every(Number.isFinite)) {
     const min = Math.min(...nums);
     const max = Math.max(...nums);
-    return { kind: 'numeric', log: min > 0 && max / min >= 100, x: nums };
+    return { kind: 'numeric', log: min > 0 && max / min >= 10, x: nums };
   }
   const texts = values.map(valueText);
   const labels = [...new Set(texts)].sort((a, b) => (a === ABSENT ? 1 : b === ABSENT ? -1 : a.localeCompare(b, 'en', { numeric: true })));
   return { kind: 'category', labels, x: texts.map((t) => labels.indexOf(t)) };
+}
+
+/**
+ * Limits of a numeric axis with room around the points (a marker on the axis' edge is half hidden):
+ * 10 % of the span on each side (of the value, or 1, when all values are equal); on a log axis the
+ * same share of the span in decades.
+ */
+export function paddedRange(xs: readonly number[], log: boolean): { min: number; max: number } {
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  if (log) {
+    const factor = max > min ? Math.pow(max / min, 0.1) : 2;
+    return { min: min / factor, max: max * factor };
+  }
+  const pad = 0.1 * (max - min || Math.abs(max) || 1);
+  return { min: min - pad, max: max + pad };
 }
 
 /** The setting to plot first: the one picked when it still differs, else the first that is not the experiment's name. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunItem } from '../../../src/protocol/webview.js';
 import { allTags, filterRuns, isSortKey, nextSort, sortRuns, splitRuns } from '../../../webview/panel/runTable.js';
-import { defaultSetting, runLabels, settingAxis } from '../../../webview/panel/compareModel.js';
+import { defaultSetting, paddedRange, runLabels, settingAxis } from '../../../webview/panel/compareModel.js';
 
 const run = (runId: string, x: Partial<RunItem> = {}): RunItem => ({
   runId,
@@ -63,7 +63,7 @@ test('filtering by tag and by status, together', () => {
   assert.deepEqual(allTags(runs), ['baseline', 'photos']);
 });
 
-test('a numeric setting gets a numeric axis (log when positive over two decades); others a category axis', () => {
+test('a numeric setting gets a numeric axis (log when positive over a factor of 10); others a category axis', () => {
   assert.deepEqual(settingAxis(['0.01', '0.001', '0.0001']), { kind: 'numeric', log: true, x: [0.01, 0.001, 0.0001] });
   assert.deepEqual(settingAxis(['8', '16', '32']), { kind: 'numeric', log: false, x: [8, 16, 32] });
   assert.deepEqual(settingAxis(['0', '1e-3']), { kind: 'numeric', log: false, x: [0, 0.001] });
@@ -110,4 +110,16 @@ test('run labels: the name, else the start time; the experiment when several; un
     'name',
   );
   assert.equal(defaultSetting([], 'name'), undefined);
+});
+
+test('one decade of learning rates (3e-4 vs 3e-3) is a log axis; a factor under 10 is linear', () => {
+  assert.deepEqual(settingAxis(['0.0003', '0.003']), { kind: 'numeric', log: true, x: [0.0003, 0.003] });
+  assert.deepEqual(settingAxis(['16', '128']), { kind: 'numeric', log: false, x: [16, 128] });
+});
+
+test('numeric axes get room around the points: 10 % of the span, in decades on a log axis', () => {
+  assert.deepEqual(paddedRange([10, 20], false), { min: 9, max: 21 });
+  assert.deepEqual(paddedRange([5, 5], false), { min: 4.5, max: 5.5 });
+  const log = paddedRange([0.0002, 0.002], true);
+  assert.ok(Math.abs(Math.log10(log.min) - Math.log10(0.0002) + 0.1) < 1e-12 && Math.abs(Math.log10(log.max) - Math.log10(0.002) - 0.1) < 1e-12);
 });

@@ -7,7 +7,7 @@
  */
 import type { Chart } from 'chart.js';
 import { lineChart, scatterChart, setScatter, setScatterX, setSeries, SHAPES } from '../charts.js';
-import { defaultSetting, runLabels, settingAxis, valueText } from '../compareModel.js';
+import { defaultSetting, paddedRange, runLabels, settingAxis, valueText } from '../compareModel.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
 import { num, pct } from '../format.js';
 import { save } from '../host.js';
@@ -151,7 +151,12 @@ export class ComparisonView {
     ]);
     this.settingFigure.dataset.axis = axis.kind === 'numeric' ? (axis.log ? 'logarithmic' : 'linear') : 'category';
     this.settingFigure.dataset.setting = key;
-    setScatterX(this.scatter, axis.kind === 'numeric' ? { kind: 'numeric', log: axis.log, title: key } : { kind: 'category', labels: axis.labels, title: key });
+    setScatterX(
+      this.scatter,
+      axis.kind === 'numeric'
+        ? { kind: 'numeric', log: axis.log, title: key, ...paddedRange(axis.x, axis.log) }
+        : { kind: 'category', labels: axis.labels, title: key },
+    );
     setScatter(
       this.scatter,
       c.runs.map((r, i) => ({
