@@ -138,7 +138,7 @@ suite('runs people can manage: names, tags, sorting, Compare Runs… (code-serve
       tags: ['baseline', 'digits'],
     });
     await setTheme(w.page, 'Dark Modern', 'vscode-dark');
-    await shot(w.page, 'manage-01-dark-renamed-tree-and-panel');
+    await shotOf(w, '#runs', 'manage-01-dark-renamed-tree-and-panel');
   });
 
   test('the run table sorts by best validation accuracy (click, then the keyboard) and filters by tag', async () => {

@@ -410,7 +410,7 @@ export const SHAPES: PointStyle[] = ['circle', 'triangle', 'rect', 'rectRot', 'c
 /** Creates a scatter chart on `canvas` (sized by its container's CSS). */
 export function scatterChart(
   canvas: HTMLCanvasElement,
-  opts: { xTitle: string; yTitle: string; unitY?: boolean; legend?: 'right' | 'bottom' },
+  opts: { xTitle: string; yTitle: string; unitY?: boolean; legend?: 'right' | 'bottom'; x?: ScatterXAxis },
 ): Chart<'scatter'> {
   const p = palette();
   const chart = new Chart<'scatter', { x: number; y: number }[]>(canvas, {
@@ -420,7 +420,7 @@ export function scatterChart(
       ...STATIC,
       ...PREPARSED,
       scales: {
-        x: axis(opts.xTitle, p, { type: 'linear' }),
+        x: opts.x ? scatterX(opts.x, p) : axis(opts.xTitle, p, { type: 'linear' }),
         y: axis(opts.yTitle, p, { type: 'linear', ...(opts.unitY ? { ticks: { color: p.foreground, callback: percentTickCallback } } : {}) }),
       },
       plugins: {
@@ -433,22 +433,24 @@ export function scatterChart(
   return chart;
 }
 
-/** The x axis of a scatter: numbers (linear or logarithmic) or categories (`labels[i]` at x = i). */
+/** The x axis of a scatter: numbers (linear or logarithmic, optional limits) or categories (`labels[i]` at x = i). */
 export type ScatterXAxis = { kind: 'numeric'; log: boolean; title: string; min?: number; max?: number } | { kind: 'category'; labels: string[]; title: string };
 
-/** Sets a scatter's x axis (call before {@link setScatter}). A category axis takes x as the label's index. */
-export function setScatterX(chart: Chart<'scatter'>, x: ScatterXAxis): void {
-  const p = palette();
-  const scales = chart.options.scales as Record<string, unknown>;
-  scales.x =
-    x.kind === 'category'
-      ? axis(x.title, p, { type: 'category', labels: x.labels, offset: true })
-      : axis(x.title, p, {
-          type: x.log ? 'logarithmic' : 'linear',
-          ...(x.min !== undefined ? { min: x.min } : {}),
-          ...(x.max !== undefined ? { max: x.max } : {}),
-          ...(x.log ? { ticks: { color: p.foreground, callback: logTickCallback } } : {}),
-        });
+/** Chart.js options of a scatter's x axis. */
+function scatterX(x: ScatterXAxis, p: Palette): object {
+  if (x.kind === 'category') return axis(x.title, p, { type: 'category', labels: x.labels, offset: true });
+  return axis(x.title, p, {
+    type: x.log ? 'logarithmic' : 'linear',
+    ...(x.min !== undefined ? { min: x.min } : {}),
+    ...(x.max !== undefined ? { max: x.max } : {}),
+    ...(x.log ? { ticks: { color: p.foreground, callback: logTickCallback } } : {}),
+  });
+}
+
+/** Destroys a chart made here (a scatter whose axis changes kind is made again). */
+export function destroyChart(chart: Chart<'scatter'>): void {
+  otherCharts.delete(chart as unknown as Chart);
+  chart.destroy();
 }
 
 /** Replaces the scatter's groups and redraws; re-applied after a theme change. */

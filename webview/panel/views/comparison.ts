@@ -6,7 +6,7 @@
  * category axis otherwise).
  */
 import type { Chart } from 'chart.js';
-import { lineChart, scatterChart, setScatter, setScatterX, setSeries, SHAPES } from '../charts.js';
+import { destroyChart, lineChart, scatterChart, setScatter, setSeries, SHAPES, type ScatterXAxis } from '../charts.js';
 import { defaultSetting, paddedRange, runLabels, settingAxis, valueText } from '../compareModel.js';
 import { h, replaceChildrenKeepingFocus, section } from '../dom.js';
 import { num, pct } from '../format.js';
@@ -22,7 +22,8 @@ export class ComparisonView {
   private readonly scatterCanvas = h('canvas', { role: 'img', id: 'chart-compare-setting', 'aria-label': 'A setting against best validation accuracy' });
   private readonly acc: Chart<'line'>;
   private readonly loss: Chart<'line'>;
-  private readonly scatter: Chart<'scatter'>;
+  /** Made again when the setting changes (a category and a numeric axis are different scales). */
+  private scatter: Chart<'scatter'> | undefined;
   private readonly caption = h('p', { class: 'muted', id: 'compare-caption' });
   private readonly settingBar = h('div', { class: 'toolbar' });
   private readonly settingFigure: HTMLElement;
@@ -49,7 +50,6 @@ export class ComparisonView {
     );
     this.acc = lineChart(this.accCanvas, { xTitle: 'epoch', yTitle: 'validation accuracy', integerX: true, unitY: true });
     this.loss = lineChart(this.lossCanvas, { xTitle: 'epoch', yTitle: 'validation loss', integerX: true });
-    this.scatter = scatterChart(this.scatterCanvas, { xTitle: 'setting', yTitle: 'best validation accuracy', unitY: true, legend: 'bottom' });
   }
 
   /** Scrolls the comparison into view (Compare Runs… from the sidebar). */
@@ -151,12 +151,12 @@ export class ComparisonView {
     ]);
     this.settingFigure.dataset.axis = axis.kind === 'numeric' ? (axis.log ? 'logarithmic' : 'linear') : 'category';
     this.settingFigure.dataset.setting = key;
-    setScatterX(
-      this.scatter,
+    const x: ScatterXAxis =
       axis.kind === 'numeric'
         ? { kind: 'numeric', log: axis.log, title: key, ...paddedRange(axis.x, axis.log) }
-        : { kind: 'category', labels: axis.labels, title: key },
-    );
+        : { kind: 'category', labels: axis.labels, title: key };
+    if (this.scatter) destroyChart(this.scatter);
+    this.scatter = scatterChart(this.scatterCanvas, { xTitle: key, yTitle: 'best validation accuracy', unitY: true, legend: 'bottom', x });
     setScatter(
       this.scatter,
       c.runs.map((r, i) => ({
