@@ -63,10 +63,17 @@ async function contextMenu(page: Page, row: () => ReturnType<typeof runRow>, lab
       await page.keyboard.press('Escape');
       await row().click({ button: 'right' });
       await item.waitFor({ timeout: 10_000 });
-      await item.click();
+      // A mouse click on a menu item is sometimes lost in code-server (see ui.e2e's Delete Run): the
+      // second and third attempts choose the item with the keyboard.
+      if (i === 1) await item.click();
+      else {
+        await item.hover();
+        await page.keyboard.press('Enter');
+      }
       await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
       return;
     } catch (e) {
+      console.log(`      ${label} attempt ${i}: ${(e as Error).message.split('\n')[0]}`);
       if (i >= 3) throw e;
     }
   }
