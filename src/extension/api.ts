@@ -2,7 +2,7 @@
  * What `activate` returns: handles for the extension-host tests (and other extensions) to observe
  * runs and the tree. Not a stable public API.
  */
-import type { AnalysesView, ExperimentDetail, LayerRow, WebviewToHost } from '../protocol/webview.js';
+import type { AnalysesView, ComparisonView, ExperimentDetail, LayerRow, RunsView, WebviewToHost } from '../protocol/webview.js';
 import type { PredictionsMessage } from '../protocol/predictions.js';
 import type { PredictionsPageState } from './predictions/predictionsPanel.js';
 import type { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics.js';
@@ -18,6 +18,10 @@ export interface TransferLabApi {
   panelAnalyses(file: string): AnalysesView | undefined;
   /** The run the Training view of an experiment's open panel shows (null: none; undefined: no panel open for that file). */
   panelShownRun(file: string): string | null | undefined;
+  /** The run table of an experiment's open panel, as last computed from the store (undefined: no panel open for that file). */
+  panelRuns(file: string): RunsView | undefined;
+  /** The comparison an experiment's open panel shows (null: none; undefined: no panel open for that file). */
+  panelComparison(file: string): ComparisonView | null | undefined;
   /** What the header of an experiment's open panel says about the kind of transfer (undefined: no panel or no valid text yet). */
   panelTransfer(file: string): Promise<Pick<ExperimentDetail, 'kind' | 'method' | 'strategy'> | undefined> | undefined;
   /** Texts of the runs' status-bar items, one per run in progress, oldest first (drawn from the runs' state at the call). */

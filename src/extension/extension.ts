@@ -14,7 +14,7 @@ import { experimentPanels, registerExperimentPanels } from './panel/index.js';
 import { RunManager } from './runs/runManager.js';
 import { RunProgress } from './runs/runProgress.js';
 import { ExperimentsTree } from './tree/experimentsTree.js';
-import { isFolderChange, isSummaryChange, RunStoreWatcher } from './workspace/runStoreWatcher.js';
+import { isFolderChange, isMetaChange, isSummaryChange, RunStoreWatcher } from './workspace/runStoreWatcher.js';
 import { WorkspaceWatchers } from './workspace/watchers.js';
 
 /** Grace period on deactivate (window close/reload) before workers are killed. */
@@ -44,8 +44,8 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     runStore,
     progress,
     watchers.onDidChange(() => void tree.refresh()),
-    // The tree shows experiment and run folders and each run's summary.
-    runStore.onDidChange((c) => (isFolderChange(c) || isSummaryChange(c) ? tree.onRunFileChanged(c.uri) : undefined)),
+    // The tree shows experiment and run folders and each run's summary, name and tags.
+    runStore.onDidChange((c) => (isFolderChange(c) || isSummaryChange(c) || isMetaChange(c) ? tree.onRunFileChanged(c.uri) : undefined)),
     runs.onDidChange((r) => tree.onRunChanged(r)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
     ...registerCommands({ extensionUri: context.extensionUri, log, runs, tree, diagnostics }),
@@ -63,6 +63,11 @@ export function activate(context: vscode.ExtensionContext): TransferLabApi {
     panelShownRun: (file) => {
       const p = experimentPanels()?.get(file);
       return p ? (p.shownRunId() ?? null) : undefined;
+    },
+    panelRuns: (file) => experimentPanels()?.get(file)?.runsNow(),
+    panelComparison: (file) => {
+      const p = experimentPanels()?.get(file);
+      return p ? p.comparison() : undefined;
     },
     panelTransfer: (file) => experimentPanels()?.get(file)?.transferNow(),
     panelLayers: (file) => experimentPanels()?.get(file)?.layersNow(),

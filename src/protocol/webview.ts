@@ -150,6 +150,14 @@ export interface ExperimentDetail {
 /** A past or current run in the run picker. */
 export interface RunItem {
   runId: string;
+  /** The run's name (`meta.json`), shown instead of its start time. */
+  name?: string;
+  /** Tags (`meta.json`). */
+  tags?: string[];
+  /** Notes (`meta.json`). */
+  notes?: string;
+  /** Why `meta.json` could not be read (names the file). */
+  metaError?: string;
   /** The analysis a run did (`advise`, `layerSweep`, `gaborMatch`); absent for training runs. */
   task?: Exclude<RunTask, 'train'>;
   /** `transfer.kind` of a training run that is not inductive (`unsupervised`: clusters, no epochs; `transductive`). */
@@ -240,6 +248,13 @@ export interface MetricsUpdate {
 /** One run of a comparison. */
 export interface ComparedRun {
   runId: string;
+  /** Absolute run folder (the page saves it to restore the comparison). */
+  runDir: string;
+  /** The run's experiment (its runs folder name): comparisons may span experiments. */
+  experiment: string;
+  /** The run's name (`meta.json`), if it has one. */
+  name?: string;
+  tags?: string[];
   status: RunStatus;
   bestEpoch?: number;
   bestValAccuracy?: number;
@@ -339,6 +354,8 @@ export interface HostToWebviewMessages {
   analyses: AnalysesView;
   /** Scroll an analysis view into view (after its command finished). */
   revealAnalysis: { view: AnalysisViewName };
+  /** Scroll the comparison into view (Compare Runs… from the sidebar). */
+  revealComparison: Record<string, never>;
 }
 
 /** A setting of the experiment the panel edits through its form fields. */
@@ -371,8 +388,10 @@ export interface WebviewToHostMessages {
   setPreviewSteps: { stepsPerEpoch: number | null };
   /** Show this run's metrics (null: follow the newest training run). */
   selectRun: { runId: string | null };
-  /** Compare these runs (fewer than 2 closes the comparison). */
+  /** Compare these runs: run ids of this experiment or absolute run folders (fewer than 2 closes the comparison). */
   compare: { runIds: string[] };
+  /** Edit a run's name, tags or notes (the host asks with an input box). */
+  editRun: { runId: string; field: 'name' | 'tags' | 'notes' };
   /** Run the experiment. */
   run: Record<string, never>;
   /** Start an analysis of the experiment (Recommend Strategy, Sweep Cut Layers, Compare Filters with Gabor). */
@@ -414,8 +433,14 @@ export interface PersistedPanelState {
   file: string;
   /** Run picked by the user (undefined: follow the newest training run). */
   runId?: string;
-  /** Runs ticked for comparison. */
+  /** Runs compared: run ids of this experiment or absolute run folders (another experiment's runs). */
   compare?: string[];
+  /** Sort of the run table. */
+  runSort?: { key: string; dir: 'asc' | 'desc' };
+  /** Filters of the run table. */
+  runFilter?: { tag?: string; status?: string };
+  /** Setting shown against best validation accuracy in the comparison. */
+  compareSetting?: string;
   /** Stage whose freeze the layer table edits. */
   stage?: number;
   /** Steps per epoch typed for the preview. */

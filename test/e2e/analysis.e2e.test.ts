@@ -255,7 +255,7 @@ suite('analysis views of the experiment panel (webview in code-server + Chromium
         if (kind === 'inductive') {
           // Only analysis runs of this experiment so far: the Training view shows none of them.
           assert.match(await p.locator('#training-status').innerText(), /No training run yet/);
-          assert.match(await p.locator('#run-table').innerText(), /Recommend strategy/);
+          assert.match(await p.locator('#analysis-run-table').innerText(), /Recommend strategy/);
         }
         await shotOf(w.page, '#top', `analysis-kind-${short}-${kind}`);
         await shotOf(w.page, '#runs', `analysis-kind-${short}-${kind}-runs`);

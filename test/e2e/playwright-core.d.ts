@@ -20,7 +20,12 @@ declare module 'playwright-core' {
     nth(index: number): Locator;
     locator(selector: string): Locator;
     filter(options: { hasText?: string | RegExp; has?: Locator }): Locator;
-    click(options?: { button?: 'left' | 'right'; timeout?: number; position?: { x: number; y: number } }): Promise<void>;
+    click(options?: {
+      button?: 'left' | 'right';
+      timeout?: number;
+      position?: { x: number; y: number };
+      modifiers?: ('Alt' | 'Control' | 'Meta' | 'Shift')[];
+    }): Promise<void>;
     hover(options?: { timeout?: number }): Promise<void>;
     fill(value: string, options?: { timeout?: number }): Promise<void>;
     waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;

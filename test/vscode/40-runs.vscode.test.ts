@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { RunSummary } from '../../src/core/runs/events.js';
 import type { StartedRun } from '../../src/extension/commands/runCommands.js';
 import type { RunOutcome } from '../../src/extension/runs/runManager.js';
+import type { ComparisonView } from '../../src/protocol/webview.js';
 import type { RunNode } from '../../src/extension/tree/experimentsTree.js';
 import { alive, api, runNodes, setSetting, waitFor, workerChildren, wsUri } from './helpers.js';
 
@@ -304,16 +305,113 @@ suite('runs (real worker, real MNIST digits)', () => {
     }
   });
 
-  test('Compare Runs opens a Markdown table of the runs and the settings that differ', async () => {
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('transferLab.compareRuns', [completed.runDir, stopped.runDir]);
-    assert.ok(doc);
-    const text = doc.getText();
-    assert.strictEqual(doc.languageId, 'markdown');
-    assert.match(text, /\| tiny-digits \| .* \| completed \|/);
-    assert.match(text, /\| slow-digits \| .* \| stopped \|/);
-    assert.match(text, /Settings that differ/);
-    assert.match(text, /training\.epochs/);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  test('Rename Run…, Edit Run Tags… and Edit Run Notes… write meta.json only; the tree and an open panel show them', async () => {
+    const a = await api();
+    const file = wsUri('tiny-digits.transfer.json').fsPath;
+    await vscode.commands.executeCommand('transferLab.openPanel', wsUri('tiny-digits.transfer.json'));
+    const untouched = ['summary.json', 'metrics.jsonl', 'config.json'].map((f) => fs.readFileSync(path.join(completed.runDir, f), 'utf8'));
+    const node = await runNode('tiny-digits', completed.runId);
+    await vscode.commands.executeCommand('transferLab.renameRun', node, { value: '  first try  ' });
+    await vscode.commands.executeCommand('transferLab.editRunTags', node, { value: '#Baseline, digits baseline' });
+    await vscode.commands.executeCommand('transferLab.editRunNotes', completed.runDir, { value: 'one epoch\\nsmall CNN' });
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(completed.runDir, 'meta.json'), 'utf8')), {
+      name: 'first try',
+      tags: ['baseline', 'digits'],
+      notes: 'one epoch\nsmall CNN',
+    });
+    assert.deepStrictEqual(
+      ['summary.json', 'metrics.jsonl', 'config.json'].map((f) => fs.readFileSync(path.join(completed.runDir, f), 'utf8')),
+      untouched,
+    );
+    // The tree: the name as the label, the start time and tags in the description, the notes in the tooltip.
+    const item = await waitFor(
+      async () => {
+        const it = await itemOf(await runNode('tiny-digits', completed.runId));
+        return it.label === 'first try' && /#digits/.test(String(it.description)) ? it : undefined;
+      },
+      10_000,
+      'the name in the tree',
+    );
+    assert.match(String(item.description), /val acc \d+\.\d% · #baseline #digits$/);
+    const tip = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /\*\*first try\*\*/);
+    assert.match(tip, /Tags: `baseline` `digits`/);
+    assert.match(tip, /one epoch {2}\nsmall CNN/);
+    // The open panel's run table.
+    await waitFor(() => a.panelRuns(file)?.runs.find((r) => r.runId === completed.runId)?.name === 'first try', 10_000, 'the name in the panel');
+    const row = a.panelRuns(file)!.runs.find((r) => r.runId === completed.runId)!;
+    assert.deepStrictEqual([row.tags, row.notes], [['baseline', 'digits'], 'one epoch\nsmall CNN']);
+    // The panel's Rename button runs the same command (here with the run already named: an empty name removes it).
+    await vscode.commands.executeCommand('transferLab.renameRun', completed.runDir, { value: '' });
+    await waitFor(() => a.panelRuns(file)?.runs.find((r) => r.runId === completed.runId)?.name === undefined, 10_000, 'the name removed');
+    await vscode.commands.executeCommand('transferLab.renameRun', completed.runDir, { value: 'first try' });
+  });
+
+  test('a bad value or a broken meta.json is refused with the file named; nothing is written', async () => {
+    const metaFile = path.join(completed.runDir, 'meta.json');
+    const before = fs.readFileSync(metaFile, 'utf8');
+    assert.strictEqual(await vscode.commands.executeCommand('transferLab.editRunTags', completed.runDir, { value: 'ok, -bad' }), undefined);
+    assert.strictEqual(fs.readFileSync(metaFile, 'utf8'), before);
+    fs.writeFileSync(metaFile, '{"name": "half');
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('transferLab.renameRun', completed.runDir, { value: 'x' }), undefined);
+      assert.strictEqual(fs.readFileSync(metaFile, 'utf8'), '{"name": "half');
+      const item = await waitFor(
+        async () => {
+          const it = await itemOf(await runNode('tiny-digits', completed.runId));
+          return /not valid JSON/.test((it.tooltip as vscode.MarkdownString).value) ? it : undefined;
+        },
+        10_000,
+        'the bad meta.json in the tooltip',
+      );
+      assert.match((item.tooltip as vscode.MarkdownString).value, /meta\.json: not valid JSON/);
+    } finally {
+      fs.writeFileSync(metaFile, before);
+    }
+  });
+
+  test('Compare Runs… on runs of two experiments opens the panel comparison: overlaid epochs, only the settings that differ', async () => {
+    const a = await api();
+    const docsBefore = vscode.workspace.textDocuments.filter((d) => d.isUntitled).length;
+    const view = await vscode.commands.executeCommand<ComparisonView | undefined>('transferLab.compareRuns', [completed.runDir, stopped.runDir]);
+    assert.ok(view, 'no comparison');
+    assert.deepStrictEqual(
+      view.runs.map((r) => [r.experiment, r.runId, r.status]),
+      [
+        ['tiny-digits', completed.runId, 'completed'],
+        ['slow-digits', stopped.runId, 'stopped'],
+      ],
+    );
+    assert.strictEqual(view.runs[0].name, 'first try');
+    // Epoch curves from each run's metrics.jsonl.
+    for (const r of view.runs) {
+      const epochs = fs
+        .readFileSync(path.join(r.runDir, 'metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { kind: string; valAccuracy?: number })
+        .filter((e) => e.kind === 'epoch');
+      assert.deepStrictEqual(
+        r.epochs.map((e) => e.valAccuracy),
+        epochs.map((e) => e.valAccuracy),
+      );
+    }
+    // Only settings whose values differ, read from the two config.json files.
+    const configs = view.runs.map((r) => JSON.parse(fs.readFileSync(path.join(r.runDir, 'config.json'), 'utf8')) as Record<string, unknown>);
+    assert.ok(view.differences.length > 0);
+    for (const d of view.differences) assert.notStrictEqual(d.values[0], d.values[1], d.key);
+    assert.deepStrictEqual(
+      view.differences.find((d) => d.key === 'name')?.values,
+      configs.map((c) => JSON.stringify(c.name)),
+    );
+    // The panel of the first run's experiment shows it; no untitled Markdown document any more.
+    const shown = a.panelComparison(wsUri('tiny-digits.transfer.json').fsPath);
+    assert.deepStrictEqual(
+      shown?.runs.map((r) => r.runDir),
+      [completed.runDir, stopped.runDir],
+    );
+    assert.strictEqual(vscode.workspace.textDocuments.filter((d) => d.isUntitled).length, docsBefore);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('changing transferLab.runsDirectory shows the runs of the new directory', async () => {

@@ -241,6 +241,16 @@ suite('analyses (real worker, real MNIST digits)', () => {
       20_000,
       'the analysis run in the tree',
     );
+    // Analysis runs are kept apart from training runs: under the experiment's "Analysis runs" node.
+    const group = a.tree.getParent(node)!;
+    assert.strictEqual(group.kind, 'analyses');
+    assert.strictEqual(a.tree.getTreeItem(group).label, 'Analysis runs');
+    const top = await a.tree.getChildren(a.tree.getParent(group)!);
+    assert.ok(
+      top.some((n) => n.kind === 'run' && n.record.runId === trained.runId),
+      'the training run directly under the experiment',
+    );
+    assert.ok(!top.some((n) => n.kind === 'run' && n.record.runId === filters.runId), 'the analysis run not among the training runs');
     await vscode.commands.executeCommand('transferLab.openPanel', node);
     await waitFor(() => shown() === filters.runId, 20_000, 'the picked analysis run');
   });

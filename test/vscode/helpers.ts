@@ -79,10 +79,12 @@ export async function experimentNode(name: string): Promise<ExperimentNode> {
   return n;
 }
 
-/** The run nodes under an experiment. */
+/** The run nodes under an experiment: its training runs, then those of its "Analysis runs" node. */
 export async function runNodes(name: string): Promise<RunNode[]> {
   const a = await api();
-  return (await a.tree.getChildren((await experimentNode(name)) as TreeNode)) as RunNode[];
+  const children = await a.tree.getChildren((await experimentNode(name)) as TreeNode);
+  const nested = await Promise.all(children.map(async (n) => (n.kind === 'analyses' ? a.tree.getChildren(n) : [n])));
+  return nested.flat() as RunNode[];
 }
 
 /** Restores a `transferLab` setting after a test changed it. */

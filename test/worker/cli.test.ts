@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startWorker } from '../../src/worker/client.js';
 import { readMetrics, readSummary } from '../../src/core/runs/store.js';
+import { writeRunMeta } from '../../src/core/runs/meta.js';
 import type { WorkerToHost } from '../../src/protocol/worker.js';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -59,6 +60,18 @@ test('run: a tiny real run leaves a complete, valid record and exits 0', () => {
   assert.ok(events.some((e) => e.kind === 'step') && events.some((e) => e.kind === 'epoch') && events.some((e) => e.kind === 'test'));
   const list = cli(['runs', '--json'], ws.dir);
   assert.equal(JSON.parse(list.stdout)[0].summary.runId, s.runId);
+  assert.deepEqual(JSON.parse(list.stdout)[0].meta, {}, 'no meta.json: no name or tags');
+  // Name and tags (meta.json) in the table and the JSON; a bad meta.json is named and the listing goes on.
+  writeRunMeta(runDir, { name: 'first try', tags: ['baseline', 'digits'] });
+  const named = cli(['runs', 'tiny.transfer.json'], ws.dir);
+  assert.match(named.stdout, /^experiment +run +name +tags +status/m);
+  assert.match(named.stdout, new RegExp(`${s.runId} +first try +baseline, digits +completed`));
+  assert.deepEqual(JSON.parse(cli(['runs', '--json'], ws.dir).stdout)[0].meta, { name: 'first try', tags: ['baseline', 'digits'] });
+  fs.writeFileSync(path.join(runDir, 'meta.json'), '{"name": ');
+  const bad = cli(['runs', '--json'], ws.dir);
+  assert.equal(bad.status, 0);
+  assert.match(bad.stderr, /meta\.json: not valid JSON/);
+  assert.match(JSON.parse(bad.stdout)[0].metaError, /meta\.json: not valid JSON/);
   fs.rmSync(ws.dir, { recursive: true, force: true });
 });
 

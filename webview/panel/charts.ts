@@ -400,13 +400,18 @@ export interface ScatterGroup {
   color: number;
   /** Marker shape (groups beyond the palette's colours differ by shape). */
   shape?: PointStyle;
+  /** Marker radius in CSS pixels (default 2.5: many points). */
+  radius?: number;
 }
 
 /** Marker shapes, in the order groups get them after the palette's colours run out. */
 export const SHAPES: PointStyle[] = ['circle', 'triangle', 'rect', 'rectRot', 'crossRot', 'star'];
 
 /** Creates a scatter chart on `canvas` (sized by its container's CSS). */
-export function scatterChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string }): Chart<'scatter'> {
+export function scatterChart(
+  canvas: HTMLCanvasElement,
+  opts: { xTitle: string; yTitle: string; unitY?: boolean; legend?: 'right' | 'bottom'; x?: ScatterXAxis },
+): Chart<'scatter'> {
   const p = palette();
   const chart = new Chart<'scatter', { x: number; y: number }[]>(canvas, {
     type: 'scatter',
@@ -414,12 +419,38 @@ export function scatterChart(canvas: HTMLCanvasElement, opts: { xTitle: string; 
     options: {
       ...STATIC,
       ...PREPARSED,
-      scales: { x: axis(opts.xTitle, p, { type: 'linear' }), y: axis(opts.yTitle, p, { type: 'linear' }) },
-      plugins: { legend: { position: 'right', labels: { color: p.foreground, boxWidth: 6, boxHeight: 6, usePointStyle: true } }, tooltip: { enabled: true } },
+      scales: {
+        x: opts.x ? scatterX(opts.x, p) : axis(opts.xTitle, p, { type: 'linear' }),
+        y: axis(opts.yTitle, p, { type: 'linear', ...(opts.unitY ? { ticks: { color: p.foreground, callback: percentTickCallback } } : {}) }),
+      },
+      plugins: {
+        legend: { position: opts.legend ?? 'right', labels: { color: p.foreground, boxWidth: 6, boxHeight: 6, usePointStyle: true } },
+        tooltip: { enabled: true },
+      },
     },
   });
   otherCharts.set(chart as unknown as Chart, () => undefined);
   return chart;
+}
+
+/** The x axis of a scatter: numbers (linear or logarithmic, optional limits) or categories (`labels[i]` at x = i). */
+export type ScatterXAxis = { kind: 'numeric'; log: boolean; title: string; min?: number; max?: number } | { kind: 'category'; labels: string[]; title: string };
+
+/** Chart.js options of a scatter's x axis. */
+function scatterX(x: ScatterXAxis, p: Palette): object {
+  if (x.kind === 'category') return axis(x.title, p, { type: 'category', labels: x.labels, offset: true });
+  return axis(x.title, p, {
+    type: x.log ? 'logarithmic' : 'linear',
+    ...(x.min !== undefined ? { min: x.min } : {}),
+    ...(x.max !== undefined ? { max: x.max } : {}),
+    ...(x.log ? { ticks: { color: p.foreground, callback: logTickCallback } } : {}),
+  });
+}
+
+/** Destroys a chart made here (a scatter whose axis changes kind is made again). */
+export function destroyChart(chart: Chart<'scatter'>): void {
+  otherCharts.delete(chart as unknown as Chart);
+  chart.destroy();
 }
 
 /** Replaces the scatter's groups and redraws; re-applied after a theme change. */
@@ -433,8 +464,8 @@ export function setScatter(chart: Chart<'scatter'>, groups: ScatterGroup[]): voi
         data: g.points,
         backgroundColor: c,
         borderColor: c,
-        pointRadius: 2.5,
-        pointHoverRadius: 4,
+        pointRadius: g.radius ?? 2.5,
+        pointHoverRadius: (g.radius ?? 2.5) + 1.5,
         pointStyle: g.shape ?? 'circle',
         borderWidth: 1,
       };

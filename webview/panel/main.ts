@@ -10,6 +10,7 @@ import { routeFocusExit } from './focusExit.js';
 import { routeHistoryKeys } from './history.js';
 import { post, save, saved } from './host.js';
 import { RenderQueue } from './renderQueue.js';
+import { isSortKey } from './runTable.js';
 import { initialState } from './state.js';
 import { AnalysesSection } from './views/analyses.js';
 import { ComparisonView } from './views/comparison.js';
@@ -36,6 +37,9 @@ state.previewSteps = restored.previewSteps;
 state.smoothing = restored.smoothing ?? state.smoothing;
 state.logLoss = restored.logLoss ?? false;
 for (const id of restored.compare ?? []) state.compareTicks.add(id);
+if (restored.runSort && isSortKey(restored.runSort.key)) state.runSort = { key: restored.runSort.key, dir: restored.runSort.dir === 'asc' ? 'asc' : 'desc' };
+state.runFilter = restored.runFilter ?? {};
+state.compareSetting = restored.compareSetting;
 
 const app = document.getElementById('app')!;
 const render = () => renderAll();
@@ -45,7 +49,7 @@ const layers = new LayersView(render);
 const schedule = new ScheduleView(state);
 const training = new TrainingView(state);
 const runs = new RunsView(render);
-const comparison = new ComparisonView();
+const comparison = new ComparisonView(state);
 const analyses = new AnalysesSection();
 /** The two columns; in one column (a narrow panel) a running run's charts come first (`training-first`). */
 const columns = h(
@@ -119,6 +123,11 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'comparison':
       state.comparison = m.payload;
+      // Compare Runs… may have picked runs of other experiments: the page keeps their folders to restore the comparison.
+      if (m.payload) {
+        state.compareTicks = new Set(m.payload.runs.map((r) => r.runId));
+        save({ compare: m.payload.runs.map((r) => r.runDir) });
+      }
       runs.update(state);
       comparison.update(state);
       return;
@@ -129,6 +138,9 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'revealAnalysis':
       analyses.reveal(m.payload.view);
+      return;
+    case 'revealComparison':
+      comparison.reveal();
       return;
   }
 }

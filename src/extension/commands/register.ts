@@ -10,6 +10,7 @@ import { exportModel, type ExportOptions } from './exportModel.js';
 import { newExperiment, type NewExperimentOptions } from './newExperiment.js';
 import { runExperiment, stopRun } from './runCommands.js';
 import { openRunFolder, openRunSummary } from './runFolderCommands.js';
+import { editRunMeta, type RunMetaOptions } from './runMetaCommands.js';
 import { experimentTarget, isTreeNode, runFromArg } from './targets.js';
 import { clearFeatureCache, type ClearCacheOptions } from './featureCache.js';
 import { validateExperiment } from './validateExperiment.js';
@@ -50,6 +51,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [Commands.openRunFolder]: (arg?: unknown) => openRunFolder(arg),
     [Commands.openRunSummary]: (arg?: unknown) => openRunSummary(arg),
     [Commands.compareRuns]: (arg?: unknown, selection?: unknown) => compareRuns(arg, selection),
+    [Commands.renameRun]: (arg?: unknown, opts?: RunMetaOptions) => editRunMeta(ctx, 'name', arg, opts),
+    [Commands.editRunTags]: (arg?: unknown, opts?: RunMetaOptions) => editRunMeta(ctx, 'tags', arg, opts),
+    [Commands.editRunNotes]: (arg?: unknown, opts?: RunMetaOptions) => editRunMeta(ctx, 'notes', arg, opts),
     [Commands.exportModel]: (arg?: unknown, opts?: ExportOptions) => exportModel(ctx, arg, opts),
     [Commands.deleteRun]: (arg?: unknown, selectionOrOpts?: unknown) => deleteRun(ctx, arg, selectionOrOpts),
     [Commands.showLog]: async () => ctx.log.show(true),

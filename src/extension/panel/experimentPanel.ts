@@ -10,7 +10,16 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalysisTask, AnalysisViewName, ExperimentView, HostToWebviewMessages, PersistedPanelState, WebviewToHost } from '../../protocol/webview.js';
+import type {
+  AnalysisTask,
+  AnalysisViewName,
+  ComparisonView,
+  ExperimentView,
+  RunsView,
+  HostToWebviewMessages,
+  PersistedPanelState,
+  WebviewToHost,
+} from '../../protocol/webview.js';
 import { isMessage } from '../../protocol/webview.js';
 import { Commands } from '../constants.js';
 import { runsRootFor } from '../config.js';
@@ -24,7 +33,10 @@ import { Thumbnails } from './analyses/thumbnails.js';
 import { saveChartExport } from './export/chartExport.js';
 import { RunFollowing } from './runFollowing.js';
 
-export { isTrainingRun } from './runFollowing.js';
+export { isTrainingRun } from '../runs/runRecords.js';
+
+/** The command that edits each field of a run's `meta.json` (the run table's edit buttons). */
+const RUN_META_COMMANDS: Record<'name' | 'tags' | 'notes', string> = { name: Commands.renameRun, tags: Commands.editRunTags, notes: Commands.editRunNotes };
 
 /** The command of each analysis the page can start. */
 const ANALYSIS_COMMANDS: Record<AnalysisTask, string> = {
@@ -59,6 +71,8 @@ export class ExperimentPanel implements vscode.Disposable {
   private isDisposed = false;
   /** An analysis view to scroll to once the page has its state. */
   private pendingReveal: AnalysisViewName | undefined;
+  /** Compare Runs… asked to show the comparison before the page was ready. */
+  private pendingCompareReveal = false;
   /** Content-Security-Policy violations the page reported (should stay 0). */
   cspViolations = 0;
 
@@ -138,6 +152,10 @@ export class ExperimentPanel implements vscode.Disposable {
     if (this.pendingReveal && this.pageReady && this.panel.visible) {
       this.post('revealAnalysis', { view: this.pendingReveal });
       this.pendingReveal = undefined;
+    }
+    if (this.pendingCompareReveal && this.pageReady && this.panel.visible) {
+      this.post('revealComparison', {});
+      this.pendingCompareReveal = false;
     }
   }
 
@@ -250,6 +268,11 @@ export class ExperimentPanel implements vscode.Disposable {
       case 'compare':
         this.runs.setCompare(m.payload.runIds);
         return;
+      case 'editRun': {
+        const runDir = this.runs.runDir(m.payload.runId);
+        if (runDir) await vscode.commands.executeCommand(RUN_META_COMMANDS[m.payload.field], runDir);
+        return;
+      }
       case 'run': {
         this.runs.follow();
         await vscode.commands.executeCommand(Commands.runExperiment, this.uri);
@@ -314,6 +337,24 @@ export class ExperimentPanel implements vscode.Disposable {
     } else {
       this.pendingReveal = view; // sent with the full state when the page says `ready`
     }
+  }
+
+  /** Shows the comparison of these run folders (any experiment's), scrolled into view (Compare Runs…). */
+  showComparison(runDirs: readonly string[]): void {
+    this.runs.setCompare(runDirs);
+    this.panel.reveal(undefined, false);
+    if (this.pageReady && this.panel.visible) this.post('revealComparison', {});
+    else this.pendingCompareReveal = true;
+  }
+
+  /** The run table as the page gets it, read again from the store; for tests and the API. */
+  runsNow(): RunsView {
+    return this.runs.runsNow();
+  }
+
+  /** The comparison the panel shows (null: none); for tests and the API. */
+  comparison(): ComparisonView | null {
+    return this.runs.comparisonNow();
   }
 
   /** Shows the panel (and, when given, a run's metrics). */

@@ -39,11 +39,16 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
       // Runs from the CLI or another window show up too: a run's summary and metrics, run folders appearing or going.
       services.runStore.onDidChange((c) => {
         const file = c.parts[2];
-        if (c.parts.length === 2 || (c.parts.length === 3 && (file === 'summary.json' || file === 'metrics.jsonl'))) {
+        if (c.parts.length === 2 || (c.parts.length === 3 && (file === 'summary.json' || file === 'metrics.jsonl' || file === 'meta.json'))) {
           this.panels.forEach((p) => p.onRunStoreChanged(c.uri.fsPath));
         }
       }),
     );
+  }
+
+  /** Calls `f` with every open panel. */
+  forEach(f: (p: ExperimentPanel) => void): void {
+    this.panels.forEach(f);
   }
 
   /** The open panel of an experiment file, if any. */

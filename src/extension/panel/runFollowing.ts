@@ -15,18 +15,12 @@ import type { RunSummary } from '../../core/runs/events.js';
 import type { AnalysesView, ComparisonView, HostToWebviewMessages, RunMetrics, RunsView } from '../../protocol/webview.js';
 import { readSettings } from '../config.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
-import { listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
+import { isTrainingRun, listExperimentRuns, type RunRecord } from '../runs/runRecords.js';
 import { ArtifactCache, analysesKey, collectAnalyses } from './analyses/analyses.js';
 import { openEvaluationExample } from './analyses/openExample.js';
 import { Batcher } from './metrics/batcher.js';
 import { compareRunFolders } from './metrics/runComparison.js';
 import { RunFollower } from './metrics/runFollower.js';
-
-/** True for a run that trains (`summary.task` `train` or absent): the runs the Training view follows. */
-export function isTrainingRun(r: Pick<RunRecord, 'summary'>): boolean {
-  const task = r.summary?.task;
-  return task === undefined || task === 'train';
-}
 
 /** What run following needs from its panel. */
 export interface RunFollowingHost {
@@ -145,6 +139,10 @@ export class RunFollowing implements vscode.Disposable {
         const task = s?.task;
         return {
           runId: r.runId,
+          ...(r.meta.name ? { name: r.meta.name } : {}),
+          ...(r.meta.tags?.length ? { tags: r.meta.tags } : {}),
+          ...(r.meta.notes ? { notes: r.meta.notes } : {}),
+          ...(r.metaError ? { metaError: r.metaError } : {}),
           ...(task && task !== 'train' ? { task } : {}),
           ...(s?.transferKind && s.transferKind !== 'inductive' ? { transferKind: s.transferKind } : {}),
           status: running ? 'running' : r.status,
@@ -268,7 +266,23 @@ export class RunFollowing implements vscode.Disposable {
     this.pinnedRunId = undefined;
   }
 
-  /** The page picked runs to compare. */
+  /** The runs view read again from the store (for tests and the API). */
+  runsNow(): RunsView {
+    this.refresh();
+    return this.runsView();
+  }
+
+  /** The run folder of one of the experiment's listed runs (for the commands the page asks for). */
+  runDir(runId: string): string | undefined {
+    return this.runsList.find((r) => r.runId === runId)?.runDir;
+  }
+
+  /** The comparison shown now (null: none). */
+  comparisonNow(): ComparisonView | null {
+    return this.comparison;
+  }
+
+  /** The page (or Compare Runs…) picked runs to compare: run ids of this experiment or absolute run folders. */
   setCompare(ids: readonly string[]): void {
     this.compareIds = [...ids];
     this.comparison = this.compareIds.length >= 2 ? this.compare(this.compareIds) : null;
@@ -302,19 +316,26 @@ export class RunFollowing implements vscode.Disposable {
 
   /** Something in the experiment's runs folder changed (another window or the CLI may be training). */
   onRunStoreChanged(changed: string): void {
+    // A compared run was renamed or tagged (it may belong to another experiment): its legend and columns change.
+    if (path.basename(changed) === 'meta.json' && this.comparison?.runs.some((r) => r.runDir === path.dirname(changed))) {
+      this.refresh();
+      this.setCompare(this.compareIds);
+    }
     const dir = path.join(this.host.runsRoot(), experimentDirName(this.host.experimentName()));
     if (!changed.startsWith(dir + path.sep)) return;
     if (this.follower && changed.startsWith(this.follower.runDir + path.sep)) this.metricsBatch.request();
-    if (path.basename(changed) === 'summary.json' || path.dirname(changed) === dir) {
+    if (path.basename(changed) === 'summary.json' || path.basename(changed) === 'meta.json' || path.dirname(changed) === dir) {
       this.postRuns(true);
       if (this.pinnedRunId === undefined) this.showCurrentRun();
     }
   }
 
+  /** Compares the runs named by ids of this experiment or absolute run folders (any experiment); gone runs are left out. */
   private compare(ids: readonly string[]): ComparisonView {
     const refs = ids.flatMap((id) => {
+      if (path.isAbsolute(id)) return fs.existsSync(id) ? [{ runId: path.basename(id), runDir: id, experiment: path.basename(path.dirname(id)) }] : [];
       const r = this.runsList.find((x) => x.runId === id);
-      return r ? [{ runId: r.runId, runDir: r.runDir }] : [];
+      return r ? [{ runId: r.runId, runDir: r.runDir, experiment: r.experiment }] : [];
     });
     return compareRunFolders(refs);
   }

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { RunStatus, RunSummary } from '../../core/runs/events.js';
+import { readRunMetaSafe, type RunMeta } from '../../core/runs/meta.js';
 import { listRuns, readSummary } from '../../core/runs/store.js';
 
 /** One run as the extension shows it. */
@@ -17,6 +18,16 @@ export interface RunRecord {
   summary?: RunSummary;
   /** Status to display. */
   status: RunStatus;
+  /** Name, tags and notes from `meta.json` (`{}` when absent or unreadable). */
+  meta: RunMeta;
+  /** Why `meta.json` could not be read (names the file), when it could not. */
+  metaError?: string;
+}
+
+/** `meta` and `metaError` of a run folder. */
+function metaOf(runDir: string): Pick<RunRecord, 'meta' | 'metaError'> {
+  const { meta, error } = readRunMetaSafe(runDir);
+  return error ? { meta, metaError: error } : { meta };
 }
 
 /** Loads one run folder. */
@@ -28,6 +39,7 @@ export function readRunRecord(runDir: string): RunRecord {
     experiment: path.basename(path.dirname(runDir)),
     summary,
     status: summary?.status ?? 'running',
+    ...metaOf(runDir),
   };
 }
 
@@ -39,5 +51,12 @@ export function listExperimentRuns(runsRoot: string, experiment: string): RunRec
     experiment: r.experiment,
     summary: r.summary,
     status: r.summary.status,
+    ...metaOf(r.dir),
   }));
+}
+
+/** True for a run that trains (`summary.task` `train` or absent): the runs the Training view follows; the others are analyses. */
+export function isTrainingRun(r: Pick<RunRecord, 'summary'>): boolean {
+  const task = r.summary?.task;
+  return task === undefined || task === 'train';
 }

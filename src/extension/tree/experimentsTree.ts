@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { experimentRunsDir } from '../../core/runs/store.js';
 import type { ActiveRun, RunManager } from '../runs/runManager.js';
-import { listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
+import { isTrainingRun, listExperimentRuns, readRunRecord, type RunRecord } from '../runs/runRecords.js';
 import { findExperiments, type ExperimentEntry } from '../workspace/experimentFiles.js';
 import { progressText } from '../runs/progressText.js';
 import { runDescription, runLabel, runTooltip, statusIcon } from './runPresentation.js';
@@ -39,8 +39,15 @@ export interface RunNode {
   record: RunRecord;
 }
 
+/** The analysis runs of an experiment (advice, cut-layer sweeps, Gabor matches), kept apart from its training runs. */
+export interface AnalysesNode {
+  kind: 'analyses';
+  experiment: ExperimentEntry;
+  runs: RunNode[];
+}
+
 /** Any node of the Experiments view. Commands invoked from the view receive these. */
-export type TreeNode = FolderNode | ExperimentNode | RunNode;
+export type TreeNode = FolderNode | ExperimentNode | AnalysesNode | RunNode;
 
 /**
  * The root of the view: experiments grouped by folder (sorted by path), or the experiments themselves
@@ -88,7 +95,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private fullRefresh = false;
   private readonly dirtyRuns = new Set<RunNode>();
   private refreshed: Array<() => void> = [];
-  private readonly parents = new Map<string, ExperimentNode>();
+  private readonly parents = new Map<string, ExperimentNode | AnalysesNode>();
+  private readonly analysesParents = new WeakMap<AnalysesNode, ExperimentNode>();
   private readonly folderOf = new Map<string, FolderNode>();
   /**
    * The run nodes last handed to VS Code, by run folder: element refreshes must name the objects the
@@ -132,7 +140,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   /** A file under the runs root changed: re-read that run's summary, or refresh everything for new or deleted runs. */
   onRunFileChanged(uri: vscode.Uri): void {
-    const node = path.basename(uri.fsPath) === 'summary.json' ? this.runNodes.get(path.dirname(uri.fsPath)) : undefined;
+    const file = path.basename(uri.fsPath);
+    const node = file === 'summary.json' || file === 'meta.json' ? this.runNodes.get(path.dirname(uri.fsPath)) : undefined;
     if (node) this.refreshRun(node, true);
     else void this.refresh();
   }
@@ -175,21 +184,30 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       });
     }
     if (node.kind === 'run') return [];
+    if (node.kind === 'analyses') return node.runs;
     const file = node.entry.uri.fsPath;
     for (const [runDir, experimentFile] of this.awaitingRow) if (experimentFile === file) this.awaitingRow.delete(runDir);
     for (const [runDir, run] of this.runNodes) if (run.experiment.uri.fsPath === file) this.runNodes.delete(runDir);
     const records = listExperimentRuns(node.entry.runsRoot, node.entry.name);
-    return records.map((record): RunNode => {
-      if (this.runs.find(record.runId)) record.status = 'running';
-      this.parents.set(record.runDir, node);
+    const training: RunNode[] = [];
+    const analyses: AnalysesNode = { kind: 'analyses', experiment: node.entry, runs: [] };
+    this.analysesParents.set(analyses, node);
+    for (const record of records) {
+      const active = this.runs.find(record.runId);
+      if (active) record.status = 'running';
       const run: RunNode = { kind: 'run', experiment: node.entry, record };
       this.runNodes.set(record.runDir, run);
-      return run;
-    });
+      // A run whose summary is not written yet is an analysis when the run manager says so.
+      const analysis = record.summary ? !isTrainingRun(record) : !!active && active.task !== 'train';
+      (analysis ? analyses.runs : training).push(run);
+      this.parents.set(record.runDir, analysis ? analyses : node);
+    }
+    return analyses.runs.length ? [...training, analyses] : training;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'run') return this.parents.get(node.record.runDir);
+    if (node.kind === 'analyses') return this.analysesParents.get(node);
     return node.kind === 'experiment' ? this.folderOf.get(node.entry.uri.fsPath) : undefined;
   }
 
@@ -224,17 +242,33 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       item.command = { command: Commands.openExperiment, title: 'Open Experiment File', arguments: [node] };
       return item;
     }
+    if (node.kind === 'analyses') {
+      const item = new vscode.TreeItem('Analysis runs', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `analyses:${node.experiment.uri.toString()}`;
+      item.contextValue = 'analyses';
+      item.iconPath = new vscode.ThemeIcon('graph');
+      item.description = String(node.runs.length);
+      item.tooltip = `Analyses of ${node.experiment.name} (strategy advice, cut-layer sweeps, Gabor matches): ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+      return item;
+    }
     const { record } = node;
     const active = this.runs.find(record.runId);
     const summary = active?.summary ?? record.summary;
     const status = active ? 'running' : record.status;
-    const item = new vscode.TreeItem(runLabel(record.runId, summary), vscode.TreeItemCollapsibleState.None);
+    const name = record.meta.name;
+    const item = new vscode.TreeItem(name ?? runLabel(record.runId, summary), vscode.TreeItemCollapsibleState.None);
     item.id = `run:${record.runDir}`;
     item.contextValue = `run.${status}`;
     item.iconPath = statusIcon(status);
-    item.description = active ? progressText(active) : runDescription(status, summary);
-    item.tooltip = runTooltip(record.runId, record.runDir, status, summary);
-    item.accessibilityInformation = { label: `Run ${record.runId} of ${node.experiment.name}, ${status}, ${item.description}` };
+    const tags = (record.meta.tags ?? []).map((t) => `#${t}`).join(' ');
+    item.description = [name ? runLabel(record.runId, summary) : '', active ? progressText(active) : runDescription(status, summary), tags]
+      .filter(Boolean)
+      .join(' · ');
+    item.tooltip = runTooltip(record.runId, record.runDir, status, summary, record.meta, record.metaError);
+    item.accessibilityInformation = {
+      // `Run [name, ]<id> of <experiment>, <status>, …`: the id stays right before "of" (the UI tests find rows by it).
+      label: `Run ${name ? `${name}, ` : ''}${record.runId} of ${node.experiment.name}, ${status}, ${item.description}`,
+    };
     item.command = { command: Commands.openPanel, title: 'Open Experiment Panel', arguments: [node] };
     return item;
   }

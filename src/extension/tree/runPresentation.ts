@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { percent as pct } from '../../core/format.js';
 import type { RunStatus, RunSummary } from '../../core/runs/events.js';
+import type { RunMeta } from '../../core/runs/meta.js';
 
 const ICONS: Record<RunStatus, [string, string | undefined]> = {
   running: ['sync~spin', 'charts.blue'],
@@ -32,10 +33,23 @@ export function runLabel(runId: string, s: RunSummary | undefined, now = new Dat
     : `${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
-/** Markdown tooltip summarising config, backend, data and result. */
-export function runTooltip(runId: string, runDir: string, status: RunStatus, s: RunSummary | undefined): vscode.MarkdownString {
+const esc = (x: string) => x.replace(/[\\`*_[\]<>#|]/g, '\\$&');
+
+/** Markdown tooltip summarising the run's name, tags and notes, config, backend, data and result. */
+export function runTooltip(
+  runId: string,
+  runDir: string,
+  status: RunStatus,
+  s: RunSummary | undefined,
+  meta: RunMeta = {},
+  metaError?: string,
+): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
+  if (meta.name) md.appendMarkdown(`**${esc(meta.name)}**\n\n`);
   md.appendMarkdown(`**${s?.experiment ?? path.basename(path.dirname(runDir))}** · run \`${runId}\`\n\n`);
+  if (meta.tags?.length) md.appendMarkdown(`Tags: ${meta.tags.map((t) => `\`${t}\``).join(' ')}\n\n`);
+  if (meta.notes) md.appendMarkdown(`${esc(meta.notes).replace(/\n/g, '  \n')}\n\n`);
+  if (metaError) md.appendMarkdown(`$(warning) ${esc(metaError)}\n\n`);
   md.appendMarkdown(`$(${ICONS[status]?.[0].replace('~spin', '') ?? 'circle-outline'}) ${status}`);
   if (!s) return md;
   const epochs = s.epochsPlanned > 0 || s.epochsDone > 0 ? ` · ${s.epochsDone}/${s.epochsPlanned} epochs` : '';
@@ -66,7 +80,6 @@ export function runTooltip(runId: string, runDir: string, status: RunStatus, s: 
     ['Started', s.startedAt],
     ['Error', s.error],
   ];
-  const esc = (x: string) => x.replace(/[\\`*_[\]]/g, '\\$&');
   for (const [k, v] of rows) if (v) md.appendMarkdown(`- **${esc(k)}:** ${esc(v)}\n`);
   return md;
 }

@@ -22,6 +22,11 @@ export function isSummaryChange(c: RunStoreChange): boolean {
   return c.parts.length === 3 && c.parts[2] === 'summary.json';
 }
 
+/** True for a run's name, tags and notes: `<experiment>/<run-id>/meta.json`. */
+export function isMetaChange(c: RunStoreChange): boolean {
+  return c.parts.length === 3 && c.parts[2] === 'meta.json';
+}
+
 /** True for an experiment or run folder appearing or going, or a new runs directory. */
 export function isFolderChange(c: RunStoreChange): boolean {
   return c.parts.length <= 2;

@@ -22,7 +22,7 @@ function run(id: string, files: Record<string, [string, unknown]>): RunRecord {
     artifacts[name] = file;
   }
   const summary = { runId: id, startedAt: `2026-01-01T00:00:0${id.slice(-1)}Z`, status: 'completed', artifacts } as unknown as RunSummary;
-  return { runId: id, runDir, experiment: 'x', summary, status: 'completed' };
+  return { runId: id, runDir, experiment: 'x', summary, status: 'completed', meta: {} };
 }
 
 const sweep = (best: string) => ['layer-sweep.json', { version: 1, best, layers: [] }] as [string, unknown];

@@ -114,8 +114,8 @@ test('history, then updates of only the new events, none twice', () => {
 
 test('a comparison reads the epochs and bests of each run', () => {
   const view = compareRunFolders([
-    { runId: run.id, runDir: run.dir },
-    { runId: run.id, runDir: run.dir },
+    { runId: run.id, runDir: run.dir, experiment: 'e' },
+    { runId: run.id, runDir: run.dir, experiment: 'e' },
   ]);
   assert.equal(view.runs.length, 2);
   assert.deepEqual(

@@ -35,3 +35,30 @@ test('only differing settings are listed, sorted, in run order', () => {
   ]);
   assert.deepEqual(settingsDiff([base, base]), []);
 });
+
+test('nested configs of runs of two experiments: stages by index, a stage only one run has, the name; not where files live', () => {
+  const a = {
+    name: 'photos-a',
+    file: '/w/a.transfer.json',
+    data: { train: { kind: 'imageFolder', dir: '/w/photos' }, image: { size: 96 } },
+    transfer: { strategy: 'fineTune', stages: [{ epochs: 2, freeze: { all: true } }] },
+  };
+  const b = {
+    name: 'photos-b',
+    file: '/w/b.transfer.json',
+    data: { train: { kind: 'imageFolder', dir: '/w/other' }, image: { size: 128 } },
+    transfer: {
+      strategy: 'fineTune',
+      stages: [
+        { epochs: 2, freeze: { all: true } },
+        { epochs: 3, freeze: { upTo: 'conv2' } },
+      ],
+    },
+  };
+  assert.deepEqual(settingsDiff([a, b]), [
+    { key: 'data.image.size', values: ['96', '128'] },
+    { key: 'name', values: ['"photos-a"', '"photos-b"'] },
+    { key: 'transfer.stages[1].epochs', values: [ABSENT, '3'] },
+    { key: 'transfer.stages[1].freeze.upTo', values: [ABSENT, '"conv2"'] },
+  ]);
+});

@@ -1,9 +1,11 @@
 /**
- * A comparison of runs of an experiment for the panel: each run's epoch curves (from its
- * `metrics.jsonl`), best epoch and test accuracy (from its `summary.json`), and the settings that
- * differ between their `config.json` snapshots. No `vscode`; reads through the core run store.
+ * A comparison of runs (of one experiment or several) for the panel: each run's epoch curves (from its
+ * `metrics.jsonl`), best epoch and test accuracy (from its `summary.json`), its name and tags (from its
+ * `meta.json`), and the settings that differ between their `config.json` snapshots. No `vscode`; reads
+ * through the core run store.
  */
 import type { EpochEvent } from '../../../core/runs/events.js';
+import { readRunMetaSafe } from '../../../core/runs/meta.js';
 import { readConfig, readMetrics, readSummary } from '../../../core/runs/store.js';
 import type { ComparedRun, ComparisonView } from '../../../protocol/webview.js';
 import { settingsDiff } from './settingsDiff.js';
@@ -12,6 +14,8 @@ import { settingsDiff } from './settingsDiff.js';
 export interface RunRef {
   runId: string;
   runDir: string;
+  /** Experiment folder name. */
+  experiment: string;
 }
 
 /** Reads the runs and builds the comparison (runs in the given order). */
@@ -19,8 +23,13 @@ export function compareRunFolders(runs: readonly RunRef[]): ComparisonView {
   const compared: ComparedRun[] = runs.map((r) => {
     const s = readSummary(r.runDir);
     const epochs = readMetrics(r.runDir).filter((e): e is EpochEvent => e.kind === 'epoch');
+    const { meta } = readRunMetaSafe(r.runDir);
     return {
-      runId: r.runId,
+      runId: s?.runId ?? r.runId,
+      runDir: r.runDir,
+      experiment: s?.experiment ?? r.experiment,
+      ...(meta.name ? { name: meta.name } : {}),
+      ...(meta.tags?.length ? { tags: meta.tags } : {}),
       status: s?.status ?? 'interrupted',
       ...(s?.bestEpoch !== undefined ? { bestEpoch: s.bestEpoch } : {}),
       ...(s?.best?.valAccuracy !== undefined ? { bestValAccuracy: s.best.valAccuracy } : {}),
