@@ -27,6 +27,7 @@ import {
   until,
   widenSidebar,
   type Workbench,
+  panelShot,
 } from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
@@ -56,16 +57,7 @@ async function clearNotifications(page: Page): Promise<void> {
 /** Scrolls the panel so that `selector` is at the top, then takes a screenshot. */
 async function shotOf(page: Page, selector: string, name: string): Promise<void> {
   await clearNotifications(page);
-  await panel(page)
-    .locator(selector)
-    .evaluate((el) => {
-      // just below the panel's sticky header
-      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
-      const win = el.ownerDocument.defaultView!;
-      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
-    });
-  await page.waitForTimeout(500);
-  await shot(page, name);
+  await panelShot(page, selector, name);
 }
 
 suite('analysis views of the experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {

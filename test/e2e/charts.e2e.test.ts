@@ -9,7 +9,20 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closePanelWorkbench, env, openFile, openPanelWorkbench, panel, runCommand, setTheme, shot, summaries, until, type Workbench } from './workbench.js';
+import {
+  closePanelWorkbench,
+  env,
+  openFile,
+  openPanelWorkbench,
+  panel,
+  runCommand,
+  setTheme,
+  shot,
+  summaries,
+  until,
+  type Workbench,
+  panelShot,
+} from './workbench.js';
 
 const FILE = 'charts-digits.transfer.json';
 const EXPERIMENT = 'charts-digits';
@@ -18,15 +31,7 @@ const EXPERIMENT = 'charts-digits';
 async function shotOf(w: Workbench, selector: string, name: string): Promise<void> {
   await runCommand(w.page, 'Notifications: Clear All Notifications').catch(() => undefined);
   await w.page.keyboard.press('Escape');
-  await panel(w.page)
-    .locator(selector)
-    .evaluate((el) => {
-      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
-      const win = el.ownerDocument.defaultView!;
-      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
-    });
-  await w.page.waitForTimeout(500);
-  await shot(w.page, name);
+  await panelShot(w.page, selector, name);
 }
 
 /** Clicks an export button and accepts VS Code's save dialog as proposed (the run's folder); returns the file once written. */

@@ -10,7 +10,20 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EvaluationFile } from '../../src/core/runs/artifacts.js';
-import { closePanelWorkbench, env, openFile, openPanelWorkbench, panel, runCommand, setTheme, shot, summaries, until, type Workbench } from './workbench.js';
+import {
+  closePanelWorkbench,
+  env,
+  openFile,
+  openPanelWorkbench,
+  panel,
+  runCommand,
+  setTheme,
+  shot,
+  summaries,
+  until,
+  type Workbench,
+  panelShot,
+} from './workbench.js';
 
 const FILE = 'eval-photos.transfer.json';
 const EXPERIMENT = 'eval-photos';
@@ -19,15 +32,7 @@ const EXPERIMENT = 'eval-photos';
 async function shotOf(w: Workbench, selector: string, name: string): Promise<void> {
   await runCommand(w.page, 'Notifications: Clear All Notifications').catch(() => undefined);
   await w.page.keyboard.press('Escape');
-  await panel(w.page)
-    .locator(selector)
-    .evaluate((el) => {
-      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
-      const win = el.ownerDocument.defaultView!;
-      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
-    });
-  await w.page.waitForTimeout(500);
-  await shot(w.page, name);
+  await panelShot(w.page, selector, name);
 }
 
 suite('evaluation views of the experiment panel (webview in code-server + Chromium, packaged .vsix)', () => {

@@ -31,6 +31,7 @@ import {
   until,
   widenSidebar,
   type Workbench,
+  panelShot,
 } from './workbench.js';
 
 const A = 'manage-a';
@@ -82,15 +83,7 @@ async function contextMenu(page: Page, row: () => ReturnType<typeof runRow>, lab
 /** Scrolls the panel so that `selector` is just below its sticky header, then takes a screenshot. */
 async function shotOf(w: Workbench, selector: string, name: string): Promise<void> {
   await w.page.keyboard.press('Escape');
-  await panel(w.page)
-    .locator(selector)
-    .evaluate((el) => {
-      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
-      const win = el.ownerDocument.defaultView!;
-      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
-    });
-  await w.page.waitForTimeout(500);
-  await shot(w.page, name);
+  await panelShot(w.page, selector, name);
 }
 
 suite('runs people can manage: names, tags, sorting, Compare Runs… (code-server + Chromium, packaged .vsix)', () => {

@@ -106,6 +106,22 @@ export function panel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
 }
 
+/**
+ * Scrolls the experiment panel so that `selector` is just below its sticky header, waits for the
+ * scroll to settle (500 ms) and saves a screenshot as test-results/e2e/<name>.png.
+ */
+export async function panelShot(page: Page, selector: string, name: string): Promise<void> {
+  await panel(page)
+    .locator(selector)
+    .evaluate((el) => {
+      const header = el.ownerDocument.getElementById('top')?.getBoundingClientRect().height ?? 0;
+      const win = el.ownerDocument.defaultView!;
+      win.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + win.scrollY - header - 8));
+    });
+  await page.waitForTimeout(500);
+  await shot(page, name);
+}
+
 /** Summaries of an experiment's runs in the test workspace's run store (`.transfer-lab/runs/<experiment>`). */
 export function summaries(experiment: string): RunSummary[] {
   const dir = path.join(env.workspace, '.transfer-lab', 'runs', experiment);
