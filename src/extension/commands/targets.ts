@@ -29,7 +29,9 @@ export function isTreeNode(x: unknown): x is ExperimentNode | RunNode {
 export function focusedExperiment(): vscode.Uri | undefined {
   const panel = focusedPanelExperiment();
   if (panel) return panel;
-  const active = vscode.window.activeTextEditor?.document.uri;
+  // The active text editor, else the active tab's file (the editor state can reach the extension host later than the tab's).
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const active = vscode.window.activeTextEditor?.document.uri ?? (tab instanceof vscode.TabInputText ? tab.uri : undefined);
   return active && isExperimentPath(active.fsPath) ? active : undefined;
 }
 
