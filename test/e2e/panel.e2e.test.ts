@@ -310,14 +310,16 @@ suite('experiment panel (webview in code-server + Chromium, packaged .vsix)', ()
 
     // Stop: "Stopping…" at once, the run ends as stopped; the panel holds exactly what the run store holds
     // "Stopping…" may last less than a polling interval when the worker stops at once: a MutationObserver
-    // installed before the click records when the button first showed it, disabled.
-    await p.locator('#stop-button').evaluate((b) => {
+    // on the page (the header is re-rendered, so the button element is replaced) records when the Stop
+    // button first showed it, disabled.
+    await p.locator('body').evaluate((body) => {
       const w = window as unknown as { stoppingAt?: number };
       delete w.stoppingAt;
       const seen = () => {
-        if (w.stoppingAt === undefined && (b as HTMLButtonElement).disabled && /Stopping/.test(b.textContent ?? '')) w.stoppingAt = Date.now();
+        const b = body.ownerDocument.getElementById('stop-button') as HTMLButtonElement | null;
+        if (w.stoppingAt === undefined && b?.disabled && /Stopping/.test(b.textContent ?? '')) w.stoppingAt = Date.now();
       };
-      new MutationObserver(seen).observe(b, { attributes: true, childList: true, characterData: true, subtree: true });
+      new MutationObserver(seen).observe(body, { attributes: true, childList: true, characterData: true, subtree: true });
     });
     const stepsAtClick = stepsOnDisk();
     const tClick = Date.now();
