@@ -109,7 +109,7 @@ suite('analyses (real worker, real MNIST digits)', () => {
       // The schema still checks: our checker reports the wrong type as an Error in validate's words
       // (VS Code's JSON service gets a hints-only schema and reports no schema problems itself).
       const ours = await waitFor(
-        () => vscode.languages.getDiagnostics(file).find((x) => x.source === 'transfer-lab' && /\/training\/batchSize: must be an integer/.test(x.message)),
+        () => vscode.languages.getDiagnostics(file).find((x) => x.source === 'transfer-lab' && /must be an integer \(found "eight"\)/.test(x.message)),
         60_000,
         'the schema diagnostic of "batchSize"',
       );
