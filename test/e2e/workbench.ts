@@ -183,6 +183,7 @@ async function quickInput(page: Page, text: string): Promise<void> {
  * when focus leaves it: an editor that takes focus as it finishes opening (the Welcome walkthrough
  * focuses its step once its slide has rendered; a just-opened file's editor) can close it under the
  * test, before the row is clicked — then the command never ran, and the gesture is repeated (logged).
+ * A row missing from a quick input that stays open is retried too (see below), at most 3 attempts.
  */
 async function quickPick(page: Page, text: string, label: string, rowTimeout: number): Promise<void> {
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
@@ -194,8 +195,13 @@ async function quickPick(page: Page, text: string, label: string, rowTimeout: nu
       await row.click({ timeout: 10_000 });
       return;
     } catch (e) {
-      if (i >= 3 || (await widget.isVisible())) throw e;
-      console.log(`      (the quick input closed before "${label}" was clicked: focus moved away; again)`);
+      if (i >= 3) throw e;
+      // Still open without the row: the palette lists commands as they stood when it opened, and right
+      // after a workbench starts, commands shown only in a trusted workspace (`isWorkspaceTrusted`) are
+      // missing until workspace trust has initialised. Reopen it.
+      if (await widget.isVisible()) console.log(`      ("${label}" was not listed when the quick input opened; reopening it)`);
+      else console.log(`      (the quick input closed before "${label}" was clicked: focus moved away; again)`);
+      await page.waitForTimeout(1000);
     }
   }
 }
