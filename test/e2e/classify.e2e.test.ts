@@ -151,8 +151,19 @@ suite('Classify with Run… from the Explorer (code-server + Chromium, packaged 
     const input = w.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     const photo = cli.predictions[5]!.file;
-    await input.fill(photo);
-    await w.page.waitForTimeout(500);
+    // The file dialog writes its starting folder into the input once it has listed it (asynchronously):
+    // a path typed before that is overwritten. Type it once the folder is there, and again if replaced.
+    for (let i = 0; ; i++) {
+      if (i === 0) {
+        for (let t = 0; t < 40 && !(await input.inputValue()); t++) await w.page.waitForTimeout(250);
+        await w.page.waitForTimeout(500);
+      }
+      await input.fill(photo);
+      await w.page.waitForTimeout(500);
+      if ((await input.inputValue()) === photo || i >= 2) break;
+      console.log('      (the file dialog replaced the typed path with its folder; typing it again)');
+    }
+    assert.strictEqual(await input.inputValue(), photo, 'the photo path is in the file dialog');
     await w.page.keyboard.press('Enter');
     // The result page opens beside the panel with the photo's focus; alone, it is the only webview shown.
     await w.page.locator('.tabs-container .tab.active').filter({ hasText: 'Predictions · eval-photos' }).first().waitFor({ timeout: 120_000 });
