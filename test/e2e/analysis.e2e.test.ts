@@ -28,6 +28,7 @@ import {
   widenSidebar,
   type Workbench,
   panelShot,
+  clearNotifications,
 } from './workbench.js';
 
 const ANALYSIS = 'analysis-digits.transfer.json';
@@ -46,12 +47,6 @@ async function train(page: Page, file: string, experiment: string): Promise<RunS
 async function closeEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors').catch(() => undefined);
   await page.waitForTimeout(300);
-}
-
-/** Closes the notification toasts (they would cover the panel in screenshots). */
-async function clearNotifications(page: Page): Promise<void> {
-  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  await page.keyboard.press('Escape');
 }
 
 /** Scrolls the panel so that `selector` is at the top, then takes a screenshot. */

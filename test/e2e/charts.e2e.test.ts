@@ -22,6 +22,7 @@ import {
   until,
   type Workbench,
   panelShot,
+  clearNotifications,
 } from './workbench.js';
 
 const FILE = 'charts-digits.transfer.json';
@@ -29,8 +30,7 @@ const EXPERIMENT = 'charts-digits';
 
 /** Scrolls the panel so that `selector` is just below its sticky header, then takes a screenshot. */
 async function shotOf(w: Workbench, selector: string, name: string): Promise<void> {
-  await runCommand(w.page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  await w.page.keyboard.press('Escape');
+  await clearNotifications(w.page);
   await panelShot(w.page, selector, name);
 }
 

@@ -106,6 +106,12 @@ export function panel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
 }
 
+/** Closes the notification toasts (they would cover the panel in screenshots) and any open quick input. */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  await page.keyboard.press('Escape');
+}
+
 /**
  * Scrolls the experiment panel so that `selector` is just below its sticky header, waits for the
  * scroll to settle (500 ms) and saves a screenshot as test-results/e2e/<name>.png.
