@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulOverride } from './batch-mat-mul.js';
+import { batchNormOverride } from './batch-norm.js';
 import { registerClipByValueGradient } from './clip-grad.js';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from './conv2d-backprop.js';
 import { depthwiseConv2dBackpropFilterKernel, depthwiseConv2dBackpropInputKernel } from './depthwise-backprop.js';
@@ -43,6 +44,7 @@ export const WASM_TRAINING_KERNELS: readonly TrainingKernel[] = [
   { name: tf.MaxPoolGrad, role: 'bugfix', make: replace(maxPoolGradKernel) },
   { name: tf.Conv2DBackpropInput, role: 'speed', make: replace(conv2dBackpropInputKernel) },
   { name: tf.BatchMatMul, role: 'speed', make: batchMatMulOverride },
+  { name: tf.FusedBatchNorm, role: 'speed', make: batchNormOverride },
   { name: tf.Tile, role: 'speed', make: tileOverride },
   { name: tf.Sum, role: 'speed', make: (original) => leadingAxesReduceOverride(tf.Sum, original) },
   { name: tf.Mean, role: 'speed', make: (original) => leadingAxesReduceOverride(tf.Mean, original) },
