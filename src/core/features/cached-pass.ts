@@ -17,8 +17,8 @@ import type { OpGraph } from '../models/graph.js';
 import type { FeatureDiskCache, ReadStats } from './disk-cache.js';
 import type { FeatureBatch, RemotePass } from './pass-helpers.js';
 
-/** Bump when the computation of a frozen pass changes in a way its key does not see (2: BatchNorm as x·a + b on wasm). */
-const PASS_FORMAT = 'frozen-pass/2';
+/** Bump when the computation of a frozen pass changes in a way its key does not see (3: BatchNorm folded into convolutions). */
+const PASS_FORMAT = 'frozen-pass/3';
 
 /** Identity of one frozen pass. */
 export interface PassIdentity {

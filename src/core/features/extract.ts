@@ -1,13 +1,15 @@
 /**
  * Frozen features at any layer of a network: the valid cut points of a base, and the activations of
  * one of them for every example of a set, computed in inference mode (BatchNorm uses its moving
- * statistics, dropout is off) outside any gradient tape. The layer sweep, the unsupervised pipeline
+ * statistics, folded into the convolution before it where it can be: `models/fold-batch-norm.ts`;
+ * dropout is off) outside any gradient tape. The layer sweep, the unsupervised pipeline
  * and the strategy advisor read features through here.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExampleSet } from '../data/example-set.js';
 import { crossingKeys, inferenceBatchSize, peakActivationValues, runOps, type OpGraph } from '../models/graph.js';
 import type { FeatureDiskCache } from './disk-cache.js';
+import { foldBatchNorms, type FoldedGraph } from '../models/fold-batch-norm.js';
 import { cachedPass, passIdentity, type PassStats } from './cached-pass.js';
 
 /** A layer whose output alone carries everything later layers need: a place the network can be cut. */
@@ -96,10 +98,13 @@ export function extractFeatures(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'k
   const batch = opts.batchSize ?? inferenceBatchSize(peakActivationValues(graph, 0, cut.index + 1, keep));
   const symbolic = graph.shapes.get(cut.key)?.slice(1);
   let pool = symbolic && symbolic.every((d) => typeof d === 'number') ? poolWindow(symbolic as number[], opts.maxFeatures) : undefined;
+  // Inference only: BatchNorm folded into the convolutions before it (new layers, freed below).
+  let folded: FoldedGraph | undefined;
   const compute = (x: Float32Array, n: number) => {
+    folded ??= foldBatchNorms(graph, cut.index + 1, keep);
     const f = tf.tidy(() => {
       const env = new Map<number, tf.Tensor>([[graph.inputs[0]!, tf.tensor(x, [n, ...set.shape])]]);
-      runOps(graph, env, 0, cut.index + 1, () => false, keep);
+      runOps(folded!.graph, env, 0, folded!.end, () => false, keep);
       let y = env.get(cut.key)!;
       pool ??= poolWindow(y.shape.slice(1), opts.maxFeatures);
       if (pool > 1) y = tf.avgPool(y as tf.Tensor4D, pool, pool, 'valid');
@@ -112,9 +117,14 @@ export function extractFeatures(graph: OpGraph, cut: Pick<CutPoint, 'index' | 'k
   };
   const extra = opts.maxFeatures === undefined ? '' : `max ${opts.maxFeatures} features`;
   const pass = opts.cache?.enabled ? passIdentity(graph, cut.index, cut.key, set.shape, extra) : { key: '', description: '' };
-  const r = cachedPass(opts.cache, pass, set, indices, batch, compute);
-  // Every row came from the cache and the model records no shape: one example computed gives the window.
-  if (pool === undefined && indices.length > 0) compute(set.gather([indices[0]!]), 1);
+  let r: ReturnType<typeof cachedPass>;
+  try {
+    r = cachedPass(opts.cache, pass, set, indices, batch, compute);
+    // Every row came from the cache and the model records no shape: one example computed gives the window.
+    if (pool === undefined && indices.length > 0) compute(set.gather([indices[0]!]), 1);
+  } finally {
+    (folded as FoldedGraph | undefined)?.dispose();
+  }
   const dim = r.shape.reduce((a, b) => a * b, 1);
   return { data: r.data, rows: indices.length, dim, shape: r.shape, pool: pool ?? 1, stats: r.stats };
 }

@@ -28,6 +28,7 @@ import { deriveSeed, Rng, shuffle } from '../data/rng.js';
 import { batches } from '../data/batches.js';
 import { classWeights, correct, crossEntropy, type Evaluation } from './loss.js';
 import type { FeatureDiskCache } from '../features/disk-cache.js';
+import { foldBatchNorms, type FoldedGraph } from '../models/fold-batch-norm.js';
 import { cachedPassParallel, describeStats, passIdentity, type PassStats } from '../features/cached-pass.js';
 import type { FrozenPassHelpers, PassHelperGroup, RemotePass } from '../features/pass-helpers.js';
 
@@ -153,23 +154,45 @@ export class Trainer {
   ): Promise<FeatureCache> {
     const pass = this.diskCache?.enabled ? passIdentity(this.net.graph, this.boundary, this.boundaryKey, set.shape) : { key: '', description: '' };
     const indices = Array.from({ length: set.count }, (_, i) => i);
-    return cachedPassParallel(
-      this.diskCache,
-      pass,
-      set,
-      indices,
-      batchSize,
-      (x, n) => {
-        const f = tf.tidy(() => this.prefix(tf.tensor(x, [n, ...set.shape])));
-        const data = f.dataSync() as Float32Array;
-        const shape = f.shape.slice(1);
-        f.dispose();
-        return { data, shape };
-      },
-      startHelpers,
-      meter ? (n) => meter.add(n) : undefined,
-      shouldStop,
-    );
+    // Inference only: BatchNorm folded into the convolutions before it (new layers, freed below).
+    let folded: FoldedGraph | undefined;
+    try {
+      return await cachedPassParallel(
+        this.diskCache,
+        pass,
+        set,
+        indices,
+        batchSize,
+        (x, n) => {
+          folded ??= this.foldedPrefix();
+          const f = tf.tidy(() => this.runPrefix(folded!, tf.tensor(x, [n, ...set.shape])));
+          const data = f.dataSync() as Float32Array;
+          const shape = f.shape.slice(1);
+          f.dispose();
+          return { data, shape };
+        },
+        startHelpers,
+        meter ? (n) => meter.add(n) : undefined,
+        shouldStop,
+      );
+    } finally {
+      folded?.dispose();
+    }
+  }
+
+  /** The frozen prefix (ops `0..boundary`) with its convolution + BatchNorm pairs folded, for inference. */
+  private foldedPrefix(): FoldedGraph {
+    return foldBatchNorms(this.net.graph, this.boundary + 1, new Set([this.boundaryKey]));
+  }
+
+  /** Runs a folded frozen prefix on `x` in inference mode, memory-lean. Not taped. */
+  private runPrefix(folded: FoldedGraph, x: tf.Tensor): tf.Tensor {
+    if (this.boundary < 0) return x;
+    return tf.tidy(() => {
+      const env = new Map<number, tf.Tensor>([[this.inputKey, x]]);
+      runOps(folded.graph, env, 0, folded.end, () => false, new Set([this.boundaryKey]));
+      return env.get(this.boundaryKey)!;
+    });
   }
 
   /**
@@ -185,7 +208,15 @@ export class Trainer {
     let group: Promise<PassHelperGroup> | undefined;
     return {
       start: () => {
-        group ??= helpers.start(buildFlatModel(this.net.graph, this.boundary + 1, this.boundaryKey, [...exampleShape], 'frozen_prefix'), exampleShape);
+        // The helpers get the folded prefix (as cacheFeatures computes it), serialised when they start.
+        group ??= (async () => {
+          const folded = this.foldedPrefix();
+          try {
+            return await helpers.start(buildFlatModel(folded.graph, folded.end, this.boundaryKey, [...exampleShape], 'frozen_prefix'), exampleShape);
+          } finally {
+            folded.dispose();
+          }
+        })();
         return group.then((g) => g.passes);
       },
       close: async () => {
