@@ -19,8 +19,8 @@
  *
  * Usage: npm run bench:cache [-- --replicate K] [--rounds N]
  *        npm run bench:prep [-- --replicate K] [--rounds N]      (= --threads-vs 1,2)
- * Output: a table on stdout (with the load average before each preparation and each process's CPU
- * time), and `bench/results/cache.json` (git-ignored).
+ * Output: a table on stdout (setup = backend and base model load; with the load average before each
+ * preparation and each process's CPU time), and `bench/results/cache.json` (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +37,8 @@ const THREAD_SCRIPT = path.join(ROOT, 'dist', 'feature-thread.js');
 /** What one preparation measured (printed as JSON by the child). */
 interface Prep {
   photos: number;
+  /** Backend initialisation and base model load, before the data (part of `prepSeconds`). */
+  setupSeconds: number;
   decodeSeconds: number;
   frozenSeconds: number;
   prepSeconds: number;
@@ -90,6 +92,7 @@ async function child(dataRoot: string): Promise<void> {
   const cpu = process.cpuUsage();
   const out: Prep = {
     photos: data.train.count + data.validation.count,
+    setupSeconds: (t1 - t0) / 1000,
     decodeSeconds: (t2 - t1) / 1000,
     frozenSeconds: (t3 - t2) / 1000,
     prepSeconds: (t3 - t0) / 1000,
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
         const prep = JSON.parse(p.stdout.trim().split('\n').pop()!) as Prep;
         rows.push({ round: r, run, load: before, ...prep });
         process.stdout.write(
-          `round ${r} ${run}: ${prep.photos} photos, decode ${prep.decodeSeconds.toFixed(1)} s, frozen pass ${prep.frozenSeconds.toFixed(1)} s on ${prep.threads} thread(s) ` +
+          `round ${r} ${run}: ${prep.photos} photos, setup ${prep.setupSeconds.toFixed(1)} s, decode ${prep.decodeSeconds.toFixed(1)} s, frozen pass ${prep.frozenSeconds.toFixed(1)} s on ${prep.threads} thread(s) ` +
             `(photos: ${prep.photoHits} from cache; features: ${prep.hits} from cache, ${prep.computed} computed), preparation ${prep.prepSeconds.toFixed(1)} s, CPU ${prep.cpuSeconds.toFixed(1)} s, load ${before}\n`,
         );
       }
@@ -199,11 +202,11 @@ async function main(): Promise<void> {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
   process.stdout.write(
-    '\n| round | run | photos | decode s | frozen pass s | preparation s | CPU s | load (1/5/15 min) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n',
+    '\n| round | run | photos | setup s | decode s | frozen pass s | preparation s | CPU s | load (1/5/15 min) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n',
   );
   for (const x of rows) {
     process.stdout.write(
-      `| ${x.round} | ${x.run} | ${x.photos} | ${x.decodeSeconds.toFixed(1)} | ${x.frozenSeconds.toFixed(1)} | ${x.prepSeconds.toFixed(1)} | ${x.cpuSeconds.toFixed(1)} | ${x.load} |\n`,
+      `| ${x.round} | ${x.run} | ${x.photos} | ${x.setupSeconds.toFixed(1)} | ${x.decodeSeconds.toFixed(1)} | ${x.frozenSeconds.toFixed(1)} | ${x.prepSeconds.toFixed(1)} | ${x.cpuSeconds.toFixed(1)} | ${x.load} |\n`,
     );
   }
   for (let r = 1; r <= rounds; r++) {

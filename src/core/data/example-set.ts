@@ -6,6 +6,15 @@
  * Storage ({@link ExampleStore}) is indexed by *source position* (the order examples were read);
  * an {@link ExampleView} is a list of positions plus their labels, so subsets (splits, class filters
  * of a validation source, few-label training sets) cost 8 bytes per example and no pixel copies.
+ *
+ * **Content identity** (`identity`, optional everywhere): a string that determines an example's
+ * gathered float values completely, so that the frozen-feature cache can key its features by it
+ * instead of hashing the values (`features/cached-pass.ts`). The rule that keeps a stale identity
+ * impossible: only a store that produces the values itself gives one (a {@link PixelStore} given the
+ * content identities of its bytes), and only a view that passes values through unchanged (subsets,
+ * relabelling, picks and concatenations) forwards it. Any other store or view — a transform, text,
+ * csv, anything new — has none unless it extends its source's identity with a full description of
+ * what it changes, and examples without one are keyed by their values.
  */
 import { scaleTables, swapsToBgr, valueRange, type PixelScale, type ValueRange } from './scale.js';
 
@@ -24,6 +33,12 @@ export interface ExampleSet {
   readonly range?: ValueRange;
   /** Where example `i` (0..count-1) came from (file path, "mnist:7#123", "data.csv row 17"): for error messages. */
   id(i: number): string;
+  /**
+   * Content identity of example `i` (see the module comment): equal identities mean equal gathered
+   * values. Undefined (or the method absent) when the example has none.
+   * @throws RangeError if `i` is not an integer in 0..count-1.
+   */
+  identity?(i: number): string | undefined;
   /**
    * Scaled float32 examples for `indices`, laid out [indices.length, ...shape] (row-major, channels last).
    * A fresh array each call, safe to augment in place.
@@ -47,6 +62,8 @@ export interface ExampleStore {
   readonly range?: ValueRange;
   /** Where the example at `pos` came from. */
   id(pos: number): string;
+  /** Content identity of the example at `pos` as `write` produces it (see the module comment); undefined or absent: none. */
+  identity?(pos: number): string | undefined;
   /** Writes the scaled example at `pos` into `out[offset .. offset + exampleSize(shape))`. */
   write(pos: number, out: Float32Array, offset: number): void;
 }
@@ -66,7 +83,16 @@ export interface PixelStoreOptions {
   scale: PixelScale;
   /** Name of the example at a source position. */
   id: (pos: number) => string;
+  /**
+   * Content identity of the bytes at each source position (length `count`; undefined entries: none),
+   * e.g. a decoded photo's (`sources/pixel-cache.ts`): equal identities must mean equal bytes.
+   * {@link PixelStore.identity} extends it with what `write` applies (channels, scale).
+   */
+  identities?: readonly (string | undefined)[];
 }
+
+/** Bump when {@link PixelStore.write} changes the values it makes from the same bytes and options. */
+const PIXEL_VALUES_FORMAT = 'pixel-values/1';
 
 /** Image bytes scaled per batch through per-channel lookup tables. */
 export class PixelStore implements ExampleStore {
@@ -81,6 +107,9 @@ export class PixelStore implements ExampleStore {
   private readonly first: number;
   private readonly third: number;
   private readonly idOf: (pos: number) => string;
+  private readonly identities: readonly (string | undefined)[] | undefined;
+  /** What `write` applies to the bytes, appended to their identity. */
+  private readonly valuesId: string;
 
   /** @throws Error if `pixels` is shorter than count×height×width×channels or the channel change is unsupported. */
   constructor(o: PixelStoreOptions) {
@@ -102,10 +131,21 @@ export class PixelStore implements ExampleStore {
     this.first = bgr ? 2 : 0;
     this.third = bgr ? 0 : 2;
     this.idOf = o.id;
+    this.identities = o.identities;
+    this.valuesId = `${PIXEL_VALUES_FORMAT} ${o.height}×${o.width}×${o.channels}→${outChannels} ${o.scale}`;
   }
 
   id(pos: number): string {
     return this.idOf(pos);
+  }
+
+  /**
+   * The identity of the bytes at `pos` (option `identities`) followed by the shape, the channel change
+   * and the scale `write` applies; undefined when the bytes have none.
+   */
+  identity(pos: number): string | undefined {
+    const bytes = this.identities?.[pos];
+    return bytes === undefined ? undefined : `${bytes}|${this.valuesId}`;
   }
 
   write(pos: number, out: Float32Array, offset: number): void {
@@ -199,6 +239,11 @@ export class ExampleView implements ExampleSet {
 
   id(i: number): string {
     return this.store.id(this.positions[this.check(i)]);
+  }
+
+  /** The store's identity of the example (labels do not change values). */
+  identity(i: number): string | undefined {
+    return this.store.identity?.(this.positions[this.check(i)]);
   }
 
   gather(indices: ArrayLike<number>): Float32Array {

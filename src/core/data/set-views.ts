@@ -1,6 +1,7 @@
 /**
  * Example sets made from other sets without copying pixels: a subset with (optionally) new labels —
- * pseudo-labelled target examples — and the concatenation of two sets of the same shape.
+ * pseudo-labelled target examples — and the concatenation of two sets of the same shape. Neither
+ * changes values, so both forward their sources' content identities (`example-set.ts`).
  */
 import type { ExampleSet } from './example-set.js';
 import type { ValueRange } from './scale.js';
@@ -31,6 +32,11 @@ export class PickedSet implements ExampleSet {
 
   id(i: number): string {
     return this.set.id(this.indices[i]!);
+  }
+
+  /** The picked example's identity (a pick does not change values). */
+  identity(i: number): string | undefined {
+    return this.set.identity?.(this.indices[i]!);
   }
 
   gather(indices: ArrayLike<number>): Float32Array {
@@ -65,6 +71,11 @@ export class ConcatSet implements ExampleSet {
 
   id(i: number): string {
     return i < this.a.count ? this.a.id(i) : this.b.id(i - this.a.count);
+  }
+
+  /** The identity in the set the example comes from (joining does not change values). */
+  identity(i: number): string | undefined {
+    return i < this.a.count ? this.a.identity?.(i) : this.b.identity?.(i - this.a.count);
   }
 
   gather(indices: ArrayLike<number>): Float32Array {

@@ -97,7 +97,11 @@ function rotateUnit(img: Float32Array, h: number, w: number, c: number, radians:
   }
 }
 
-/** A store whose examples are those of `inner`, shifted by `spec` when written. */
+/**
+ * A store whose examples are those of `inner`, shifted by `spec` when written. It has no content
+ * identity (`example-set.ts`) on purpose: its values are not `inner`'s, and the noise seed comes from
+ * the example's id, so a frozen pass over it keys features by their values.
+ */
 export class ShiftedStore implements ExampleStore {
   private readonly scratch: Float32Array;
 

@@ -6,10 +6,18 @@
  * - the **pass key**: every op of the prefix (Keras class, configuration without the layer name, its
  *   input and output tensor keys), the values of every weight of those ops (BatchNorm moving
  *   statistics included), the output tensor, the example shape and the pooling cap;
- * - the **example key**: SHA-256 of the example's float32 input values as the network receives them
- *   — after decoding, resizing, channel conversion, `data.image.scale` and any source transform. An
- *   edited or replaced photo therefore misses even under the same name; a renamed or copied one hits.
- *   A file's name never enters the key.
+ * - the **example key**: for an example with a content identity (`ExampleSet.identity`, see
+ *   `data/example-set.ts`), SHA-256 of that identity. A photo read from an image folder with the
+ *   persistent cache on has one: the SHA-256 of the file's bytes, the decode target (height, width,
+ *   channels, resize) and the sharp/libvips versions (`data/sources/pixel-cache.ts`), then the
+ *   channel change and `data.image.scale` applied when gathering (`PixelStore.identity`). Every
+ *   other example — MNIST/IDX, csv, text, a transformed source (`transform`), or a photo loaded with
+ *   the cache off — is keyed by the SHA-256 of its float32 input values as the network receives
+ *   them. Augmentation never reaches a frozen pass (it applies to training batches). Either way an
+ *   edited or replaced photo misses even under the same name, a photo at another size, resize,
+ *   channel count or scale misses, and a renamed or copied one hits. A file's name never enters the
+ *   key. With identities, finding the cached features of a set reads no pixels: only the examples
+ *   whose features are missing are gathered.
  */
 import { createHash } from 'node:crypto';
 import type { ExampleSet } from '../data/example-set.js';
@@ -17,8 +25,13 @@ import type { OpGraph } from '../models/graph.js';
 import type { FeatureDiskCache, ReadStats } from './disk-cache.js';
 import type { FeatureBatch, RemotePass } from './pass-helpers.js';
 
-/** Bump when the computation of a frozen pass changes in a way its key does not see (3: BatchNorm folded into convolutions). */
+/**
+ * Bump when the computation of a frozen pass changes in a way its key does not see (2: photos keyed
+ * by content identity; 3: BatchNorm folded into convolutions).
+ */
 const PASS_FORMAT = 'frozen-pass/3';
+/** Prefix of the hashed content identity of an example (the other keys hash raw float bytes). */
+const IDENTITY_KEY = 'example-identity/1';
 
 /** Identity of one frozen pass. */
 export interface PassIdentity {
@@ -145,6 +158,29 @@ class PassRows {
 }
 
 /**
+ * The example key of each of `positions` (indices into `set`): the hash of its content identity when
+ * it has one, else of its gathered float values (only those examples are gathered).
+ */
+export function exampleKeys(set: ExampleSet, positions: readonly number[]): string[] {
+  const keys = new Array<string>(positions.length);
+  const byValue: number[] = [];
+  positions.forEach((p, k) => {
+    const identity = set.identity?.(p);
+    if (identity === undefined) byValue.push(k);
+    else keys[k] = createHash('sha256').update(`${IDENTITY_KEY}|${identity}`).digest('hex');
+  });
+  if (byValue.length === 0) return keys;
+  const inSize = set.shape.reduce((a, b) => a * b, 1);
+  const x = set.gather(byValue.map((k) => positions[k]!));
+  byValue.forEach((k, j) => {
+    keys[k] = createHash('sha256')
+      .update(new Uint8Array(x.buffer, x.byteOffset + j * inSize * 4, inSize * 4))
+      .digest('hex');
+  });
+  return keys;
+}
+
+/**
  * Reads every example of `indices` found in the cache into `rows` and lists the others in
  * `rows.missing`. With the cache off nothing is gathered: every position is missing.
  */
@@ -154,16 +190,16 @@ function scan(rows: PassRows, set: ExampleSet, indices: ArrayLike<number>, batch
     for (let i = 0; i < n; i++) rows.missing.push(i);
     return;
   }
-  const inSize = set.shape.reduce((a, b) => a * b, 1);
   rows.keys = new Array<string>(n);
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);
-    const x = set.gather(Array.from({ length: m }, (_, i) => indices[start + i]!));
+    const keys = exampleKeys(
+      set,
+      Array.from({ length: m }, (_, i) => indices[start + i]!),
+    );
     let hits = 0;
     for (let i = 0; i < m; i++) {
-      const key = createHash('sha256')
-        .update(new Uint8Array(x.buffer, x.byteOffset + i * inSize * 4, inSize * 4))
-        .digest('hex');
+      const key = keys[i]!;
       rows.keys[start + i] = key;
       const entry = rows.on.read(rows.pass.key, key, rows.read);
       if (entry && rows.fits(entry.values)) {

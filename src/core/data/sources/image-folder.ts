@@ -12,6 +12,8 @@
  *   `perClass`, replaced by the next file of its class, so `perClass` counts readable images.
  * - Decoding runs {@link DECODE_CONCURRENCY} files at a time, through the decoded-photo cache when
  *   the load has one (`pixel-cache.ts`: a photo already decoded to the same target is read back).
+ * - With that cache, each example carries its photo's content identity (`PixelStore.identity`), which
+ *   keys its frozen features.
  */
 import path from 'node:path';
 import type { ImageFolderSource } from '../../experiment/schema.js';
@@ -19,7 +21,7 @@ import { DataError, errorMessage } from '../errors.js';
 import { byCodePoint, listClassFiles, listClassFolders } from './class-folders.js';
 import { ExampleView, PixelStore } from '../example-set.js';
 import { decodeImage, type DecodeTarget } from './decode-image.js';
-import type { PixelCache } from './pixel-cache.js';
+import type { DecodedPhoto, PixelCache } from './pixel-cache.js';
 import type { SkippedFile, SourceContext, SourceData } from './source.js';
 
 /** Images decoded at the same time (sharp also uses libvips threads inside each decode). */
@@ -62,6 +64,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
   const capacity = classFiles.reduce((a, f) => a + Math.min(cap, f.length), 0);
   let pixels = new Uint8Array(capacity * bytesPer);
   const ids: string[] = [];
+  const identities: (string | undefined)[] = [];
   const labelList: number[] = [];
   const skipped: SkippedFile[] = [];
   const meter = ctx.meter?.(capacity);
@@ -73,8 +76,9 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
         path.dirname(classFiles[c][0]),
       );
     }
-    for (const { file, data } of decoded) {
+    for (const { file, data, identity } of decoded) {
       pixels.set(data, ids.length * bytesPer);
+      identities.push(identity);
       ids.push(file);
       labelList.push(c);
     }
@@ -89,6 +93,7 @@ export async function loadImageFolder(src: ImageFolderSource, ctx: SourceContext
     channels: target.channels,
     scale: ctx.image.scale,
     id: (pos) => ids[pos],
+    identities,
   });
   return { classNames, set: ExampleView.all(store, Int32Array.from(labelList)), skipped };
 }
@@ -106,8 +111,8 @@ async function decodeFirst(
   skipped: SkippedFile[],
   pixels: PixelCache | undefined,
   meter?: { add(n?: number): void },
-): Promise<{ file: string; data: Uint8Array }[]> {
-  const results: (Uint8Array | null)[] = new Array<Uint8Array | null>(files.length).fill(null);
+): Promise<{ file: string; data: Uint8Array; identity?: string }[]> {
+  const results: (DecodedPhoto | null)[] = new Array<DecodedPhoto | null>(files.length).fill(null);
   let next = 0;
   let ok = 0;
   let inFlight = 0;
@@ -116,7 +121,7 @@ async function decodeFirst(
       const k = next++;
       inFlight++;
       try {
-        results[k] = pixels ? await pixels.decode(files[k], target) : await decodeImage(files[k], target);
+        results[k] = pixels ? await pixels.decode(files[k], target) : { pixels: await decodeImage(files[k], target) };
         ok++;
         meter?.add();
       } catch (e) {
@@ -127,9 +132,9 @@ async function decodeFirst(
     }
   };
   await Promise.all(Array.from({ length: DECODE_CONCURRENCY }, worker));
-  const out: { file: string; data: Uint8Array }[] = [];
-  results.forEach((data, k) => {
-    if (data) out.push({ file: files[k], data });
+  const out: { file: string; data: Uint8Array; identity?: string }[] = [];
+  results.forEach((r, k) => {
+    if (r) out.push({ file: files[k], data: r.pixels, ...(r.identity ? { identity: r.identity } : {}) });
   });
   return out;
 }

@@ -11,6 +11,10 @@
  *   even under the same name; a renamed or copied one hits. A file's name never enters the key.
  *
  * A damaged entry (checksum, length) is a miss: deleted, decoded again, rewritten.
+ *
+ * The same two keys make a decoded photo's **content identity** ({@link DecodedPhoto.identity}): equal
+ * identities mean equal pixel bytes, so the frozen-feature cache keys a photo's features by it (plus
+ * the scaling, see `PixelStore.identity`) instead of hashing its float input.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -33,6 +37,18 @@ export interface PixelCacheStats {
   seconds: number;
 }
 
+/** One decoded photo. */
+export interface DecodedPhoto {
+  /** [height, width, channels] bytes. */
+  pixels: Uint8Array;
+  /**
+   * What determines `pixels`: "photo <pass key> <SHA-256 of the file's bytes>" (the pass key covers
+   * {@link PIXEL_FORMAT}, the sharp/libvips versions and the target). Absent with the cache off (the
+   * file is then not hashed).
+   */
+  identity?: string;
+}
+
 /** Decodes photos through a {@link FeatureDiskCache}; one instance per data load. */
 export class PixelCache {
   readonly stats: PixelCacheStats = { hits: 0, decoded: 0, corrupt: 0, seconds: 0 };
@@ -43,29 +59,31 @@ export class PixelCache {
   constructor(private readonly cache: FeatureDiskCache | undefined) {}
 
   /**
-   * Pixels of `file` decoded to `target`, [height, width, channels] bytes.
+   * Pixels of `file` decoded to `target`, [height, width, channels] bytes, with their content identity
+   * when the cache is on.
    * @throws Error as {@link decodeImage} (unreadable, unsupported, corrupt file), never for a damaged
    *   cache entry; Error from the file system when an entry cannot be written.
    */
-  async decode(file: string, target: DecodeTarget): Promise<Uint8Array> {
+  async decode(file: string, target: DecodeTarget): Promise<DecodedPhoto> {
     const t0 = performance.now();
     try {
       const on = this.cache?.enabled ? this.cache : undefined;
       if (!on) {
-        const data = await decodeImage(file, target);
+        const pixels = await decodeImage(file, target);
         this.stats.decoded++;
-        return data;
+        return { pixels };
       }
       const bytes = await fs.promises.readFile(file);
       const pass = this.passKey(target);
       const example = createHash('sha256').update(bytes).digest('hex');
+      const identity = `photo ${pass} ${example}`;
       const read: ReadStats = { hits: 0, corrupt: 0 };
       const entry = on.readBytes(pass, example, read);
       this.stats.corrupt += read.corrupt;
       const want = target.height * target.width * target.channels;
       if (entry && entry.bytes.length === want) {
         this.stats.hits++;
-        return entry.bytes;
+        return { pixels: entry.bytes, identity };
       }
       const data = await decodeImage(file, target, bytes);
       this.stats.decoded++;
@@ -77,7 +95,7 @@ export class PixelCache {
         `decoded photos ${target.height}×${target.width}×${target.channels}, ${target.resize}`,
       );
       this.wrote = true;
-      return data;
+      return { pixels: data, identity };
     } finally {
       this.stats.seconds += (performance.now() - t0) / 1000;
     }
