@@ -15,10 +15,12 @@
  * `--threads-vs A,B` (npm run bench:prep) instead compares a preparation with A threads and one with
  * B threads for the frozen pass (`TRANSFER_LAB_PREP_THREADS`; the trainer's own thread plus worker
  * threads, `src/worker/feature-threads.ts`), both with the cache off (every photo decoded, every
- * feature computed), rounds alternating A, B, A, B…
+ * feature computed), rounds alternating A, B, A, B… With `--one-core` the A run is pinned to one core
+ * (`taskset -c 0`: photo decoding and the frozen pass share it), the preparation as it ran before
+ * either was spread over the cores.
  *
  * Usage: npm run bench:cache [-- --replicate K] [--rounds N]
- *        npm run bench:prep [-- --replicate K] [--rounds N]      (= --threads-vs 1,2)
+ *        npm run bench:prep [-- --replicate K] [--rounds N] [--one-core]      (= --threads-vs 1,2)
  * Output: a table on stdout (setup = backend and base model load; with the load average before each
  * preparation and each process's CPU time), and `bench/results/cache.json` (git-ignored).
  */
@@ -173,11 +175,15 @@ async function main(): Promise<void> {
   const rows: (Prep & { round: number; run: string; load: string })[] = [];
   const base = { ...process.env, TRANSFER_LAB_CACHE_DIR: cacheDir, TRANSFER_LAB_CACHE_SIZE_MB: '16384' };
   // One round: the cache bench's first and second preparation, or the thread comparison's two (cache off).
-  const runs: { run: string; env: NodeJS.ProcessEnv; fresh: boolean }[] = vs
-    ? vs.map((t) => ({
-        run: `${t} thread${t > 1 ? 's' : ''}, cache off`,
+  // --one-core: the first of --threads-vs runs pinned to one core (taskset -c 0): decoding and the frozen
+  // pass together on one core, the baseline before either was spread over the cores.
+  const oneCore = args.includes('--one-core');
+  const runs: { run: string; env: NodeJS.ProcessEnv; fresh: boolean; pin?: boolean }[] = vs
+    ? vs.map((t, i) => ({
+        run: `${t} thread${t > 1 ? 's' : ''}${oneCore && i === 0 ? ', one core (taskset -c 0)' : ''}, cache off`,
         env: { ...base, TRANSFER_LAB_CACHE_SIZE_MB: '0', TRANSFER_LAB_PREP_THREADS: String(t) },
         fresh: false,
+        pin: oneCore && i === 0,
       }))
     : [
         { run: 'first (empty cache)', env: base, fresh: true },
@@ -185,10 +191,12 @@ async function main(): Promise<void> {
       ];
   try {
     for (let r = 1; r <= rounds; r++) {
-      for (const { run, env, fresh } of runs) {
+      for (const { run, env, fresh, pin } of runs) {
         if (fresh) fs.rmSync(cacheDir, { recursive: true, force: true });
         const before = load();
-        const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dataRoot], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+        const argv = [process.execPath, '--import', 'tsx', __filename, '--child', dataRoot];
+        if (pin) argv.unshift('taskset', '-c', '0');
+        const p = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', maxBuffer: 1 << 24 });
         if (p.status !== 0) throw new Error(`preparation failed (exit ${p.status}):\n${p.stderr}`);
         const prep = JSON.parse(p.stdout.trim().split('\n').pop()!) as Prep;
         rows.push({ round: r, run, load: before, ...prep });

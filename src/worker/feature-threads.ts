@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend/index.js';
-import { preparationThreads, type FeatureBatch, type FrozenPassHelpers, type PassHelperGroup, type RemotePass } from '../core/features/pass-helpers.js';
+import {
+  preparationThreads,
+  preparationThreadsProblem,
+  type FeatureBatch,
+  type FrozenPassHelpers,
+  type PassHelperGroup,
+  type RemotePass,
+} from '../core/features/pass-helpers.js';
 import type { FeatureThreadData, FromFeatureThread, ToFeatureThread } from '../protocol/feature-thread.js';
 
 /** One thread and its pending batches. */
@@ -100,7 +107,9 @@ export function featureThreads(
   threads = preparationThreads(),
   script = path.join(__dirname, 'feature-thread.js'),
 ): FrozenPassHelpers {
+  const problem = preparationThreadsProblem();
   return {
+    ...(problem ? { problem } : {}),
     get count() {
       return tf.getBackend() === 'tensorflow' ? 0 : Math.max(0, threads - 1);
     },

@@ -135,7 +135,8 @@ test('a prefix a thread cannot load is reported and the caller computes alone', 
   assert.deepEqual(r.data, alone.data);
 });
 
-test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on 2 threads and says so', () => {
+/** Runs a small feature-extraction experiment through the CLI with `TRANSFER_LAB_PREP_THREADS=threads`. */
+function cliRunWithPrepThreads(threads: string): { stderr: string; log: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prep-threads-'));
   try {
     const file = path.join(dir, 'ants.transfer.json');
@@ -149,17 +150,28 @@ test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on
       }),
     );
     const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'run', file, '--runs-dir', path.join(dir, 'runs')], {
-      env: { ...process.env, TRANSFER_LAB_PREP_THREADS: '2', TRANSFER_LAB_CACHE_SIZE_MB: '0' },
+      env: { ...process.env, TRANSFER_LAB_PREP_THREADS: threads, TRANSFER_LAB_CACHE_SIZE_MB: '0' },
       encoding: 'utf8',
     });
     assert.equal(run.status, 0, run.stderr);
     const [exp] = fs.readdirSync(path.join(dir, 'runs'));
     const [id] = fs.readdirSync(path.join(dir, 'runs', exp!));
-    const log = fs.readFileSync(path.join(dir, 'runs', exp!, id!, 'metrics.jsonl'), 'utf8');
-    assert.match(log, /frozen features of \d+ training examples: 0 from the feature cache, \d+ computed on 2 threads/);
+    return { stderr: run.stderr, log: fs.readFileSync(path.join(dir, 'runs', exp!, id!, 'metrics.jsonl'), 'utf8') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on 2 threads and says so', () => {
+  const { log, stderr } = cliRunWithPrepThreads('2');
+  assert.match(log, /frozen features of \d+ training examples: 0 from the feature cache, \d+ computed on 2 threads/);
+  assert.doesNotMatch(stderr, /TRANSFER_LAB_PREP_THREADS/);
+});
+
+test('a TRANSFER_LAB_PREP_THREADS that is not a positive integer is named in a warning, and the run uses the default', () => {
+  const { log, stderr } = cliRunWithPrepThreads('0');
+  assert.match(stderr, /warn: TRANSFER_LAB_PREP_THREADS="0" is not a positive integer: the frozen pass uses \d+ threads/);
+  assert.match(log, /"level":"warn","message":"TRANSFER_LAB_PREP_THREADS=\\"0\\" is not a positive integer/);
 });
 
 test('Stop during the frozen pass ends the run before its first step; the features computed so far stay in the cache', async () => {

@@ -35,6 +35,8 @@ export interface PassHelperGroup {
 export interface FrozenPassHelpers {
   /** Helpers {@link start} starts (0: none; then the trainer's thread does everything). */
   readonly count: number;
+  /** Why the thread count is not the one asked for (a bad {@link PREP_THREADS_ENV}), for the run's log. */
+  readonly problem?: string;
   /**
    * Starts the helpers with a copy of `prefix` (its topology and weight values); resolves once each
    * has loaded it. `prefix` maps one example of `exampleShape` (batched) to the frozen features.
@@ -53,4 +55,16 @@ export const PREP_THREADS_ENV = 'TRANSFER_LAB_PREP_THREADS';
 export function preparationThreads(env: NodeJS.ProcessEnv = process.env): number {
   const v = Number(env[PREP_THREADS_ENV]);
   return Number.isInteger(v) && v >= 1 ? v : os.availableParallelism();
+}
+
+/**
+ * Why `env[PREP_THREADS_ENV]`, when set, is not used: e.g. `TRANSFER_LAB_PREP_THREADS="0" is not a
+ * positive integer: the frozen pass uses 2 threads (the machine's cores)`; undefined when unset or valid.
+ */
+export function preparationThreadsProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env[PREP_THREADS_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const v = Number(raw);
+  if (Number.isInteger(v) && v >= 1) return undefined;
+  return `${PREP_THREADS_ENV}=${JSON.stringify(raw)} is not a positive integer: the frozen pass uses ${os.availableParallelism()} threads (the machine's cores)`;
 }

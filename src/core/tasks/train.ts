@@ -127,6 +127,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
 
   const augmentRng = new Rng(deriveSeed(exp.training.seed, 'augment'));
   const augment = exp.data.augment;
+  if (opts.helpers?.problem) emit({ kind: 'log', level: 'warn', message: opts.helpers.problem });
   const trainer = new Trainer(exp, net, numClasses, cache, opts.helpers);
   // A text checkpoint carries its vocabulary (embedding rows 2..) so that it can be the `run` base of another text experiment.
   const metadata = {
