@@ -180,7 +180,10 @@ export async function predictFiles(run: PredictionRun, files: readonly string[],
       });
       const set = ExampleView.all(store, new Int32Array(decoded.length));
       const idx = Array.from({ length: decoded.length }, (_, i) => i);
-      const logits = tf.tidy(() => (model.predict(tf.tensor(set.gather(idx), [decoded.length, ...set.shape])) as tf.Tensor2D).dataSync());
+      // Read outside tidy: a typed array returned from tidy is walked element by element (~1 µs each).
+      const logitsT = tf.tidy(() => model.predict(tf.tensor(set.gather(idx), [decoded.length, ...set.shape])) as tf.Tensor2D);
+      const logits = logitsT.dataSync() as Float32Array;
+      logitsT.dispose();
       const probs = softmaxRows(logits, k);
       decoded.forEach((d, i) => {
         const row = Array.from(probs.subarray(i * k, (i + 1) * k), (p, c) => ({ className: run.classNames[c]!, probability: p }));
@@ -245,7 +248,9 @@ async function predictTexts(
   for (let start = 0; start < store.count; start += batch) {
     const n = Math.min(batch, store.count - start);
     const ids = store.ids.subarray(start * maxLength, (start + n) * maxLength);
-    const logits = tf.tidy(() => (model.predict(tf.tensor2d(Float32Array.from(ids), [n, maxLength])) as tf.Tensor2D).dataSync());
+    const logitsT = tf.tidy(() => model.predict(tf.tensor2d(Float32Array.from(ids), [n, maxLength])) as tf.Tensor2D);
+    const logits = logitsT.dataSync() as Float32Array;
+    logitsT.dispose();
     const probs = softmaxRows(logits, k);
     for (let i = 0; i < n; i++) {
       predictions.push({ file: store.id(start + i), top: topClasses(probs, i, run.classNames, topK), snippet: store.snippet(start + i, 300) });

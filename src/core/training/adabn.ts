@@ -35,7 +35,9 @@ export class ChannelMoments {
     const c = x.shape[x.shape.length - 1]!;
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     if (!this.shift) {
-      const m = tf.tidy(() => tf.mean(x, axes).dataSync());
+      const mt = tf.mean(x, axes);
+      const m = mt.dataSync();
+      mt.dispose();
       this.shift = Float64Array.from(m);
       this.sum = new Float64Array(c);
       this.sq = new Float64Array(c);

@@ -85,7 +85,10 @@ export function pca(x: Float32Array, n: number, dim: number, components: number,
       q.set(next);
       orthonormalize(q, dim, width);
     }
-    const y = tf.tidy(() => tf.matMul(xc, tf.tensor2d(Float32Array.from(q), [dim, width])).dataSync());
+    // Read outside tidy: a typed array returned from tidy is walked element by element (~1 µs each).
+    const yt = tf.tidy(() => tf.matMul(xc, tf.tensor2d(Float32Array.from(q), [dim, width])));
+    const y = yt.dataSync() as Float32Array;
+    yt.dispose();
     xc.dispose();
     rows = Array.from({ length: n }, (_, i) => Array.from(y.subarray(i * width, (i + 1) * width)));
   }
