@@ -162,10 +162,12 @@ function cliRunWithPrepThreads(threads: string): { stderr: string; log: string }
   }
 }
 
-test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on 2 threads and says so', () => {
+test('a CLI run with TRANSFER_LAB_PREP_THREADS=2 computes its frozen features on 2 threads and says so, in its log and its terminal', () => {
   const { log, stderr } = cliRunWithPrepThreads('2');
   assert.match(log, /frozen features of \d+ training examples: 0 from the feature cache, \d+ computed on 2 threads/);
   assert.doesNotMatch(stderr, /TRANSFER_LAB_PREP_THREADS/);
+  // The terminal shows the preparation's summary too, not only the run's log.
+  assert.match(stderr, /^stage 0: frozen features of \d+ training examples: 0 from the feature cache, \d+ computed on 2 threads/m);
 });
 
 test('a TRANSFER_LAB_PREP_THREADS that is not a positive integer is named in a warning, and the run uses the default', () => {
