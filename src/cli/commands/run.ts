@@ -16,13 +16,6 @@ import { formatEvaluation } from '../evaluationTable.js';
 import { readEvaluation } from '../../core/evaluation/read.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../../worker/exit-codes.js';
 
-/**
- * Info lines of the run's log shown in the terminal too: what the preparation read from the cache,
- * computed, on how many threads and in how long (`photos: …` and `frozen features: …` from
- * `core/tasks/train.ts` and `run-task.ts`, `stage N: frozen features of …` from the trainer).
- */
-const PREPARATION_SUMMARY = /^(photos: |frozen features: |stage \d+: frozen features of )/;
-
 export interface RunCommandOptions {
   runsDir: string;
   backend: BackendPreference;
@@ -146,7 +139,7 @@ export async function runThroughWorker(file: string, o: RunCommandOptions): Prom
               totalSteps = 0;
             }
             process.stderr.write(line + '\n');
-          } else if (e.kind === 'log' && !o.json && (e.level !== 'info' || (!o.quiet && PREPARATION_SUMMARY.test(e.message)))) {
+          } else if (e.kind === 'log' && !o.json && (e.level !== 'info' || (!o.quiet && e.topic === 'preparation'))) {
             if (e.level === 'info') phases.end(); // a preparation bar still drawn would be overwritten
             process.stderr.write(e.level === 'info' ? `${e.message}\n` : `${e.level}: ${e.message}\n`);
           }

@@ -68,6 +68,11 @@ export interface LogEvent {
   kind: 'log';
   level: 'info' | 'warn' | 'error';
   message: string;
+  /**
+   * `preparation`: a summary of what the run's preparation read from the cache or computed (photos,
+   * frozen features, threads, seconds), which the CLI shows in the terminal beside warnings.
+   */
+  topic?: 'preparation';
 }
 
 /** Final evaluation on the test split. */

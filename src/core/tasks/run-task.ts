@@ -54,7 +54,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
             },
             cache,
           );
-          a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
+          a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}`, topic: 'preparation' });
           a.writeArtifact('layerSweep', file);
           for (const l of file.layers) if (l.valAccuracy !== undefined) a.result(`val accuracy ${l.layer}`, l.valAccuracy, 'fraction');
           // The sweep's choice (ties broken by fewer features, then the earlier layer), for the CLI table and the Experiments view.
@@ -98,7 +98,7 @@ export async function runTask(task: RunTask, opts: RunOptions, cb: RunCallbacks 
       return runAnalysis(exp, opts.runsDir, backend, cb, task, 'advise', async (a) => {
         const cache = cacheFromEnv();
         const report = await advise(exp, ctx, { ...taskOptions, cache, log: (message) => a.emit({ kind: 'log', level: 'info', message }) });
-        a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
+        a.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}`, topic: 'preparation' });
         a.writeArtifact('advice', report);
         a.result('median labelled examples per class', report.target.medianPerClass);
         a.result('domain classifier accuracy', report.similarity.domainAccuracy, 'fraction');

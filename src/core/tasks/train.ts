@@ -70,9 +70,9 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
       const skipped = skippedSummary(data.skipped);
       if (skipped) rec.summary.skipped = skipped;
       for (const f of data.skipped) rec.emit({ kind: 'log', level: 'warn', message: `skipped ${f.file}: ${f.reason}` });
-      if (data.photos) rec.emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}` });
+      if (data.photos) rec.emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}`, topic: 'preparation' });
       await runUnsupervised(rec, net, data, cache);
-      rec.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}` });
+      rec.emit({ kind: 'log', level: 'info', message: `frozen features: ${describeCacheUse(cache)}`, topic: 'preparation' });
     });
     net.model.dispose();
     return s;
@@ -119,7 +119,7 @@ async function runOnBase(opts: RunOptions, cb: RunCallbacks, backend: BackendInf
   }
   if (base.metadata) emit({ kind: 'log', level: 'info', message: `${base.metadata.file}: ${describeMetadata(base.metadata)}` });
   if (base.metadataProblem) emit({ kind: 'log', level: 'warn', message: `${base.metadataProblem} (ignored)` });
-  if (data.photos) emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}` });
+  if (data.photos) emit({ kind: 'log', level: 'info', message: `photos: ${describePixelStats(data.photos)}`, topic: 'preparation' });
   for (const s of data.skipped) emit({ kind: 'log', level: 'warn', message: `skipped ${s.file}: ${s.reason}` });
   for (const [role, stats] of Object.entries(data.text ?? {})) {
     emit({ kind: 'log', level: 'info', message: `text ${role}: ${describeCoverage(stats)}` });

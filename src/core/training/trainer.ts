@@ -347,7 +347,13 @@ export class Trainer {
           ['training', trainCache, train.count],
           ['validation', valCache, validation?.count ?? 0],
         ] as const) {
-          if (c) hooks.emit({ kind: 'log', level: 'info', message: `stage ${si}: frozen features of ${n} ${what} examples: ${describeStats(c.stats)}` });
+          if (c)
+            hooks.emit({
+              kind: 'log',
+              level: 'info',
+              message: `stage ${si}: frozen features of ${n} ${what} examples: ${describeStats(c.stats)}`,
+              topic: 'preparation',
+            });
         }
       }
       const schedule = stageScheduleInput(exp, si, stepsPerEpoch);
