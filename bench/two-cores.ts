@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import type * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 
 const ROOT = path.join(__dirname, '..');
 const BASE = path.join(ROOT, 'examples', 'data', 'mobilenetv2-teachable', 'model.json');
@@ -61,26 +62,11 @@ async function together(n: number, batches: number): Promise<Timing[]> {
   const kids = Array.from({ length: n }, () =>
     spawn(process.execPath, ['--import', 'tsx', __filename, '--child', String(batches)], { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
-  const lines = kids.map((k) => {
-    const out: string[] = [];
-    let buf = '';
-    const waiters: ((l: string) => void)[] = [];
-    k.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const l = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        const w = waiters.shift();
-        if (w) w(l);
-        else out.push(l);
-      }
-    });
-    return () => new Promise<string>((resolve) => (out.length ? resolve(out.shift()!) : waiters.push(resolve)));
-  });
-  await Promise.all(lines.map((next) => next())); // every child "ready"
+  const lines = kids.map((k) => readline.createInterface({ input: k.stdout })[Symbol.asyncIterator]());
+  const next = async (it: AsyncIterator<string>) => String((await it.next()).value);
+  await Promise.all(lines.map(next)); // every child "ready"
   for (const k of kids) k.stdin.end('go\n');
-  const res = await Promise.all(lines.map(async (next) => JSON.parse(await next()) as Timing));
+  const res = await Promise.all(lines.map(async (it) => JSON.parse(await next(it)) as Timing));
   await Promise.all(kids.map((k) => new Promise((r) => (k.exitCode !== null ? r(null) : k.on('exit', r)))));
   return res;
 }

@@ -18,7 +18,7 @@ import type { ExampleSet } from '../data/example-set.js';
 import type { ResolvedExperiment } from '../experiment/types.js';
 import { selectLayers } from '../experiment/layer-selector.js';
 import type { Network } from '../models/network.js';
-import { buildFlatModel, crossingKeys, inferenceBatchSize, peakActivationValues, runOps } from '../models/graph.js';
+import { buildFlatModel, crossingKeys, inferenceBatchSize, peakActivationValues, runOps, type OpGraph } from '../models/graph.js';
 import type { EpochEvent } from '../runs/events.js';
 import type { TrainerHooks, TrainResult } from './hooks.js';
 import { defaultRules, type RuleContext, type Stop, type TrainerRule } from './rules.js';
@@ -114,10 +114,18 @@ export class Trainer {
 
   /** Runs the frozen prefix on input batch `x` [n, h, w, c] in inference mode, memory-lean. Not taped. */
   private prefix(x: tf.Tensor): tf.Tensor {
+    return this.runPrefix(this.net.graph, this.boundary + 1, x);
+  }
+
+  /**
+   * Runs ops `0..end-1` of `graph` — the frozen prefix, folded ({@link foldedPrefix}) or not — on `x`
+   * in inference mode, memory-lean, and returns the boundary tensor. Not taped.
+   */
+  private runPrefix(graph: OpGraph, end: number, x: tf.Tensor): tf.Tensor {
     if (this.boundary < 0) return x;
     return tf.tidy(() => {
       const env = new Map<number, tf.Tensor>([[this.inputKey, x]]);
-      runOps(this.net.graph, env, 0, this.boundary + 1, () => false, new Set([this.boundaryKey]));
+      runOps(graph, env, 0, end, () => false, new Set([this.boundaryKey]));
       return env.get(this.boundaryKey)!;
     });
   }
@@ -165,7 +173,7 @@ export class Trainer {
         batchSize,
         (x, n) => {
           folded ??= this.foldedPrefix();
-          const f = tf.tidy(() => this.runPrefix(folded!, tf.tensor(x, [n, ...set.shape])));
+          const f = tf.tidy(() => this.runPrefix(folded!.graph, folded!.end, tf.tensor(x, [n, ...set.shape])));
           const data = f.dataSync() as Float32Array;
           const shape = f.shape.slice(1);
           f.dispose();
@@ -183,16 +191,6 @@ export class Trainer {
   /** The frozen prefix (ops `0..boundary`) with its convolution + BatchNorm pairs folded, for inference. */
   private foldedPrefix(): FoldedGraph {
     return foldBatchNorms(this.net.graph, this.boundary + 1, new Set([this.boundaryKey]));
-  }
-
-  /** Runs a folded frozen prefix on `x` in inference mode, memory-lean. Not taped. */
-  private runPrefix(folded: FoldedGraph, x: tf.Tensor): tf.Tensor {
-    if (this.boundary < 0) return x;
-    return tf.tidy(() => {
-      const env = new Map<number, tf.Tensor>([[this.inputKey, x]]);
-      runOps(folded.graph, env, 0, folded.end, () => false, new Set([this.boundaryKey]));
-      return env.get(this.boundaryKey)!;
-    });
   }
 
   /**
